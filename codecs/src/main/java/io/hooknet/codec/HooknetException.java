@@ -1,0 +1,87 @@
+package io.hooknet.codec;
+
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+/**
+ * A failure with a Linux errno. The message always starts with the errno's name, as in
+ * {@code "EEXIST: hook 'ipf' already on inet/PHYSICAL_IN (node n2)"}, so the same text reads well in a
+ * log, in Java and on the event bus.
+ */
+public class HooknetException extends RuntimeException {
+
+  private final int errno;
+  private final String detail;
+
+  public HooknetException(Errno errno, String detail) {
+    this(errno.number(), detail, null);
+  }
+
+  public HooknetException(Errno errno, String detail, Throwable cause) {
+    this(errno.number(), detail, cause);
+  }
+
+  private HooknetException(int errno, String detail, Throwable cause) {
+    super(Errno.nameOf(errno) + ": " + detail, cause);
+    this.errno = errno;
+    this.detail = detail;
+  }
+
+  /** A failure with the errno named by {@code errno} and a detail message formatted with {@code args}. */
+  public static HooknetException of(Errno errno, String format, Object... args) {
+    return new HooknetException(errno, String.format(format, args));
+  }
+
+  /**
+   * The hooknet view of a failure: a {@code HooknetException} as it is, a {@link ReplyException} carrying an
+   * errno as failure code (what a remote node answered) with its errno, anything else as {@link Errno#EIO}.
+   */
+  public static HooknetException from(Throwable failure) {
+    if (failure instanceof HooknetException) {
+      return (HooknetException) failure;
+    }
+    if (failure instanceof ReplyException) {
+      ReplyException reply = (ReplyException) failure;
+      if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE && reply.failureCode() > 0) {
+        return new HooknetException(reply.failureCode(), stripName(reply.failureCode(), reply.getMessage()), reply);
+      }
+      if (reply.failureType() == ReplyFailure.TIMEOUT) {
+        return new HooknetException(Errno.ETIMEDOUT, reply.getMessage(), reply);
+      }
+      if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        return new HooknetException(Errno.EHOSTDOWN, reply.getMessage(), reply);
+      }
+    }
+    return new HooknetException(Errno.EIO, String.valueOf(failure.getMessage()), failure);
+  }
+
+  private static String stripName(int errno, String message) {
+    String prefix = Errno.nameOf(errno) + ": ";
+    return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+  }
+
+  /** The same failure with {@code context} put before the detail: {@code "EINVAL: context: detail"}. */
+  public HooknetException withContext(String context) {
+    return new HooknetException(errno, context + ": " + detail, this);
+  }
+
+  /** The message without the errno name in front. */
+  public String detail() {
+    return detail;
+  }
+
+  /** The errno number, e.g. 17. */
+  public int errno() {
+    return errno;
+  }
+
+  /** The errno name, e.g. {@code "EEXIST"}. */
+  public String errnoName() {
+    return Errno.nameOf(errno);
+  }
+
+  /** This failure as an event bus reply failure: the errno as failure code, the same message. */
+  public ReplyException toReplyException() {
+    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, errno, getMessage());
+  }
+}

@@ -1,0 +1,196 @@
+package io.hooknet.codec.impl;
+
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.HooknetException;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * The one Jackson mapping of hooknet messages, in two encodings: JSON for bridges and CBOR for the cluster
+ * codecs. Both mappers are configured alike and strictly: a field of the wrong JSON type is an error, not a
+ * coercion ({@code "5"} is no int), unknown fields are errors, and every failure becomes an {@code EINVAL}
+ * that names the message type and the field.
+ */
+public final class Mapping {
+
+  private static final ObjectMapper JSON = configure(new ObjectMapper());
+  private static final ObjectMapper CBOR = configure(new CBORMapper());
+
+  private Mapping() {
+  }
+
+  private static ObjectMapper configure(ObjectMapper mapper) {
+    // Numbers and booleans are never optional: null is an error, not 0 or false.
+    for (Class<?> primitive : new Class<?>[] {int.class, long.class, boolean.class}) {
+      mapper.configOverride(primitive).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL));
+    }
+    mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+    mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    for (LogicalType scalar : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+      mapper.coercionConfigFor(scalar).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+      mapper.coercionConfigFor(scalar).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    }
+    mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    for (CoercionInputShape shape : new CoercionInputShape[] {
+        CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
+      mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+      mapper.coercionConfigFor(LogicalType.Enum).setCoercion(shape, CoercionAction.Fail);
+    }
+    return mapper;
+  }
+
+  public static byte[] toJsonBytes(Object message) {
+    return write(JSON, message);
+  }
+
+  public static byte[] toCborBytes(Object message) {
+    return write(CBOR, message);
+  }
+
+  public static <T> T fromJsonBytes(byte[] json, Class<T> type) {
+    return read(JSON, "JSON", json, type);
+  }
+
+  public static <T> T fromCborBytes(byte[] cbor, Class<T> type) {
+    return read(CBOR, "CBOR", cbor, type);
+  }
+
+  /** The name of a message type as users know it: {@code HookCommand.Run}, {@code SockEvent}. */
+  public static String typeName(Class<?> type) {
+    String name = type.getName();
+    return name.substring(name.lastIndexOf('.') + 1).replace('$', '.');
+  }
+
+  private static byte[] write(ObjectMapper mapper, Object message) {
+    try {
+      return mapper.writeValueAsBytes(message);
+    } catch (JsonProcessingException e) {
+      // Records of this module always serialize; reaching here is a defect, not bad input.
+      throw new IllegalStateException("cannot encode " + message.getClass().getName(), e);
+    }
+  }
+
+  private static <T> T read(ObjectMapper mapper, String format, byte[] bytes, Class<T> type) {
+    try {
+      return mapper.readValue(bytes, type);
+    } catch (IOException | RuntimeException e) {
+      throw explain(format, type, e);
+    }
+  }
+
+  private static HooknetException explain(String format, Class<?> type, Exception failure) {
+    String context = "invalid " + typeName(type);
+    HooknetException rejected = find(failure, HooknetException.class);
+    if (rejected != null) {
+      return rejected.withContext(context);
+    }
+    return new HooknetException(Errno.EINVAL, context + ": " + problem(format, failure), failure);
+  }
+
+  private static String problem(String format, Exception failure) {
+    if (failure instanceof InvalidTypeIdException) {
+      String op = ((InvalidTypeIdException) failure).getTypeId();
+      return op == null ? "field 'op' is missing" : "field 'op' has an unknown value '" + op + "'";
+    }
+    if (failure instanceof UnrecognizedPropertyException) {
+      UnrecognizedPropertyException e = (UnrecognizedPropertyException) failure;
+      return "field '" + path(e) + "' is unknown (known: " + e.getKnownPropertyIds() + ")";
+    }
+    if (failure instanceof InvalidFormatException && ((InvalidFormatException) failure).getTargetType().isEnum()) {
+      InvalidFormatException e = (InvalidFormatException) failure;
+      return "field '" + path(e) + "' has an unknown value '" + e.getValue() + "' (expected one of "
+          + enumNames(e.getTargetType()) + ")";
+    }
+    if (failure instanceof InvalidNullException) {
+      return "field '" + path((InvalidNullException) failure) + "' must not be null";
+    }
+    if (failure instanceof MismatchedInputException) {
+      return mismatch(format, (MismatchedInputException) failure);
+    }
+    if (failure instanceof ValueInstantiationException) {
+      return failure.getCause() == null ? "cannot be built" : String.valueOf(failure.getCause().getMessage());
+    }
+    if (failure instanceof StreamReadException) {
+      return "not valid " + format + " (" + firstLine(((StreamReadException) failure).getOriginalMessage()) + ")";
+    }
+    return "cannot be read as " + format + " (" + firstLine(failure.getMessage()) + ")";
+  }
+
+  private static String mismatch(String format, MismatchedInputException e) {
+    String field = path(e);
+    String original = String.valueOf(e.getOriginalMessage());
+    if (field.isEmpty()) {
+      return original.startsWith("No content") ? "empty " + format + " input" : "expected a " + format + " object";
+    }
+    if (original.startsWith("Missing required creator property")) {
+      return "field '" + field + "' is missing";
+    }
+    String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
+    return "field '" + field + "' has the wrong type (expected " + expected + ")";
+  }
+
+  private static String describe(Class<?> target) {
+    if (target == int.class || target == Integer.class || target == long.class || target == Long.class) {
+      return "an integer";
+    }
+    if (target == boolean.class || target == Boolean.class) {
+      return "true or false";
+    }
+    if (target == String.class || target.isEnum()) {
+      return "a string";
+    }
+    if (java.util.Collection.class.isAssignableFrom(target)) {
+      return "an array";
+    }
+    return "an object";
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[");
+  }
+
+  private static String enumNames(Class<?> enumType) {
+    return Arrays.stream(enumType.getEnumConstants())
+        .map(constant -> new String(toJsonBytes(constant), java.nio.charset.StandardCharsets.UTF_8).replace("\"", ""))
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no detail";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  private static <E extends Throwable> E find(Throwable failure, Class<E> type) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+}
