@@ -1,0 +1,57 @@
+package io.hooknet.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.hooknet.cluster.impl.HooknetClusterImpl;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.List;
+
+/**
+ * A clustered Vert.x node with a name unique in its cluster. {@link #join} builds the Hazelcast
+ * configuration from {@link ClusterOptions}, starts a clustered {@link Vertx} with every hooknet codec
+ * registered, and claims the node name; a name already taken by a live member fails the join with
+ * {@code EEXIST} and leaves nothing running.
+ */
+public interface HooknetCluster {
+
+  /** The member attribute that carries a member's node name. */
+  String NODE_NAME_ATTRIBUTE = "hooknet.node";
+
+  /** Joins the cluster described by {@code options} with default Vert.x options. */
+  static Future<HooknetCluster> join(ClusterOptions options) {
+    return join(options, new VertxOptions());
+  }
+
+  /**
+   * Joins the cluster described by {@code options}.
+   *
+   * @return a future failed with {@code EINVAL} for invalid options, {@code EEXIST} when the node name is
+   *     taken, or the cluster's own failure
+   */
+  static Future<HooknetCluster> join(ClusterOptions options, VertxOptions vertxOptions) {
+    return HooknetClusterImpl.join(options, vertxOptions);
+  }
+
+  Vertx vertx();
+
+  String nodeName();
+
+  String clusterName();
+
+  /** This node's Hazelcast address, {@code host:port}. */
+  String address();
+
+  /** The cluster's members, oldest first. */
+  List<Member> members();
+
+  /** The Hazelcast instance under the cluster manager, for hooknet's replicated state. */
+  HazelcastInstance hazelcast();
+
+  /** Leaves the cluster: releases the node name, then closes Vert.x and its Hazelcast member. */
+  Future<Void> close();
+
+  /** A member of the cluster. */
+  record Member(String nodeName, String address, boolean local) {
+  }
+}

@@ -1,0 +1,148 @@
+package io.hooknet.cluster.impl;
+
+import com.hazelcast.cluster.Address;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import io.hooknet.cluster.ClusterOptions;
+import io.hooknet.cluster.HooknetCluster;
+import io.hooknet.codec.Codecs;
+import io.hooknet.codec.HooknetException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+public final class HooknetClusterImpl implements HooknetCluster {
+
+  private static final Logger LOG = Logger.getLogger(HooknetCluster.class.getName());
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final String nodeName;
+  private final UUID membershipListener;
+  private Future<Void> closing;
+
+  private HooknetClusterImpl(Vertx vertx, HazelcastInstance hazelcast, String nodeName) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.nodeName = nodeName;
+    this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipLog());
+  }
+
+  public static Future<HooknetCluster> join(ClusterOptions clusterOptions, VertxOptions vertxOptions) {
+    ClusterOptions options = new ClusterOptions(clusterOptions);
+    HazelcastClusterManager clusterManager;
+    try {
+      options.validate();
+      clusterManager = new HazelcastClusterManager(HazelcastConfigs.create(options));
+    } catch (HooknetException e) {
+      return Future.failedFuture(e);
+    }
+    VertxOptions withHost = new VertxOptions(vertxOptions);
+    withHost.getEventBusOptions().setHost(options.getHost());
+    return Vertx.builder().with(withHost).withClusterManager(clusterManager).buildClustered()
+        .compose(vertx -> {
+          Codecs.register(vertx);
+          HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
+          Promise<HooknetCluster> joined = Promise.promise();
+          vertx.executeBlocking(() -> {
+            NodeNames.claim(hazelcast, options.getNodeName());
+            return (HooknetCluster) new HooknetClusterImpl(vertx, hazelcast, options.getNodeName());
+          }, false).onComplete(claim -> {
+            if (claim.succeeded()) {
+              joined.complete(claim.result());
+            } else {
+              vertx.close().onComplete(closed -> joined.fail(claim.cause()));
+            }
+          });
+          return joined.future();
+        });
+  }
+
+  @Override
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public String nodeName() {
+    return nodeName;
+  }
+
+  @Override
+  public String clusterName() {
+    return hazelcast.getConfig().getClusterName();
+  }
+
+  @Override
+  public String address() {
+    return format(hazelcast.getCluster().getLocalMember().getAddress());
+  }
+
+  @Override
+  public List<Member> members() {
+    com.hazelcast.cluster.Member local = hazelcast.getCluster().getLocalMember();
+    return hazelcast.getCluster().getMembers().stream()
+        .map(member -> new Member(nameOf(member), format(member.getAddress()), member.getUuid().equals(local.getUuid())))
+        .collect(Collectors.toUnmodifiableList());
+  }
+
+  @Override
+  public HazelcastInstance hazelcast() {
+    return hazelcast;
+  }
+
+  /**
+   * The returned future is not bound to a Vert.x context: the contexts are gone once Vert.x has closed, and a
+   * context-bound future would never tell its listeners.
+   */
+  @Override
+  public synchronized Future<Void> close() {
+    if (closing == null) {
+      Promise<Void> closed = Promise.promise();
+      vertx.executeBlocking(() -> {
+        hazelcast.getCluster().removeMembershipListener(membershipListener);
+        NodeNames.release(hazelcast, nodeName);
+        return null;
+      }, false).onComplete(released -> vertx.close().onComplete(closed));
+      closing = closed.future();
+    }
+    return closing;
+  }
+
+  private static String nameOf(com.hazelcast.cluster.Member member) {
+    String name = member.getAttribute(NODE_NAME_ATTRIBUTE);
+    return name != null ? name : member.getUuid().toString();
+  }
+
+  private static String format(Address address) {
+    String host = address.getHost();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
+  private String memberNames() {
+    return members().stream().map(Member::nodeName).collect(Collectors.joining(", "));
+  }
+
+  /** Logs every change of membership with node names, as operators read them. */
+  private final class MembershipLog implements MembershipListener {
+
+    @Override
+    public void memberAdded(MembershipEvent event) {
+      LOG.info(() -> "node " + nameOf(event.getMember()) + " joined cluster '" + clusterName() + "' at "
+          + format(event.getMember().getAddress()) + "; members: " + memberNames());
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent event) {
+      LOG.info(() -> "node " + nameOf(event.getMember()) + " left cluster '" + clusterName() + "' from "
+          + format(event.getMember().getAddress()) + "; members: " + memberNames());
+    }
+  }
+}

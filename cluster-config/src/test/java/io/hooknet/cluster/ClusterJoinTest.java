@@ -1,0 +1,80 @@
+package io.hooknet.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hooknet.codec.HooknetException;
+import io.hooknet.testing.Await;
+import io.hooknet.testing.LocalCluster;
+import java.time.Duration;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterJoinTest {
+
+  private static LocalCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = LocalCluster.start(ClusterJoinTest.class, 2);
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  @Order(1)
+  void membersKnowEachOtherByName() {
+    for (int i = 0; i < 2; i++) {
+      HooknetCluster node = cluster.node(i);
+      assertThat(node.clusterName()).isEqualTo(cluster.clusterName());
+      assertThat(node.members().stream().map(HooknetCluster.Member::nodeName).collect(Collectors.toList()))
+          .containsExactly("n1", "n2");
+      assertThat(node.members().stream().filter(HooknetCluster.Member::local).map(HooknetCluster.Member::nodeName))
+          .containsExactly(node.nodeName());
+      assertThat(node.address()).isEqualTo("127.0.0.1:" + cluster.ports().get(i));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void duplicateNodeNameIsRefused() {
+    ClusterOptions duplicate = cluster.options(1).setPortCount(1)
+        .setPort(LocalCluster.freePorts(1).get(0));
+    duplicate.getMembers().add("127.0.0.1:" + duplicate.getPort());
+    HooknetException e = (HooknetException) Await.failure(HooknetCluster.join(duplicate));
+    assertThat(e.errno()).isEqualTo(17);
+    assertThat(e.getMessage()).isEqualTo("EEXIST: node name 'n2' is already taken in cluster '"
+        + cluster.clusterName() + "' by the member at 127.0.0.1:" + cluster.ports().get(1));
+    Await.until("the refused node to leave", Duration.ofSeconds(20),
+        () -> cluster.node(0).members().size() == 2);
+  }
+
+  @Test
+  @Order(3)
+  void invalidOptionsFailBeforeAnythingStarts() {
+    HooknetException e = (HooknetException) Await.failure(HooknetCluster.join(cluster.options(0).setPort(0)));
+    assertThat(e.getMessage()).isEqualTo("EINVAL: cluster setting 'port': 0 is outside 1-65535");
+  }
+
+  @Test
+  @Order(4)
+  void aNameIsFreeAgainOnceItsNodeLeft() {
+    cluster.stop(1);
+    Await.until("n2 to leave", Duration.ofSeconds(20), () -> cluster.node(0).members().size() == 1);
+    HooknetCluster again = Await.result(HooknetCluster.join(cluster.options(1)));
+    try {
+      assertThat(again.nodeName()).isEqualTo("n2");
+      Await.until("n2 back", Duration.ofSeconds(20), () -> cluster.node(0).members().size() == 2);
+    } finally {
+      Await.result(again.close());
+    }
+  }
+}
