@@ -42,6 +42,9 @@ public interface HooknetCluster {
   /** This node's Hazelcast address, {@code host:port}. */
   String address();
 
+  /** This node's clustered event bus address, {@code host:port}. */
+  String eventBusAddress();
+
   /** The cluster's members, oldest first. */
   List<Member> members();
 

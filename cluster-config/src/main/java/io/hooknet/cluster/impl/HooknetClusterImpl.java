@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.UUID;
@@ -25,13 +26,19 @@ public final class HooknetClusterImpl implements HooknetCluster {
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final String nodeName;
+  private final String clusterName;
   private final UUID membershipListener;
   private Future<Void> closing;
 
-  private HooknetClusterImpl(Vertx vertx, HazelcastInstance hazelcast, String nodeName) {
+  private final String eventBusAddress;
+
+  private HooknetClusterImpl(Vertx vertx, HazelcastClusterManager clusterManager, String nodeName) {
     this.vertx = vertx;
-    this.hazelcast = hazelcast;
+    this.hazelcast = clusterManager.getHazelcastInstance();
+    NodeInfo eventBus = clusterManager.getNodeInfo();
+    this.eventBusAddress = eventBus.host() + ":" + eventBus.port();
     this.nodeName = nodeName;
+    this.clusterName = hazelcast.getConfig().getClusterName();
     this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipLog());
   }
 
@@ -49,11 +56,10 @@ public final class HooknetClusterImpl implements HooknetCluster {
     return Vertx.builder().with(withHost).withClusterManager(clusterManager).buildClustered()
         .compose(vertx -> {
           Codecs.register(vertx);
-          HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
           Promise<HooknetCluster> joined = Promise.promise();
           vertx.executeBlocking(() -> {
-            NodeNames.claim(hazelcast, options.getNodeName());
-            return (HooknetCluster) new HooknetClusterImpl(vertx, hazelcast, options.getNodeName());
+            NodeNames.claim(clusterManager.getHazelcastInstance(), options.getNodeName());
+            return (HooknetCluster) new HooknetClusterImpl(vertx, clusterManager, options.getNodeName());
           }, false).onComplete(claim -> {
             if (claim.succeeded()) {
               joined.complete(claim.result());
@@ -77,12 +83,17 @@ public final class HooknetClusterImpl implements HooknetCluster {
 
   @Override
   public String clusterName() {
-    return hazelcast.getConfig().getClusterName();
+    return clusterName;
   }
 
   @Override
   public String address() {
     return format(hazelcast.getCluster().getLocalMember().getAddress());
+  }
+
+  @Override
+  public String eventBusAddress() {
+    return eventBusAddress;
   }
 
   @Override

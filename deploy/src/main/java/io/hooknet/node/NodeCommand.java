@@ -1,0 +1,118 @@
+package io.hooknet.node;
+
+import io.hooknet.cluster.ClusterOptions;
+import io.hooknet.cluster.HooknetCluster;
+import io.hooknet.codec.HooknetException;
+import io.hooknet.node.impl.NodeSettings;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hooknet node}: joins the cluster, prints what it joined, and runs until stopped. Ctrl-C (SIGINT) or
+ * SIGTERM leaves the cluster cleanly: the node name is released and Hazelcast hands its data to the others.
+ */
+@Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Start a hooknet node. Without options: a node on 127.0.0.1 that finds the other nodes of "
+        + "this host by TCP-IP join.",
+    footer = "%nA config file (--config) holds the same settings under camelCase keys (nodeName, clusterPort, "
+        + "members, ...); options on the command line win over it. Exit status: 0 after a clean stop, 1 when "
+        + "the node cannot start (the reason is printed with its errno name), 2 for a usage error.")
+public final class NodeCommand implements Callable<Integer> {
+
+  private static final long CLOSE_TIMEOUT_SECONDS = 30;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file with the settings below.")
+  Path config;
+
+  @Option(names = "--node-name", paramLabel = "NAME",
+      description = "This node's name, unique in the cluster. Default: host name and cluster port.")
+  public String nodeName;
+
+  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster to join. Default: hooknet.")
+  public String clusterName;
+
+  @Option(names = "--join", paramLabel = "MODE",
+      description = "How to find members: loopback, tcp, multicast or kubernetes. Default: loopback.")
+  public String join;
+
+  @Option(names = "--host", paramLabel = "IP", description = "Address to bind and be reached at. Default: 127.0.0.1.")
+  public String host;
+
+  @Option(names = "--members", paramLabel = "HOST[:PORT]", split = ",",
+      description = "Members to contact (TCP-IP join). Default: 127.0.0.1.")
+  public List<String> members;
+
+  @Option(names = "--cluster-port", paramLabel = "PORT",
+      description = "First Hazelcast port to try. Default: 5701.")
+  public Integer clusterPort;
+
+  @Option(names = "--port-count", paramLabel = "N",
+      description = "Ports tried from --cluster-port on; 1 pins the port. Default: 10.")
+  public Integer portCount;
+
+  @Option(names = "--hazelcast-config", paramLabel = "FILE",
+      description = "Hazelcast XML or YAML file to start from instead of the join mode's own.")
+  public String hazelcastConfig;
+
+  @Option(names = "--kubernetes-service", paramLabel = "NAME",
+      description = "With --join kubernetes: the service whose pods are the members.")
+  public String kubernetesService;
+
+  @Option(names = "--heartbeat-seconds", paramLabel = "S", description = "Heartbeat interval. Default: 1.")
+  public Integer heartbeatSeconds;
+
+  @Option(names = "--max-no-heartbeat-seconds", paramLabel = "S",
+      description = "Silence after which a member is removed. Default: 5.")
+  public Integer maxNoHeartbeatSeconds;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    HooknetCluster cluster;
+    try {
+      ClusterOptions options = NodeSettings.resolve(this, config);
+      cluster = HooknetCluster.join(options).toCompletionStage().toCompletableFuture().join();
+    } catch (HooknetException e) {
+      return fail(e);
+    } catch (java.util.concurrent.CompletionException e) {
+      return fail(HooknetException.from(e.getCause()));
+    }
+    printStarted(cluster, System.out);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> leave(cluster), "hooknet-shutdown"));
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  private static int fail(HooknetException e) {
+    System.err.println("hooknet: " + e.getMessage());
+    return 1;
+  }
+
+  static void printStarted(HooknetCluster cluster, PrintStream out) {
+    out.println("hooknet node '" + cluster.nodeName() + "' joined cluster '" + cluster.clusterName() + "'");
+    out.println("  node name:    " + cluster.nodeName());
+    out.println("  cluster name: " + cluster.clusterName());
+    out.println("  cluster port: " + cluster.address());
+    out.println("  event bus:    " + cluster.eventBusAddress());
+    out.println("  members:      " + cluster.members().stream()
+        .map(member -> member.nodeName() + " " + member.address() + (member.local() ? " (this node)" : ""))
+        .collect(Collectors.joining(", ")));
+    out.flush();
+  }
+
+  private static void leave(HooknetCluster cluster) {
+    try {
+      cluster.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      System.out.println("hooknet node '" + cluster.nodeName() + "' left cluster '" + cluster.clusterName() + "'");
+    } catch (Exception e) {
+      System.err.println("hooknet: leaving the cluster failed: " + e);
+    }
+    System.out.flush();
+  }
+}

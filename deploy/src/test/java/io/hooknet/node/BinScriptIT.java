@@ -1,0 +1,38 @@
+package io.hooknet.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hooknet.testing.LocalCluster;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code bin/hooknet node}, the README's first command, starts a node and says what it joined. */
+class BinScriptIT {
+
+  @Test
+  void startsANodeAndPrintsItsNameClusterMembersAndPorts() {
+    int port = LocalCluster.freePorts(1).get(0);
+    String clusterName = LocalCluster.uniqueClusterName(BinScriptIT.class);
+    String script = NodeProcess.projectRoot().resolve("bin/hooknet").toString();
+    try (NodeProcess node = NodeProcess.start("bin-hooknet", List.of(script, "node", "--cluster-name", clusterName,
+        "--cluster-port", Integer.toString(port), "--members", "127.0.0.1:" + port))) {
+      String members = node.awaitStdout("members:", Duration.ofSeconds(120));
+      List<String> banner = node.stdout().subList(0, 6);
+      String name = banner.get(1).substring("  node name:    ".length());
+      assertThat(name).endsWith("-" + port);
+      assertThat(banner).containsExactly(
+          "hooknet node '" + name + "' joined cluster '" + clusterName + "'",
+          "  node name:    " + name,
+          "  cluster name: " + clusterName,
+          "  cluster port: 127.0.0.1:" + port,
+          banner.get(4),
+          members);
+      assertThat(banner.get(4)).matches("  event bus:    127\\.0\\.0\\.1:\\d+");
+      assertThat(members).isEqualTo("  members:      " + name + " 127.0.0.1:" + port + " (this node)");
+      node.signal("INT");
+      assertThat(node.awaitExit(Duration.ofSeconds(30))).isEqualTo(130);
+      assertThat(node.stdout()).contains("hooknet node '" + name + "' left cluster '" + clusterName + "'");
+    }
+  }
+}

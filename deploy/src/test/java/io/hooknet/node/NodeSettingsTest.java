@@ -1,0 +1,89 @@
+package io.hooknet.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.hooknet.cluster.ClusterOptions;
+import io.hooknet.cluster.JoinMode;
+import io.hooknet.codec.HooknetException;
+import io.hooknet.node.impl.NodeSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class NodeSettingsTest {
+
+  @TempDir
+  Path dir;
+
+  private static NodeCommand parse(String... args) {
+    NodeCommand command = new NodeCommand();
+    new CommandLine(command).parseArgs(args);
+    return command;
+  }
+
+  @Test
+  void commandLineWinsOverFileOverDefaults() throws IOException {
+    Path file = write("nodeName: from-file\nclusterName: filecluster\nclusterPort: 6100\n"
+        + "members: [127.0.0.1:6100, 127.0.0.1:6101]\nheartbeatSeconds: 2\nmaxNoHeartbeatSeconds: 7\n");
+    ClusterOptions options = NodeSettings.resolve(parse("--node-name", "from-cli", "--port-count", "1"), file);
+    assertThat(options.getNodeName()).isEqualTo("from-cli");
+    assertThat(options.getClusterName()).isEqualTo("filecluster");
+    assertThat(options.getPort()).isEqualTo(6100);
+    assertThat(options.getPortCount()).isEqualTo(1);
+    assertThat(options.getMembers()).containsExactly("127.0.0.1:6100", "127.0.0.1:6101");
+    assertThat(options.getHeartbeatIntervalSeconds()).isEqualTo(2);
+    assertThat(options.getMaxNoHeartbeatSeconds()).isEqualTo(7);
+    assertThat(options.getJoin()).isEqualTo(JoinMode.LOOPBACK);
+    assertThat(options.getHost()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void membersAsACommaList() {
+    ClusterOptions options = NodeSettings.resolve(
+        parse("--node-name", "n1", "--members", "127.0.0.1:5701,127.0.0.1:5702"), null);
+    assertThat(options.getMembers()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
+  }
+
+  @Test
+  void shippedExampleIsValid() {
+    ClusterOptions options = NodeSettings.resolve(parse(), NodeProcess.projectRoot().resolve("deploy/config/node.yaml"));
+    assertThat(options.getNodeName()).isEqualTo("edge-1");
+  }
+
+  @Test
+  void defaultNodeNameIsHostAndPort() {
+    ClusterOptions options = NodeSettings.resolve(parse("--cluster-port", "47001", "--port-count", "1"), null);
+    assertThat(options.getNodeName()).endsWith("-47001");
+  }
+
+  @Test
+  void badFiles() throws IOException {
+    assertBad(write("nodename: x\n"), "unknown key 'nodename' (known: nodeName, clusterName, join, host, members, "
+        + "clusterPort, portCount, hazelcastConfig, kubernetesService, heartbeatSeconds, maxNoHeartbeatSeconds)");
+    assertBad(write("clusterPort: high\n"), "key 'clusterPort' must be an integer, not 'high'");
+    assertBad(write("- a\n- b\n"), "must be a map of settings");
+    assertBad(dir.resolve("absent.yaml"), "no such file");
+    Path broken = write("nodeName: [x\n");
+    HooknetException e = catchThrowableOfType(HooknetException.class, () -> NodeSettings.resolve(parse(), broken));
+    assertThat(e.getMessage()).startsWith("EINVAL: config file '" + broken + "': not valid YAML: ");
+    e = catchThrowableOfType(HooknetException.class, () -> NodeSettings.resolve(parse("--join", "carrier-pigeon"), null));
+    assertThat(e.getMessage())
+        .isEqualTo("EINVAL: cluster setting 'join': 'carrier-pigeon' is not one of loopback, tcp, multicast, kubernetes");
+  }
+
+  private void assertBad(Path file, String problem) {
+    HooknetException e = catchThrowableOfType(HooknetException.class, () -> NodeSettings.resolve(parse(), file));
+    assertThat(e.errno()).isEqualTo(22);
+    assertThat(e.getMessage()).isEqualTo("EINVAL: config file '" + file + "': " + problem);
+  }
+
+  private Path write(String yaml) throws IOException {
+    Path file = Files.createTempFile(dir, "node", ".yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+}
