@@ -27,7 +27,7 @@ public final class Addresses {
     return colon >= 0 && member.indexOf(':', colon + 1) < 0 ? member.substring(0, colon) : member;
   }
 
-  /** The port of a member, or -1 when it has none. */
+  /** The port of a member, -1 when it has none, 0 when it is not a number. */
   public static int portOf(String member) {
     String rest = member.startsWith("[") ? member.substring(member.indexOf(']') + 1) : member;
     int colon = rest.indexOf(':');
@@ -53,13 +53,9 @@ public final class Addresses {
     if (!isIpLiteral(host) && (looksNumeric || !HOSTNAME.matcher(host).matches())) {
       throw invalid("members", "'" + member + "' is not an IP address or host name");
     }
-    boolean hasPort = member.startsWith("[") ? member.contains("]:") : member.indexOf(':') == member.lastIndexOf(':')
-        && member.indexOf(':') >= 0;
-    if (hasPort) {
-      int port = portOf(member);
-      if (port < 1 || port > 65535) {
-        throw invalid("members", "'" + member + "' has a port outside 1-65535");
-      }
+    int port = portOf(member);
+    if (port != -1 && (port < 1 || port > 65535)) {
+      throw invalid("members", "'" + member + "' has a port outside 1-65535");
     }
   }
 
