@@ -88,6 +88,11 @@ public final class DatafdTable<S> {
     return entry;
   }
 
+  /** Whether a socket with this datafd is in the table. */
+  public boolean contains(long datafd) {
+    return byDatafd.containsKey(datafd);
+  }
+
   /** The entry of {@code socket}, or null when it is not in the table. */
   public Entry<S> find(S socket) {
     return bySocket.get(socket);

@@ -1,0 +1,101 @@
+package io.hooknet.sockets;
+
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.PoolCommand;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/** The settings of one socket pool (one knet handle). */
+public class SocketPoolOptions {
+
+  /** The pool a node always has. */
+  public static final String DEFAULT_NAME = PoolCommand.DEFAULT_POOL;
+  /** {@code KNET_DATAFD_MAX}: channels 0-31. */
+  public static final int DEFAULT_MAX_CHANNELS = 32;
+  /** Where pool-created Unix domain endpoints are made: {@code <java.io.tmpdir>/hooknet}. */
+  public static final String DEFAULT_ENDPOINT_DIR = Path.of(System.getProperty("java.io.tmpdir"), "hooknet").toString();
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+  private String name = DEFAULT_NAME;
+  private int maxChannels = DEFAULT_MAX_CHANNELS;
+  private String endpointDir = DEFAULT_ENDPOINT_DIR;
+
+  public SocketPoolOptions() {
+  }
+
+  public SocketPoolOptions(SocketPoolOptions other) {
+    this.name = other.name;
+    this.maxChannels = other.maxChannels;
+    this.endpointDir = other.endpointDir;
+  }
+
+  /** Options from JSON with the keys of {@link #toJson()}; absent keys keep their defaults. */
+  public SocketPoolOptions(JsonObject json) {
+    name = json.getString("name", name);
+    maxChannels = json.getInteger("maxChannels", maxChannels);
+    endpointDir = json.getString("endpointDir", endpointDir);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("name", name).put("maxChannels", maxChannels).put("endpointDir", endpointDir);
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  /** The pool's name: 1-63 letters, digits, {@code .}, {@code _} or {@code -}, starting with a letter or digit. */
+  public SocketPoolOptions setName(String name) {
+    this.name = name;
+    return this;
+  }
+
+  public int getMaxChannels() {
+    return maxChannels;
+  }
+
+  /**
+   * The number of channels, at least 1. Keep the default 32 for pools whose data is switched between nodes;
+   * raise it for pools that only watch sockets.
+   */
+  public SocketPoolOptions setMaxChannels(int maxChannels) {
+    this.maxChannels = maxChannels;
+    return this;
+  }
+
+  public String getEndpointDir() {
+    return endpointDir;
+  }
+
+  /** The directory for pool-created Unix domain endpoints; created when missing. */
+  public SocketPoolOptions setEndpointDir(String endpointDir) {
+    this.endpointDir = endpointDir;
+    return this;
+  }
+
+  /** Checks the settings; a wrong one is an {@code EINVAL} that names it. */
+  public SocketPoolOptions validate() {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw invalid("name", "'" + name + "' is not 1-63 letters, digits, '.', '_' or '-'");
+    }
+    if (maxChannels < 1) {
+      throw invalid("maxChannels", "must be at least 1, not " + maxChannels);
+    }
+    if (endpointDir == null || endpointDir.isBlank()) {
+      throw invalid("endpointDir", "must be a directory path");
+    }
+    return this;
+  }
+
+  private static HooknetException invalid(String setting, String problem) {
+    return HooknetException.of(Errno.EINVAL, "pool setting '%s': %s", setting, problem);
+  }
+
+  @Override
+  public String toString() {
+    return toJson().encode();
+  }
+}

@@ -1,0 +1,173 @@
+package io.hooknet.sockets.impl;
+
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.Replies.SocketInfo;
+import io.hooknet.codec.Replies.SocketState;
+import io.hooknet.codec.SockEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * One socket in a pool and its read/write state machine. Its callbacks come from the socket's own context and
+ * are moved onto the pool's event loop, where every method of this class runs.
+ *
+ * <p>A socket faults at most once on its read side: the first end of read or read error quarantines it (no more
+ * reads, no writes) and is the only event; whatever the transport reports afterwards is ignored. Write errors
+ * are reported each time, except on a stream already broken by one, whose transport closes it: that stream's
+ * later failures are counted as drops and its closing quarantines it silently.
+ */
+abstract class Datafd {
+
+  protected final SocketPoolImpl pool;
+  private final long datafd;
+  private final int channel;
+  private SocketState state = SocketState.ACTIVE;
+  private boolean released;
+  private long droppedSinceEvent;
+
+  Datafd(SocketPoolImpl pool, long datafd, int channel) {
+    this.pool = pool;
+    this.datafd = datafd;
+    this.channel = channel;
+  }
+
+  long datafd() {
+    return datafd;
+  }
+
+  int channel() {
+    return channel;
+  }
+
+  SocketState state() {
+    return state;
+  }
+
+  /** What the socket is: {@code tcp}, {@code unix}, {@code udp}, {@code tcp-endpoint}, {@code unix-endpoint}. */
+  abstract String kind();
+
+  /** Where a process connects, for pool-created endpoints; null otherwise. */
+  String address() {
+    return null;
+  }
+
+  SocketInfo info() {
+    return new SocketInfo(datafd, channel, kind(), state, address());
+  }
+
+  /** Starts reading. */
+  abstract void start();
+
+  /** Stops reading for good: the socket has faulted. */
+  protected abstract void stopReading();
+
+  /** Stops watching; closes the socket when the pool created it. */
+  protected abstract void close();
+
+  /** Writes one packet to the application; the future fails with the transport's error. */
+  protected abstract Future<Void> send(Buffer packet);
+
+  /** Whether there is a socket to write to: false for an endpoint nothing has connected to yet. */
+  protected boolean connected() {
+    return true;
+  }
+
+  /** Whether a failed write leaves the socket usable (datagrams) or breaks it (streams). */
+  protected abstract boolean survivesWriteError();
+
+  final void release() {
+    if (!released) {
+      released = true;
+      close();
+    }
+  }
+
+  /**
+   * Writes a packet to the application's socket, reporting a failure as {@code (RX, -1, errno)}. The future
+   * completes once the pool's counters include the packet.
+   */
+  final Future<Void> write(Buffer packet) {
+    HooknetException refused = refusal();
+    if (refused != null) {
+      droppedSinceEvent++;
+      pool.dropped(channel);
+      return Future.failedFuture(refused);
+    }
+    Promise<Void> done = Promise.promise();
+    send(packet).onComplete(sent -> pool.onLoop(() -> {
+      if (sent.succeeded()) {
+        pool.written(channel, packet.length());
+        done.complete();
+      } else {
+        Errno errno = SocketErrors.errnoOf(sent.cause());
+        pool.dropped(channel);
+        writeFailed(errno);
+        done.fail(HooknetException.of(errno, "writing to datafd %d on channel %d failed: %s", datafd, channel,
+            sent.cause().getMessage()));
+      }
+    }));
+    return done.future();
+  }
+
+  private HooknetException refusal() {
+    if (state == SocketState.ERROR || released) {
+      return HooknetException.of(Errno.EPIPE,
+          "datafd %d on channel %d is quarantined after a fault; the packet was dropped", datafd, channel);
+    }
+    if (!connected()) {
+      return HooknetException.of(Errno.ENOTCONN,
+          "nothing has connected to the endpoint of datafd %d on channel %d yet; the packet was dropped",
+          datafd, channel);
+    }
+    return null;
+  }
+
+  private void writeFailed(Errno errno) {
+    droppedSinceEvent++;
+    if (released || state == SocketState.ERROR) {
+      return;
+    }
+    if (!survivesWriteError()) {
+      state = SocketState.ERROR;
+      stopReading();
+    }
+    report(SockEvent.RX, -1, errno);
+  }
+
+  /** A packet read from the application's socket. */
+  final void packetRead(Buffer packet) {
+    if (!released && state != SocketState.ERROR) {
+      pool.packetRead(this, packet);
+    }
+  }
+
+  /**
+   * The application's socket reached its end of read, was closed (Vert.x reports both as the end of the
+   * stream) or, for a datagram socket, sent 0 bytes.
+   */
+  final void endOfRead() {
+    readSideFaulted(0, null);
+  }
+
+  /** Reading the application's socket failed. */
+  final void readFailed(Throwable failure) {
+    readSideFaulted(-1, SocketErrors.errnoOf(failure));
+  }
+
+  private void readSideFaulted(int error, Errno errno) {
+    if (released || state == SocketState.ERROR) {
+      return;
+    }
+    state = SocketState.ERROR;
+    stopReading();
+    report(SockEvent.TX, error, errno);
+  }
+
+  private void report(int txRx, int error, Errno errno) {
+    long dropped = droppedSinceEvent;
+    droppedSinceEvent = 0;
+    pool.fault(this, txRx, error, errno == null ? 0 : errno.number(), dropped);
+  }
+}

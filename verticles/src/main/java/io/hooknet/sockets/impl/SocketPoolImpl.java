@@ -1,0 +1,361 @@
+package io.hooknet.sockets.impl;
+
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.PoolCommand.Endpoint;
+import io.hooknet.codec.Replies.EndpointInfo;
+import io.hooknet.codec.Replies.PoolStats;
+import io.hooknet.codec.Replies.SocketInfo;
+import io.hooknet.codec.SockEvent;
+import io.hooknet.sockets.SocketPool;
+import io.hooknet.sockets.SocketPoolOptions;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A pool on one event loop. Every field is touched on that loop only, so there is no lock to hold while the
+ * sock-notify handler runs, and the handler can add, remove or replace sockets in place. Calls from other
+ * threads are moved onto the loop.
+ */
+public final class SocketPoolImpl implements SocketPool {
+
+  static final Logger LOG = Logger.getLogger(SocketPool.class.getName());
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Thread loop;
+  private final String nodeName;
+  private final SocketPoolOptions options;
+  private final DatafdTable<Object> table;
+  private final Map<Long, Datafd> sockets = new HashMap<>();
+  private final Map<Integer, ChannelCounters> counters = new TreeMap<>();
+  private Handler<SockEvent> handler;
+  private boolean forwarding;
+  private boolean closed;
+  private long seq;
+
+  /** Makes a pool whose event loop is the calling one. */
+  public SocketPoolImpl(Vertx vertx, String nodeName, SocketPoolOptions options) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    if (!context.isEventLoopContext() || !Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("a socket pool must be made on an event loop");
+    }
+    this.loop = Thread.currentThread();
+    this.nodeName = nodeName;
+    this.options = new SocketPoolOptions(options).validate();
+    this.table = new DatafdTable<>(options.getMaxChannels());
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public String name() {
+    return options.getName();
+  }
+
+  @Override
+  public String nodeName() {
+    return nodeName;
+  }
+
+  @Override
+  public int maxChannels() {
+    return options.getMaxChannels();
+  }
+
+  @Override
+  public Future<Void> sockNotifyHandler(Handler<SockEvent> handler) {
+    return call(() -> {
+      if (handler == null) {
+        throw new HooknetException(Errno.EINVAL, "the sock-notify handler must not be null");
+      }
+      this.handler = handler;
+      return null;
+    });
+  }
+
+  @Override
+  public Future<SocketInfo> add(NetSocket socket, int channel) {
+    return call(() -> start(socket, channel, (datafd, slot) -> new StreamDatafd(this, datafd, slot, socket)));
+  }
+
+  @Override
+  public Future<SocketInfo> add(DatagramSocket socket, SocketAddress peer, int channel) {
+    return call(() -> {
+      requirePeer(peer);
+      return start(socket, channel, (datafd, slot) -> new DatagramDatafd(this, datafd, slot, socket, peer));
+    });
+  }
+
+  @Override
+  public Future<SocketInfo> replace(int channel, NetSocket socket) {
+    return call(() -> swap(channel, socket, datafd -> new StreamDatafd(this, datafd, channel, socket)));
+  }
+
+  @Override
+  public Future<SocketInfo> replace(int channel, DatagramSocket socket, SocketAddress peer) {
+    return call(() -> {
+      requirePeer(peer);
+      return swap(channel, socket, datafd -> new DatagramDatafd(this, datafd, channel, socket, peer));
+    });
+  }
+
+  @Override
+  public Future<EndpointInfo> addEndpoint(Endpoint kind, int channel) {
+    return call(() -> {
+      if (kind == null) {
+        throw new HooknetException(Errno.EINVAL, "no endpoint kind given (unix or tcp)");
+      }
+      requireReady();
+      Object key = new Object();
+      DatafdTable.Entry<Object> entry = table.add(key, channel);
+      Path path = kind == Endpoint.UNIX ? endpointPath(entry.datafd()) : null;
+      EndpointDatafd endpoint = new EndpointDatafd(this, entry.datafd(), entry.channel(), kind, path);
+      sockets.put(entry.datafd(), endpoint);
+      return endpoint;
+    }).compose(endpoint -> endpoint.listen()
+        .map(address -> new EndpointInfo(endpoint.datafd(), endpoint.channel(), address))
+        .recover(failure -> {
+          onLoop(() -> forget(endpoint.datafd()));
+          return Future.failedFuture(HooknetException.of(Errno.EIO, "cannot open a %s endpoint: %s",
+              endpoint.kind(), failure.getMessage()));
+        }));
+  }
+
+  @Override
+  public Future<Void> remove(long datafd) {
+    return call(() -> {
+      requireOpen();
+      table.remove(datafd);
+      forget(datafd);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<SocketInfo> get(int channel) {
+    return call(() -> sockets.get(open().byChannel(channel).datafd()).info());
+  }
+
+  @Override
+  public Future<SocketInfo> channelOf(long datafd) {
+    return call(() -> sockets.get(open().byDatafd(datafd).datafd()).info());
+  }
+
+  @Override
+  public Future<List<SocketInfo>> list() {
+    return call(() -> {
+      List<SocketInfo> infos = new ArrayList<>();
+      open().entries().forEach(entry -> infos.add(sockets.get(entry.datafd()).info()));
+      return infos;
+    });
+  }
+
+  @Override
+  public Future<PoolStats> stats() {
+    return call(() -> {
+      requireOpen();
+      List<io.hooknet.codec.Replies.ChannelStats> channels = new ArrayList<>();
+      counters.forEach((channel, count) -> channels.add(count.toStats(channel)));
+      return new PoolStats(nodeName, name(), channels);
+    });
+  }
+
+  @Override
+  public Future<Void> deliver(int channel, Buffer packet) {
+    return call(() -> {
+      requireOpen();
+      if (packet.length() > MAX_PACKET_SIZE) {
+        countersOf(channel).drops++;
+        throw HooknetException.of(Errno.EMSGSIZE, "a packet of %d bytes is over the limit of %d",
+            packet.length(), MAX_PACKET_SIZE);
+      }
+      return sockets.get(table.byChannel(channel).datafd());
+    }).compose(target -> target.write(packet));
+  }
+
+  @Override
+  public Future<Void> setFwd(boolean enabled) {
+    return call(() -> {
+      requireOpen();
+      forwarding = enabled;
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Long> lastSeq() {
+    return call(() -> seq);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return call(() -> {
+      if (!closed) {
+        closed = true;
+        new ArrayList<>(sockets.keySet()).forEach(this::forget);
+      }
+      return null;
+    });
+  }
+
+  /** Runs {@code action} on the pool's event loop: now when called there, else as soon as the loop is free. */
+  void onLoop(Runnable action) {
+    if (Thread.currentThread() == loop) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  /** A packet the application wrote into a pool socket. Forwarding between nodes comes with data switching. */
+  void packetRead(Datafd source, Buffer packet) {
+    ChannelCounters count = countersOf(source.channel());
+    count.read(packet.length());
+    if (!forwarding) {
+      count.drops++;
+    }
+  }
+
+  /** A packet written to the application's socket on {@code channel}. */
+  void written(int channel, int bytes) {
+    countersOf(channel).written(bytes);
+  }
+
+  /** A packet for the application's socket on {@code channel} that was dropped. */
+  void dropped(int channel) {
+    countersOf(channel).drops++;
+  }
+
+  /** A framed packet over {@link #MAX_PACKET_SIZE} was skipped. */
+  void oversized(Datafd source, long length) {
+    countersOf(source.channel()).drops++;
+    LOG.fine(() -> "pool '" + name() + "' dropped a packet of " + length + " bytes on datafd " + source.datafd());
+  }
+
+  /** Reports a fault: published first, so that a handler that throws cannot hide it, then handed over. */
+  void fault(Datafd source, int txRx, int error, int errno, long dropped) {
+    countersOf(source.channel()).faults++;
+    SockEvent event = SockEvent.of(nodeName, name(), source.datafd(), source.channel(), txRx, error, errno,
+        dropped, ++seq, nowMicros());
+    vertx.eventBus().publish(SOCK_EVENTS, event);
+    Handler<SockEvent> current = handler;
+    try {
+      current.handle(event);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, e, () -> "the sock-notify handler of pool '" + name() + "' on node '" + nodeName
+          + "' threw on " + event + "; the pool carries on");
+    }
+  }
+
+  private SocketInfo start(Object socket, int channel, DatafdFactory factory) {
+    requireReady();
+    DatafdTable.Entry<Object> entry = table.add(socket, channel);
+    return watch(factory.make(entry.datafd(), entry.channel()));
+  }
+
+  private SocketInfo swap(int channel, Object socket, LongFunction<Datafd> factory) {
+    requireReady();
+    long old = table.byChannel(channel).datafd();
+    DatafdTable.Entry<Object> entry = table.replace(channel, socket);
+    forget(old);
+    return watch(factory.apply(entry.datafd()));
+  }
+
+  private SocketInfo watch(Datafd datafd) {
+    sockets.put(datafd.datafd(), datafd);
+    datafd.start();
+    return datafd.info();
+  }
+
+  private void forget(long datafd) {
+    if (table.contains(datafd)) {
+      table.remove(datafd);
+    }
+    Datafd gone = sockets.remove(datafd);
+    if (gone != null) {
+      gone.release();
+    }
+  }
+
+  private static void requirePeer(SocketAddress peer) {
+    if (peer == null) {
+      throw new HooknetException(Errno.EINVAL, "a datagram socket needs the peer its packets go to");
+    }
+  }
+
+  private Path endpointPath(long datafd) {
+    return Path.of(options.getEndpointDir(), nodeName + "." + name() + "." + datafd + ".sock");
+  }
+
+  private ChannelCounters countersOf(int channel) {
+    return counters.computeIfAbsent(channel, c -> new ChannelCounters());
+  }
+
+  private DatafdTable<Object> open() {
+    requireOpen();
+    return table;
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw HooknetException.of(Errno.ESHUTDOWN, "pool '%s' on node '%s' is closed", name(), nodeName);
+    }
+  }
+
+  private void requireReady() {
+    requireOpen();
+    if (handler == null) {
+      throw HooknetException.of(Errno.EINVAL,
+          "pool '%s' has no sock-notify handler; set one before adding sockets", name());
+    }
+  }
+
+  private <T> Future<T> call(Supplier<T> action) {
+    if (Thread.currentThread() == loop) {
+      return attempt(action);
+    }
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> attempt(action).onComplete(promise));
+    return promise.future();
+  }
+
+  private static <T> Future<T> attempt(Supplier<T> action) {
+    try {
+      return Future.succeededFuture(action.get());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(HooknetException.from(e));
+    }
+  }
+
+  private static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  @FunctionalInterface
+  private interface DatafdFactory {
+    Datafd make(long datafd, int channel);
+  }
+}
