@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -41,7 +42,7 @@ final class Peers implements AutoCloseable {
 
   private final NetClient client;
   private final ServerSocket tcpServer;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final List<Closeable> open = new ArrayList<>();
   private ServerSocketChannel unixServer;
   private Path unixPath;
 
@@ -91,8 +92,8 @@ final class Peers implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    for (AutoCloseable peer : open) {
+  public void close() throws IOException {
+    for (Closeable peer : open) {
       peer.close();
     }
     tcpServer.close();

@@ -21,10 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -209,24 +207,7 @@ class SockNotifyTest {
 
   @Test
   void aHandlerThatThrowsIsLoggedAndThePoolCarriesOn() throws Exception {
-    List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        logged.add(record);
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    Logger logger = Logger.getLogger(SocketPool.class.getName());
-    logger.addHandler(capture);
-    try {
+    try (LogCapture log = new LogCapture(SocketPool.class.getName())) {
       events.then(event -> {
         throw new IllegalStateException("handler bug");
       });
@@ -236,13 +217,12 @@ class SockNotifyTest {
       List<SockEvent> seen = withMarker();
       assertThat(seen).extracting(SockEvent::seq).containsExactly(1L, 2L);
       assertThat(published).isEqualTo(seen);
+      List<LogRecord> logged = log.records();
       assertThat(logged).hasSize(2);
       assertThat(logged.get(0).getLevel()).isEqualTo(Level.WARNING);
       assertThat(logged.get(0).getThrown()).hasMessage("handler bug");
       assertThat(logged.get(0).getMessage()).startsWith("the sock-notify handler of pool 'default' on node '"
           + node + "' threw on SockEvent[").endsWith("; the pool carries on");
-    } finally {
-      logger.removeHandler(capture);
     }
   }
 

@@ -11,7 +11,6 @@ import io.hooknet.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.List;
@@ -200,13 +199,9 @@ class SocketPoolApiTest {
     EndpointInfo endpoint = Await.result(pool.addEndpoint(Endpoint.TCP, -1));
     String[] hostPort = endpoint.address().split(":");
     try (Socket attached = new Socket(InetAddress.getByName(hostPort[0]), Integer.parseInt(hostPort[1]))) {
-      Await.until("the endpoint to be connected", Await.DEFAULT,
-          () -> Await.result(pool.deliver(endpoint.channel(), Buffer.buffer("x")).transform(ar ->
-              Future.succeededFuture(ar.succeeded()))));
+      EndpointTest.awaitAccepted(pool, endpoint);
       Await.result(pool.close());
-      InputStream in = attached.getInputStream();
-      assertThat(in.readNBytes(5)).hasSize(5);
-      assertThat(in.read()).isEqualTo(-1);
+      EndpointTest.assertProbesThenEnd(attached.getInputStream());
       Await.result(mine.socket().write("still open"));
       assertThat(mine.peer().getInputStream().readNBytes(10)).isEqualTo("still open".getBytes());
     }

@@ -229,13 +229,12 @@ public final class SocketPoolImpl implements SocketPool {
     }
   }
 
-  /** A packet the application wrote into a pool socket. Forwarding between nodes comes with data switching. */
+  /**
+   * A packet the application wrote into a pool socket. It is counted; carrying it to other nodes is the job
+   * of data switching, which {@link #setFwd} turns on.
+   */
   void packetRead(Datafd source, Buffer packet) {
-    ChannelCounters count = countersOf(source.channel());
-    count.read(packet.length());
-    if (!forwarding) {
-      count.drops++;
-    }
+    countersOf(source.channel()).read(packet.length());
   }
 
   /** A packet written to the application's socket on {@code channel}. */
