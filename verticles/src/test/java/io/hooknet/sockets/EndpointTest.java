@@ -22,7 +22,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,24 +38,22 @@ class EndpointTest {
   @TempDir
   Path dir;
 
-  private Vertx vertx;
+  private LocalPool local;
   private SocketPool pool;
   private String node;
   private final Events events = new Events();
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
-    node = "ep-" + UUID.randomUUID().toString().substring(0, 8);
-    SocketPoolVerticle verticle = new SocketPoolVerticle(node, new SocketPoolOptions().setEndpointDir(dir.toString()));
-    Await.result(vertx.deployVerticle(verticle));
-    pool = verticle.pool();
+    local = new LocalPool("ep", new SocketPoolOptions().setEndpointDir(dir.toString()));
+    pool = local.pool;
+    node = local.node;
     Await.result(pool.sockNotifyHandler(events));
   }
 
   @AfterEach
-  void stop() {
-    Await.result(vertx.close());
+  void stop() throws IOException {
+    local.close();
   }
 
   @ParameterizedTest

@@ -11,13 +11,13 @@ import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.UUID;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Add/remove cycles of every kind of socket leave the process with the file descriptors it had before. */
+/** Add/remove cycles of every kind of socket leave the process with no more file descriptors than before. */
 class FdLeakTest {
 
   private static final int CYCLES = 100;
@@ -25,25 +25,21 @@ class FdLeakTest {
   @TempDir
   Path dir;
 
-  private Vertx vertx;
+  private LocalPool local;
   private SocketPool pool;
   private Peers peers;
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
-    SocketPoolVerticle verticle = new SocketPoolVerticle("fd-" + UUID.randomUUID().toString().substring(0, 8),
-        new SocketPoolOptions().setEndpointDir(dir.toString()));
-    Await.result(vertx.deployVerticle(verticle));
-    pool = verticle.pool();
+    local = new LocalPool("fd", new SocketPoolOptions().setEndpointDir(dir.toString()));
+    pool = local.pool;
+    peers = local.peers;
     Await.result(pool.sockNotifyHandler(event -> pool.remove(event.datafd())));
-    peers = new Peers(vertx);
   }
 
   @AfterEach
   void stop() throws IOException {
-    peers.close();
-    Await.result(vertx.close());
+    local.close();
   }
 
   @Test
@@ -53,8 +49,9 @@ class FdLeakTest {
     for (int i = 0; i < CYCLES; i++) {
       cycle();
     }
+    // At most, not exactly: sockets of earlier tests in this JVM may still be closing. A leak of one fd per
+    // cycle would leave 100 more.
     Await.until("the open fds to return to " + before, Await.DEFAULT, () -> openFds() <= before);
-    assertThat(openFds()).isEqualTo(before);
     assertThat(dir.toFile().list()).as("endpoint files left behind").isEmpty();
   }
 

@@ -9,7 +9,8 @@ import io.hooknet.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
+import java.io.IOException;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,23 +18,23 @@ import org.junit.jupiter.api.Test;
 /** The pool operations on {@code hooknet.pool.<node>.cmd}, as JSON (bridged clients) and as records (Java nodes). */
 class PoolCommandsTest {
 
+  private LocalPool local;
   private Vertx vertx;
   private String node;
   private String address;
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
-    node = "cmd-" + UUID.randomUUID().toString().substring(0, 8);
+    local = new LocalPool("cmd");
+    vertx = local.vertx;
+    node = local.node;
     address = SocketPool.commandAddress(node);
-    SocketPoolVerticle verticle = new SocketPoolVerticle(node);
-    Await.result(vertx.deployVerticle(verticle));
-    Await.result(verticle.pool().sockNotifyHandler(event -> { }));
+    Await.result(local.pool.sockNotifyHandler(event -> { }));
   }
 
   @AfterEach
-  void stop() {
-    Await.result(vertx.close());
+  void stop() throws IOException {
+    local.close();
   }
 
   @Test

@@ -19,7 +19,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -36,30 +36,29 @@ import org.junit.jupiter.api.Test;
  */
 class SockNotifyTest {
 
+  private LocalPool local;
   private Vertx vertx;
   private SocketPool pool;
   private Peers peers;
+  private String node;
   private final Events events = new Events();
   private final List<SockEvent> published = new CopyOnWriteArrayList<>();
-  private String node;
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
-    node = "notify-" + UUID.randomUUID().toString().substring(0, 8);
-    SocketPoolVerticle verticle = new SocketPoolVerticle(node);
-    Await.result(vertx.deployVerticle(verticle));
-    pool = verticle.pool();
+    local = new LocalPool("notify");
+    vertx = local.vertx;
+    pool = local.pool;
+    peers = local.peers;
+    node = local.node;
     Await.result(pool.sockNotifyHandler(events));
     Await.result(vertx.eventBus().<SockEvent>consumer(SocketPool.SOCK_EVENTS, m -> published.add(m.body()))
         .completion());
-    peers = new Peers(vertx);
   }
 
   @AfterEach
   void stop() throws Exception {
-    peers.close();
-    Await.result(vertx.close());
+    local.close();
   }
 
   @Test

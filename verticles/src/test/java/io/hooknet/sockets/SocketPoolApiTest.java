@@ -14,7 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.List;
-import java.util.UUID;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class SocketPoolApiTest {
 
+  private LocalPool local;
   private Vertx vertx;
   private SocketPoolVerticle verticle;
   private SocketPool pool;
@@ -34,17 +35,16 @@ class SocketPoolApiTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
-    verticle = new SocketPoolVerticle("api-" + UUID.randomUUID().toString().substring(0, 8));
-    Await.result(vertx.deployVerticle(verticle));
-    pool = verticle.pool();
-    peers = new Peers(vertx);
+    local = new LocalPool("api");
+    vertx = local.vertx;
+    verticle = local.verticle;
+    pool = local.pool;
+    peers = local.peers;
   }
 
   @AfterEach
   void stop() throws Exception {
-    peers.close();
-    Await.result(vertx.close());
+    local.close();
   }
 
   @Test

@@ -123,24 +123,23 @@ public final class SocketPoolImpl implements SocketPool {
 
   @Override
   public Future<EndpointInfo> addEndpoint(Endpoint kind, int channel) {
-    return call(() -> {
+    return callAsync(() -> {
       if (kind == null) {
         throw new HooknetException(Errno.EINVAL, "no endpoint kind given (unix or tcp)");
       }
       requireReady();
-      Object key = new Object();
-      DatafdTable.Entry<Object> entry = table.add(key, channel);
+      DatafdTable.Entry<Object> entry = table.add(new Object(), channel);
       Path path = kind == Endpoint.UNIX ? endpointPath(entry.datafd()) : null;
       EndpointDatafd endpoint = new EndpointDatafd(this, entry.datafd(), entry.channel(), kind, path);
       sockets.put(entry.datafd(), endpoint);
-      return endpoint;
-    }).compose(endpoint -> endpoint.listen()
-        .map(address -> new EndpointInfo(endpoint.datafd(), endpoint.channel(), address))
-        .recover(failure -> {
-          onLoop(() -> forget(endpoint.datafd()));
-          return Future.failedFuture(HooknetException.of(Errno.EIO, "cannot open a %s endpoint: %s",
-              endpoint.kind(), failure.getMessage()));
-        }));
+      return endpoint.listen()
+          .map(address -> new EndpointInfo(endpoint.datafd(), endpoint.channel(), address))
+          .recover(failure -> {
+            onLoop(() -> forget(endpoint.datafd()));
+            return Future.failedFuture(HooknetException.of(Errno.EIO, "cannot open a %s endpoint: %s",
+                endpoint.kind(), failure.getMessage()));
+          });
+    });
   }
 
   @Override
@@ -184,15 +183,15 @@ public final class SocketPoolImpl implements SocketPool {
 
   @Override
   public Future<Void> deliver(int channel, Buffer packet) {
-    return call(() -> {
+    return callAsync(() -> {
       requireOpen();
       if (packet.length() > MAX_PACKET_SIZE) {
         countersOf(channel).drops++;
         throw HooknetException.of(Errno.EMSGSIZE, "a packet of %d bytes is over the limit of %d",
             packet.length(), MAX_PACKET_SIZE);
       }
-      return sockets.get(table.byChannel(channel).datafd());
-    }).compose(target -> target.write(packet));
+      return sockets.get(table.byChannel(channel).datafd()).write(packet);
+    });
   }
 
   @Override
@@ -332,6 +331,14 @@ public final class SocketPoolImpl implements SocketPool {
   }
 
   private <T> Future<T> call(Supplier<T> action) {
+    return callAsync(() -> Future.succeededFuture(action.get()));
+  }
+
+  /**
+   * Runs {@code action} on the pool's event loop, inline when already there, and gives its future. Whatever
+   * follows the action must be inside it: a callback chained on the returned future may run on any thread.
+   */
+  private <T> Future<T> callAsync(Supplier<Future<T>> action) {
     if (Thread.currentThread() == loop) {
       return attempt(action);
     }
@@ -340,9 +347,9 @@ public final class SocketPoolImpl implements SocketPool {
     return promise.future();
   }
 
-  private static <T> Future<T> attempt(Supplier<T> action) {
+  private static <T> Future<T> attempt(Supplier<Future<T>> action) {
     try {
-      return Future.succeededFuture(action.get());
+      return action.get();
     } catch (RuntimeException e) {
       return Future.failedFuture(HooknetException.from(e));
     }
