@@ -3,6 +3,8 @@ package io.hooknet.node;
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.HooknetCluster;
 import io.hooknet.codec.HooknetException;
+import io.hooknet.sockets.SocketPool;
+import io.hooknet.sockets.SocketPoolVerticle;
 import io.hooknet.node.impl.NodeSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -75,18 +77,36 @@ public final class NodeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     HooknetCluster cluster;
+    SocketPool pool;
     try {
       ClusterOptions options = NodeSettings.resolve(this, config);
       cluster = HooknetCluster.join(options).toCompletionStage().toCompletableFuture().join();
+      pool = startPools(cluster);
     } catch (HooknetException e) {
       return fail(e);
     } catch (java.util.concurrent.CompletionException e) {
       return fail(HooknetException.from(e.getCause()));
     }
     printStarted(cluster, System.out);
+    printPool(pool, System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> leave(cluster), "hooknet-shutdown"));
     new CountDownLatch(1).await();
     return 0;
+  }
+
+  /** The node's pool {@code default}, whose faulted sockets are removed as corosync does. */
+  private static SocketPool startPools(HooknetCluster cluster) {
+    SocketPoolVerticle pools = new SocketPoolVerticle(cluster.nodeName());
+    cluster.vertx().deployVerticle(pools).toCompletionStage().toCompletableFuture().join();
+    SocketPool pool = pools.pool();
+    pool.sockNotifyHandler(SocketPool.removeOnFault(pool)).toCompletionStage().toCompletableFuture().join();
+    return pool;
+  }
+
+  static void printPool(SocketPool pool, PrintStream out) {
+    out.println("  pools:        " + pool.name() + " (channels 0-" + (pool.maxChannels() - 1) + ", commands on "
+        + SocketPool.commandAddress(pool.nodeName()) + ")");
+    out.flush();
   }
 
   private static int fail(HooknetException e) {

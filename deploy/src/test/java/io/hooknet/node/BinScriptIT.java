@@ -17,8 +17,9 @@ class BinScriptIT {
     String script = NodeProcess.projectRoot().resolve("bin/hooknet").toString();
     try (NodeProcess node = NodeProcess.start("bin-hooknet", List.of(script, "node", "--cluster-name", clusterName,
         "--cluster-port", Integer.toString(port), "--members", "127.0.0.1:" + port))) {
-      String members = node.awaitStdout("members:", Duration.ofSeconds(120));
-      List<String> banner = node.stdout().subList(0, 6);
+      String pools = node.awaitStdout("pools:", Duration.ofSeconds(120));
+      List<String> banner = node.stdout().subList(0, 7);
+      String members = banner.get(5);
       String name = banner.get(1).substring("  node name:    ".length());
       assertThat(name).endsWith("-" + port);
       assertThat(banner).containsExactly(
@@ -27,9 +28,11 @@ class BinScriptIT {
           "  cluster name: " + clusterName,
           "  cluster port: 127.0.0.1:" + port,
           banner.get(4),
-          members);
+          members,
+          pools);
       assertThat(banner.get(4)).matches("  event bus:    127\\.0\\.0\\.1:\\d+");
       assertThat(members).isEqualTo("  members:      " + name + " 127.0.0.1:" + port + " (this node)");
+      assertThat(pools).isEqualTo("  pools:        default (channels 0-31, commands on hooknet.pool." + name + ".cmd)");
       node.signal("INT");
       assertThat(node.awaitExit(Duration.ofSeconds(30))).isEqualTo(130);
       assertThat(node.stdout()).contains("hooknet node '" + name + "' left cluster '" + clusterName + "'");

@@ -1,5 +1,6 @@
 package io.hooknet.sockets;
 
+import io.hooknet.codec.Errno;
 import io.hooknet.codec.PoolCommand;
 import io.hooknet.codec.Replies.EndpointInfo;
 import io.hooknet.codec.Replies.PoolStats;
@@ -47,6 +48,18 @@ public interface SocketPool {
 
   /** {@code KNET_MAX_PACKET_SIZE}: the largest packet a pool reads or writes. */
   int MAX_PACKET_SIZE = 65_536;
+
+  /**
+   * corosync's sock-notify handler, the reference user of libknet's: it removes the socket on an end of read
+   * and on any error but {@code EAGAIN}, which it ignores.
+   */
+  static Handler<SockEvent> removeOnFault(SocketPool pool) {
+    return event -> {
+      if (event.endOfRead() || event.errno() != Errno.EAGAIN.number()) {
+        pool.remove(event.datafd());
+      }
+    };
+  }
 
   /** The event bus address of a node's pool commands: {@code hooknet.pool.<nodeName>.cmd}. */
   static String commandAddress(String nodeName) {
