@@ -7,7 +7,10 @@ import static io.hooknet.codec.impl.Check.positive;
 import static io.hooknet.codec.impl.Check.required;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The bodies of successful replies to {@link HookCommand}s and {@link PoolCommand}s. */
 public final class Replies {
@@ -145,7 +148,11 @@ public final class Replies {
     }
   }
 
-  /** A channel's counters. */
+  /**
+   * A channel's counters: {@code packetsTx}/{@code bytesTx} read from the application's sockets,
+   * {@code packetsRx}/{@code bytesRx} written to them, {@code drops} in all and {@code dropsByReason} by reason
+   * (absent reasons are 0).
+   */
   public record ChannelStats(
       @JsonProperty(required = true) int channel,
       @JsonProperty(required = true) long packetsTx,
@@ -153,8 +160,12 @@ public final class Replies {
       @JsonProperty(required = true) long packetsRx,
       @JsonProperty(required = true) long bytesRx,
       @JsonProperty(required = true) long drops,
-      @JsonProperty(required = true) long faults) implements HooknetMessage {
+      @JsonProperty(required = true) long faults,
+      Map<String, Long> dropsByReason) implements HooknetMessage {
     public ChannelStats {
+      dropsByReason = dropsByReason == null ? Map.of()
+          : Collections.unmodifiableMap(new TreeMap<>(dropsByReason));
+      dropsByReason.forEach((reason, count) -> notNegative("dropsByReason." + reason, required("count", count)));
       notNegative("channel", channel);
       notNegative("packetsTx", packetsTx);
       notNegative("bytesTx", bytesTx);

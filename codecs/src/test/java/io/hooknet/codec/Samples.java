@@ -6,6 +6,7 @@ import io.hooknet.codec.HookEvent.Cause;
 import io.hooknet.codec.HookEvent.Cmd;
 import io.hooknet.codec.Replies.SocketState;
 import java.util.List;
+import java.util.Map;
 
 /** One representative instance of every hooknet message type, with non-default values in every field. */
 public final class Samples {
@@ -54,8 +55,8 @@ public final class Samples {
         new Replies.SocketInfo(9, 5, "unix-endpoint", SocketState.ERROR, "/run/hooknet/edge-5.sock"),
         new Replies.PoolSockets("n1", "edge",
             List.of(new Replies.SocketInfo(9, 5, "tcp", SocketState.ACTIVE, null))),
-        new Replies.ChannelStats(5, 10, 1000, 20, 2000, 1, 2),
-        new Replies.PoolStats("n1", "edge", List.of(new Replies.ChannelStats(5, 10, 1000, 20, 2000, 1, 2))));
+        new Replies.ChannelStats(5, 10, 1000, 20, 2000, 1, 2, Map.of("noSocket", 1L)),
+        new Replies.PoolStats("n1", "edge", List.of(new Replies.ChannelStats(5, 10, 1000, 20, 2000, 1, 2, Map.of("noSocket", 1L)))));
   }
 
   private static JsonNode payload(String json) {

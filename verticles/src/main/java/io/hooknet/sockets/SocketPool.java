@@ -128,7 +128,32 @@ public interface SocketPool {
    */
   Future<Void> deliver(int channel, Buffer packet);
 
-  /** Turns forwarding of channel data between nodes on or off ({@code knet_handle_setfwd}); off at first. */
+  /**
+   * Sets the filter that picks where channel data goes ({@code knet_handle_enable_filter}); null restores the
+   * default, a broadcast to every other node.
+   */
+  Future<Void> destinationFilter(DestinationFilter filter);
+
+  /**
+   * Sends a packet on {@code channel} to the nodes the filter picks, as if read from a socket on that channel
+   * ({@code knet_send}); the future completes once it is queued. Fails with {@code ECANCELED} when the pool does
+   * not forward, {@code EMSGSIZE} over {@value #MAX_PACKET_SIZE} bytes, {@code EINVAL} for a channel out of
+   * range.
+   */
+  Future<Void> send(int channel, Buffer packet);
+
+  /**
+   * Like {@link #send}, and completes once every destination has answered, with what became of the packet at
+   * each ({@code knet_send_sync}).
+   */
+  Future<List<Delivery>> sendSync(int channel, Buffer packet);
+
+  /**
+   * Turns switching of channel data between nodes on or off ({@code knet_handle_setfwd}); off at first. With it
+   * on, every packet read from a socket on channel C goes to channel C of the same-named pool on every other
+   * node (or where the {@link #destinationFilter} sends it), and packets from other nodes are written to this
+   * pool's socket on their channel. A pool with it off drops what other nodes send it.
+   */
   Future<Void> setFwd(boolean enabled);
 
   /** The sequence number of the last event this pool published, 0 before the first. */

@@ -17,11 +17,18 @@ public class SocketPoolOptions {
   /** Where pool-created Unix domain endpoints are made: {@code <java.io.tmpdir>/hooknet}. */
   public static final String DEFAULT_ENDPOINT_DIR = Path.of(System.getProperty("java.io.tmpdir"), "hooknet").toString();
 
+  /** Packets a socket may have on their way to other nodes, unanswered, before it stops being read. */
+  public static final int DEFAULT_SEND_WINDOW = 256;
+  /** How long a packet sent to another node may wait for its answer before it counts as lost. */
+  public static final long DEFAULT_SEND_TIMEOUT_MILLIS = 30_000;
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
   private String name = DEFAULT_NAME;
   private int maxChannels = DEFAULT_MAX_CHANNELS;
   private String endpointDir = DEFAULT_ENDPOINT_DIR;
+  private int sendWindow = DEFAULT_SEND_WINDOW;
+  private long sendTimeoutMillis = DEFAULT_SEND_TIMEOUT_MILLIS;
 
   public SocketPoolOptions() {
   }
@@ -30,6 +37,8 @@ public class SocketPoolOptions {
     this.name = other.name;
     this.maxChannels = other.maxChannels;
     this.endpointDir = other.endpointDir;
+    this.sendWindow = other.sendWindow;
+    this.sendTimeoutMillis = other.sendTimeoutMillis;
   }
 
   /** Options from JSON with the keys of {@link #toJson()}; absent keys keep their defaults. */
@@ -37,10 +46,13 @@ public class SocketPoolOptions {
     name = json.getString("name", name);
     maxChannels = json.getInteger("maxChannels", maxChannels);
     endpointDir = json.getString("endpointDir", endpointDir);
+    sendWindow = json.getInteger("sendWindow", sendWindow);
+    sendTimeoutMillis = json.getLong("sendTimeoutMillis", sendTimeoutMillis);
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("name", name).put("maxChannels", maxChannels).put("endpointDir", endpointDir);
+    return new JsonObject().put("name", name).put("maxChannels", maxChannels).put("endpointDir", endpointDir)
+        .put("sendWindow", sendWindow).put("sendTimeoutMillis", sendTimeoutMillis);
   }
 
   public String getName() {
@@ -76,6 +88,30 @@ public class SocketPoolOptions {
     return this;
   }
 
+  public int getSendWindow() {
+    return sendWindow;
+  }
+
+  /**
+   * How many packets read from one socket may be on their way to other nodes, unanswered, before the socket
+   * stops being read (at least 2); reading starts again when half are answered. Bounds the memory a slow
+   * receiver can hold.
+   */
+  public SocketPoolOptions setSendWindow(int sendWindow) {
+    this.sendWindow = sendWindow;
+    return this;
+  }
+
+  public long getSendTimeoutMillis() {
+    return sendTimeoutMillis;
+  }
+
+  /** How long a packet sent to another node waits for its answer before it counts as lost (at least 1). */
+  public SocketPoolOptions setSendTimeoutMillis(long sendTimeoutMillis) {
+    this.sendTimeoutMillis = sendTimeoutMillis;
+    return this;
+  }
+
   /** Checks the settings; a wrong one is an {@code EINVAL} that names it. */
   public SocketPoolOptions validate() {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -83,6 +119,12 @@ public class SocketPoolOptions {
     }
     if (maxChannels < 1) {
       throw invalid("maxChannels", "must be at least 1, not " + maxChannels);
+    }
+    if (sendWindow < 2) {
+      throw invalid("sendWindow", "must be at least 2, not " + sendWindow);
+    }
+    if (sendTimeoutMillis < 1) {
+      throw invalid("sendTimeoutMillis", "must be at least 1, not " + sendTimeoutMillis);
     }
     if (endpointDir == null || endpointDir.isBlank()) {
       throw invalid("endpointDir", "must be a directory path");

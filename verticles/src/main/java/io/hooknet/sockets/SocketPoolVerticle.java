@@ -8,12 +8,16 @@ import io.hooknet.sockets.impl.SocketPoolImpl;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.hooknet.cluster.HooknetCluster;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * A node's socket pools on one event loop, answering the pool operations on
@@ -26,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class SocketPoolVerticle extends VerticleBase {
 
   private final String nodeName;
+  private final Supplier<Collection<String>> members;
   private final List<SocketPoolOptions> initial;
   private final Map<String, SocketPool> pools = new ConcurrentHashMap<>();
   private MessageConsumer<Object> commands;
@@ -36,7 +41,23 @@ public class SocketPoolVerticle extends VerticleBase {
    * @param pools    the pools to make at start; none means one pool named {@value SocketPoolOptions#DEFAULT_NAME}
    */
   public SocketPoolVerticle(String nodeName, SocketPoolOptions... pools) {
+    this(nodeName, () -> List.of(nodeName), pools);
+  }
+
+  /**
+   * A node's pools in a cluster: channel data is switched to the same-named pools of the other members.
+   *
+   * @param cluster the node's cluster, which names the node
+   * @param pools   the pools to make at start; none means one pool named {@value SocketPoolOptions#DEFAULT_NAME}
+   */
+  public SocketPoolVerticle(HooknetCluster cluster, SocketPoolOptions... pools) {
+    this(cluster.nodeName(), () -> cluster.members().stream().map(HooknetCluster.Member::nodeName)
+        .collect(Collectors.toList()), pools);
+  }
+
+  private SocketPoolVerticle(String nodeName, Supplier<Collection<String>> members, SocketPoolOptions... pools) {
     this.nodeName = nodeName;
+    this.members = members;
     this.initial = pools.length == 0 ? List.of(new SocketPoolOptions()) : List.of(pools);
     initial.forEach(options -> new SocketPoolOptions(options).validate());
   }
@@ -44,11 +65,13 @@ public class SocketPoolVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Codecs.register(vertx);
+    List<Future<?>> starting = new ArrayList<>();
     for (SocketPoolOptions options : initial) {
-      makePool(options);
+      starting.add(makePool(options));
     }
     commands = vertx.eventBus().consumer(SocketPool.commandAddress(nodeName), new PoolCommands(nodeName, pools));
-    return commands.completion();
+    starting.add(commands.completion());
+    return Future.all(starting);
   }
 
   @Override
@@ -86,7 +109,7 @@ public class SocketPoolVerticle extends VerticleBase {
   public Future<SocketPool> createPool(SocketPoolOptions options) {
     return Future.<SocketPool>future(promise -> context.runOnContext(v -> {
       try {
-        promise.complete(makePool(options));
+        makePool(options).onComplete(promise);
       } catch (RuntimeException e) {
         promise.fail(HooknetException.from(e));
       }
@@ -102,11 +125,11 @@ public class SocketPoolVerticle extends VerticleBase {
     return pool.close();
   }
 
-  private SocketPool makePool(SocketPoolOptions options) {
-    SocketPool pool = new SocketPoolImpl(vertx, nodeName, options);
+  private Future<SocketPool> makePool(SocketPoolOptions options) {
+    SocketPoolImpl pool = new SocketPoolImpl(vertx, nodeName, options, members);
     if (pools.putIfAbsent(pool.name(), pool) != null) {
       throw HooknetException.of(Errno.EEXIST, "node '%s' already has a pool '%s'", nodeName, pool.name());
     }
-    return pool;
+    return pool.start().map(pool);
   }
 }

@@ -244,7 +244,7 @@ class SockNotifyTest {
 
   private ChannelStats channelStats(int channel) {
     return Await.result(pool.stats()).channels().stream().filter(c -> c.channel() == channel).findFirst()
-        .orElse(new ChannelStats(channel, 0, 0, 0, 0, 0, 0));
+        .orElse(new ChannelStats(channel, 0, 0, 0, 0, 0, 0, null));
   }
 
   private long packetsTx(int channel) {

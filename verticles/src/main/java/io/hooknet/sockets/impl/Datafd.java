@@ -26,6 +26,7 @@ abstract class Datafd {
   private SocketState state = SocketState.ACTIVE;
   private boolean released;
   private long droppedSinceEvent;
+  private int inFlight;
 
   Datafd(SocketPoolImpl pool, long datafd, int channel) {
     this.pool = pool;
@@ -92,7 +93,8 @@ abstract class Datafd {
     HooknetException refused = refusal();
     if (refused != null) {
       droppedSinceEvent++;
-      pool.dropped(channel);
+      pool.dropped(channel, state == SocketState.ERROR || released ? DropReason.QUARANTINED
+          : DropReason.NOT_CONNECTED);
       return Future.failedFuture(refused);
     }
     Promise<Void> done = Promise.promise();
@@ -102,7 +104,7 @@ abstract class Datafd {
         done.complete();
       } else {
         Errno errno = SocketErrors.errnoOf(sent.cause());
-        pool.dropped(channel);
+        pool.dropped(channel, DropReason.WRITE_FAILED);
         writeFailed(errno);
         done.fail(HooknetException.of(errno, "writing to datafd %d on channel %d failed: %s", datafd, channel,
             sent.cause().getMessage()));
@@ -138,9 +140,47 @@ abstract class Datafd {
 
   /** A packet read from the application's socket. */
   final void packetRead(Buffer packet) {
-    if (!released && state != SocketState.ERROR) {
-      pool.packetRead(this, packet);
+    if (released || state == SocketState.ERROR) {
+      return;
     }
+    if (state == SocketState.PAUSED && !canPause()) {
+      pool.dropped(channel, DropReason.BACKPRESSURE);
+      return;
+    }
+    pool.packetRead(this, packet);
+  }
+
+  /** One more packet of this socket sent to another node and not yet answered; gives the new count. */
+  final int sent() {
+    return ++inFlight;
+  }
+
+  /** One packet of this socket answered by the node it went to; gives the count still unanswered. */
+  final int answered() {
+    return --inFlight;
+  }
+
+  /**
+   * Stops reading (a receiver pushes back) or reads again. A socket that cannot stop reading (datagrams) drops
+   * what it reads while paused. A faulted socket stays as it is.
+   */
+  final void throttle(boolean paused) {
+    if (released || state == SocketState.ERROR || paused == (state == SocketState.PAUSED)) {
+      return;
+    }
+    state = paused ? SocketState.PAUSED : SocketState.ACTIVE;
+    if (canPause()) {
+      pauseReading(paused);
+    }
+  }
+
+  /** Whether the transport can stop reading for a while (streams) or not (datagrams). */
+  protected boolean canPause() {
+    return false;
+  }
+
+  /** Stops or restarts reading for backpressure; only called when {@link #canPause()}. */
+  protected void pauseReading(boolean paused) {
   }
 
   /**

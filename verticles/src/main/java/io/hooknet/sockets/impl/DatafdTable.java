@@ -88,6 +88,12 @@ public final class DatafdTable<S> {
     return entry;
   }
 
+  /** The socket on this channel, or null when the channel is empty or out of range. */
+  @SuppressWarnings("unchecked")
+  public Entry<S> atChannel(int channel) {
+    return channel < 0 || channel >= maxChannels ? null : (Entry<S>) byChannel[channel];
+  }
+
   /** Whether a socket with this datafd is in the table. */
   public boolean contains(long datafd) {
     return byDatafd.containsKey(datafd);

@@ -20,7 +20,11 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
+import io.hooknet.sockets.Delivery;
+import io.hooknet.sockets.DestinationFilter;
+import io.hooknet.sockets.Route;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +51,19 @@ public final class SocketPoolImpl implements SocketPool {
   private final DatafdTable<Object> table;
   private final Map<Long, Datafd> sockets = new HashMap<>();
   private final Map<Integer, ChannelCounters> counters = new TreeMap<>();
+  private final Switch fabric;
   private Handler<SockEvent> handler;
   private boolean forwarding;
   private boolean closed;
   private long seq;
 
-  /** Makes a pool whose event loop is the calling one. */
-  public SocketPoolImpl(Vertx vertx, String nodeName, SocketPoolOptions options) {
+  /**
+   * Makes a pool whose event loop is the calling one.
+   *
+   * @param members the names of the cluster's nodes, this one included, as they are now
+   */
+  public SocketPoolImpl(Vertx vertx, String nodeName, SocketPoolOptions options,
+      Supplier<Collection<String>> members) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     if (!context.isEventLoopContext() || !Context.isOnEventLoopThread()) {
@@ -63,6 +73,12 @@ public final class SocketPoolImpl implements SocketPool {
     this.nodeName = nodeName;
     this.options = new SocketPoolOptions(options).validate();
     this.table = new DatafdTable<>(options.getMaxChannels());
+    this.fabric = new Switch(this, members, this.options.getSendWindow(), this.options.getSendTimeoutMillis());
+  }
+
+  /** Starts taking channel data from other nodes. */
+  public Future<Void> start() {
+    return fabric.start();
   }
 
   Vertx vertx() {
@@ -186,12 +202,53 @@ public final class SocketPoolImpl implements SocketPool {
     return callAsync(() -> {
       requireOpen();
       if (packet.length() > MAX_PACKET_SIZE) {
-        countersOf(channel).drops++;
+        dropped(channel, DropReason.OVERSIZED);
         throw HooknetException.of(Errno.EMSGSIZE, "a packet of %d bytes is over the limit of %d",
             packet.length(), MAX_PACKET_SIZE);
       }
       return sockets.get(table.byChannel(channel).datafd()).write(packet);
     });
+  }
+
+  @Override
+  public Future<Void> destinationFilter(DestinationFilter filter) {
+    return call(() -> {
+      requireOpen();
+      fabric.filter(filter);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> send(int channel, Buffer packet) {
+    return call(() -> {
+      fabric.forward(null, requireSendable(channel, packet), packet);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<List<Delivery>> sendSync(int channel, Buffer packet) {
+    return callAsync(() -> {
+      List<Future<Delivery>> deliveries = fabric.forward(null, requireSendable(channel, packet), packet);
+      return Future.all(deliveries).map(all -> all.<Delivery>list());
+    });
+  }
+
+  private int requireSendable(int channel, Buffer packet) {
+    requireOpen();
+    if (!forwarding) {
+      throw HooknetException.of(Errno.ECANCELED, "pool '%s' on node '%s' does not forward; call setFwd(true) first",
+          name(), nodeName);
+    }
+    if (packet.length() > MAX_PACKET_SIZE) {
+      throw HooknetException.of(Errno.EMSGSIZE, "a packet of %d bytes is over the limit of %d",
+          packet.length(), MAX_PACKET_SIZE);
+    }
+    if (channel < 0 || channel >= maxChannels()) {
+      throw HooknetException.of(Errno.EINVAL, "channel %d is out of range 0-%d", channel, maxChannels() - 1);
+    }
+    return channel;
   }
 
   @Override
@@ -216,7 +273,7 @@ public final class SocketPoolImpl implements SocketPool {
         new ArrayList<>(sockets.keySet()).forEach(this::forget);
       }
       return null;
-    });
+    }).compose(done -> fabric.stop());
   }
 
   /** Runs {@code action} on the pool's event loop: now when called there, else as soon as the loop is free. */
@@ -234,6 +291,35 @@ public final class SocketPoolImpl implements SocketPool {
    */
   void packetRead(Datafd source, Buffer packet) {
     countersOf(source.channel()).read(packet.length());
+    if (forwarding) {
+      fabric.forward(source, source.channel(), packet);
+    }
+  }
+
+  /**
+   * A packet another node read on {@code channel}: written to this pool's socket on that channel (or the one
+   * the filter picks), or dropped and counted.
+   */
+  Future<Void> receive(int channel, Buffer payload, String sourceNode, DestinationFilter filter) {
+    if (closed || !forwarding) {
+      dropped(channel, DropReason.FWD_OFF);
+      return Future.failedFuture(HooknetException.of(Errno.ECANCELED, "pool '%s' on node '%s' does not forward",
+          name(), nodeName));
+    }
+    Route route = filter.route(payload, SockEvent.RX, nodeName, sourceNode);
+    if (route.isDrop()) {
+      dropped(channel, DropReason.FILTERED);
+      return Future.failedFuture(HooknetException.of(Errno.ECANCELED, "the destination filter of pool '%s' on "
+          + "node '%s' dropped it", name(), nodeName));
+    }
+    int target = route.channel() >= 0 ? route.channel() : channel;
+    DatafdTable.Entry<Object> entry = table.atChannel(target);
+    if (entry == null) {
+      dropped(channel, DropReason.NO_SOCKET);
+      return Future.failedFuture(HooknetException.of(Errno.ENXIO, "pool '%s' on node '%s' has no socket on "
+          + "channel %d", name(), nodeName, target));
+    }
+    return sockets.get(entry.datafd()).write(payload);
   }
 
   /** A packet written to the application's socket on {@code channel}. */
@@ -241,20 +327,20 @@ public final class SocketPoolImpl implements SocketPool {
     countersOf(channel).written(bytes);
   }
 
-  /** A packet for the application's socket on {@code channel} that was dropped. */
-  void dropped(int channel) {
-    countersOf(channel).drops++;
+  /** A packet on {@code channel} that was dropped. */
+  void dropped(int channel, DropReason reason) {
+    countersOf(channel).dropped(reason);
   }
 
   /** A framed packet over {@link #MAX_PACKET_SIZE} was skipped. */
   void oversized(Datafd source, long length) {
-    countersOf(source.channel()).drops++;
+    dropped(source.channel(), DropReason.OVERSIZED);
     LOG.fine(() -> "pool '" + name() + "' dropped a packet of " + length + " bytes on datafd " + source.datafd());
   }
 
   /** Reports a fault: published first, so that a handler that throws cannot hide it, then handed over. */
   void fault(Datafd source, int txRx, int error, int errno, long dropped) {
-    countersOf(source.channel()).faults++;
+    countersOf(source.channel()).faulted();
     SockEvent event = SockEvent.of(nodeName, name(), source.datafd(), source.channel(), txRx, error, errno,
         dropped, ++seq, nowMicros());
     vertx.eventBus().publish(SOCK_EVENTS, event);

@@ -90,6 +90,23 @@ class StreamDatafd extends Datafd {
   }
 
   @Override
+  protected boolean canPause() {
+    return true;
+  }
+
+  @Override
+  protected void pauseReading(boolean paused) {
+    if (socket == null) {
+      return;
+    }
+    if (paused) {
+      socket.pause();
+    } else {
+      socket.resume();
+    }
+  }
+
+  @Override
   protected boolean survivesWriteError() {
     return false;
   }
