@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hooknet.codec.PoolCommand.Endpoint;
 import io.hooknet.codec.Replies.ChannelStats;
 import io.hooknet.codec.Replies.EndpointInfo;
+import io.hooknet.codec.Replies.SocketState;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +17,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -206,6 +209,72 @@ class ChannelSwitchTest {
         "ECANCELED: pool '" + a.name() + "' on node 'n1' does not forward; call setFwd(true) first");
     SocketPoolApiTest.assertErrno(a.send(0, Buffer.buffer("x")), 125,
         "ECANCELED: pool '" + a.name() + "' on node 'n1' does not forward; call setFwd(true) first");
+  }
+
+  @Test
+  void aReceiverThatStopsReadingHoldsTheSenderBackWithBoundedMemory() throws Exception {
+    pools(new SocketPoolOptions().setSendWindow(64));
+    Framed sender = attach(pools.get(0), 0);
+    Framed stalled = attach(pools.get(1), 0);
+    Await.result(pools.get(0).destinationFilter((packet, txRx, self, source) -> Route.to("n2")));
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long heapBefore = heapAfterGc(memory);
+    AtomicInteger written = new AtomicInteger();
+    AtomicInteger limit = new AtomicInteger(Integer.MAX_VALUE);
+    Thread writer = new Thread(() -> {
+      try {
+        for (int i = 0; i < limit.get(); i++) {
+          sender.write(packet(i, 65_532));
+          written.incrementAndGet();
+        }
+      } catch (IOException e) {
+        // the socket was closed under a blocked write at the end of the test
+      }
+    });
+    writer.start();
+
+    Await.until("n1 to stop reading its socket", Await.DEFAULT,
+        () -> Await.result(pools.get(0).get(0)).state() == SocketState.PAUSED);
+    int stalledAt = awaitSteady(written);
+    long heapStalled = heapAfterGc(memory) - heapBefore;
+    int stillStalled = awaitSteady(written);
+    long heapLater = heapAfterGc(memory) - heapBefore;
+    System.out.printf("backpressure: the writer stalled after %d packets of 64 KiB; heap above the start: "
+        + "%d MiB, then %d MiB%n", stalledAt, heapStalled >> 20, heapLater >> 20);
+    assertThat(stillStalled).isEqualTo(stalledAt);
+    // 64 packets in flight and the sockets' kernel buffers, not the thousands the writer would push otherwise.
+    assertThat((long) stalledAt * 65_536).isLessThan(64L << 20);
+    assertThat(heapStalled).isLessThan(64L << 20);
+    assertThat(heapLater).isLessThan(64L << 20);
+
+    int total = stalledAt + 2_000;
+    limit.set(total);
+    for (int i = 0; i < total; i++) {
+      assertThat(stalled.read()).as("packet %d", i).isEqualTo(packet(i, 65_532));
+    }
+    writer.join(30_000);
+    assertThat(written.get()).isEqualTo(total);
+    assertThat(Await.result(pools.get(0).get(0)).state()).isEqualTo(SocketState.ACTIVE);
+  }
+
+  /** Waits until {@code counter} has not moved for half a second and gives its value. */
+  private static int awaitSteady(AtomicInteger counter) {
+    int[] last = {-1};
+    long[] since = {System.nanoTime()};
+    Await.until("the writer to stall", Await.DEFAULT, () -> {
+      int now = counter.get();
+      if (now != last[0]) {
+        last[0] = now;
+        since[0] = System.nanoTime();
+      }
+      return System.nanoTime() - since[0] > 500_000_000L;
+    });
+    return last[0];
+  }
+
+  private static long heapAfterGc(MemoryMXBean memory) {
+    System.gc();
+    return memory.getHeapMemoryUsage().getUsed();
   }
 
   private Framed attach(SocketPool pool, int channel) throws IOException {

@@ -1,0 +1,244 @@
+package io.hooknet.bench;
+
+import io.hooknet.cluster.ClusterOptions;
+import io.hooknet.cluster.HooknetCluster;
+import io.hooknet.codec.PoolCommand.Endpoint;
+import io.hooknet.codec.Replies.EndpointInfo;
+import io.hooknet.sockets.SocketPool;
+import io.hooknet.sockets.SocketPoolVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Channel switching throughput: packets written into channel 0 on node n1 and read from channel 0 on node n2
+ * (two clustered nodes in this process), beside the same framed traffic over a plain TCP socket pair on
+ * loopback and the same payloads sent raw over the clustered event bus. Every run checks that each packet
+ * arrived once, whole and in order.
+ */
+@Command(name = "switch", mixinStandardHelpOptions = true,
+    description = "Channel data from a datafd on n1 to a datafd on n2, beside plain TCP and the raw event bus.")
+final class SwitchBench implements Callable<Integer> {
+
+  @Option(names = "--sizes", split = ",", description = "Packet sizes in bytes. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "64,256,1024,4096,16384,65536")
+  List<Integer> sizes;
+
+  @Option(names = "--megabytes", description = "Data per size and path. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "64")
+  int megabytes;
+
+  @Option(names = "--max-packets", description = "Packets per size and path at most. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "50000")
+  int maxPackets;
+
+  private static final String RAW = "bench.switch.raw";
+
+  @Override
+  public Integer call() throws Exception {
+    String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    List<Integer> ports = freePorts(2);
+    List<HooknetCluster> nodes = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      nodes.add(HooknetCluster.join(new ClusterOptions().setNodeName("n" + (i + 1)).setClusterName(cluster)
+          .setPort(ports.get(i)).setPortCount(1)
+          .setMembers(List.of("127.0.0.1:" + ports.get(0), "127.0.0.1:" + ports.get(1)))).await());
+    }
+    try {
+      Framed[] apps = attachApps(nodes);
+      RawBus raw = new RawBus(nodes.get(0).vertx(), nodes.get(1).vertx());
+      System.out.println("channel switching, n1 datafd -> n2 datafd (2 nodes, one process), "
+          + Runtime.getRuntime().availableProcessors() + " cores");
+      System.out.printf("%8s %9s | %12s %9s | %12s %9s | %12s %9s | %7s %7s%n", "size", "packets", "hooknet p/s",
+          "MB/s", "TCP p/s", "MB/s", "eventbus p/s", "MB/s", "vs TCP", "vs bus");
+      for (int size : sizes) {
+        int packets = Math.max(100, Math.min(maxPackets, (int) ((long) megabytes * 1_000_000 / size)));
+        Framed.transfer(apps[0], apps[1], Math.min(packets, 2_000), size);
+        raw.run(Math.min(packets, 2_000), size);
+        double hooknet = Framed.transfer(apps[0], apps[1], packets, size);
+        double tcp = plainTcp(packets, size);
+        double bus = raw.run(packets, size);
+        System.out.printf("%8d %9d | %12.0f %9.1f | %12.0f %9.1f | %12.0f %9.1f | %6.3fx %6.2fx%n", size, packets,
+            hooknet, hooknet * size / 1e6, tcp, tcp * size / 1e6, bus, bus * size / 1e6, hooknet / tcp, hooknet / bus);
+      }
+      return 0;
+    } finally {
+      for (HooknetCluster node : nodes) {
+        node.close().await();
+      }
+    }
+  }
+
+  /** A pool endpoint on channel 0 of each node, forwarding, with a connected process side. */
+  private static Framed[] attachApps(List<HooknetCluster> nodes) throws Exception {
+    Framed[] apps = new Framed[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      SocketPoolVerticle verticle = new SocketPoolVerticle(nodes.get(i));
+      nodes.get(i).vertx().deployVerticle(verticle).await();
+      SocketPool pool = verticle.pool();
+      pool.sockNotifyHandler(SocketPool.removeOnFault(pool)).await();
+      pool.setFwd(true).await();
+      EndpointInfo endpoint = pool.addEndpoint(Endpoint.TCP, 0).await();
+      String[] hostPort = endpoint.address().split(":");
+      apps[i] = new Framed(new Socket(hostPort[0], Integer.parseInt(hostPort[1])));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (pool.deliver(0, Buffer.buffer()).transform(ar -> Future.succeededFuture(ar.succeeded())).await()
+          == Boolean.FALSE) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the endpoint of n" + (i + 1) + " was not connected");
+        }
+        Thread.sleep(10);
+      }
+      apps[i].read(0);
+    }
+    return apps;
+  }
+
+  private static double plainTcp(int packets, int size) throws IOException, InterruptedException {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+        Socket accepted = server.accept()) {
+      return Framed.transfer(new Framed(client), new Framed(accepted), packets, size);
+    }
+  }
+
+  private static List<Integer> freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+      }
+      List<Integer> ports = new ArrayList<>();
+      sockets.forEach(socket -> ports.add(socket.getLocalPort()));
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+
+  /** A process's side of a framed stream: 4-byte length, then the payload whose first 4 bytes number it. */
+  static final class Framed {
+    private final DataInputStream in;
+    private final DataOutputStream out;
+
+    Framed(Socket socket) throws IOException {
+      socket.setTcpNoDelay(true);
+      in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 17));
+      out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 17));
+    }
+
+    /** Writes {@code packets} from {@code from} and reads them at {@code to}; gives packets per second. */
+    static double transfer(Framed from, Framed to, int packets, int size) throws InterruptedException {
+      byte[] payload = new byte[size];
+      CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+        try {
+          for (int i = 0; i < packets; i++) {
+            payload[0] = (byte) (i >>> 24);
+            payload[1] = (byte) (i >>> 16);
+            payload[2] = (byte) (i >>> 8);
+            payload[3] = (byte) i;
+            from.out.writeInt(size);
+            from.out.write(payload);
+          }
+          from.out.flush();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      long start = System.nanoTime();
+      try {
+        for (int i = 0; i < packets; i++) {
+          to.read(i, size);
+        }
+        writing.join();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return packets / ((System.nanoTime() - start) / 1e9);
+    }
+
+    void read(int length) throws IOException {
+      int got = in.readInt();
+      if (got != length) {
+        throw new IllegalStateException("expected a packet of " + length + " bytes, got " + got);
+      }
+      in.skipNBytes(length);
+    }
+
+    private void read(int number, int size) throws IOException {
+      int length = in.readInt();
+      int got = in.readInt();
+      if (length != size || got != number) {
+        throw new IllegalStateException("expected packet " + number + " of " + size + " bytes, got packet " + got
+            + " of " + length);
+      }
+      in.skipNBytes(size - 4);
+    }
+  }
+
+  /** The baseline: the same payloads sent from n1 to a consumer on n2 on the raw clustered event bus. */
+  private static final class RawBus {
+    private final Vertx from;
+    private final AtomicInteger received = new AtomicInteger();
+    private volatile CompletableFuture<Void> done;
+    private volatile int expected;
+
+    RawBus(Vertx from, Vertx to) throws InterruptedException {
+      this.from = from;
+      to.eventBus().<Buffer>consumer(RAW, message -> {
+        int n = message.body().getInt(0);
+        int count = received.getAndIncrement();
+        if (n != count) {
+          done.completeExceptionally(new IllegalStateException("raw packet " + n + " arrived as number " + count));
+        } else if (count + 1 == expected) {
+          done.complete(null);
+        }
+      }).completion().await();
+      to.eventBus().consumer(RAW + ".ready", message -> message.reply("ok")).completion().await();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (from.eventBus().request(RAW + ".ready", "ping").transform(ar -> Future.succeededFuture(ar.succeeded()))
+          .await() == Boolean.FALSE) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("n2's consumer is not reachable from n1");
+        }
+        Thread.sleep(10);
+      }
+    }
+
+    double run(int packets, int size) {
+      received.set(0);
+      expected = packets;
+      done = new CompletableFuture<>();
+      long start = System.nanoTime();
+      from.runOnContext(v -> {
+        for (int i = 0; i < packets; i++) {
+          Buffer payload = Buffer.buffer(new byte[size]);
+          payload.setInt(0, i);
+          from.eventBus().send(RAW, payload);
+        }
+      });
+      done.join();
+      return packets / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+}
