@@ -96,7 +96,7 @@ public final class NodeCommand implements Callable<Integer> {
 
   /** The node's pool {@code default}, whose faulted sockets are removed as corosync does. */
   private static SocketPool startPools(HooknetCluster cluster) {
-    SocketPoolVerticle pools = new SocketPoolVerticle(cluster.nodeName());
+    SocketPoolVerticle pools = new SocketPoolVerticle(cluster);
     cluster.vertx().deployVerticle(pools).toCompletionStage().toCompletableFuture().join();
     SocketPool pool = pools.pool();
     pool.sockNotifyHandler(SocketPool.removeOnFault(pool)).toCompletionStage().toCompletableFuture().join();

@@ -149,6 +149,13 @@ public interface SocketPool {
   Future<List<Delivery>> sendSync(int channel, Buffer packet);
 
   /**
+   * Sets a handler told of every packet that arrives from another node, with its source node (libknet's
+   * {@code RX_RETURN_INFO}), before it is written to the socket on its channel; null removes it. It runs on the
+   * pool's event loop and must not block; a handler that throws is logged.
+   */
+  Future<Void> switchedPacketHandler(Handler<SwitchedPacket> handler);
+
+  /**
    * Turns switching of channel data between nodes on or off ({@code knet_handle_setfwd}); off at first. With it
    * on, every packet read from a socket on channel C goes to channel C of the same-named pool on every other
    * node (or where the {@link #destinationFilter} sends it), and packets from other nodes are written to this

@@ -170,10 +170,13 @@ class ChannelSwitchTest {
     assertThat(Await.result(a.sendSync(0, Buffer.buffer("nowhere")))).isEmpty();
     assertThat(stats(0, 0).dropsByReason()).isEqualTo(Map.of("filtered", 1L));
 
+    List<SwitchedPacket> seenOnB = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Await.result(pools.get(1).switchedPacketHandler(seenOnB::add));
     Await.result(a.destinationFilter((packet, txRx, self, source) -> Route.broadcast().onChannel(1)));
     assertThat(Await.result(a.sendSync(0, Buffer.buffer("moved")))).containsExactlyInAnyOrder(
         new Delivery("n2", 0), new Delivery("n3", 0));
     assertThat(onB1.read()).isEqualTo("moved".getBytes());
+    assertThat(seenOnB).containsExactly(new SwitchedPacket("n1", 1, Buffer.buffer("moved")));
     assertThat(onC1.read()).isEqualTo("moved".getBytes());
 
     Await.result(a.destinationFilter(null));

@@ -28,6 +28,8 @@ public final class HooknetClusterImpl implements HooknetCluster {
   private final String nodeName;
   private final String clusterName;
   private final UUID membershipListener;
+  /** Kept up to date by the membership listener: read for every switched packet, so not rebuilt per call. */
+  private volatile List<Member> members;
   private Future<Void> closing;
 
   private final String eventBusAddress;
@@ -40,6 +42,7 @@ public final class HooknetClusterImpl implements HooknetCluster {
     this.nodeName = nodeName;
     this.clusterName = hazelcast.getConfig().getClusterName();
     this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipLog());
+    refreshMembers();
   }
 
   public static Future<HooknetCluster> join(ClusterOptions clusterOptions, VertxOptions vertxOptions) {
@@ -98,8 +101,12 @@ public final class HooknetClusterImpl implements HooknetCluster {
 
   @Override
   public List<Member> members() {
+    return members;
+  }
+
+  private void refreshMembers() {
     com.hazelcast.cluster.Member local = hazelcast.getCluster().getLocalMember();
-    return hazelcast.getCluster().getMembers().stream()
+    members = hazelcast.getCluster().getMembers().stream()
         .map(member -> new Member(nameOf(member), format(member.getAddress()), member.getUuid().equals(local.getUuid())))
         .collect(Collectors.toUnmodifiableList());
   }
@@ -141,17 +148,19 @@ public final class HooknetClusterImpl implements HooknetCluster {
     return members().stream().map(Member::nodeName).collect(Collectors.joining(", "));
   }
 
-  /** Logs every change of membership with node names, as operators read them. */
+  /** Keeps {@link #members} current and logs every change with node names, as operators read them. */
   private final class MembershipLog implements MembershipListener {
 
     @Override
     public void memberAdded(MembershipEvent event) {
+      refreshMembers();
       LOG.info(() -> "node " + nameOf(event.getMember()) + " joined cluster '" + clusterName() + "' at "
           + format(event.getMember().getAddress()) + "; members: " + memberNames());
     }
 
     @Override
     public void memberRemoved(MembershipEvent event) {
+      refreshMembers();
       LOG.info(() -> "node " + nameOf(event.getMember()) + " left cluster '" + clusterName() + "' from "
           + format(event.getMember().getAddress()) + "; members: " + memberNames());
     }

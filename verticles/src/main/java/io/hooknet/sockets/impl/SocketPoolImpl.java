@@ -23,6 +23,7 @@ import java.time.Instant;
 import io.hooknet.sockets.Delivery;
 import io.hooknet.sockets.DestinationFilter;
 import io.hooknet.sockets.Route;
+import io.hooknet.sockets.SwitchedPacket;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -53,6 +54,7 @@ public final class SocketPoolImpl implements SocketPool {
   private final Map<Integer, ChannelCounters> counters = new TreeMap<>();
   private final Switch fabric;
   private Handler<SockEvent> handler;
+  private Handler<SwitchedPacket> switchedPackets;
   private boolean forwarding;
   private boolean closed;
   private long seq;
@@ -220,6 +222,15 @@ public final class SocketPoolImpl implements SocketPool {
   }
 
   @Override
+  public Future<Void> switchedPacketHandler(Handler<SwitchedPacket> handler) {
+    return call(() -> {
+      requireOpen();
+      switchedPackets = handler;
+      return null;
+    });
+  }
+
+  @Override
   public Future<Void> send(int channel, Buffer packet) {
     return call(() -> {
       fabric.forward(null, requireSendable(channel, packet), packet);
@@ -313,6 +324,7 @@ public final class SocketPoolImpl implements SocketPool {
           + "node '%s' dropped it", name(), nodeName));
     }
     int target = route.channel() >= 0 ? route.channel() : channel;
+    tellSwitchedPacket(new SwitchedPacket(sourceNode, target, payload));
     DatafdTable.Entry<Object> entry = table.atChannel(target);
     if (entry == null) {
       dropped(channel, DropReason.NO_SOCKET);
@@ -350,6 +362,19 @@ public final class SocketPoolImpl implements SocketPool {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, e, () -> "the sock-notify handler of pool '" + name() + "' on node '" + nodeName
           + "' threw on " + event + "; the pool carries on");
+    }
+  }
+
+  private void tellSwitchedPacket(SwitchedPacket packet) {
+    Handler<SwitchedPacket> current = switchedPackets;
+    if (current == null) {
+      return;
+    }
+    try {
+      current.handle(packet);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, e, () -> "the switched-packet handler of pool '" + name() + "' threw; the pool "
+          + "carries on");
     }
   }
 
