@@ -3,16 +3,18 @@ package io.hooknet.sockets.impl;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.PoolCommand.Endpoint;
+import io.hooknet.codec.Replies.ChannelStats;
 import io.hooknet.codec.Replies.EndpointInfo;
 import io.hooknet.codec.Replies.PoolStats;
 import io.hooknet.codec.Replies.SocketInfo;
 import io.hooknet.codec.SockEvent;
+import io.hooknet.sockets.Delivery;
+import io.hooknet.sockets.DestinationFilter;
 import io.hooknet.sockets.SocketPool;
 import io.hooknet.sockets.SocketPoolOptions;
-import io.vertx.core.Context;
+import io.hooknet.sockets.SwitchedPacket;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
@@ -20,10 +22,6 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
-import io.hooknet.sockets.Delivery;
-import io.hooknet.sockets.DestinationFilter;
-import io.hooknet.sockets.Route;
-import io.hooknet.sockets.SwitchedPacket;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -45,8 +43,7 @@ public final class SocketPoolImpl implements SocketPool {
   static final Logger LOG = Logger.getLogger(SocketPool.class.getName());
 
   private final Vertx vertx;
-  private final Context context;
-  private final Thread loop;
+  private final PoolLoop loop;
   private final String nodeName;
   private final SocketPoolOptions options;
   private final DatafdTable<Object> table;
@@ -54,7 +51,6 @@ public final class SocketPoolImpl implements SocketPool {
   private final Map<Integer, ChannelCounters> counters = new TreeMap<>();
   private final Switch fabric;
   private Handler<SockEvent> handler;
-  private Handler<SwitchedPacket> switchedPackets;
   private boolean forwarding;
   private boolean closed;
   private long seq;
@@ -67,11 +63,7 @@ public final class SocketPoolImpl implements SocketPool {
   public SocketPoolImpl(Vertx vertx, String nodeName, SocketPoolOptions options,
       Supplier<Collection<String>> members) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
-    if (!context.isEventLoopContext() || !Context.isOnEventLoopThread()) {
-      throw new IllegalStateException("a socket pool must be made on an event loop");
-    }
-    this.loop = Thread.currentThread();
+    this.loop = new PoolLoop(vertx);
     this.nodeName = nodeName;
     this.options = new SocketPoolOptions(options).validate();
     this.table = new DatafdTable<>(options.getMaxChannels());
@@ -193,7 +185,7 @@ public final class SocketPoolImpl implements SocketPool {
   public Future<PoolStats> stats() {
     return call(() -> {
       requireOpen();
-      List<io.hooknet.codec.Replies.ChannelStats> channels = new ArrayList<>();
+      List<ChannelStats> channels = new ArrayList<>();
       counters.forEach((channel, count) -> channels.add(count.toStats(channel)));
       return new PoolStats(nodeName, name(), channels);
     });
@@ -225,7 +217,7 @@ public final class SocketPoolImpl implements SocketPool {
   public Future<Void> switchedPacketHandler(Handler<SwitchedPacket> handler) {
     return call(() -> {
       requireOpen();
-      switchedPackets = handler;
+      fabric.switchedPacketHandler(handler);
       return null;
     });
   }
@@ -289,11 +281,7 @@ public final class SocketPoolImpl implements SocketPool {
 
   /** Runs {@code action} on the pool's event loop: now when called there, else as soon as the loop is free. */
   void onLoop(Runnable action) {
-    if (Thread.currentThread() == loop) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    loop.run(action);
   }
 
   /**
@@ -307,31 +295,15 @@ public final class SocketPoolImpl implements SocketPool {
     }
   }
 
-  /**
-   * A packet another node read on {@code channel}: written to this pool's socket on that channel (or the one
-   * the filter picks), or dropped and counted.
-   */
-  Future<Void> receive(int channel, Buffer payload, String sourceNode, DestinationFilter filter) {
-    if (closed || !forwarding) {
-      dropped(channel, DropReason.FWD_OFF);
-      return Future.failedFuture(HooknetException.of(Errno.ECANCELED, "pool '%s' on node '%s' does not forward",
-          name(), nodeName));
-    }
-    Route route = filter.route(payload, SockEvent.RX, nodeName, sourceNode);
-    if (route.isDrop()) {
-      dropped(channel, DropReason.FILTERED);
-      return Future.failedFuture(HooknetException.of(Errno.ECANCELED, "the destination filter of pool '%s' on "
-          + "node '%s' dropped it", name(), nodeName));
-    }
-    int target = route.channel() >= 0 ? route.channel() : channel;
-    tellSwitchedPacket(new SwitchedPacket(sourceNode, target, payload));
-    DatafdTable.Entry<Object> entry = table.atChannel(target);
-    if (entry == null) {
-      dropped(channel, DropReason.NO_SOCKET);
-      return Future.failedFuture(HooknetException.of(Errno.ENXIO, "pool '%s' on node '%s' has no socket on "
-          + "channel %d", name(), nodeName, target));
-    }
-    return sockets.get(entry.datafd()).write(payload);
+  /** Whether packets from other nodes are taken: the pool is open and forwards. */
+  boolean forwarding() {
+    return forwarding && !closed;
+  }
+
+  /** The socket on {@code channel}, or null when there is none. */
+  Datafd socketAt(int channel) {
+    DatafdTable.Entry<Object> entry = table.atChannel(channel);
+    return entry == null ? null : sockets.get(entry.datafd());
   }
 
   /** A packet written to the application's socket on {@code channel}. */
@@ -362,19 +334,6 @@ public final class SocketPoolImpl implements SocketPool {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, e, () -> "the sock-notify handler of pool '" + name() + "' on node '" + nodeName
           + "' threw on " + event + "; the pool carries on");
-    }
-  }
-
-  private void tellSwitchedPacket(SwitchedPacket packet) {
-    Handler<SwitchedPacket> current = switchedPackets;
-    if (current == null) {
-      return;
-    }
-    try {
-      current.handle(packet);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, e, () -> "the switched-packet handler of pool '" + name() + "' threw; the pool "
-          + "carries on");
     }
   }
 
@@ -442,28 +401,11 @@ public final class SocketPoolImpl implements SocketPool {
   }
 
   private <T> Future<T> call(Supplier<T> action) {
-    return callAsync(() -> Future.succeededFuture(action.get()));
+    return loop.call(action);
   }
 
-  /**
-   * Runs {@code action} on the pool's event loop, inline when already there, and gives its future. Whatever
-   * follows the action must be inside it: a callback chained on the returned future may run on any thread.
-   */
   private <T> Future<T> callAsync(Supplier<Future<T>> action) {
-    if (Thread.currentThread() == loop) {
-      return attempt(action);
-    }
-    Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> attempt(action).onComplete(promise));
-    return promise.future();
-  }
-
-  private static <T> Future<T> attempt(Supplier<Future<T>> action) {
-    try {
-      return action.get();
-    } catch (RuntimeException e) {
-      return Future.failedFuture(HooknetException.from(e));
-    }
+    return loop.callAsync(action);
   }
 
   private static long nowMicros() {

@@ -6,7 +6,9 @@ import io.hooknet.codec.SockEvent;
 import io.hooknet.sockets.Delivery;
 import io.hooknet.sockets.DestinationFilter;
 import io.hooknet.sockets.Route;
+import io.hooknet.sockets.SwitchedPacket;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 
 /**
  * Channel data switching between the same-named pools of the cluster's nodes, with the event bus as the link.
@@ -37,6 +40,7 @@ final class Switch {
   private final DeliveryOptions options;
   private DestinationFilter filter = (packet, txRx, thisNode, sourceNode) -> Route.broadcast();
   private MessageConsumer<Buffer> consumer;
+  private Handler<SwitchedPacket> switchedPackets;
 
   Switch(SocketPoolImpl pool, Supplier<Collection<String>> members, int window, long timeoutMillis) {
     this.pool = pool;
@@ -57,6 +61,10 @@ final class Switch {
 
   Future<Void> stop() {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  void switchedPacketHandler(Handler<SwitchedPacket> handler) {
+    this.switchedPackets = handler;
   }
 
   void filter(DestinationFilter filter) {
@@ -116,8 +124,48 @@ final class Switch {
     int nameLength = body.getUnsignedShort(4);
     String sourceNode = body.getString(6, 6 + nameLength, StandardCharsets.UTF_8.name());
     Buffer payload = body.getBuffer(6 + nameLength, body.length());
-    pool.receive(channel, payload, sourceNode, filter).onComplete(written ->
+    deliver(channel, payload, sourceNode).onComplete(written ->
         message.reply(written.succeeded() ? 0 : HooknetException.from(written.cause()).errno()));
+  }
+
+  /**
+   * A packet another node read on {@code channel}: written to this pool's socket on that channel (or the one
+   * the filter picks), or dropped and counted.
+   */
+  private Future<Void> deliver(int channel, Buffer payload, String sourceNode) {
+    if (!pool.forwarding()) {
+      pool.dropped(channel, DropReason.FWD_OFF);
+      return Future.failedFuture(HooknetException.of(Errno.ECANCELED, "pool '%s' on node '%s' does not forward",
+          pool.name(), pool.nodeName()));
+    }
+    Route route = filter.route(payload, SockEvent.RX, pool.nodeName(), sourceNode);
+    if (route.isDrop()) {
+      pool.dropped(channel, DropReason.FILTERED);
+      return Future.failedFuture(HooknetException.of(Errno.ECANCELED, "the destination filter of pool '%s' on "
+          + "node '%s' dropped it", pool.name(), pool.nodeName()));
+    }
+    int target = route.channel() >= 0 ? route.channel() : channel;
+    tell(new SwitchedPacket(sourceNode, target, payload));
+    Datafd socket = pool.socketAt(target);
+    if (socket == null) {
+      pool.dropped(channel, DropReason.NO_SOCKET);
+      return Future.failedFuture(HooknetException.of(Errno.ENXIO, "pool '%s' on node '%s' has no socket on "
+          + "channel %d", pool.name(), pool.nodeName(), target));
+    }
+    return socket.write(payload);
+  }
+
+  private void tell(SwitchedPacket packet) {
+    Handler<SwitchedPacket> current = switchedPackets;
+    if (current == null) {
+      return;
+    }
+    try {
+      current.handle(packet);
+    } catch (RuntimeException e) {
+      SocketPoolImpl.LOG.log(Level.WARNING, e, () -> "the switched-packet handler of pool '" + pool.name()
+          + "' threw; the pool carries on");
+    }
   }
 
   private Buffer encode(int channel, Buffer payload) {
