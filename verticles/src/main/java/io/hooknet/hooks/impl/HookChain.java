@@ -1,0 +1,164 @@
+package io.hooknet.hooks.impl;
+
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.Hint;
+import io.hooknet.codec.HooknetException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One event's ordered hook chain and the insertion rules of illumos' {@code hook_insert()}, with its two
+ * ordering bugs fixed.
+ *
+ * <h2>How a hook finds its place</h2>
+ * Hints apply once, when the hook is inserted; hooks never move afterwards.
+ * <ul>
+ *   <li>{@code FIRST} goes to the head; a second {@code FIRST} hook is {@code EBUSY}.</li>
+ *   <li>{@code LAST} goes to the tail; a second {@code LAST} hook is {@code EBUSY}.</li>
+ *   <li>{@code BEFORE x} goes just before {@code x}, {@code AFTER x} just after it. Before a {@code FIRST} hook
+ *       or after a {@code LAST} hook is {@code EBUSY}. When {@code x} is not there the hook is placed as
+ *       {@code NONE} and waits for {@code x}.</li>
+ *   <li>{@code NONE} goes after the hooks present but before a {@code LAST} hook (illumos appends it after the
+ *       {@code LAST} hook). If hooks are waiting for it, it goes right after the last hook waiting to be
+ *       {@code BEFORE} it, or else right before the first hook waiting to be {@code AFTER} it, so the waiting
+ *       hooks end up on the side they asked for (illumos inverts the two groups).</li>
+ * </ul>
+ * Names are unique per chain ({@code EEXIST}); {@code BEFORE}/{@code AFTER} need the name of another hook and
+ * the other hints take none ({@code EINVAL}).
+ */
+public final class HookChain {
+
+  /** A hook in the chain. */
+  public record Link(String hook, Hint hint, String hintValue, String address, String node) {
+  }
+
+  private final List<Link> links = new ArrayList<>();
+
+  public HookChain() {
+  }
+
+  public HookChain(List<Link> links) {
+    this.links.addAll(links);
+  }
+
+  /** Inserts {@code link} by its hint and gives its position. */
+  public int insert(Link link) {
+    if (indexOf(link.hook()) >= 0) {
+      throw HooknetException.of(Errno.EEXIST, "hook '%s' is already in the chain", link.hook());
+    }
+    requireValidHint(link);
+    int position = positionFor(link);
+    links.add(position, link);
+    return position;
+  }
+
+  /** Removes the hook called {@code hook} and gives where it was; {@code ENXIO} when it is not there. */
+  public int remove(String hook) {
+    int index = indexOf(hook);
+    if (index < 0) {
+      throw HooknetException.of(Errno.ENXIO, "hook '%s' is not in the chain", hook);
+    }
+    links.remove(index);
+    return index;
+  }
+
+  /** The hook's place, -1 when it is not there. */
+  public int indexOf(String hook) {
+    for (int i = 0; i < links.size(); i++) {
+      if (links.get(i).hook().equals(hook)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public List<Link> links() {
+    return Collections.unmodifiableList(links);
+  }
+
+  public int size() {
+    return links.size();
+  }
+
+  private static void requireValidHint(Link link) {
+    if (link.hint() == null) {
+      throw new HooknetException(Errno.EINVAL, "hook '" + link.hook() + "' has no hint");
+    }
+    boolean relative = link.hint() == Hint.BEFORE || link.hint() == Hint.AFTER;
+    if (relative && (link.hintValue() == null || link.hintValue().isEmpty())) {
+      throw HooknetException.of(Errno.EINVAL, "hint %s of hook '%s' needs the name of another hook",
+          link.hint(), link.hook());
+    }
+    if (relative && link.hintValue().equals(link.hook())) {
+      throw HooknetException.of(Errno.EINVAL, "hook '%s' cannot go %s itself", link.hook(),
+          link.hint() == Hint.BEFORE ? "before" : "after");
+    }
+    if (!relative && link.hintValue() != null) {
+      throw HooknetException.of(Errno.EINVAL, "hint %s of hook '%s' takes no hook name, got '%s'", link.hint(),
+          link.hook(), link.hintValue());
+    }
+  }
+
+  private int positionFor(Link link) {
+    switch (link.hint()) {
+      case FIRST:
+        if (!links.isEmpty() && links.get(0).hint() == Hint.FIRST) {
+          throw HooknetException.of(Errno.EBUSY, "hook '%s' is already FIRST", links.get(0).hook());
+        }
+        return 0;
+      case LAST:
+        if (endsWithLast()) {
+          throw HooknetException.of(Errno.EBUSY, "hook '%s' is already LAST", links.get(links.size() - 1).hook());
+        }
+        return links.size();
+      case BEFORE:
+      case AFTER:
+        return relativePosition(link);
+      default:
+        return plainPosition(link.hook());
+    }
+  }
+
+  private int relativePosition(Link link) {
+    int target = indexOf(link.hintValue());
+    if (target < 0) {
+      return plainPosition(link.hook());
+    }
+    Hint targetHint = links.get(target).hint();
+    if (link.hint() == Hint.BEFORE && targetHint == Hint.FIRST) {
+      throw HooknetException.of(Errno.EBUSY, "hook '%s' cannot go before '%s', which is FIRST", link.hook(),
+          link.hintValue());
+    }
+    if (link.hint() == Hint.AFTER && targetHint == Hint.LAST) {
+      throw HooknetException.of(Errno.EBUSY, "hook '%s' cannot go after '%s', which is LAST", link.hook(),
+          link.hintValue());
+    }
+    return link.hint() == Hint.BEFORE ? target : target + 1;
+  }
+
+  /** Where a hook without a usable hint goes: between the hooks waiting for it, else before a LAST hook. */
+  private int plainPosition(String hook) {
+    int lastBefore = -1;
+    int firstAfter = -1;
+    for (int i = 0; i < links.size(); i++) {
+      Link waiting = links.get(i);
+      if (hook.equals(waiting.hintValue()) && waiting.hint() == Hint.BEFORE) {
+        lastBefore = i;
+      } else if (hook.equals(waiting.hintValue()) && waiting.hint() == Hint.AFTER && firstAfter < 0) {
+        firstAfter = i;
+      }
+    }
+    if (lastBefore >= 0) {
+      return lastBefore + 1;
+    }
+    if (firstAfter >= 0) {
+      return firstAfter;
+    }
+    return endsWithLast() ? links.size() - 1 : links.size();
+  }
+
+  private boolean endsWithLast() {
+    return !links.isEmpty() && links.get(links.size() - 1).hint() == Hint.LAST;
+  }
+}
