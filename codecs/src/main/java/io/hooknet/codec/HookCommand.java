@@ -31,6 +31,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 })
 public sealed interface HookCommand extends HooknetMessage {
 
+  /** The family the operation is about; {@code null} only for a {@code list} of every family. */
+  String family();
+
   /** Adds a family (protocol). */
   record FamilyAdd(@JsonProperty(required = true) String family) implements HookCommand {
     public FamilyAdd {

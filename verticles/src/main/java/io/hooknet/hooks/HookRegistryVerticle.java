@@ -1,0 +1,66 @@
+package io.hooknet.hooks;
+
+import io.hooknet.cluster.HooknetCluster;
+import io.hooknet.codec.Codecs;
+import io.hooknet.codec.HookCommand;
+import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.HooknetMessage;
+import io.hooknet.codec.Json;
+import io.hooknet.hooks.impl.HookRegistryImpl;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The hook registry on one node: deploy one per node of the cluster. It answers the registry operations on
+ * {@value HookRegistry#COMMANDS} (JSON from bridged clients gets JSON, records get records), delivers the
+ * notices of the callbacks registered through it in order, and cleans up after members that leave.
+ */
+public class HookRegistryVerticle extends VerticleBase {
+
+  private final HooknetCluster cluster;
+  private HookRegistryImpl registry;
+  private MessageConsumer<Object> commands;
+
+  public HookRegistryVerticle(HooknetCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  /** The registry; available once the verticle has started. */
+  public HookRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    Codecs.register(vertx);
+    registry = new HookRegistryImpl(vertx, cluster);
+    commands = vertx.eventBus().consumer(HookRegistry.COMMANDS, this::handle);
+    return Future.all(registry.start(), commands.completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(commands.unregister(), registry.stop());
+  }
+
+  private void handle(Message<Object> request) {
+    boolean json = request.body() instanceof JsonObject;
+    Future<HooknetMessage> answer;
+    try {
+      answer = registry.execute(Json.body(request.body(), HookCommand.class));
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    answer.onComplete(done -> {
+      if (done.succeeded()) {
+        request.reply(json ? Json.toJson(done.result()) : done.result());
+      } else {
+        HooknetException failure = HooknetException.from(done.cause());
+        request.fail(failure.errno(), failure.getMessage());
+      }
+    });
+  }
+}

@@ -1,0 +1,87 @@
+package io.hooknet.hooks.impl;
+
+import com.hazelcast.map.IMap;
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.HookCommand;
+import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.Replies.EventChain;
+import io.hooknet.codec.Replies.EventStats;
+import io.hooknet.codec.Replies.HookChains;
+import io.hooknet.codec.Replies.HookInfo;
+import io.hooknet.codec.impl.Mapping;
+import io.hooknet.hooks.impl.FamilyState.EventState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Reads of the stored registry: {@code list}, {@code stats}, and the chain {@code run} calls. */
+final class RegistryReads {
+
+  private final Vertx vertx;
+  private final IMap<String, byte[]> families;
+
+  RegistryReads(Vertx vertx, IMap<String, byte[]> families) {
+    this.vertx = vertx;
+    this.families = families;
+  }
+
+  /** A family's state; {@code ENXIO} when there is none. */
+  Future<FamilyState> family(String name) {
+    return Future.fromCompletionStage(families.getAsync(name), vertx.getOrCreateContext()).map(bytes -> {
+      if (bytes == null) {
+        throw HooknetException.of(Errno.ENXIO, "family '%s' does not exist", name);
+      }
+      return Mapping.fromCborBytes(bytes, FamilyState.class);
+    });
+  }
+
+  /** An event's state; {@code ENXIO} when there is none. */
+  Future<EventState> event(String family, String event) {
+    return family(family).map(state -> RegistryOps.requireEvent(state, event, Errno.ENXIO));
+  }
+
+  Future<HookChains> list(HookCommand.ListHooks command) {
+    Future<List<FamilyState>> states = command.family() != null ? family(command.family()).map(List::of)
+        : vertx.executeBlocking(() -> {
+          List<FamilyState> all = new ArrayList<>();
+          families.values().forEach(bytes -> all.add(Mapping.fromCborBytes(bytes, FamilyState.class)));
+          all.sort(Comparator.comparing(state -> state.family));
+          return all;
+        });
+    return states.map(all -> {
+      List<EventChain> chains = new ArrayList<>();
+      for (FamilyState family : all) {
+        if (command.event() != null) {
+          chains.add(chain(family, RegistryOps.requireEvent(family, command.event(), Errno.ENXIO)));
+        } else {
+          family.events.forEach(event -> chains.add(chain(family, event)));
+        }
+      }
+      return new HookChains(chains);
+    });
+  }
+
+  Future<EventStats> stats(HookCommand.Stats command) {
+    return family(command.family()).map(family -> {
+      EventState event = RegistryOps.requireEvent(family, command.event(), Errno.ENXIO);
+      return new EventStats(family.family, event.event, event.hooksAdded, event.hooksRemoved, event.runs,
+          infos(event));
+    });
+  }
+
+  private static EventChain chain(FamilyState family, EventState event) {
+    return new EventChain(family.family, event.event, event.seq, infos(event));
+  }
+
+  private static List<HookInfo> infos(EventState event) {
+    List<HookInfo> infos = new ArrayList<>();
+    for (int i = 0; i < event.chain.size(); i++) {
+      HookChain.Link link = event.chain.get(i);
+      infos.add(new HookInfo(link.hook(), link.hint(), link.hintValue(), link.address(), link.node(), i,
+          event.hits.getOrDefault(link.hook(), 0L)));
+    }
+    return infos;
+  }
+}
