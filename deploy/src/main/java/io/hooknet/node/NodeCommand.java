@@ -3,6 +3,8 @@ package io.hooknet.node;
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.HooknetCluster;
 import io.hooknet.codec.HooknetException;
+import io.hooknet.hooks.HookRegistry;
+import io.hooknet.hooks.HookRegistryVerticle;
 import io.hooknet.sockets.SocketPool;
 import io.hooknet.sockets.SocketPoolVerticle;
 import io.hooknet.node.impl.NodeSettings;
@@ -82,6 +84,7 @@ public final class NodeCommand implements Callable<Integer> {
       ClusterOptions options = NodeSettings.resolve(this, config);
       cluster = HooknetCluster.join(options).toCompletionStage().toCompletableFuture().join();
       pool = startPools(cluster);
+      startRegistry(cluster);
     } catch (HooknetException e) {
       return fail(e);
     } catch (java.util.concurrent.CompletionException e) {
@@ -103,9 +106,16 @@ public final class NodeCommand implements Callable<Integer> {
     return pool;
   }
 
+  private static void startRegistry(HooknetCluster cluster) {
+    cluster.vertx().deployVerticle(new HookRegistryVerticle(cluster)).toCompletionStage().toCompletableFuture()
+        .join();
+  }
+
   static void printPool(SocketPool pool, PrintStream out) {
     out.println("  pools:        " + pool.name() + " (channels 0-" + (pool.maxChannels() - 1) + ", commands on "
         + SocketPool.commandAddress(pool.nodeName()) + ")");
+    out.println("  hooks:        commands on " + HookRegistry.COMMANDS + " and "
+        + HookRegistry.nodeCommands(pool.nodeName()));
     out.flush();
   }
 

@@ -17,8 +17,9 @@ class BinScriptIT {
     String script = NodeProcess.projectRoot().resolve("bin/hooknet").toString();
     try (NodeProcess node = NodeProcess.start("bin-hooknet", List.of(script, "node", "--cluster-name", clusterName,
         "--cluster-port", Integer.toString(port), "--members", "127.0.0.1:" + port))) {
-      String pools = node.awaitStdout("pools:", Duration.ofSeconds(120));
-      List<String> banner = node.stdout().subList(0, 7);
+      String hooks = node.awaitStdout("hooks:", Duration.ofSeconds(120));
+      List<String> banner = node.stdout().subList(0, 8);
+      String pools = banner.get(6);
       String members = banner.get(5);
       String name = banner.get(1).substring("  node name:    ".length());
       assertThat(name).endsWith("-" + port);
@@ -29,9 +30,11 @@ class BinScriptIT {
           "  cluster port: 127.0.0.1:" + port,
           banner.get(4),
           members,
-          pools);
+          pools,
+          hooks);
       assertThat(banner.get(4)).matches("  event bus:    127\\.0\\.0\\.1:\\d+");
       assertThat(members).isEqualTo("  members:      " + name + " 127.0.0.1:" + port + " (this node)");
+      assertThat(hooks).isEqualTo("  hooks:        commands on hooknet.hooks.cmd and hooknet.hooks." + name + ".cmd");
       assertThat(pools).isEqualTo("  pools:        default (channels 0-31, commands on hooknet.pool." + name + ".cmd)");
       node.signal("INT");
       assertThat(node.awaitExit(Duration.ofSeconds(30))).isEqualTo(130);

@@ -21,6 +21,14 @@ public interface HookRegistry {
   /** Request/reply address of the registry operations, answered by any node. */
   String COMMANDS = "hooknet.hooks.cmd";
 
+  /**
+   * Request/reply address of the registry operations answered by node {@code nodeName} only: hooks and callbacks
+   * registered through it belong to that node and go when it leaves.
+   */
+  static String nodeCommands(String nodeName) {
+    return "hooknet.hooks." + nodeName + ".cmd";
+  }
+
   /** Where every live change is published, for observers (no replay). */
   String EVENTS = "hooknet.hooks.events";
 

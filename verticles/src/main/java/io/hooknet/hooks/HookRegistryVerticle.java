@@ -15,7 +15,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The hook registry on one node: deploy one per node of the cluster. It answers the registry operations on
- * {@value HookRegistry#COMMANDS} (JSON from bridged clients gets JSON, records get records), delivers the
+ * {@value HookRegistry#COMMANDS} and on {@code hooknet.hooks.<nodeName>.cmd} (JSON from bridged clients gets
+ * JSON, records get records), delivers the
  * notices of the callbacks registered through it in order, and cleans up after members that leave.
  */
 public class HookRegistryVerticle extends VerticleBase {
@@ -23,6 +24,7 @@ public class HookRegistryVerticle extends VerticleBase {
   private final HooknetCluster cluster;
   private HookRegistryImpl registry;
   private MessageConsumer<Object> commands;
+  private MessageConsumer<Object> nodeCommands;
 
   public HookRegistryVerticle(HooknetCluster cluster) {
     this.cluster = cluster;
@@ -38,12 +40,13 @@ public class HookRegistryVerticle extends VerticleBase {
     Codecs.register(vertx);
     registry = new HookRegistryImpl(vertx, cluster);
     commands = vertx.eventBus().consumer(HookRegistry.COMMANDS, this::handle);
-    return Future.all(registry.start(), commands.completion());
+    nodeCommands = vertx.eventBus().consumer(HookRegistry.nodeCommands(cluster.nodeName()), this::handle);
+    return Future.all(registry.start(), commands.completion(), nodeCommands.completion());
   }
 
   @Override
   public Future<?> stop() {
-    return Future.join(commands.unregister(), registry.stop());
+    return Future.join(commands.unregister(), nodeCommands.unregister(), registry.stop());
   }
 
   private void handle(Message<Object> request) {

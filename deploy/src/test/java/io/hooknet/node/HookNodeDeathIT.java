@@ -1,0 +1,122 @@
+package io.hooknet.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hooknet.cluster.ClusterOptions;
+import io.hooknet.cluster.HooknetCluster;
+import io.hooknet.codec.HookEvent;
+import io.hooknet.codec.HookEvent.Cause;
+import io.hooknet.codec.HookEvent.Cmd;
+import io.hooknet.codec.Json;
+import io.hooknet.codec.Replies;
+import io.hooknet.hooks.HookRegistry;
+import io.hooknet.hooks.HookRegistryVerticle;
+import io.hooknet.testing.Await;
+import io.hooknet.testing.LocalCluster;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node that owns hooks is killed with SIGKILL: every survivor's callbacks get {@code HN_UNREGISTER} with cause
+ * {@code NODE_LEFT} once per hook, within the heartbeat timeout plus a second, and the registry keeps exactly
+ * the survivors' hooks.
+ */
+class HookNodeDeathIT {
+
+  private static final Duration START = Duration.ofSeconds(60);
+  private static final int MAX_NO_HEARTBEAT_SECONDS = 3;
+
+  private final String clusterName = LocalCluster.uniqueClusterName(HookNodeDeathIT.class);
+  private final List<Integer> ports = LocalCluster.freePorts(3);
+  private final String members = ports.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
+  private final List<NodeProcess> children = new ArrayList<>();
+  private HooknetCluster observer;
+
+  @AfterEach
+  void stop() {
+    children.forEach(NodeProcess::close);
+    if (observer != null) {
+      Await.result(observer.close());
+    }
+  }
+
+  @Test
+  void killedNodesHooksGoOnceEachWithNodeLeft() {
+    for (int i = 0; i < 2; i++) {
+      NodeProcess child = NodeProcess.jar("k" + (i + 1), "node", "--node-name", "k" + (i + 1), "--cluster-name",
+          clusterName, "--cluster-port", Integer.toString(ports.get(i)), "--port-count", "1", "--members", members,
+          "--heartbeat-seconds", "1", "--max-no-heartbeat-seconds", Integer.toString(MAX_NO_HEARTBEAT_SECONDS));
+      children.add(child);
+      child.awaitStdout("hooks:", START);
+    }
+    observer = Await.result(HooknetCluster.join(new ClusterOptions().setNodeName("observer")
+        .setClusterName(clusterName).setPort(ports.get(2)).setPortCount(1).setMembers(List.of(members.split(",")))
+        .setHeartbeatIntervalSeconds(1).setMaxNoHeartbeatSeconds(MAX_NO_HEARTBEAT_SECONDS)), START);
+    HookRegistryVerticle verticle = new HookRegistryVerticle(observer);
+    Await.result(observer.vertx().deployVerticle(verticle));
+    Await.until("3 members", START, () -> observer.members().size() == 3);
+
+    command(HookRegistry.COMMANDS, new JsonObject().put("op", "family.add").put("family", "inet"));
+    command(HookRegistry.COMMANDS, new JsonObject().put("op", "event.add").put("family", "inet")
+        .put("event", "PHYSICAL_IN"));
+    for (String hook : List.of("k1-a", "k2-a", "k1-b", "k2-b", "k2-c")) {
+      String owner = hook.substring(0, 2);
+      command(HookRegistry.nodeCommands(owner), new JsonObject().put("op", "hook.register").put("family", "inet")
+          .put("event", "PHYSICAL_IN").put("hook", hook).put("address", "addr." + hook));
+    }
+    List<HookEvent> viaK1 = callback("k1", "cb.k1");
+    List<HookEvent> viaObserver = callback("observer", "cb.observer");
+    Await.until("both replays", START, () -> viaK1.size() == 5 && viaObserver.size() == 5);
+
+    long killed = System.nanoTime();
+    children.get(1).signal("KILL");
+    for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
+      Await.until("k2's three hooks to go", Duration.ofSeconds(30), () -> events.size() >= 8);
+    }
+    double seconds = (System.nanoTime() - killed) / 1e9;
+    System.out.printf("NODE_LEFT for k2's hooks at both callbacks %.2f s after SIGKILL (max-no-heartbeat %d s)%n",
+        seconds, MAX_NO_HEARTBEAT_SECONDS);
+    for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
+      List<HookEvent> gone = events.subList(5, events.size());
+      assertThat(gone).extracting(HookEvent::hook).containsExactly("k2-a", "k2-b", "k2-c");
+      assertThat(gone).allSatisfy(event -> {
+        assertThat(event.cmd()).isEqualTo(Cmd.HN_UNREGISTER);
+        assertThat(event.cause()).isEqualTo(Cause.NODE_LEFT);
+        assertThat(event.node()).isEqualTo("k2");
+      });
+      assertThat(gone).extracting(HookEvent::seq).containsExactly(6L, 7L, 8L);
+    }
+    assertThat(seconds).isLessThan(MAX_NO_HEARTBEAT_SECONDS + 1.0);
+    Replies.HookChains chains = Json.fromJson(command(HookRegistry.COMMANDS, new JsonObject().put("op", "list")
+        .put("family", "inet")), Replies.HookChains.class);
+    assertThat(chains.events().get(0).hooks()).extracting(Replies.HookInfo::hook).containsExactly("k1-a", "k1-b");
+    // Nothing more comes: a marker change is the next event each callback sees.
+    command(HookRegistry.nodeCommands("k1"), new JsonObject().put("op", "hook.register").put("family", "inet")
+        .put("event", "PHYSICAL_IN").put("hook", "marker").put("address", "addr.marker"));
+    for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
+      Await.until("the marker", Duration.ofSeconds(10), () -> events.size() >= 9);
+      assertThat(events).hasSize(9);
+      assertThat(events.get(8).hook()).isEqualTo("marker");
+    }
+  }
+
+  /** Registers a callback through node {@code owner} whose events arrive here. */
+  private List<HookEvent> callback(String owner, String address) {
+    List<HookEvent> events = new CopyOnWriteArrayList<>();
+    Await.result(observer.vertx().eventBus().<HookEvent>consumer(address, message -> events.add(message.body()))
+        .completion());
+    command(HookRegistry.nodeCommands(owner), new JsonObject().put("op", "notify.register").put("family", "inet")
+        .put("event", "PHYSICAL_IN").put("address", address));
+    return events;
+  }
+
+  private JsonObject command(String address, JsonObject request) {
+    return Await.result(observer.vertx().eventBus().<JsonObject>request(address, request)).body();
+  }
+}
