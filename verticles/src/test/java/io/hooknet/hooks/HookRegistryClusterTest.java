@@ -188,6 +188,42 @@ class HookRegistryClusterTest {
         .containsExactly("first@0 hits 3", "second@1 hits 3", "third@2 hits 2");
   }
 
+  @Test
+  void aCallbackMayChangeItsOwnEventAndASlowOrFailingCallbackHoldsUpNoOne() {
+    String family = family();
+    List<Future<Long>> fromCallback = new CopyOnWriteArrayList<>();
+    Callback reentrant = new Callback();
+    Await.result(registries.get(0).notifyRegister(family, "PHYSICAL_IN", event -> {
+      reentrant.handle(event);
+      if ("trigger".equals(event.hook()) && event.cmd() == Cmd.HN_REGISTER) {
+        fromCallback.add(registries.get(0).register(family, "PHYSICAL_IN", "echo", Hint.NONE, null, "addr.echo"));
+      }
+    }));
+    List<HookEvent> failing = new CopyOnWriteArrayList<>();
+    Await.result(registries.get(1).notifyRegister(family, "PHYSICAL_IN", event -> {
+      failing.add(event);
+      throw new IllegalStateException("callback bug");
+    }));
+    List<HookEvent> slow = new CopyOnWriteArrayList<>();
+    Await.result(registries.get(2).notifyRegister(family, "PHYSICAL_IN", event -> {
+      slow.add(event);
+      try {
+        Thread.sleep(700);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+
+    Await.result(registries.get(1).register(family, "PHYSICAL_IN", "trigger", Hint.NONE, null, "addr.t"));
+    Await.result(registries.get(1).register(family, "PHYSICAL_IN", "after", Hint.NONE, null, "addr.a"));
+    assertThat(reentrant.await(3)).extracting(HookEvent::hook).containsExactlyInAnyOrder("trigger", "echo", "after");
+    assertThat(Await.result(fromCallback.get(0))).isPositive();
+    Await.until("the failing callback to be told of all three", Duration.ofSeconds(10), () -> failing.size() == 3);
+    assertThat(slow.size()).as("the slow callback is still at its first event or two").isLessThan(3);
+    Await.until("the slow callback to catch up", Duration.ofSeconds(10), () -> slow.size() == 3);
+    assertThat(slow).extracting(HookEvent::seq).containsExactly(1L, 2L, 3L);
+  }
+
   /** A callback that records what it is told. */
   static final class Callback implements io.vertx.core.Handler<HookEvent> {
     private final List<HookEvent> events = new CopyOnWriteArrayList<>();
