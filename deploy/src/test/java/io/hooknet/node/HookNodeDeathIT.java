@@ -46,8 +46,8 @@ class HookNodeDeathIT {
     }
   }
 
-  @Test
-  void killedNodesHooksGoOnceEachWithNodeLeft() {
+  /** Children k1 and k2, this process as member "observer", the event inet/PHYSICAL_IN and these hooks. */
+  private void cluster(List<String> hooks) {
     for (int i = 0; i < 2; i++) {
       NodeProcess child = NodeProcess.jar("k" + (i + 1), "node", "--node-name", "k" + (i + 1), "--cluster-name",
           clusterName, "--cluster-port", Integer.toString(ports.get(i)), "--port-count", "1", "--members", members,
@@ -65,11 +65,16 @@ class HookNodeDeathIT {
     command(HookRegistry.COMMANDS, new JsonObject().put("op", "family.add").put("family", "inet"));
     command(HookRegistry.COMMANDS, new JsonObject().put("op", "event.add").put("family", "inet")
         .put("event", "PHYSICAL_IN"));
-    for (String hook : List.of("k1-a", "k2-a", "k1-b", "k2-b", "k2-c")) {
+    for (String hook : hooks) {
       String owner = hook.substring(0, 2);
       command(HookRegistry.nodeCommands(owner), new JsonObject().put("op", "hook.register").put("family", "inet")
           .put("event", "PHYSICAL_IN").put("hook", hook).put("address", "addr." + hook));
     }
+  }
+
+  @Test
+  void killedNodesHooksGoOnceEachWithNodeLeft() {
+    cluster(List.of("k1-a", "k2-a", "k1-b", "k2-b", "k2-c"));
     List<HookEvent> viaK1 = callback("k1", "cb.k1");
     List<HookEvent> viaObserver = callback("observer", "cb.observer");
     Await.until("both replays", START, () -> viaK1.size() == 5 && viaObserver.size() == 5);
@@ -104,6 +109,37 @@ class HookNodeDeathIT {
       assertThat(events).hasSize(9);
       assertThat(events.get(8).hook()).isEqualTo("marker");
     }
+  }
+
+  @Test
+  void aFrozenNodeIsTakenForDeadAndComesBackWithItsHooks() {
+    cluster(List.of("k1-a", "k2-a", "k2-b"));
+    List<HookEvent> viaK1 = callback("k1", "cb.k1");
+    List<HookEvent> viaObserver = callback("observer", "cb.observer");
+    Await.until("both replays", START, () -> viaK1.size() == 3 && viaObserver.size() == 3);
+
+    long stopped = System.nanoTime();
+    children.get(1).signal("STOP");
+    for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
+      Await.until("k2's hooks to go", Duration.ofSeconds(30), () -> events.size() >= 5);
+    }
+    double seconds = (System.nanoTime() - stopped) / 1e9;
+    children.get(1).signal("CONT");
+    System.out.printf("NODE_LEFT for frozen k2's hooks %.2f s after SIGSTOP (heartbeat 1 s, max-no-heartbeat %d s)%n",
+        seconds, MAX_NO_HEARTBEAT_SECONDS);
+    assertThat(seconds).isLessThan(MAX_NO_HEARTBEAT_SECONDS + 1.0);
+    for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
+      Await.until("k2's hooks to come back after the merge", Duration.ofSeconds(60), () -> events.size() >= 7);
+      assertThat(events.subList(3, 5)).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause())
+          .containsExactly("k2-a HN_UNREGISTER NODE_LEFT", "k2-b HN_UNREGISTER NODE_LEFT");
+      assertThat(events.subList(5, 7)).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause() + " " + e.node())
+          .containsExactly("k2-a HN_REGISTER REGISTERED k2", "k2-b HN_REGISTER REGISTERED k2");
+      assertThat(events).extracting(HookEvent::seq).containsExactly(3L, 3L, 3L, 4L, 5L, 6L, 7L);
+    }
+    Replies.HookChains chains = Json.fromJson(command(HookRegistry.COMMANDS, new JsonObject().put("op", "list")
+        .put("family", "inet")), Replies.HookChains.class);
+    assertThat(chains.events().get(0).hooks()).extracting(h -> h.hook() + "@" + h.node())
+        .containsExactly("k1-a@k1", "k2-a@k2", "k2-b@k2");
   }
 
   /** Registers a callback through node {@code owner} whose events arrive here. */

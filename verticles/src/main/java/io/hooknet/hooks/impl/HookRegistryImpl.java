@@ -2,6 +2,7 @@ package io.hooknet.hooks.impl;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import io.hooknet.cluster.HooknetCluster;
 import io.hooknet.codec.Errno;
@@ -40,6 +41,7 @@ import java.util.stream.Collectors;
 public final class HookRegistryImpl implements HookRegistry {
 
   static final String MAP = "hooknet.hooks";
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HookRegistry.class.getName());
   private static final long GAP_MILLIS = 2_000;
 
   private final Vertx vertx;
@@ -49,8 +51,11 @@ public final class HookRegistryImpl implements HookRegistry {
   private final CallbackSequencer sequencer;
   private final Map<String, MessageConsumer<?>> localConsumers = new ConcurrentHashMap<>();
   private final RegistryReads reads;
+  /** What was registered through this node, in order, to assert again after a split-brain merge. */
+  private final Map<String, HookCommand> owned = new java.util.LinkedHashMap<>();
   private MessageConsumer<JsonObject> notices;
   private java.util.UUID membership;
+  private java.util.UUID lifecycle;
 
   /** Made on the event loop the registry runs on. */
   public HookRegistryImpl(Vertx vertx, HooknetCluster cluster) {
@@ -82,11 +87,17 @@ public final class HookRegistryImpl implements HookRegistry {
         }
       }
     });
+    lifecycle = cluster.hazelcast().getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        context.runOnContext(v -> reassert());
+      }
+    });
     return notices.completion();
   }
 
   public Future<Void> stop() {
     cluster.hazelcast().getCluster().removeMembershipListener(membership);
+    cluster.hazelcast().getLifecycleService().removeLifecycleListener(lifecycle);
     List<Future<Void>> closing = new ArrayList<>();
     localConsumers.values().forEach(consumer -> closing.add(consumer.unregister()));
     closing.add(notices.unregister());
@@ -111,6 +122,7 @@ public final class HookRegistryImpl implements HookRegistry {
     }
     return change(command.family(), FamilyProcessor.command(command, nodeName())).map(result -> {
       dispatch(command, result);
+      remember(command);
       return result.ack();
     });
   }
@@ -213,15 +225,54 @@ public final class HookRegistryImpl implements HookRegistry {
     }
   }
 
+  /** Keeps what this node owns: hooks and callbacks registered through it, until they are unregistered. */
+  private void remember(HookCommand command) {
+    if (command instanceof HookCommand.HookRegister) {
+      HookCommand.HookRegister hook = (HookCommand.HookRegister) command;
+      owned.put(hookKey(hook.family(), hook.event(), hook.hook()), command);
+    } else if (command instanceof HookCommand.HookUnregister) {
+      HookCommand.HookUnregister hook = (HookCommand.HookUnregister) command;
+      owned.remove(hookKey(hook.family(), hook.event(), hook.hook()));
+    } else if (command instanceof HookCommand.NotifyRegister) {
+      owned.put(((HookCommand.NotifyRegister) command).address(), command);
+    } else if (command instanceof HookCommand.ProtocolNotifyRegister) {
+      owned.put(((HookCommand.ProtocolNotifyRegister) command).address(), command);
+    } else if (command instanceof HookCommand.NotifyUnregister) {
+      owned.remove(((HookCommand.NotifyUnregister) command).address());
+    } else if (command instanceof HookCommand.ProtocolNotifyUnregister) {
+      owned.remove(((HookCommand.ProtocolNotifyUnregister) command).address());
+    }
+  }
+
+  /**
+   * After a split-brain merge the cluster keeps the larger side's entries, which lost this node's hooks and
+   * callbacks when it was taken for dead: register them again, in their original order. What is still there
+   * answers EEXIST and is left as it is.
+   */
+  private void reassert() {
+    List<HookCommand> mine = new ArrayList<>(owned.values());
+    LOG.info(() -> "node " + nodeName() + " merged back into the cluster; asserting its " + mine.size()
+        + " hooks and callbacks again");
+    Future<Void> chain = Future.succeededFuture();
+    for (HookCommand command : mine) {
+      chain = chain.compose(v -> execute(command).transform(done -> {
+        if (done.failed() && HooknetException.from(done.cause()).errno() != Errno.EEXIST.number()) {
+          LOG.warning(() -> "could not assert " + command + " again: " + done.cause().getMessage());
+        }
+        return Future.succeededFuture();
+      }));
+    }
+  }
+
+  /** Runs the departed node's clean-up on every family at once, where each family's entry lives. */
   private void cleanUpAfter(String node) {
-    vertx.executeBlocking(() -> new ArrayList<>(families.keySet())).onSuccess(keys -> {
-      for (String family : keys) {
-        change(family, FamilyProcessor.nodeLeft(node)).onSuccess(result -> {
-          result.published().forEach(event -> vertx.eventBus().publish(EVENTS, event));
-          sendLive(result.notices());
-        });
+    vertx.executeBlocking(() -> families.executeOnEntries(FamilyProcessor.nodeLeft(node))).onSuccess(results -> {
+      for (byte[] bytes : results.values()) {
+        Result result = Mapping.fromCborBytes(bytes, Result.class);
+        result.published().forEach(event -> vertx.eventBus().publish(EVENTS, event));
+        sendLive(result.notices());
       }
-    });
+    }).onFailure(failure -> LOG.warning(() -> "clean-up after node " + node + " failed: " + failure));
   }
 
   private static String hookKey(String family, String event, String hook) {
