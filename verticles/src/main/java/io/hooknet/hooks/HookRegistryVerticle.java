@@ -3,15 +3,12 @@ package io.hooknet.hooks;
 import io.hooknet.cluster.HooknetCluster;
 import io.hooknet.codec.Codecs;
 import io.hooknet.codec.HookCommand;
-import io.hooknet.codec.HooknetException;
-import io.hooknet.codec.HooknetMessage;
-import io.hooknet.codec.Json;
+import io.hooknet.codec.Requests;
 import io.hooknet.hooks.impl.HookRegistryImpl;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The hook registry on one node: deploy one per node of the cluster. It answers the registry operations on
@@ -50,20 +47,6 @@ public class HookRegistryVerticle extends VerticleBase {
   }
 
   private void handle(Message<Object> request) {
-    boolean json = request.body() instanceof JsonObject;
-    Future<HooknetMessage> answer;
-    try {
-      answer = registry.execute(Json.body(request.body(), HookCommand.class));
-    } catch (RuntimeException e) {
-      answer = Future.failedFuture(e);
-    }
-    answer.onComplete(done -> {
-      if (done.succeeded()) {
-        request.reply(json ? Json.toJson(done.result()) : done.result());
-      } else {
-        HooknetException failure = HooknetException.from(done.cause());
-        request.fail(failure.errno(), failure.getMessage());
-      }
-    });
+    Requests.serve(request, HookCommand.class, registry::execute);
   }
 }

@@ -3,20 +3,18 @@ package io.hooknet.sockets.impl;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.HooknetMessage;
-import io.hooknet.codec.Json;
 import io.hooknet.codec.PoolCommand;
 import io.hooknet.codec.Replies;
+import io.hooknet.codec.Requests;
 import io.hooknet.sockets.SocketPool;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * The pool operations of a node on the event bus. A request is answered in the form it came in: a record from
- * a Java node gets a record, JSON from a bridged client gets JSON. A bad request fails with its errno and
- * changes nothing.
+ * The pool operations of a node on the event bus, answered by {@link Requests#serve}. A bad request fails with
+ * its errno and changes nothing.
  */
 public final class PoolCommands implements Handler<Message<Object>> {
 
@@ -30,21 +28,7 @@ public final class PoolCommands implements Handler<Message<Object>> {
 
   @Override
   public void handle(Message<Object> request) {
-    boolean json = request.body() instanceof JsonObject;
-    Future<? extends HooknetMessage> reply;
-    try {
-      reply = run(Json.body(request.body(), PoolCommand.class));
-    } catch (RuntimeException e) {
-      reply = Future.failedFuture(e);
-    }
-    reply.onComplete(answer -> {
-      if (answer.succeeded()) {
-        request.reply(json ? Json.toJson(answer.result()) : answer.result());
-      } else {
-        HooknetException failure = HooknetException.from(answer.cause());
-        request.fail(failure.errno(), failure.getMessage());
-      }
-    });
+    Requests.serve(request, PoolCommand.class, this::run);
   }
 
   private Future<? extends HooknetMessage> run(PoolCommand command) {
