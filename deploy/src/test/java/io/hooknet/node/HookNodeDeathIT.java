@@ -145,7 +145,8 @@ class HookNodeDeathIT {
   /** Registers a callback through node {@code owner} whose events arrive here. */
   private List<HookEvent> callback(String owner, String address) {
     List<HookEvent> events = new CopyOnWriteArrayList<>();
-    Await.result(observer.vertx().eventBus().<HookEvent>consumer(address, message -> events.add(message.body()))
+    Await.result(observer.vertx().eventBus().<JsonObject>consumer(address,
+        message -> events.add(Json.fromJson(message.body(), HookEvent.class)))
         .completion());
     command(HookRegistry.nodeCommands(owner), new JsonObject().put("op", "notify.register").put("family", "inet")
         .put("event", "PHYSICAL_IN").put("address", address));

@@ -1,5 +1,6 @@
 package io.hooknet.sockets;
 
+import io.hooknet.codec.Json;
 import io.hooknet.codec.SockEvent;
 import io.hooknet.testing.Await;
 import io.vertx.core.Vertx;
@@ -22,9 +23,11 @@ final class RemoteEvents {
 
   RemoteEvents(Vertx node) {
     consumer = node.eventBus().consumer(SocketPool.SOCK_EVENTS, message -> {
-      if (message.body() instanceof SockEvent) {
+      JsonObject body = (JsonObject) message.body();
+      if (!body.containsKey("probe")) {
+        SockEvent event = Json.fromJson(body, SockEvent.class);
         synchronized (this) {
-          events.add((SockEvent) message.body());
+          events.add(event);
         }
       } else {
         probed.set(true);

@@ -3,6 +3,7 @@ package io.hooknet.sockets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.Json;
 import io.hooknet.codec.Replies.ChannelStats;
 import io.hooknet.codec.Replies.SocketInfo;
 import io.hooknet.codec.Replies.SocketState;
@@ -52,7 +53,7 @@ class SockNotifyTest {
     peers = local.peers;
     node = local.node;
     Await.result(pool.sockNotifyHandler(events));
-    Await.result(vertx.eventBus().<SockEvent>consumer(SocketPool.SOCK_EVENTS, m -> published.add(m.body()))
+    Await.result(vertx.eventBus().consumer(SocketPool.SOCK_EVENTS, m -> published.add(Json.body(m.body(), SockEvent.class)))
         .completion());
   }
 

@@ -63,7 +63,7 @@ public final class HookRegistryImpl implements HookRegistry {
     this.context = vertx.getOrCreateContext();
     this.cluster = cluster;
     this.families = cluster.hazelcast().getMap(MAP);
-    this.sequencer = new CallbackSequencer(vertx, GAP_MILLIS, (address, event) -> vertx.eventBus().send(address, event));
+    this.sequencer = new CallbackSequencer(vertx, GAP_MILLIS, (address, event) -> vertx.eventBus().send(address, Json.toJson(event)));
     this.reads = new RegistryReads(vertx, families);
   }
 
@@ -163,8 +163,8 @@ public final class HookRegistryImpl implements HookRegistry {
   private Future<String> withCallback(Handler<HookEvent> callback,
       java.util.function.Function<String, Future<HooknetMessage>> registration) {
     String address = "hooknet.client." + nodeName() + "." + UUID.randomUUID();
-    MessageConsumer<HookEvent> consumer = vertx.eventBus().localConsumer(address,
-        message -> callback.handle(message.body()));
+    MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(address,
+        message -> callback.handle(Json.body(message.body(), HookEvent.class)));
     localConsumers.put(address, consumer);
     return registration.apply(address).map(address).onFailure(failed -> {
       localConsumers.remove(address);
@@ -187,7 +187,7 @@ public final class HookRegistryImpl implements HookRegistry {
 
   /** Publishes a change and hands its notices to the callbacks' owners. */
   private void dispatch(HookCommand command, Result result) {
-    result.published().forEach(event -> vertx.eventBus().publish(EVENTS, event));
+    result.published().forEach(event -> vertx.eventBus().publish(EVENTS, Json.toJson(event)));
     List<HookEvent> own = result.notices().stream().map(Notice::event).collect(Collectors.toList());
     if (command instanceof HookCommand.NotifyRegister) {
       sequencer.start(((HookCommand.NotifyRegister) command).address(), result.ack().seq(), own);
@@ -269,7 +269,7 @@ public final class HookRegistryImpl implements HookRegistry {
     vertx.executeBlocking(() -> families.executeOnEntries(FamilyProcessor.nodeLeft(node))).onSuccess(results -> {
       for (byte[] bytes : results.values()) {
         Result result = Mapping.fromCborBytes(bytes, Result.class);
-        result.published().forEach(event -> vertx.eventBus().publish(EVENTS, event));
+        result.published().forEach(event -> vertx.eventBus().publish(EVENTS, Json.toJson(event)));
         sendLive(result.notices());
       }
     }).onFailure(failure -> LOG.warning(() -> "clean-up after node " + node + " failed: " + failure));

@@ -41,7 +41,7 @@ final class HookRun {
     }
     HookChain.Link link = chain.get(index);
     HookCall call = new HookCall(command.family(), command.event(), link.hook(), command.payload());
-    return vertx.eventBus().request(link.address(), call)
+    return vertx.eventBus().request(link.address(), Json.toJson(call))
         .recover(failure -> Future.failedFuture(HooknetException.from(failure)
             .withContext("hook '" + link.hook() + "' of node " + link.node() + " did not answer")))
         .compose(reply -> {

@@ -2,6 +2,7 @@ package io.hooknet.sockets.impl;
 
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.Json;
 import io.hooknet.codec.PoolCommand.Endpoint;
 import io.hooknet.codec.Replies.ChannelStats;
 import io.hooknet.codec.Replies.EndpointInfo;
@@ -327,7 +328,7 @@ public final class SocketPoolImpl implements SocketPool {
     countersOf(source.channel()).faulted();
     SockEvent event = SockEvent.of(nodeName, name(), source.datafd(), source.channel(), txRx, error, errno,
         dropped, ++seq, nowMicros());
-    vertx.eventBus().publish(SOCK_EVENTS, event);
+    vertx.eventBus().publish(SOCK_EVENTS, Json.toJson(event));
     Handler<SockEvent> current = handler;
     try {
       current.handle(event);
