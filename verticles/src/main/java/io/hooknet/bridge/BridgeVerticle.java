@@ -1,0 +1,58 @@
+package io.hooknet.bridge;
+
+import io.hooknet.bridge.impl.BridgePolicy;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+
+/**
+ * The event bus bridges of a node: the TCP bridge and the SockJS bridge at {@code /eventbus} on the HTTP port,
+ * both on the permission model of {@link BridgePolicy}.
+ */
+public class BridgeVerticle extends VerticleBase {
+
+  private final HooknetBridgeOptions options;
+  private TcpEventBusBridge tcp;
+  private HttpServer http;
+  private Router router;
+
+  public BridgeVerticle(HooknetBridgeOptions options) {
+    this.options = new HooknetBridgeOptions(options).validate();
+  }
+
+  /** The HTTP router, to which the node adds its dashboard; available once started. */
+  public Router router() {
+    return router;
+  }
+
+  @Override
+  public Future<?> start() {
+    BridgePolicy policy = new BridgePolicy(vertx, options);
+    tcp = TcpEventBusBridge.create(vertx, policy.permitted(new BridgeOptions()), new NetServerOptions(), event -> {
+      NetSocket socket = event.socket();
+      if (policy.isNew(socket)) {
+        socket.closeHandler(closed -> policy.closed(socket));
+      }
+      event.complete(policy.allow(event.type(), event.getRawMessage(), socket));
+    });
+    router = Router.router(vertx);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(policy.permitted(new SockJSBridgeOptions()),
+        event -> event.complete(policy.allow(event.type(), event.getRawMessage(), event.socket()))));
+    Future<TcpEventBusBridge> tcpListening = tcp.listen(options.getTcpPort(), options.getHost());
+    Future<HttpServer> httpListening = vertx.createHttpServer().requestHandler(router)
+        .listen(options.getHttpPort(), options.getHost()).onSuccess(server -> http = server);
+    return Future.all(tcpListening, httpListening);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(tcp.close(), http == null ? Future.succeededFuture() : http.close());
+  }
+}
