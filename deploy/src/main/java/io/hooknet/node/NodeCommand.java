@@ -3,6 +3,9 @@ package io.hooknet.node;
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.HooknetCluster;
 import io.hooknet.codec.HooknetException;
+import io.hooknet.bridge.BridgeVerticle;
+import io.hooknet.bridge.HooknetBridgeOptions;
+import io.hooknet.codec.Errno;
 import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.HookRegistryVerticle;
 import io.hooknet.sockets.SocketPool;
@@ -76,15 +79,34 @@ public final class NodeCommand implements Callable<Integer> {
       description = "Silence after which a member is removed. Default: 5.")
   public Integer maxNoHeartbeatSeconds;
 
+  @Option(names = "--bridge-port", paramLabel = "PORT",
+      description = "Port of the TCP event bus bridge. Default: 7000.")
+  public Integer bridgePort;
+
+  @Option(names = "--http-port", paramLabel = "PORT",
+      description = "Port of the SockJS bridge (/eventbus) and the dashboard. Default: 8080.")
+  public Integer httpPort;
+
+  @Option(names = "--enable-commands", arity = "0..1", paramLabel = "BOOL",
+      description = "Let bridged clients send pool and registry commands (needs --token). Default: false.")
+  public Boolean enableCommands;
+
+  @Option(names = "--token", paramLabel = "SECRET",
+      description = "The token bridged commands must carry in their 'token' header (8 characters or more).")
+  public String token;
+
   @Override
   public Integer call() throws InterruptedException {
     HooknetCluster cluster;
     SocketPool pool;
+    HooknetBridgeOptions bridges;
     try {
       ClusterOptions options = NodeSettings.resolve(this, config);
+      bridges = NodeSettings.resolveBridge(this, config);
       cluster = HooknetCluster.join(options).toCompletionStage().toCompletableFuture().join();
       pool = startPools(cluster);
       startRegistry(cluster);
+      startBridges(cluster, bridges);
     } catch (HooknetException e) {
       return fail(e);
     } catch (java.util.concurrent.CompletionException e) {
@@ -92,6 +114,7 @@ public final class NodeCommand implements Callable<Integer> {
     }
     printStarted(cluster, System.out);
     printPool(pool, System.out);
+    printBridges(bridges, System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> leave(cluster), "hooknet-shutdown"));
     new CountDownLatch(1).await();
     return 0;
@@ -109,6 +132,25 @@ public final class NodeCommand implements Callable<Integer> {
   private static void startRegistry(HooknetCluster cluster) {
     cluster.vertx().deployVerticle(new HookRegistryVerticle(cluster)).toCompletionStage().toCompletableFuture()
         .join();
+  }
+
+  private static void startBridges(HooknetCluster cluster, HooknetBridgeOptions options) {
+    try {
+      cluster.vertx().deployVerticle(new BridgeVerticle(options)).toCompletionStage().toCompletableFuture().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      cluster.close().toCompletionStage().toCompletableFuture().join();
+      String cause = String.valueOf(e.getCause().getMessage());
+      throw HooknetException.of(cause.contains("in use") ? Errno.EBUSY : Errno.EIO,
+          "cannot open the bridges on %s (tcp %d, http %d): %s; choose other ports with --bridge-port and "
+              + "--http-port", options.getHost(), options.getTcpPort(), options.getHttpPort(), cause);
+    }
+  }
+
+  static void printBridges(HooknetBridgeOptions options, PrintStream out) {
+    out.println("  bridges:      tcp " + options.getHost() + ":" + options.getTcpPort() + ", sockjs http://"
+        + options.getHost() + ":" + options.getHttpPort() + "/eventbus (commands "
+        + (options.isEnableCommands() ? "on, with the token" : "off") + ")");
+    out.flush();
   }
 
   static void printPool(SocketPool pool, PrintStream out) {

@@ -15,10 +15,14 @@ class BinScriptIT {
     int port = LocalCluster.freePorts(1).get(0);
     String clusterName = LocalCluster.uniqueClusterName(BinScriptIT.class);
     String script = NodeProcess.projectRoot().resolve("bin/hooknet").toString();
-    try (NodeProcess node = NodeProcess.start("bin-hooknet", List.of(script, "node", "--cluster-name", clusterName,
-        "--cluster-port", Integer.toString(port), "--members", "127.0.0.1:" + port))) {
-      String hooks = node.awaitStdout("hooks:", Duration.ofSeconds(120));
-      List<String> banner = node.stdout().subList(0, 8);
+    List<String> bridgePorts = NodeProcess.freeBridgePorts();
+    List<String> command = new java.util.ArrayList<>(List.of(script, "node", "--cluster-name", clusterName,
+        "--cluster-port", Integer.toString(port), "--members", "127.0.0.1:" + port));
+    command.addAll(bridgePorts);
+    try (NodeProcess node = NodeProcess.start("bin-hooknet", command)) {
+      String bridges = node.awaitStdout("bridges:", Duration.ofSeconds(120));
+      List<String> banner = node.stdout().subList(0, 9);
+      String hooks = banner.get(7);
       String pools = banner.get(6);
       String members = banner.get(5);
       String name = banner.get(1).substring("  node name:    ".length());
@@ -31,9 +35,12 @@ class BinScriptIT {
           banner.get(4),
           members,
           pools,
-          hooks);
+          hooks,
+          bridges);
       assertThat(banner.get(4)).matches("  event bus:    127\\.0\\.0\\.1:\\d+");
       assertThat(members).isEqualTo("  members:      " + name + " 127.0.0.1:" + port + " (this node)");
+      assertThat(bridges).isEqualTo("  bridges:      tcp 127.0.0.1:" + bridgePorts.get(1) + ", sockjs http://127.0.0.1:"
+          + bridgePorts.get(3) + "/eventbus (commands off)");
       assertThat(hooks).isEqualTo("  hooks:        commands on hooknet.hooks.cmd and hooknet.hooks." + name + ".cmd");
       assertThat(pools).isEqualTo("  pools:        default (channels 0-31, commands on hooknet.pool." + name + ".cmd)");
       node.signal("INT");

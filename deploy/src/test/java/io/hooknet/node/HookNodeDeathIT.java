@@ -49,11 +49,13 @@ class HookNodeDeathIT {
   /** Children k1 and k2, this process as member "observer", the event inet/PHYSICAL_IN and these hooks. */
   private void cluster(List<String> hooks) {
     for (int i = 0; i < 2; i++) {
-      NodeProcess child = NodeProcess.jar("k" + (i + 1), "node", "--node-name", "k" + (i + 1), "--cluster-name",
+      List<String> args = new ArrayList<>(List.of("node", "--node-name", "k" + (i + 1), "--cluster-name",
           clusterName, "--cluster-port", Integer.toString(ports.get(i)), "--port-count", "1", "--members", members,
-          "--heartbeat-seconds", "1", "--max-no-heartbeat-seconds", Integer.toString(MAX_NO_HEARTBEAT_SECONDS));
+          "--heartbeat-seconds", "1", "--max-no-heartbeat-seconds", Integer.toString(MAX_NO_HEARTBEAT_SECONDS)));
+      args.addAll(NodeProcess.freeBridgePorts());
+      NodeProcess child = NodeProcess.jar("k" + (i + 1), args.toArray(String[]::new));
       children.add(child);
-      child.awaitStdout("hooks:", START);
+      child.awaitStdout("bridges:", START);
     }
     observer = Await.result(HooknetCluster.join(new ClusterOptions().setNodeName("observer")
         .setClusterName(clusterName).setPort(ports.get(2)).setPortCount(1).setMembers(List.of(members.split(",")))

@@ -43,6 +43,12 @@ public final class NodeProcess implements AutoCloseable {
     return start(name, command);
   }
 
+  /** {@code --bridge-port} and {@code --http-port} with ports free now, so nodes on one host do not collide. */
+  public static List<String> freeBridgePorts() {
+    List<Integer> ports = io.hooknet.testing.LocalCluster.freePorts(2);
+    return List.of("--bridge-port", ports.get(0).toString(), "--http-port", ports.get(1).toString());
+  }
+
   public static NodeProcess start(String name, List<String> command) {
     try {
       return new NodeProcess(name, new ProcessBuilder(command).start());

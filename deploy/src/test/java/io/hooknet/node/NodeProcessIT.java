@@ -31,8 +31,10 @@ class NodeProcessIT {
   }
 
   private NodeProcess node(String name, int port) {
-    return NodeProcess.jar(name, "node", "--node-name", name, "--cluster-name", clusterName,
-        "--cluster-port", Integer.toString(port), "--port-count", "1", "--members", members);
+    List<String> args = new java.util.ArrayList<>(List.of("node", "--node-name", name, "--cluster-name",
+        clusterName, "--cluster-port", Integer.toString(port), "--port-count", "1", "--members", members));
+    args.addAll(NodeProcess.freeBridgePorts());
+    return NodeProcess.jar(name, args.toArray(String[]::new));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.hooknet.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.hooknet.bridge.HooknetBridgeOptions;
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.JoinMode;
 import io.hooknet.codec.HooknetException;
@@ -42,6 +43,19 @@ class NodeSettingsTest {
   }
 
   @Test
+  void bridgeSettingsComeFromTheCommandLineAndTheFile() throws Exception {
+    Path file = write("bridgePort: 7100\nenableCommands: true\ntoken: from-the-file\n");
+    HooknetBridgeOptions options = NodeSettings.resolveBridge(parse("--http-port", "8100"), file);
+    assertThat(options.getTcpPort()).isEqualTo(7100);
+    assertThat(options.getHttpPort()).isEqualTo(8100);
+    assertThat(options.isEnableCommands()).isTrue();
+    assertThat(options.getToken()).isEqualTo("from-the-file");
+    HooknetException noToken = catchThrowableOfType(HooknetException.class,
+        () -> NodeSettings.resolveBridge(parse("--enable-commands"), null));
+    assertThat(noToken).hasMessage("EINVAL: bridge setting 'token': commands need a token of at least 8 characters");
+  }
+
+  @Test
   void membersAsACommaList() {
     ClusterOptions options = NodeSettings.resolve(
         parse("--node-name", "n1", "--members", "127.0.0.1:5701,127.0.0.1:5702"), null);
@@ -63,7 +77,9 @@ class NodeSettingsTest {
   @Test
   void badFiles() throws IOException {
     assertBad(write("nodename: x\n"), "unknown key 'nodename' (known: nodeName, clusterName, join, host, members, "
-        + "clusterPort, portCount, hazelcastConfig, kubernetesService, heartbeatSeconds, maxNoHeartbeatSeconds)");
+        + "clusterPort, portCount, hazelcastConfig, kubernetesService, heartbeatSeconds, maxNoHeartbeatSeconds, "
+        + "bridgePort, httpPort, enableCommands, token)");
+    assertBad(write("enableCommands: yes please\n"), "key 'enableCommands' must be true or false, not 'yes please'");
     assertBad(write("clusterPort: high\n"), "key 'clusterPort' must be an integer, not 'high'");
     assertBad(write("- a\n- b\n"), "must be a map of settings");
     assertBad(dir.resolve("absent.yaml"), "no such file");

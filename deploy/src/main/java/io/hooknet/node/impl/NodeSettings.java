@@ -2,6 +2,7 @@ package io.hooknet.node.impl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hooknet.bridge.HooknetBridgeOptions;
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HooknetException;
@@ -20,35 +21,56 @@ import java.util.function.Function;
 
 /**
  * The node's settings from three places, first found wins: the command line, the config file, the defaults
- * of {@link ClusterOptions}. Each setting has one key, used in the file and derived for the option.
+ * of {@link ClusterOptions} and {@link HooknetBridgeOptions}. Each setting has one key, used in the file and
+ * derived for the option.
  */
 public final class NodeSettings {
 
   private static final Map<String, Setting> SETTINGS = new LinkedHashMap<>();
 
   static {
-    add("nodeName", String.class, c -> c.nodeName, (o, v) -> o.setNodeName((String) v));
-    add("clusterName", String.class, c -> c.clusterName, (o, v) -> o.setClusterName((String) v));
-    add("join", String.class, c -> c.join, (o, v) -> o.setJoin(ClusterOptions.parseJoin((String) v)));
-    add("host", String.class, c -> c.host, (o, v) -> o.setHost((String) v));
-    add("members", List.class, c -> c.members, (o, v) -> o.setMembers(strings(v)));
-    add("clusterPort", Integer.class, c -> c.clusterPort, (o, v) -> o.setPort((Integer) v));
-    add("portCount", Integer.class, c -> c.portCount, (o, v) -> o.setPortCount((Integer) v));
-    add("hazelcastConfig", String.class, c -> c.hazelcastConfig, (o, v) -> o.setHazelcastConfig((String) v));
-    add("kubernetesService", String.class, c -> c.kubernetesService, (o, v) -> o.setKubernetesService((String) v));
-    add("heartbeatSeconds", Integer.class, c -> c.heartbeatSeconds,
+    cluster("nodeName", String.class, c -> c.nodeName, (o, v) -> o.setNodeName((String) v));
+    cluster("clusterName", String.class, c -> c.clusterName, (o, v) -> o.setClusterName((String) v));
+    cluster("join", String.class, c -> c.join, (o, v) -> o.setJoin(ClusterOptions.parseJoin((String) v)));
+    cluster("host", String.class, c -> c.host, (o, v) -> o.setHost((String) v));
+    cluster("members", List.class, c -> c.members, (o, v) -> o.setMembers(strings(v)));
+    cluster("clusterPort", Integer.class, c -> c.clusterPort, (o, v) -> o.setPort((Integer) v));
+    cluster("portCount", Integer.class, c -> c.portCount, (o, v) -> o.setPortCount((Integer) v));
+    cluster("hazelcastConfig", String.class, c -> c.hazelcastConfig, (o, v) -> o.setHazelcastConfig((String) v));
+    cluster("kubernetesService", String.class, c -> c.kubernetesService, (o, v) -> o.setKubernetesService((String) v));
+    cluster("heartbeatSeconds", Integer.class, c -> c.heartbeatSeconds,
         (o, v) -> o.setHeartbeatIntervalSeconds((Integer) v));
-    add("maxNoHeartbeatSeconds", Integer.class, c -> c.maxNoHeartbeatSeconds,
+    cluster("maxNoHeartbeatSeconds", Integer.class, c -> c.maxNoHeartbeatSeconds,
         (o, v) -> o.setMaxNoHeartbeatSeconds((Integer) v));
+    bridge("bridgePort", Integer.class, c -> c.bridgePort, (o, v) -> o.setTcpPort((Integer) v));
+    bridge("httpPort", Integer.class, c -> c.httpPort, (o, v) -> o.setHttpPort((Integer) v));
+    bridge("enableCommands", Boolean.class, c -> c.enableCommands, (o, v) -> o.setEnableCommands((Boolean) v));
+    bridge("token", String.class, c -> c.token, (o, v) -> o.setToken((String) v));
   }
 
   private NodeSettings() {
   }
 
+  /** The cluster settings. */
   public static ClusterOptions resolve(NodeCommand commandLine, Path configFile) {
+    ClusterOptions options = fill(new ClusterOptions(), commandLine, configFile);
+    if (options.getNodeName() == null) {
+      options.setNodeName(defaultNodeName(options));
+    }
+    return options.validate();
+  }
+
+  /** The bridge settings. */
+  public static HooknetBridgeOptions resolveBridge(NodeCommand commandLine, Path configFile) {
+    return fill(new HooknetBridgeOptions(), commandLine, configFile).validate();
+  }
+
+  private static <T> T fill(T options, NodeCommand commandLine, Path configFile) {
     Map<String, Object> file = configFile == null ? Map.of() : load(configFile);
-    ClusterOptions options = new ClusterOptions();
     SETTINGS.forEach((key, setting) -> {
+      if (setting.target != options.getClass()) {
+        return;
+      }
       Object value = setting.fromCommandLine.apply(commandLine);
       if (value == null) {
         value = file.get(key);
@@ -57,10 +79,7 @@ public final class NodeSettings {
         setting.apply.accept(options, value);
       }
     });
-    if (options.getNodeName() == null) {
-      options.setNodeName(defaultNodeName(options));
-    }
-    return options.validate();
+    return options;
   }
 
   /** The settings of a YAML config file, checked against the known keys and their types. */
@@ -99,7 +118,8 @@ public final class NodeSettings {
   }
 
   private static String describe(Class<?> type) {
-    return type == Integer.class ? "an integer" : type == List.class ? "a list" : "a string";
+    return type == Integer.class ? "an integer" : type == List.class ? "a list"
+        : type == Boolean.class ? "true or false" : "a string";
   }
 
   private static List<String> strings(Object value) {
@@ -140,19 +160,30 @@ public final class NodeSettings {
     return new HooknetException(Errno.EINVAL, "config file '" + file + "': " + problem);
   }
 
-  private static void add(String key, Class<?> type, Function<NodeCommand, Object> fromCommandLine,
+  private static void cluster(String key, Class<?> type, Function<NodeCommand, Object> fromCommandLine,
       BiConsumer<ClusterOptions, Object> apply) {
-    SETTINGS.put(key, new Setting(type, fromCommandLine, apply));
+    SETTINGS.put(key, new Setting(type, fromCommandLine, ClusterOptions.class,
+        (options, value) -> apply.accept((ClusterOptions) options, value)));
   }
 
+  private static void bridge(String key, Class<?> type, Function<NodeCommand, Object> fromCommandLine,
+      BiConsumer<HooknetBridgeOptions, Object> apply) {
+    SETTINGS.put(key, new Setting(type, fromCommandLine, HooknetBridgeOptions.class,
+        (options, value) -> apply.accept((HooknetBridgeOptions) options, value)));
+  }
+
+  /** One setting: its type in the file, its command-line option, and the options object it goes to. */
   private static final class Setting {
     final Class<?> type;
     final Function<NodeCommand, Object> fromCommandLine;
-    final BiConsumer<ClusterOptions, Object> apply;
+    final Class<?> target;
+    final BiConsumer<Object, Object> apply;
 
-    Setting(Class<?> type, Function<NodeCommand, Object> fromCommandLine, BiConsumer<ClusterOptions, Object> apply) {
+    Setting(Class<?> type, Function<NodeCommand, Object> fromCommandLine, Class<?> target,
+        BiConsumer<Object, Object> apply) {
       this.type = type;
       this.fromCommandLine = fromCommandLine;
+      this.target = target;
       this.apply = apply;
     }
   }
