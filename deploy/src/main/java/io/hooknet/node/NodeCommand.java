@@ -104,6 +104,9 @@ public final class NodeCommand implements Callable<Integer> {
       ClusterOptions options = NodeSettings.resolve(this, config);
       bridges = NodeSettings.resolveBridge(this, config);
       cluster = HooknetCluster.join(options).toCompletionStage().toCompletableFuture().join();
+      HooknetCluster joined = cluster;
+      // Registered as soon as the node is a member, so that Ctrl-C while it starts also leaves cleanly.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> leave(joined), "hooknet-shutdown"));
       pool = startPools(cluster);
       startRegistry(cluster);
       startBridges(cluster, bridges);
@@ -115,7 +118,6 @@ public final class NodeCommand implements Callable<Integer> {
     printStarted(cluster, System.out);
     printPool(pool, System.out);
     printBridges(bridges, System.out);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> leave(cluster), "hooknet-shutdown"));
     new CountDownLatch(1).await();
     return 0;
   }
@@ -138,7 +140,6 @@ public final class NodeCommand implements Callable<Integer> {
     try {
       cluster.vertx().deployVerticle(new BridgeVerticle(options)).toCompletionStage().toCompletableFuture().join();
     } catch (java.util.concurrent.CompletionException e) {
-      cluster.close().toCompletionStage().toCompletableFuture().join();
       String cause = String.valueOf(e.getCause().getMessage());
       throw HooknetException.of(cause.contains("in use") ? Errno.EBUSY : Errno.EIO,
           "cannot open the bridges on %s (tcp %d, http %d): %s; choose other ports with --bridge-port and "

@@ -63,7 +63,7 @@ class NodeProcessIT {
     n1 = node("n1", ports.get(0));
     n1.awaitStdout("members:", START);
     n2 = node("n2", ports.get(1));
-    n2.awaitStdout("members:", START);
+    n2.awaitStdout("bridges:", START);
     n1.awaitStderr("node n2 joined", START);
 
     n2.signal("INT");

@@ -1,11 +1,16 @@
 package io.hooknet.bridge;
 
 import io.hooknet.bridge.impl.BridgePolicy;
+import io.hooknet.bridge.impl.TcpFrameGuard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import io.vertx.ext.web.Router;
@@ -13,13 +18,15 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 
 /**
- * The event bus bridges of a node: the TCP bridge and the SockJS bridge at {@code /eventbus} on the HTTP port,
- * both on the permission model of {@link BridgePolicy}.
+ * The event bus bridges of a node: the TCP bridge (behind a {@link TcpFrameGuard} that answers bad frames) and
+ * the SockJS bridge at {@code /eventbus} on the HTTP port, both on the permission model of {@link BridgePolicy}.
  */
 public class BridgeVerticle extends VerticleBase {
 
   private final HooknetBridgeOptions options;
   private TcpEventBusBridge tcp;
+  private TcpFrameGuard guard;
+  private Path privatePath;
   private HttpServer http;
   private Router router;
 
@@ -45,7 +52,16 @@ public class BridgeVerticle extends VerticleBase {
     router = Router.router(vertx);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(policy.permitted(new SockJSBridgeOptions()),
         event -> event.complete(policy.allow(event.type(), event.getRawMessage(), event.socket()))));
-    Future<TcpEventBusBridge> tcpListening = tcp.listen(options.getTcpPort(), options.getHost());
+    Future<TcpEventBusBridge> tcpListening;
+    try {
+      privatePath = Files.createTempDirectory("hooknet-bridge").resolve("bridge.sock");
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    SocketAddress inside = SocketAddress.domainSocketAddress(privatePath.toString());
+    guard = new TcpFrameGuard(vertx, inside);
+    tcpListening = tcp.listen(inside).compose(listening -> guard.listen(options.getTcpPort(), options.getHost()))
+        .map(tcp);
     Future<HttpServer> httpListening = vertx.createHttpServer().requestHandler(router)
         .listen(options.getHttpPort(), options.getHost()).onSuccess(server -> http = server);
     return Future.all(tcpListening, httpListening);
@@ -53,6 +69,16 @@ public class BridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(tcp.close(), http == null ? Future.succeededFuture() : http.close());
+    return Future.join(guard == null ? Future.succeededFuture() : guard.close(), tcp.close(),
+        http == null ? Future.succeededFuture() : http.close()).onComplete(closed -> deletePrivatePath());
+  }
+
+  private void deletePrivatePath() {
+    try {
+      Files.deleteIfExists(privatePath);
+      Files.deleteIfExists(privatePath.getParent());
+    } catch (IOException e) {
+      // a temporary file; nothing depends on it
+    }
   }
 }

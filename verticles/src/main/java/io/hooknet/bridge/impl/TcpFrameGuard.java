@@ -1,0 +1,125 @@
+package io.hooknet.bridge.impl;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.util.Set;
+
+/**
+ * The public side of the TCP bridge. The Vert.x TCP bridge ignores frames it cannot read (bad JSON, unknown
+ * types, absurd lengths) without a word, so clients face this guard instead. It checks each frame and passes
+ * good ones to the bridge on a private Unix domain socket, one connection per client. A frame over 1 MiB,
+ * invalid JSON or anything but a JSON object gets an {@code err} frame and the connection is closed; an unknown
+ * {@code type} gets an {@code err} frame. Bridge output goes back through a pipe, so a slow client pushes back
+ * instead of filling memory.
+ */
+public final class TcpFrameGuard {
+
+  /** The largest frame a client may send. */
+  public static final int MAX_FRAME = 1 << 20;
+  private static final Set<String> TYPES = Set.of("send", "publish", "register", "unregister", "ping");
+
+  private final Vertx vertx;
+  private final SocketAddress bridge;
+  private NetServer server;
+  private NetClient client;
+
+  public TcpFrameGuard(Vertx vertx, SocketAddress bridge) {
+    this.vertx = vertx;
+    this.bridge = bridge;
+  }
+
+  public Future<NetServer> listen(int port, String host) {
+    client = vertx.createNetClient();
+    server = vertx.createNetServer().connectHandler(this::accept);
+    return server.listen(port, host);
+  }
+
+  public Future<Void> close() {
+    return Future.join(server.close(), client.close()).mapEmpty();
+  }
+
+  private void accept(NetSocket outside) {
+    outside.pause();
+    client.connect(bridge).onComplete(connected -> {
+      if (connected.failed()) {
+        outside.close();
+        return;
+      }
+      NetSocket inside = connected.result();
+      inside.pipeTo(outside);
+      outside.closeHandler(closed -> inside.close());
+      Checker checker = new Checker(outside, inside);
+      outside.handler(checker::feed);
+      outside.resume();
+    });
+  }
+
+  /** Splits the client's stream into frames and lets through the good ones. */
+  private static final class Checker {
+    private final NetSocket outside;
+    private final NetSocket inside;
+    private Buffer pending = Buffer.buffer();
+    private boolean closed;
+
+    Checker(NetSocket outside, NetSocket inside) {
+      this.outside = outside;
+      this.inside = inside;
+    }
+
+    void feed(Buffer data) {
+      if (closed) {
+        return;
+      }
+      pending.appendBuffer(data);
+      while (!closed && pending.length() >= 4) {
+        long length = pending.getUnsignedInt(0);
+        if (length > MAX_FRAME) {
+          refuse("frame_too_large", true);
+          return;
+        }
+        if (pending.length() < 4 + length) {
+          return;
+        }
+        Buffer frame = pending.getBuffer(0, 4 + (int) length);
+        pending = pending.getBuffer(4 + (int) length, pending.length());
+        check(frame);
+      }
+    }
+
+    private void check(Buffer frame) {
+      Object parsed;
+      try {
+        parsed = Buffer.buffer(frame.getBytes(4, frame.length())).toJsonValue();
+      } catch (DecodeException | IllegalStateException e) {
+        refuse("invalid_json", true);
+        return;
+      }
+      if (!(parsed instanceof JsonObject)) {
+        refuse("invalid_json", true);
+        return;
+      }
+      Object type = ((JsonObject) parsed).getValue("type");
+      if (!(type instanceof String) || !TYPES.contains(type)) {
+        refuse("unknown_type", false);
+        return;
+      }
+      inside.write(frame);
+    }
+
+    private void refuse(String message, boolean close) {
+      Buffer json = new JsonObject().put("type", "err").put("message", message).toBuffer();
+      outside.write(Buffer.buffer().appendInt(json.length()).appendBuffer(json));
+      if (close) {
+        closed = true;
+        outside.close();
+      }
+    }
+  }
+}
