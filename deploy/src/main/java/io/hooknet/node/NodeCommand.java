@@ -10,6 +10,7 @@ import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.HookRegistryVerticle;
 import io.hooknet.sockets.SocketPool;
 import io.hooknet.sockets.SocketPoolVerticle;
+import io.hooknet.node.impl.Dashboard;
 import io.hooknet.node.impl.NodeSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -138,7 +139,9 @@ public final class NodeCommand implements Callable<Integer> {
 
   private static void startBridges(HooknetCluster cluster, HooknetBridgeOptions options) {
     try {
-      cluster.vertx().deployVerticle(new BridgeVerticle(options)).toCompletionStage().toCompletableFuture().join();
+      BridgeVerticle verticle = new BridgeVerticle(options);
+      cluster.vertx().deployVerticle(verticle).toCompletionStage().toCompletableFuture().join();
+      Dashboard.mount(verticle.router(), cluster);
     } catch (java.util.concurrent.CompletionException e) {
       String cause = String.valueOf(e.getCause().getMessage());
       throw HooknetException.of(cause.contains("in use") ? Errno.EBUSY : Errno.EIO,

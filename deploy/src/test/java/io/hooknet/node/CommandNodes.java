@@ -15,15 +15,15 @@ final class CommandNodes implements AutoCloseable {
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final List<String> tcpBridges = new ArrayList<>();
   private final List<String> sockJsBridges = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
 
   CommandNodes(Class<?> owner, int count) {
     String clusterName = LocalCluster.uniqueClusterName(owner);
     List<Integer> ports = LocalCluster.freePorts(count);
     String members = ports.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
-    String names = "";
     for (int i = 0; i < count; i++) {
       String name = "c" + (i + 1);
-      names += (i == 0 ? "" : ", ") + name;
+      names.add(name);
       List<String> bridgePorts = NodeProcess.freeBridgePorts();
       List<String> args = new ArrayList<>(List.of("node", "--node-name", name, "--cluster-name", clusterName,
           "--cluster-port", ports.get(i).toString(), "--port-count", "1", "--members", members,
@@ -35,7 +35,7 @@ final class CommandNodes implements AutoCloseable {
       tcpBridges.add("127.0.0.1:" + bridgePorts.get(1));
       sockJsBridges.add("http://127.0.0.1:" + bridgePorts.get(3) + "/eventbus");
     }
-    nodes.get(0).awaitStderr("members: " + names, START);
+    nodes.get(0).awaitStderr("members: " + String.join(", ", names), START);
   }
 
   /** {@code host:port} of each node's TCP bridge, comma-separated. */
@@ -46,6 +46,21 @@ final class CommandNodes implements AutoCloseable {
   /** The SockJS bridge URL of each node, comma-separated. */
   String sockJsBridges() {
     return String.join(",", sockJsBridges);
+  }
+
+  /** Node {@code index}'s name. */
+  String name(int index) {
+    return names.get(index);
+  }
+
+  /** Node {@code index}'s SockJS bridge URL. */
+  String sockJs(int index) {
+    return sockJsBridges.get(index);
+  }
+
+  /** Node {@code index}'s HTTP base URL (dashboard). */
+  String http(int index) {
+    return sockJsBridges.get(index).replace("/eventbus", "/");
   }
 
   @Override
