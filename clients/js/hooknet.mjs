@@ -64,6 +64,9 @@ export class HooknetClient {
 
   /** Opens a new connection after drop() or a failure, and renews the subscriptions. */
   async reopen () {
+    // A subscription's old callback address is not listened to again: the node tears that callback down when
+    // the old connection goes, and the subscription renews under a new address.
+    for (const subscription of this.subscriptions) this.handlers.delete(subscription.address)
     await this._open()
     for (const subscription of this.subscriptions) await subscription._renew()
   }
@@ -141,11 +144,13 @@ export class Subscription {
   }
 
   async _renew () {
-    const renewing = this.address !== null
+    // On a renewal the chain is read again with list, which decides the gap; the new replay only refills.
+    this.renewing = this.address !== null
+    const before = this.seq
     this.address = `hooknet.client.${uuid()}.cb`
     this.client.listen(this.address, (event) => { this.queue = this.queue.then(() => this._handle(event)) })
     await this.client.request(this.commands, { op: 'notify.register', family: this.family, event: this.event, address: this.address })
-    if (renewing) this.queue = this.queue.then(() => this._resync())
+    if (this.renewing) this.queue = this.queue.then(() => this._resync(before)).finally(() => { this.renewing = false })
     await this.queue
   }
 
@@ -164,7 +169,7 @@ export class Subscription {
   _replay (event) {
     if (event.seq !== this.replaySeq) {
       if (this.seq !== null && event.seq < this.seq) return false
-      if (this.seq !== null && event.seq > this.seq) this.gaps++
+      if (this.seq !== null && event.seq > this.seq && !this.renewing) this.gaps++
       this.replaySeq = event.seq
       this.seq = event.seq
       this.hooks = []
@@ -181,11 +186,11 @@ export class Subscription {
     return true
   }
 
-  async _resync () {
+  async _resync (before = this.seq) {
     const reply = await this.client.request(this.commands, { op: 'list', family: this.family, event: this.event })
     const chain = reply.events[0]
-    if (this.seq !== null && chain.seq === this.seq) return
-    if (this.seq !== null) this.gaps++
+    if (before !== null && chain.seq === before) return
+    if (before !== null) this.gaps++
     this.hooks = chain.hooks.map(hook => hook.hook)
     this.seq = chain.seq
     this.replaySeq = chain.seq

@@ -18,20 +18,26 @@ async function until (what, condition, timeout = 15000) {
 }
 
 let a, b, family
+const opened = []
+const open = async (url, options) => {
+  const client = await connect(url, options)
+  opened.push(client)
+  return client
+}
 const register = (client, hook) =>
   client.request(HOOKS, { op: 'hook.register', family, event: 'IN', hook, address: 'addr.' + hook })
 
 beforeEach(async () => {
   family = 'js' + randomUUID().slice(0, 8)
-  a = await connect(BRIDGES[0], { token: TOKEN })
-  b = await connect(BRIDGES[BRIDGES.length - 1], { token: TOKEN })
+  a = await open(BRIDGES[0], { token: TOKEN })
+  b = await open(BRIDGES[BRIDGES.length - 1], { token: TOKEN })
   await a.request(HOOKS, { op: 'family.add', family })
   await a.request(HOOKS, { op: 'event.add', family, event: 'IN' })
 })
 
 afterEach(() => {
-  a.close()
-  b.close()
+  // Every client is closed even when a test failed, so that no open connection keeps the process alive.
+  while (opened.length) opened.pop().close()
 })
 
 test('a callback gets the replay in chain order, then live changes', async () => {
@@ -50,7 +56,7 @@ test('a callback gets the replay in chain order, then live changes', async () =>
 test('a gap after a forced disconnect is detected and resynced from list', async () => {
   await register(a, 'a')
   const resyncs = []
-  const client = await connect(BRIDGES[BRIDGES.length - 1], { token: TOKEN, reconnect: false })
+  const client = await open(BRIDGES[BRIDGES.length - 1], { token: TOKEN, reconnect: false })
   const subscription = await client.subscribe(family, 'IN', () => {}, { onResync: (hooks, seq) => resyncs.push([hooks, seq]) })
   await until('the replay', () => subscription.hooks.length === 1)
   client.drop()
@@ -65,14 +71,12 @@ test('a gap after a forced disconnect is detected and resynced from list', async
   await register(a, 'd')
   await until('the next live change', () => subscription.seq === 5)
   assert.deepEqual(subscription.hooks, ['b', 'c', 'd'])
-  client.close()
 })
 
 test('commands without the token are refused and change nothing', async () => {
-  const anonymous = await connect(BRIDGES[0])
+  const anonymous = await open(BRIDGES[0])
   await assert.rejects(anonymous.request(HOOKS, { op: 'hook.register', family, event: 'IN', hook: 'x', address: 'addr.x' }),
     error => error.errno === 13)
-  anonymous.close()
   const chain = (await a.request(HOOKS, { op: 'list', family, event: 'IN' })).events[0]
   assert.deepEqual([chain.hooks, chain.seq], [[], 0])
 })

@@ -40,6 +40,7 @@ class BridgeClient:
         self.host, self.port, self.token, self.timeout = host, port, token, timeout
         self.reconnect = reconnect
         self._handlers = {}
+        self._hooks = {}
         self._replies = {}
         self._errors = queue.Queue()
         self._subscriptions = []
@@ -56,7 +57,7 @@ class BridgeClient:
         self._sock.settimeout(None)
         self._reader = threading.Thread(target=self._read_loop, args=(self._sock,), daemon=True)
         self._reader.start()
-        for address in list(self._handlers):
+        for address in list(self._handlers) + list(self._hooks):
             self._frame({"type": "register", "address": address})
 
     def close(self):
@@ -126,6 +127,8 @@ class BridgeClient:
             self._replies.pop(address).put(frame)
         elif frame.get("type") == "err":
             self._errors.put(frame)
+        elif address in self._hooks:
+            self._calls.put((self._hooks[address], frame))
         elif address in self._handlers:
             self._calls.put((self._handlers[address], frame.get("body")))
 
@@ -175,6 +178,10 @@ class BridgeClient:
 
     def reopen(self):
         """Opens a new connection after ``drop`` or a failure and renews the subscriptions."""
+        # A subscription's old callback address is not listened to again: the node tears that callback down
+        # when the old connection goes, and the subscription renews under a new address.
+        for subscription in self._subscriptions:
+            self._handlers.pop(subscription.address, None)
         self._connect()
         for subscription in self._subscriptions:
             subscription._renew()
@@ -185,6 +192,25 @@ class BridgeClient:
             return self._errors.get(timeout=timeout or self.timeout)
         except queue.Empty:
             return None
+
+    def serve_hook(self, family, event, hook, function, hint=None, hint_value=None, node=None):
+        """Registers a hook that ``run`` calls here: ``function(call)`` gets ``{family, event, hook, payload}``
+        and returns the hook's int result (non-zero stops the chain). Gives the event's new seq."""
+        address = "hooknet.client.%s.hook" % uuid.uuid4().hex
+
+        def answer(frame):
+            rc = int(function(frame.get("body")))
+            headers = {"token": self.token} if self.token else {}
+            self._frame({"type": "send", "address": frame["replyAddress"], "headers": headers, "body": {"rc": rc}})
+
+        self._hooks[address] = answer
+        self._frame({"type": "register", "address": address})
+        command = {"op": "hook.register", "family": family, "event": event, "hook": hook, "address": address}
+        if hint:
+            command["hint"] = hint
+        if hint_value:
+            command["hintValue"] = hint_value
+        return self.request("hooknet.hooks.%s.cmd" % node if node else HOOKS, command)["seq"]
 
     def subscribe(self, family, event, on_event, on_resync=None, node=None):
         """Registers a notify callback for an event's chain on this connection (owned by ``node`` if given)."""
@@ -209,16 +235,21 @@ class Subscription:
         self.seq = None
         self.gaps = 0
         self._replay_seq = None
+        self._renewing = False
         self._lock = threading.Lock()
 
     def _renew(self):
-        renewing = self.address is not None
+        # On a renewal the chain is read again with list, which decides the gap; the new replay only refills.
+        self._renewing = self.address is not None
+        before = self.seq
         self.address = "hooknet.client.%s.cb" % uuid.uuid4().hex
         self.client.listen(self.address, self._handle)
         self.client.request(self.commands, {"op": "notify.register", "family": self.family,
                                             "event": self.event, "address": self.address})
-        if renewing:
-            self._resync()
+        if self._renewing:
+            with self._lock:
+                self._resync_locked(before)
+            self._renewing = False
 
     def _handle(self, event):
         with self._lock:
@@ -238,7 +269,7 @@ class Subscription:
         if event["seq"] != self._replay_seq:
             if self.seq is not None and event["seq"] < self.seq:
                 return False
-            if self.seq is not None and event["seq"] > self.seq:
+            if self.seq is not None and event["seq"] > self.seq and not self._renewing:
                 self.gaps += 1
             self._replay_seq = event["seq"]
             self.seq = event["seq"]
@@ -260,12 +291,13 @@ class Subscription:
         with self._lock:
             self._resync_locked()
 
-    def _resync_locked(self):
+    def _resync_locked(self, before=None):
+        before = self.seq if before is None else before
         chain = self.client.request(self.commands, {"op": "list", "family": self.family,
                                                     "event": self.event})["events"][0]
-        if self.seq is not None and chain["seq"] == self.seq:
+        if before is not None and chain["seq"] == before:
             return
-        if self.seq is not None:
+        if before is not None:
             self.gaps += 1
         self.hooks = [hook["hook"] for hook in chain["hooks"]]
         self.seq = chain["seq"]

@@ -20,6 +20,7 @@ from hooknet.client import HOOKS
 BRIDGES = [(host, int(port)) for host, port in
            (entry.rsplit(":", 1) for entry in os.environ.get("HOOKNET_BRIDGES", "127.0.0.1:7000").split(","))]
 TOKEN = os.environ.get("HOOKNET_TOKEN")
+NODES = os.environ.get("HOOKNET_NODES", "").split(",")
 
 
 def until(what, condition, timeout=15.0):
@@ -91,6 +92,7 @@ class BridgeTest(unittest.TestCase):
         client.reopen()
         until("the resync", lambda: subscription.seq == 4)
         self.assertEqual(subscription.gaps, 1)
+        self.assertEqual(seen.resyncs, [(["b", "c"], 4)])
         self.assertEqual((subscription.hooks, subscription.seq), self.chain(self.a))
         self.register(self.a, "d")
         until("the next live event", lambda: subscription.seq == 5)
@@ -106,6 +108,33 @@ class BridgeTest(unittest.TestCase):
         self.assertEqual(refused.exception.errno, 13)
         anonymous.close()
         self.assertEqual(self.chain(self.a), ([], 0))
+
+    def test_a_hook_served_here_is_called_by_run_from_another_node(self):
+        calls = []
+
+        def ipf(call):
+            calls.append(call)
+            return 7 if call["payload"]["drop"] else 0
+
+        self.a.serve_hook(self.family, "IN", "py-hook", ipf)
+        run = {"op": "run", "family": self.family, "event": "IN", "payload": {"drop": True}}
+        self.assertEqual(self.b.request(HOOKS, run), {"rc": 7, "called": 1, "stoppedBy": "py-hook"})
+        run["payload"] = {"drop": False}
+        self.assertEqual(self.b.request(HOOKS, run), {"rc": 0, "called": 1, "stoppedBy": None})
+        self.assertEqual([(c["hook"], c["payload"]) for c in calls], [("py-hook", {"drop": True}), ("py-hook", {"drop": False})])
+
+    def test_a_pool_endpoint_added_over_the_bridge_carries_framed_packets(self):
+        pool = "hooknet.pool.%s.cmd" % NODES[-1]
+        endpoint = self.a.request(pool, {"op": "add", "endpoint": "tcp"})
+        host, port = endpoint["address"].rsplit(":", 1)
+        with socket.create_connection((host, int(port))) as app:
+            app.sendall(struct.pack(">I", 5) + b"hello")
+            until("the packet to be counted", lambda: any(
+                c["channel"] == endpoint["channel"] and c["packetsTx"] == 1
+                for c in self.a.request(pool, {"op": "stats"})["channels"]))
+        # The node's pool removes a socket whose peer closed (corosync's handler).
+        until("the closed endpoint to be removed", lambda: all(
+            socket_["datafd"] != endpoint["datafd"] for socket_ in self.a.request(pool, {"op": "list"})["sockets"]))
 
     def test_errors_carry_their_errno(self):
         self.register(self.a, "a")

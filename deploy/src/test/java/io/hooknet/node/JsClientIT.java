@@ -17,7 +17,7 @@ class JsClientIT {
     }
     try (CommandNodes nodes = new CommandNodes(JsClientIT.class, 2)) {
       ClientSuite.run("clients/js", Map.of("HOOKNET_SOCKJS", nodes.sockJsBridges(),
-          "HOOKNET_TOKEN", CommandNodes.TOKEN), "node", "--test", "test/");
+          "HOOKNET_TOKEN", CommandNodes.TOKEN), "npm", "test");
     }
   }
 }
