@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A clustered Vert.x node with a name unique in its cluster. {@link #join} builds the Hazelcast
@@ -47,6 +48,12 @@ public interface HooknetCluster {
 
   /** The cluster's members, oldest first. */
   List<Member> members();
+
+  /**
+   * The names of the cluster's members, this node's included, oldest first. Kept current from membership
+   * events, so it costs nothing to read, even for every switched packet.
+   */
+  Set<String> memberNames();
 
   /** The Hazelcast instance under the cluster manager, for hooknet's replicated state. */
   HazelcastInstance hazelcast();

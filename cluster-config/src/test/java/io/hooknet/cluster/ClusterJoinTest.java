@@ -37,6 +37,7 @@ class ClusterJoinTest {
       assertThat(node.clusterName()).isEqualTo(cluster.clusterName());
       assertThat(node.members().stream().map(HooknetCluster.Member::nodeName).collect(Collectors.toList()))
           .containsExactly("n1", "n2");
+      assertThat(node.memberNames()).containsExactly("n1", "n2");
       assertThat(node.members().stream().filter(HooknetCluster.Member::local).map(HooknetCluster.Member::nodeName))
           .containsExactly(node.nodeName());
       assertThat(node.address()).isEqualTo("127.0.0.1:" + cluster.ports().get(i));
@@ -69,10 +70,12 @@ class ClusterJoinTest {
   void aNameIsFreeAgainOnceItsNodeLeft() {
     cluster.stop(1);
     Await.until("n2 to leave", Duration.ofSeconds(20), () -> cluster.node(0).members().size() == 1);
+    assertThat(cluster.node(0).memberNames()).containsExactly("n1");
     HooknetCluster again = Await.result(HooknetCluster.join(cluster.options(1)));
     try {
       assertThat(again.nodeName()).isEqualTo("n2");
       Await.until("n2 back", Duration.ofSeconds(20), () -> cluster.node(0).members().size() == 2);
+      assertThat(cluster.node(0).memberNames()).containsExactly("n1", "n2");
     } finally {
       Await.result(again.close());
     }

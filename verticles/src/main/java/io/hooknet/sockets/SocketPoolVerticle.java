@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * A node's socket pools on one event loop, answering the pool operations on
@@ -51,8 +50,7 @@ public class SocketPoolVerticle extends VerticleBase {
    * @param pools   the pools to make at start; none means one pool named {@value SocketPoolOptions#DEFAULT_NAME}
    */
   public SocketPoolVerticle(HooknetCluster cluster, SocketPoolOptions... pools) {
-    this(cluster.nodeName(), () -> cluster.members().stream().map(HooknetCluster.Member::nodeName)
-        .collect(Collectors.toList()), pools);
+    this(cluster.nodeName(), cluster::memberNames, pools);
   }
 
   private SocketPoolVerticle(String nodeName, Supplier<Collection<String>> members, SocketPoolOptions... pools) {

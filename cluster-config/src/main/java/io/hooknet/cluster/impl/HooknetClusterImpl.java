@@ -14,7 +14,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -30,6 +33,7 @@ public final class HooknetClusterImpl implements HooknetCluster {
   private final UUID membershipListener;
   /** Kept up to date by the membership listener: read for every switched packet, so not rebuilt per call. */
   private volatile List<Member> members;
+  private volatile Set<String> memberNames;
   private Future<Void> closing;
 
   private final String eventBusAddress;
@@ -104,11 +108,21 @@ public final class HooknetClusterImpl implements HooknetCluster {
     return members;
   }
 
+  @Override
+  public Set<String> memberNames() {
+    return memberNames;
+  }
+
   private void refreshMembers() {
     com.hazelcast.cluster.Member local = hazelcast.getCluster().getLocalMember();
-    members = hazelcast.getCluster().getMembers().stream()
+    List<Member> now = hazelcast.getCluster().getMembers().stream()
         .map(member -> new Member(nameOf(member), format(member.getAddress()), member.getUuid().equals(local.getUuid())))
         .collect(Collectors.toUnmodifiableList());
+    Set<String> names = new LinkedHashSet<>();
+    now.forEach(member -> names.add(member.nodeName()));
+    // Names first: whoever has seen the new members() also sees their names.
+    memberNames = Collections.unmodifiableSet(names);
+    members = now;
   }
 
   @Override
@@ -144,8 +158,8 @@ public final class HooknetClusterImpl implements HooknetCluster {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
-  private String memberNames() {
-    return members().stream().map(Member::nodeName).collect(Collectors.joining(", "));
+  private String memberList() {
+    return String.join(", ", memberNames);
   }
 
   /** Keeps {@link #members} current and logs every change with node names, as operators read them. */
@@ -155,14 +169,14 @@ public final class HooknetClusterImpl implements HooknetCluster {
     public void memberAdded(MembershipEvent event) {
       refreshMembers();
       LOG.info(() -> "node " + nameOf(event.getMember()) + " joined cluster '" + clusterName() + "' at "
-          + format(event.getMember().getAddress()) + "; members: " + memberNames());
+          + format(event.getMember().getAddress()) + "; members: " + memberList());
     }
 
     @Override
     public void memberRemoved(MembershipEvent event) {
       refreshMembers();
       LOG.info(() -> "node " + nameOf(event.getMember()) + " left cluster '" + clusterName() + "' from "
-          + format(event.getMember().getAddress()) + "; members: " + memberNames());
+          + format(event.getMember().getAddress()) + "; members: " + memberList());
     }
   }
 }

@@ -67,11 +67,6 @@ final class CallbackSequencer {
     drain(address, stream);
   }
 
-  /** Forgets a callback without telling it (its owner is this node and it is gone). */
-  void forget(String address) {
-    stop(address, List.of());
-  }
-
   private void drain(String address, Stream stream) {
     if (stream.next < 0) {
       return;

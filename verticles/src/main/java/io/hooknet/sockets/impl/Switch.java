@@ -17,7 +17,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 
@@ -41,6 +43,9 @@ final class Switch {
   private DestinationFilter filter = (packet, txRx, thisNode, sourceNode) -> Route.broadcast();
   private MessageConsumer<Buffer> consumer;
   private Handler<SwitchedPacket> switchedPackets;
+  /** The source-name part of every message this node sends: the same for each packet, so made once. */
+  private final byte[] sourceName;
+  private final Map<String, String> addresses = new HashMap<>();
 
   Switch(SocketPoolImpl pool, Supplier<Collection<String>> members, int window, long timeoutMillis) {
     this.pool = pool;
@@ -48,6 +53,7 @@ final class Switch {
     this.members = members;
     this.window = window;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMillis);
+    this.sourceName = pool.nodeName().getBytes(StandardCharsets.UTF_8);
   }
 
   static String dataAddress(String node, String pool) {
@@ -105,7 +111,8 @@ final class Switch {
     if (source != null && source.sent() >= window) {
       source.throttle(true);
     }
-    return bus.<Integer>request(dataAddress(node, pool.name()), message, options)
+    String address = addresses.computeIfAbsent(node, name -> dataAddress(name, pool.name()));
+    return bus.<Integer>request(address, message, options)
         .map(reply -> new Delivery(node, reply.body()))
         .otherwise(failure -> {
           pool.onLoop(() -> pool.dropped(channel, DropReason.UNREACHABLE));
@@ -169,8 +176,7 @@ final class Switch {
   }
 
   private Buffer encode(int channel, Buffer payload) {
-    byte[] name = pool.nodeName().getBytes(StandardCharsets.UTF_8);
-    return Buffer.buffer(6 + name.length + payload.length()).appendInt(channel).appendUnsignedShort(name.length)
-        .appendBytes(name).appendBuffer(payload);
+    return Buffer.buffer(6 + sourceName.length + payload.length()).appendInt(channel)
+        .appendUnsignedShort(sourceName.length).appendBytes(sourceName).appendBuffer(payload);
   }
 }
