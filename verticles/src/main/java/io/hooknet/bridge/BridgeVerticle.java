@@ -8,8 +8,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
@@ -26,7 +24,7 @@ public class BridgeVerticle extends VerticleBase {
   private final HooknetBridgeOptions options;
   private TcpEventBusBridge tcp;
   private TcpFrameGuard guard;
-  private Path privatePath;
+  private String privateDir;
   private HttpServer http;
   private Router router;
 
@@ -52,16 +50,12 @@ public class BridgeVerticle extends VerticleBase {
     router = Router.router(vertx);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(policy.permitted(new SockJSBridgeOptions()),
         event -> event.complete(policy.allow(event.type(), event.getRawMessage(), event.socket()))));
-    Future<TcpEventBusBridge> tcpListening;
-    try {
-      privatePath = Files.createTempDirectory("hooknet-bridge").resolve("bridge.sock");
-    } catch (IOException e) {
-      return Future.failedFuture(e);
-    }
-    SocketAddress inside = SocketAddress.domainSocketAddress(privatePath.toString());
-    guard = new TcpFrameGuard(vertx, inside);
-    tcpListening = tcp.listen(inside).compose(listening -> guard.listen(options.getTcpPort(), options.getHost()))
-        .map(tcp);
+    Future<TcpEventBusBridge> tcpListening = vertx.fileSystem().createTempDirectory("hooknet-bridge").compose(dir -> {
+      privateDir = dir;
+      SocketAddress inside = SocketAddress.domainSocketAddress(Path.of(dir, "bridge.sock").toString());
+      guard = new TcpFrameGuard(vertx, inside);
+      return tcp.listen(inside).compose(listening -> guard.listen(options.getTcpPort(), options.getHost())).map(tcp);
+    });
     Future<HttpServer> httpListening = vertx.createHttpServer().requestHandler(router)
         .listen(options.getHttpPort(), options.getHost()).onSuccess(server -> http = server);
     return Future.all(tcpListening, httpListening);
@@ -70,15 +64,8 @@ public class BridgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return Future.join(guard == null ? Future.succeededFuture() : guard.close(), tcp.close(),
-        http == null ? Future.succeededFuture() : http.close()).onComplete(closed -> deletePrivatePath());
-  }
-
-  private void deletePrivatePath() {
-    try {
-      Files.deleteIfExists(privatePath);
-      Files.deleteIfExists(privatePath.getParent());
-    } catch (IOException e) {
-      // a temporary file; nothing depends on it
-    }
+        http == null ? Future.succeededFuture() : http.close())
+        .eventually(() -> privateDir == null ? Future.succeededFuture()
+            : vertx.fileSystem().deleteRecursive(privateDir));
   }
 }

@@ -43,13 +43,13 @@ final class EndpointDatafd extends StreamDatafd {
   Future<String> listen() {
     server = pool.vertx().createNetServer().connectHandler(this::accept);
     if (endpoint == Endpoint.UNIX) {
-      try {
+      // File system calls block: they run off the pool's event loop.
+      return pool.vertx().executeBlocking(() -> {
         Files.createDirectories(path.getParent());
-        Files.deleteIfExists(path);
-      } catch (IOException e) {
-        return Future.failedFuture(new UncheckedIOException("cannot prepare the endpoint path " + path, e));
-      }
-      return server.listen(SocketAddress.domainSocketAddress(path.toString()))
+        return Files.deleteIfExists(path);
+      }).recover(failure -> Future.failedFuture(new UncheckedIOException("cannot prepare the endpoint path " + path,
+          failure instanceof IOException ? (IOException) failure : new IOException(failure))))
+          .compose(prepared -> server.listen(SocketAddress.domainSocketAddress(path.toString())))
           .map(listening -> address = path.toString());
     }
     return server.listen(0, "127.0.0.1").map(listening -> address = "127.0.0.1:" + listening.actualPort());
@@ -80,13 +80,9 @@ final class EndpointDatafd extends StreamDatafd {
   }
 
   private void deletePath() {
-    if (path == null) {
-      return;
-    }
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      SocketPoolImpl.LOG.warning(() -> "cannot remove the endpoint " + path + ": " + e);
+    if (path != null) {
+      pool.vertx().executeBlocking(() -> Files.deleteIfExists(path)).onFailure(failure ->
+          SocketPoolImpl.LOG.warning(() -> "cannot remove the endpoint " + path + ": " + failure));
     }
   }
 }
