@@ -1,5 +1,6 @@
 package io.hooknet.bridge;
 
+import io.hooknet.codec.FrameDecoder;
 import io.hooknet.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -17,7 +18,7 @@ final class TcpBridgeClient implements AutoCloseable {
   private final NetClient client;
   private final NetSocket socket;
   private final List<JsonObject> frames = new ArrayList<>();
-  private Buffer pending = Buffer.buffer();
+  private final FrameDecoder decoder = new FrameDecoder(Integer.MAX_VALUE, this::frame, length -> { });
 
   TcpBridgeClient(Vertx vertx, int port) {
     client = vertx.createNetClient();
@@ -26,17 +27,15 @@ final class TcpBridgeClient implements AutoCloseable {
   }
 
   private synchronized void read(Buffer data) {
-    pending.appendBuffer(data);
-    while (pending.length() >= 4 && pending.length() >= 4 + pending.getInt(0)) {
-      int length = pending.getInt(0);
-      frames.add(new JsonObject(pending.getBuffer(4, 4 + length)));
-      pending = pending.getBuffer(4 + length, pending.length());
-    }
+    decoder.feed(data);
+  }
+
+  private synchronized void frame(Buffer json) {
+    frames.add(new JsonObject(json));
   }
 
   void send(JsonObject frame) {
-    Buffer json = frame.toBuffer();
-    Await.result(socket.write(Buffer.buffer().appendInt(json.length()).appendBuffer(json)));
+    Await.result(socket.write(FrameDecoder.frame(frame.toBuffer())));
   }
 
   void register(String address) {

@@ -1,5 +1,6 @@
 package io.hooknet.bridge.impl;
 
+import io.hooknet.codec.FrameDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -65,38 +66,28 @@ public final class TcpFrameGuard {
   private static final class Checker {
     private final NetSocket outside;
     private final NetSocket inside;
-    private Buffer pending = Buffer.buffer();
+    private final FrameDecoder decoder;
     private boolean closed;
 
     Checker(NetSocket outside, NetSocket inside) {
       this.outside = outside;
       this.inside = inside;
+      this.decoder = new FrameDecoder(MAX_FRAME, this::check, length -> refuse("frame_too_large", true));
     }
 
     void feed(Buffer data) {
-      if (closed) {
-        return;
-      }
-      pending.appendBuffer(data);
-      while (!closed && pending.length() >= 4) {
-        long length = pending.getUnsignedInt(0);
-        if (length > MAX_FRAME) {
-          refuse("frame_too_large", true);
-          return;
-        }
-        if (pending.length() < 4 + length) {
-          return;
-        }
-        Buffer frame = pending.getBuffer(0, 4 + (int) length);
-        pending = pending.getBuffer(4 + (int) length, pending.length());
-        check(frame);
+      if (!closed) {
+        decoder.feed(data);
       }
     }
 
-    private void check(Buffer frame) {
+    private void check(Buffer payload) {
+      if (closed) {
+        return;
+      }
       Object parsed;
       try {
-        parsed = Buffer.buffer(frame.getBytes(4, frame.length())).toJsonValue();
+        parsed = payload.toJsonValue();
       } catch (DecodeException | IllegalStateException e) {
         refuse("invalid_json", true);
         return;
@@ -110,12 +101,14 @@ public final class TcpFrameGuard {
         refuse("unknown_type", false);
         return;
       }
-      inside.write(frame);
+      inside.write(FrameDecoder.frame(payload));
     }
 
     private void refuse(String message, boolean close) {
-      Buffer json = new JsonObject().put("type", "err").put("message", message).toBuffer();
-      outside.write(Buffer.buffer().appendInt(json.length()).appendBuffer(json));
+      if (closed) {
+        return;
+      }
+      outside.write(FrameDecoder.frame(new JsonObject().put("type", "err").put("message", message).toBuffer()));
       if (close) {
         closed = true;
         outside.close();

@@ -1,5 +1,6 @@
 package io.hooknet.sockets.impl;
 
+import io.hooknet.codec.FrameDecoder;
 import io.hooknet.sockets.SocketPool;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

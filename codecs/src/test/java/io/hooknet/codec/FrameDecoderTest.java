@@ -1,4 +1,4 @@
-package io.hooknet.sockets.impl;
+package io.hooknet.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,16 +1,17 @@
-package io.hooknet.sockets.impl;
+package io.hooknet.codec;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Splits a byte stream into packets framed as a 4-byte big-endian length and the payload. A frame longer than
- * the limit is skipped as it streams past, never buffered, and reported by its length.
+ * Splits a byte stream into packets framed as a 4-byte big-endian length and the payload, the framing of pool
+ * endpoints and of the TCP event bus bridge. A frame longer than the limit is skipped as it streams past, never
+ * buffered, and reported by its length.
  */
-final class FrameDecoder {
+public final class FrameDecoder {
 
   /** The framing of one packet. */
-  static Buffer frame(Buffer packet) {
+  public static Buffer frame(Buffer packet) {
     return Buffer.buffer(4 + packet.length()).appendInt(packet.length()).appendBuffer(packet);
   }
 
@@ -25,13 +26,14 @@ final class FrameDecoder {
    * @param packets   gets every payload up to {@code maxLength} bytes
    * @param oversized gets the announced length of every payload skipped
    */
-  FrameDecoder(int maxLength, Handler<Buffer> packets, Handler<Long> oversized) {
+  public FrameDecoder(int maxLength, Handler<Buffer> packets, Handler<Long> oversized) {
     this.maxLength = maxLength;
     this.packets = packets;
     this.oversized = oversized;
   }
 
-  void feed(Buffer data) {
+  /** Takes the next bytes of the stream. */
+  public void feed(Buffer data) {
     int offset = skip(data, 0);
     if (offset == data.length()) {
       return;
