@@ -215,22 +215,31 @@ class HostileInputTest(unittest.TestCase):
         self.assertEqual(frames, [{"type": "err", "message": "unknown_type"}])
 
     def test_ten_thousand_random_frames(self):
+        """Each kind of random input gets its own answer: random bytes an error or a close, a framed random
+        payload invalid_json, an unknown type unknown_type, a length over 1 MiB frame_too_large."""
         rng = random.Random(20261122)
-        answered = 0
+        outcomes = {}
         for _ in range(10_000):
             kind = rng.randrange(4)
             if kind == 0:
                 data = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 64)))
             elif kind == 1:
-                data = self.frame(bytes(rng.randrange(256) for _ in range(rng.randrange(1, 64))))
+                data = self.frame(b"\x01" + bytes(rng.randrange(256) for _ in range(rng.randrange(1, 64))))
             elif kind == 2:
                 data = self.frame(json.dumps({"type": rng.choice(["x", "", 7, None]), "address": "y"}).encode())
             else:
                 data = struct.pack(">I", rng.randrange(2 ** 20 + 1, 2 ** 32))
-            answered += self.answer_or_close(data)
-        self.assertEqual(answered, 10_000)
+            answer = self.answer_or_close(data)
+            outcomes.setdefault(kind, {}).setdefault(answer, 0)
+            outcomes[kind][answer] += 1
+        self.assertEqual(sum(sum(answers.values()) for answers in outcomes.values()), 10_000)
+        self.assertEqual(set(outcomes[0]) - {"closed", "invalid_json", "frame_too_large", "unknown_type"}, set())
+        self.assertEqual(list(outcomes[1]), ["invalid_json"])
+        self.assertEqual(list(outcomes[2]), ["unknown_type"])
+        self.assertEqual(list(outcomes[3]), ["frame_too_large"])
 
     def answer_or_close(self, data):
+        """The err message the bridge answers ``data`` with, or "closed" when it only closes the connection."""
         with socket.create_connection(BRIDGES[0], timeout=10) as raw:
             raw.sendall(data)
             raw.shutdown(socket.SHUT_WR)
@@ -239,13 +248,14 @@ class HostileInputTest(unittest.TestCase):
                 try:
                     chunk = raw.recv(65536)
                 except ConnectionResetError:
-                    return 1
+                    chunk = b""
                 if not chunk:
-                    return 1
+                    frames = self.parse(received)
+                    return frames[0]["message"] if frames else "closed"
                 received += chunk
-                if self.parse(received):
-                    return 1
-
+                frames = self.parse(received)
+                if frames:
+                    return frames[0]["message"]
 
 if __name__ == "__main__":
     unittest.main()

@@ -25,11 +25,8 @@ final class CommandNodes implements AutoCloseable {
       String name = "c" + (i + 1);
       names.add(name);
       List<String> bridgePorts = NodeProcess.freeBridgePorts();
-      List<String> args = new ArrayList<>(List.of("node", "--node-name", name, "--cluster-name", clusterName,
-          "--cluster-port", ports.get(i).toString(), "--port-count", "1", "--members", members,
-          "--enable-commands", "--token", TOKEN));
-      args.addAll(bridgePorts);
-      NodeProcess node = NodeProcess.jar(name, args.toArray(String[]::new));
+      NodeProcess node = NodeProcess.jar(name, NodeProcess.nodeArgs(name, clusterName, ports.get(i), members,
+          bridgePorts, "--enable-commands", "--token", TOKEN).toArray(String[]::new));
       nodes.add(node);
       node.awaitStdout("bridges:", START);
       tcpBridges.add("127.0.0.1:" + bridgePorts.get(1));

@@ -50,11 +50,9 @@ class HookNodeDeathIT {
   /** Children k1 and k2, this process as member "observer", the event inet/PHYSICAL_IN and these hooks. */
   private void cluster(List<String> hooks) {
     for (int i = 0; i < 2; i++) {
-      List<String> args = new ArrayList<>(List.of("node", "--node-name", "k" + (i + 1), "--cluster-name",
-          clusterName, "--cluster-port", Integer.toString(ports.get(i)), "--port-count", "1", "--members", members,
-          "--heartbeat-seconds", Integer.toString(HEARTBEAT_SECONDS), "--max-no-heartbeat-seconds", Integer.toString(MAX_NO_HEARTBEAT_SECONDS)));
-      args.addAll(NodeProcess.freeBridgePorts());
-      NodeProcess child = NodeProcess.jar("k" + (i + 1), args.toArray(String[]::new));
+      NodeProcess child = NodeProcess.member("k" + (i + 1), clusterName, ports.get(i), members,
+          "--heartbeat-seconds", Integer.toString(HEARTBEAT_SECONDS),
+          "--max-no-heartbeat-seconds", Integer.toString(MAX_NO_HEARTBEAT_SECONDS));
       children.add(child);
       child.awaitStdout("bridges:", START);
     }

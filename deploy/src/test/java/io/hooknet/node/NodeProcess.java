@@ -49,6 +49,24 @@ public final class NodeProcess implements AutoCloseable {
     return List.of("--bridge-port", ports.get(0).toString(), "--http-port", ports.get(1).toString());
   }
 
+  /**
+   * The arguments of {@code hooknet node} for node {@code name} of a test cluster: its pinned cluster port, the
+   * members, and the given bridge ports (see {@link #freeBridgePorts}), followed by {@code extra}.
+   */
+  public static List<String> nodeArgs(String name, String clusterName, int port, String members,
+      List<String> bridgePorts, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("node", "--node-name", name, "--cluster-name", clusterName,
+        "--cluster-port", Integer.toString(port), "--port-count", "1", "--members", members));
+    args.addAll(bridgePorts);
+    args.addAll(List.of(extra));
+    return args;
+  }
+
+  /** Starts node {@code name} of a test cluster with free bridge ports (see {@link #nodeArgs}). */
+  public static NodeProcess member(String name, String clusterName, int port, String members, String... extra) {
+    return jar(name, nodeArgs(name, clusterName, port, members, freeBridgePorts(), extra).toArray(String[]::new));
+  }
+
   public static NodeProcess start(String name, List<String> command) {
     try {
       return new NodeProcess(name, new ProcessBuilder(command).start());

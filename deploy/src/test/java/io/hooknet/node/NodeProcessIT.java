@@ -31,10 +31,7 @@ class NodeProcessIT {
   }
 
   private NodeProcess node(String name, int port) {
-    List<String> args = new java.util.ArrayList<>(List.of("node", "--node-name", name, "--cluster-name",
-        clusterName, "--cluster-port", Integer.toString(port), "--port-count", "1", "--members", members));
-    args.addAll(NodeProcess.freeBridgePorts());
-    return NodeProcess.jar(name, args.toArray(String[]::new));
+    return NodeProcess.member(name, clusterName, port, members);
   }
 
   @Test
@@ -47,8 +44,8 @@ class NodeProcessIT {
     assertThat(n1.awaitStderr("node n2 joined", START)).endsWith("node n2 joined cluster '" + clusterName
         + "' at 127.0.0.1:" + ports.get(1) + "; members: n1, n2");
 
-    duplicate = NodeProcess.jar("n2-again", "node", "--node-name", "n2", "--cluster-name", clusterName,
-        "--cluster-port", Integer.toString(ports.get(2)), "--port-count", "1", "--members", members);
+    duplicate = NodeProcess.jar("n2-again", NodeProcess.nodeArgs("n2", clusterName, ports.get(2), members,
+        NodeProcess.freeBridgePorts()).toArray(String[]::new));
     assertThat(duplicate.awaitExit(START)).isEqualTo(1);
     assertThat(duplicate.stderr()).contains("hooknet: EEXIST: node name 'n2' is already taken in cluster '"
         + clusterName + "' by the member at 127.0.0.1:" + ports.get(1));

@@ -293,8 +293,7 @@ class ChannelSwitchTest {
   }
 
   private ChannelStats stats(int node, int channel) {
-    return Await.result(pools.get(node).stats()).channels().stream().filter(c -> c.channel() == channel)
-        .findFirst().orElseThrow();
+    return LocalPool.stats(pools.get(node), channel);
   }
 
   /** Packet {@code i}: its number, then {@code extra} bytes derived from it. */

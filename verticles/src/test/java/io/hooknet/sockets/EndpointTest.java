@@ -3,6 +3,7 @@ package io.hooknet.sockets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hooknet.codec.PoolCommand.Endpoint;
+import io.hooknet.codec.Replies.ChannelStats;
 import io.hooknet.codec.Replies.EndpointInfo;
 import io.hooknet.codec.Replies.SocketInfo;
 import io.hooknet.codec.Replies.SocketState;
@@ -80,6 +81,7 @@ class EndpointTest {
       Await.until("two packets read", Await.DEFAULT, () -> stats(6).packetsTx() == 2);
       assertThat(stats(6).bytesTx()).isEqualTo(3 + SocketPool.MAX_PACKET_SIZE);
       assertThat(stats(6).drops()).as("the oversized packet").isEqualTo(1);
+      assertThat(stats(6).dropsByReason()).isEqualTo(java.util.Map.of("oversized", 1L));
 
       Await.result(pool.deliver(6, Buffer.buffer("to the app")));
       Await.result(pool.deliver(6, Buffer.buffer()));
@@ -101,13 +103,8 @@ class EndpointTest {
     }
   }
 
-  private SockChannelStats stats(int channel) {
-    var found = Await.result(pool.stats()).channels().stream().filter(c -> c.channel() == channel).findFirst();
-    return found.map(c -> new SockChannelStats(c.packetsTx(), c.bytesTx(), c.packetsRx(), c.drops()))
-        .orElse(new SockChannelStats(0, 0, 0, 0));
-  }
-
-  private record SockChannelStats(long packetsTx, long bytesTx, long packetsRx, long drops) {
+  private ChannelStats stats(int channel) {
+    return LocalPool.stats(pool, channel);
   }
 
   static SocketChannel connect(Endpoint kind, String address) throws IOException {

@@ -1,5 +1,6 @@
 package io.hooknet.sockets;
 
+import io.hooknet.codec.Replies.ChannelStats;
 import io.hooknet.testing.Await;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -21,6 +22,12 @@ final class LocalPool implements AutoCloseable {
     Await.result(vertx.deployVerticle(verticle));
     pool = verticle.pool();
     peers = new Peers(vertx);
+  }
+
+  /** A channel's counters, all 0 when the pool has none for it yet. */
+  static ChannelStats stats(SocketPool pool, int channel) {
+    return Await.result(pool.stats()).channels().stream().filter(c -> c.channel() == channel).findFirst()
+        .orElse(new ChannelStats(channel, 0, 0, 0, 0, 0, 0, null));
   }
 
   @Override
