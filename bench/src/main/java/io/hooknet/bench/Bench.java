@@ -4,7 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code bench/run <benchmark>}: each benchmark prints hooknet's figures beside its baselines from the same run. */
-@Command(name = "bench/run", mixinStandardHelpOptions = true, subcommands = {SwitchBench.class, HooksBench.class},
+@Command(name = "bench/run", mixinStandardHelpOptions = true, subcommands = {AllBench.class, FaultsBench.class, HooksBench.class,
+    SwitchBench.class, ScaleBench.class},
     description = "Runs a hooknet benchmark beside its baselines.")
 public final class Bench {
 

@@ -1,7 +1,8 @@
 package io.hooknet.bench;
 
-import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.HooknetCluster;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
 import io.hooknet.codec.Hint;
 import io.hooknet.codec.HookEvent;
 import io.hooknet.hooks.HookRegistry;
@@ -11,9 +12,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,86 +24,169 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Registration propagation and replay on three clustered nodes in this process: from {@code register}
- * completing on n1 to {@code HN_REGISTER} at a callback on each node, beside a raw clustered publish from n1 to
- * consumers on the three nodes; and the time to replay 10, 1,000 and 10,000 hooks to a new callback. Every
- * sample checks that each callback got the hook it waited for.
+ * Registration propagation and replay on three clustered nodes in this process: from a {@code register} call
+ * on n1 to {@code HN_REGISTER} at a callback on each node, beside a raw clustered publish from n1 to
+ * consumers on the three nodes and a Hazelcast IMap entry listener on each node of the same cluster; and the
+ * time to replay 10, 1,000 and 10,000 hooks to a new callback, beside reading as many entries of an IMap from
+ * another node. Every sample checks that each callback got the hook it waited for.
  */
 @Command(name = "hooks", mixinStandardHelpOptions = true,
-    description = "Hook registration propagation and replay on 3 nodes, beside a raw clustered publish.")
-final class HooksBench implements Callable<Integer> {
+    description = "Hook registration propagation and replay on 3 nodes, beside a raw clustered publish and a"
+        + " Hazelcast IMap entry listener.")
+final class HooksBench extends BenchCommand {
 
-  @Option(names = "--samples", description = "Propagation samples. Default: ${DEFAULT-VALUE}.", defaultValue = "300")
+  @Option(names = "--samples", description = "Propagation samples. Default: ${DEFAULT-VALUE}.", defaultValue = "1000")
   int samples;
 
   @Option(names = "--replay", split = ",", description = "Chain sizes to replay. Default: ${DEFAULT-VALUE}.",
       defaultValue = "10,1000,10000")
   List<Integer> replaySizes;
 
+  private static final String BENCH = "hooks";
+  /** A value the size of a stored hook, for the baselines. */
+  private static final byte[] PAYLOAD = new byte[120];
+
   private final List<HooknetCluster> nodes = new ArrayList<>();
+  /** How long each register call of the last propagation run took to complete, in microseconds. */
+  private long[] registerCalls;
   private final List<HookRegistry> registries = new ArrayList<>();
 
   @Override
-  public Integer call() throws Exception {
-    String clusterName = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    List<Integer> ports = SwitchBench.freePorts(3);
-    List<String> members = new ArrayList<>();
-    ports.forEach(port -> members.add("127.0.0.1:" + port));
-    try {
-      for (int i = 0; i < 3; i++) {
-        HooknetCluster node = HooknetCluster.join(new ClusterOptions().setNodeName("n" + (i + 1))
-            .setClusterName(clusterName).setPort(ports.get(i)).setPortCount(1).setMembers(members)).await();
+  void run(Report report) throws Exception {
+    try (Nodes cluster = Nodes.start(3)) {
+      for (HooknetCluster node : cluster.all()) {
         nodes.add(node);
         HookRegistryVerticle verticle = new HookRegistryVerticle(node);
         node.vertx().deployVerticle(verticle).await();
         registries.add(verticle.registry());
       }
       registries.get(0).addFamily("bench").await();
-      System.out.println("hook registry, 3 nodes in one process, " + Runtime.getRuntime().availableProcessors()
+      report.say(BENCH, "%s", "hook registry, 3 nodes in one process, " + Runtime.getRuntime().availableProcessors()
           + " cores");
-      propagation(50);
-      rawPublish(50);
+      propagation(100);
+      rawPublish(100);
+      mapListener(100);
       long[] hooknet = propagation(samples);
+      long[] calls = registerCalls;
       long[] raw = rawPublish(samples);
-      System.out.printf("%-44s %10s %10s%n", "register done -> HN_REGISTER at all 3 (us)", "p50", "p99");
-      System.out.printf("%-44s %10d %10d%n", "hooknet", percentile(hooknet, 50), percentile(hooknet, 99));
-      System.out.printf("%-44s %10d %10d%n", "raw clustered publish to 3 consumers", percentile(raw, 50),
-          percentile(raw, 99));
-      System.out.printf("%-44s %10s %10s%n", "replay to a new callback", "hooks", "ms");
+      long[] map = mapListener(samples);
+      report.checked(BENCH, samples + " registrations (each unregistered before the next): HN_REGISTER for"
+          + " exactly the registered hook, then its HN_UNREGISTER, at each of 3 callbacks; every item at each of 3"
+          + " raw consumers and 3 IMap listeners");
+      report.say(BENCH, "%-44s %10s %10s", "register call -> HN_REGISTER at all 3 (us)", "p50", "p99");
+      print(report, "hooknet", hooknet);
+      print(report, "  of which the register call itself", calls);
+      print(report, "raw clustered publish to 3 consumers", raw);
+      print(report, "IMap set call -> entry listener on 3 nodes", map);
+      for (int p : new int[] {50, 99}) {
+        String measure = "register call -> HN_REGISTER at 3 nodes, p" + p + " us";
+        report.add(Row.cost(BENCH, measure, Stats.percentile(hooknet, p), "raw clustered publish to 3",
+            Stats.percentile(raw, p)));
+        report.add(Row.cost(BENCH, measure, Stats.percentile(hooknet, p), "Hazelcast IMap entry listener on 3",
+            Stats.percentile(map, p)));
+      }
+      report.say(BENCH, "%-44s %10s %10s %10s", "replay to a new callback", "hooks", "ms", "IMap ms");
       for (int size : replaySizes) {
-        System.out.printf("%-44s %10d %10.1f%n", "hooknet", size, replay(size));
+        double replayed = replay(size);
+        double read = mapRead(size);
+        report.say(BENCH, "%-44s %10d %10.1f %10.1f", "hooknet", size, replayed, read);
+        report.add(Row.cost(BENCH, "replay of " + size + " hooks to a new callback, ms", replayed,
+            "reading " + size + " IMap entries from another node", read));
       }
-      return 0;
+      report.checked(BENCH, "replay: each new callback got every hook of the chain once, marked REPLAY ("
+          + replaySizes + " hooks); each IMap read returned every entry");
     } finally {
-      for (HooknetCluster node : nodes) {
-        node.close().await();
-      }
+      nodes.clear();
+      registries.clear();
     }
   }
 
-  /** Latency in microseconds from each register completing on n1 to the last of the three callbacks. */
+  private static void print(Report report, String name, long[] latencies) {
+    report.say(BENCH, "%-44s %10d %10d", name, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99));
+  }
+
+  /** Microseconds from each IMap set call on n1 to the last of the entry listeners on the three nodes. */
+  private long[] mapListener(int count) throws Exception {
+    String name = "bench.imap." + UUID.randomUUID();
+    long[][] arrivals = new long[3][count];
+    AtomicInteger[] seen = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
+    List<UUID> listeners = new ArrayList<>();
+    for (int node = 0; node < 3; node++) {
+      int n = node;
+      listeners.add(nodes.get(node).hazelcast().<Integer, byte[]>getMap(name).addEntryListener(
+          (EntryAddedListener<Integer, byte[]>) event -> {
+            arrivals[n][event.getKey()] = System.nanoTime();
+            seen[n].incrementAndGet();
+          }, true));
+    }
+    IMap<Integer, byte[]> map = nodes.get(0).hazelcast().getMap(name);
+    long[] latencies = new long[count];
+    for (int i = 0; i < count; i++) {
+      long called = System.nanoTime();
+      map.set(i, PAYLOAD);
+      awaitAll(seen, i + 1);
+      latencies[i] = (lastArrival(arrivals, i) - called) / 1_000;
+    }
+    for (int node = 0; node < 3; node++) {
+      nodes.get(node).hazelcast().getMap(name).removeEntryListener(listeners.get(node));
+    }
+    map.destroy();
+    return latencies;
+  }
+
+  /** Milliseconds for n2 to read all {@code size} entries of an IMap filled from n1. */
+  private double mapRead(int size) {
+    String name = "bench.imap.read." + size;
+    IMap<Integer, byte[]> map = nodes.get(0).hazelcast().getMap(name);
+    Map<Integer, byte[]> entries = new HashMap<>();
+    for (int i = 0; i < size; i++) {
+      entries.put(i, PAYLOAD);
+    }
+    map.putAll(entries);
+    long start = System.nanoTime();
+    Set<Map.Entry<Integer, byte[]>> read = nodes.get(1).hazelcast().<Integer, byte[]>getMap(name).entrySet();
+    double millis = (System.nanoTime() - start) / 1e6;
+    if (read.size() != size) {
+      throw new IllegalStateException("read " + read.size() + " IMap entries of " + size);
+    }
+    map.destroy();
+    return millis;
+  }
+
+  /**
+   * Latency in microseconds from each register call on n1 to the last of the three callbacks. Timed from the
+   * call, like the baselines: an IMap entry listener may fire before {@code set} returns.
+   */
   private long[] propagation(int count) throws Exception {
     String event = "prop" + UUID.randomUUID().toString().substring(0, 6);
     registries.get(0).addEvent("bench", event).await();
     long[][] arrivals = new long[3][count];
     AtomicInteger[] seen = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
+    AtomicInteger[] gone = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
     for (int node = 0; node < 3; node++) {
       int n = node;
       registries.get(node).notifyRegister("bench", event, (HookEvent e) -> {
+        if (e.cmd() == HookEvent.Cmd.HN_UNREGISTER) {
+          gone[n].incrementAndGet();
+          return;
+        }
         int index = Integer.parseInt(e.hook().substring(1));
         arrivals[n][index] = System.nanoTime();
         seen[n].incrementAndGet();
       }).await();
     }
     long[] latencies = new long[count];
+    registerCalls = new long[count];
     for (int i = 0; i < count; i++) {
-      int index = i;
-      long[] done = new long[1];
-      registries.get(0).register("bench", event, "h" + i, Hint.NONE, null, "addr.h" + i)
-          .onSuccess(seq -> done[0] = System.nanoTime()).await();
-      awaitAll(seen, index + 1);
-      long last = Math.max(arrivals[0][i], Math.max(arrivals[1][i], arrivals[2][i]));
-      latencies[i] = Math.max(0, (last - done[0]) / 1_000);
+      long called = System.nanoTime();
+      registries.get(0).register("bench", event, "h" + i, Hint.NONE, null, "addr.h" + i).await();
+      registerCalls[i] = (System.nanoTime() - called) / 1_000;
+      awaitAll(seen, i + 1);
+      latencies[i] = (lastArrival(arrivals, i) - called) / 1_000;
+      // Keep the chain at one hook: a change costs time in proportion to the family's size, which the replay
+      // rows measure; here it would make each sample slower than the last.
+      registries.get(0).unregister("bench", event, "h" + i).await();
+      awaitAll(gone, i + 1);
     }
     return latencies;
   }
@@ -137,9 +223,9 @@ final class HooksBench implements Callable<Integer> {
     long[] latencies = new long[count];
     for (int i = 0; i < count; i++) {
       long sent = System.nanoTime();
-      nodes.get(0).vertx().eventBus().publish(address, Buffer.buffer().appendInt(i).appendBytes(new byte[120]));
+      nodes.get(0).vertx().eventBus().publish(address, Buffer.buffer().appendInt(i).appendBytes(PAYLOAD));
       awaitAll(seen, i + 1);
-      long last = Math.max(arrivals[0][i], Math.max(arrivals[1][i], arrivals[2][i]));
+      long last = lastArrival(arrivals, i);
       latencies[i] = (last - sent) / 1_000;
     }
     for (MessageConsumer<Buffer> consumer : consumers) {
@@ -162,7 +248,7 @@ final class HooksBench implements Callable<Integer> {
     }
     Future.all(window).await();
     CountDownLatch replayed = new CountDownLatch(size);
-    java.util.Set<String> hooks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Set<String> hooks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     long start = System.nanoTime();
     registries.get(1).notifyRegister("bench", event, e -> {
       if (!e.replay() || !hooks.add(e.hook())) {
@@ -176,19 +262,21 @@ final class HooksBench implements Callable<Integer> {
     return (System.nanoTime() - start) / 1e6;
   }
 
-  private static void awaitAll(AtomicInteger[] seen, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (Arrays.stream(seen).anyMatch(n -> n.get() < count)) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("a consumer stopped at " + Arrays.toString(seen) + " of " + count);
+  /** When the last of the three consumers got item {@code i}; fails if one got another item instead. */
+  private static long lastArrival(long[][] arrivals, int i) {
+    long last = 0;
+    for (long[] node : arrivals) {
+      if (node[i] == 0) {
+        throw new IllegalStateException("item " + i + " did not arrive at every consumer");
       }
-      Thread.onSpinWait();
+      last = Math.max(last, node[i]);
     }
+    return last;
   }
 
-  private static long percentile(long[] values, int p) {
-    long[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+  private static void awaitAll(AtomicInteger[] seen, int count) {
+    Stats.awaitQuickly(() -> Arrays.stream(seen).allMatch(n -> n.get() >= count), 30,
+        () -> "a consumer stopped at " + Arrays.toString(seen) + " of " + count);
   }
+
 }

@@ -1,6 +1,5 @@
 package io.hooknet.bench;
 
-import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.HooknetCluster;
 import io.hooknet.codec.PoolCommand.Endpoint;
 import io.hooknet.codec.Replies.EndpointInfo;
@@ -18,10 +17,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,56 +33,82 @@ import picocli.CommandLine.Option;
  * arrived once, whole and in order.
  */
 @Command(name = "switch", mixinStandardHelpOptions = true,
-    description = "Channel data from a datafd on n1 to a datafd on n2, beside plain TCP and the raw event bus.")
-final class SwitchBench implements Callable<Integer> {
+    description = "Channel data from a datafd on n1 to a datafd on n2, beside plain TCP, the raw event bus and"
+        + " libknet.")
+final class SwitchBench extends BenchCommand {
 
   @Option(names = "--sizes", split = ",", description = "Packet sizes in bytes. Default: ${DEFAULT-VALUE}.",
       defaultValue = "64,256,1024,4096,16384,65536")
   List<Integer> sizes;
 
   @Option(names = "--megabytes", description = "Data per size and path. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "64")
+      defaultValue = "128")
   int megabytes;
 
   @Option(names = "--max-packets", description = "Packets per size and path at most. Default: ${DEFAULT-VALUE}.",
       defaultValue = "50000")
   int maxPackets;
 
+  @Option(names = "--runs", description = "Runs per size and path; the median is kept. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "3")
+  int runs;
+
+  @Option(names = "--knet", description = "The libknet baseline program (bench/knet/knet_switch.c, built by"
+      + " bench/run); without it the libknet column is left out.")
+  Path knet;
+
+  private static final String BENCH = "switch";
   private static final String RAW = "bench.switch.raw";
 
   @Override
-  public Integer call() throws Exception {
-    String cluster = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    List<Integer> ports = freePorts(2);
-    List<HooknetCluster> nodes = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      nodes.add(HooknetCluster.join(new ClusterOptions().setNodeName("n" + (i + 1)).setClusterName(cluster)
-          .setPort(ports.get(i)).setPortCount(1)
-          .setMembers(List.of("127.0.0.1:" + ports.get(0), "127.0.0.1:" + ports.get(1)))).await());
-    }
-    try {
-      Framed[] apps = attachApps(nodes);
-      RawBus raw = new RawBus(nodes.get(0).vertx(), nodes.get(1).vertx());
-      System.out.println("channel switching, n1 datafd -> n2 datafd (2 nodes, one process), "
+  void run(Report report) throws Exception {
+    Map<Integer, Double> knetRates = knet == null ? Map.of() : Knet.run(knet, sizes, megabytes, maxPackets, runs,
+        report);
+    try (Nodes nodes = Nodes.start(2)) {
+      Framed[] apps = attachApps(nodes.all());
+      RawBus raw = new RawBus(nodes.node(1).vertx(), nodes.node(2).vertx());
+      report.say(BENCH, "%s", "channel switching, n1 datafd -> n2 datafd (2 nodes, one process), "
           + Runtime.getRuntime().availableProcessors() + " cores");
-      System.out.printf("%8s %9s | %12s %9s | %12s %9s | %12s %9s | %7s %7s%n", "size", "packets", "hooknet p/s",
-          "MB/s", "TCP p/s", "MB/s", "eventbus p/s", "MB/s", "vs TCP", "vs bus");
+      report.say(BENCH, "%8s %9s | %12s %9s | %12s %9s | %12s %9s | %12s %9s", "size", "packets", "hooknet p/s",
+          "MB/s", "TCP p/s", "MB/s", "eventbus p/s", "MB/s", "libknet p/s", "MB/s");
       for (int size : sizes) {
-        int packets = Math.max(100, Math.min(maxPackets, (int) ((long) megabytes * 1_000_000 / size)));
+        int packets = packets(size, megabytes, maxPackets);
         Framed.transfer(apps[0], apps[1], Math.min(packets, 2_000), size);
         raw.run(Math.min(packets, 2_000), size);
-        double hooknet = Framed.transfer(apps[0], apps[1], packets, size);
-        double tcp = plainTcp(packets, size);
-        double bus = raw.run(packets, size);
-        System.out.printf("%8d %9d | %12.0f %9.1f | %12.0f %9.1f | %12.0f %9.1f | %6.3fx %6.2fx%n", size, packets,
-            hooknet, hooknet * size / 1e6, tcp, tcp * size / 1e6, bus, bus * size / 1e6, hooknet / tcp, hooknet / bus);
+        double[][] rates = new double[3][runs];
+        for (int run = 0; run < runs; run++) {
+          rates[0][run] = Framed.transfer(apps[0], apps[1], packets, size);
+          rates[1][run] = plainTcp(packets, size);
+          rates[2][run] = raw.run(packets, size);
+        }
+        double hooknet = median(rates[0]);
+        double tcp = median(rates[1]);
+        double bus = median(rates[2]);
+        double knetRate = knetRates.getOrDefault(size, Double.NaN);
+        report.say(BENCH, "%8d %9d | %12.0f %9.1f | %12.0f %9.1f | %12.0f %9.1f | %12.0f %9.1f", size, packets,
+            hooknet, hooknet * size / 1e6, tcp, tcp * size / 1e6, bus, bus * size / 1e6, knetRate,
+            knetRate * size / 1e6);
+        String measure = size + " B packets, packets/s";
+        if (knet != null) {
+          report.add(Row.rate(BENCH, measure, hooknet, "libknet, 2 handles", knetRate));
+        }
+        report.add(Row.rate(BENCH, measure, hooknet, "plain TCP socket pair", tcp));
+        report.add(Row.rate(BENCH, measure, hooknet, "raw clustered event bus send, paced", bus));
       }
-      return 0;
-    } finally {
-      for (HooknetCluster node : nodes) {
-        node.close().await();
-      }
+      report.checked(BENCH, "every packet on every path arrived once, whole and in order (number and length"
+          + " checked at the reader) for sizes " + sizes + "; each figure is the median of " + runs + " runs");
     }
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  /** Packets per size: {@code megabytes} of data, at least 100 and at most {@code maxPackets}. */
+  static int packets(int size, int megabytes, int maxPackets) {
+    return Math.max(100, Math.min(maxPackets, (int) ((long) megabytes * 1_000_000 / size)));
   }
 
   /** A pool endpoint on channel 0 of each node, forwarding, with a connected process side. */
@@ -117,22 +141,6 @@ final class SwitchBench implements Callable<Integer> {
         Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
         Socket accepted = server.accept()) {
       return Framed.transfer(new Framed(client), new Framed(accepted), packets, size);
-    }
-  }
-
-  static List<Integer> freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      }
-      List<Integer> ports = new ArrayList<>();
-      sockets.forEach(socket -> ports.add(socket.getLocalPort()));
-      return ports;
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
     }
   }
 
@@ -196,8 +204,14 @@ final class SwitchBench implements Callable<Integer> {
     }
   }
 
-  /** The baseline: the same payloads sent from n1 to a consumer on n2 on the raw clustered event bus. */
+  /**
+   * The baseline: the same payloads sent from n1 to a consumer on n2 on the raw clustered event bus, at most
+   * 1,024 packets or 4 MiB ahead of the consumer (unpaced, large packets pile up in memory and the figure
+   * measures the garbage collector).
+   */
   private static final class RawBus {
+    private static final int WINDOW_PACKETS = 1024;
+    private static final int WINDOW_BYTES = 4 << 20;
     private final Vertx from;
     private final AtomicInteger received = new AtomicInteger();
     private volatile CompletableFuture<Void> done;
@@ -229,14 +243,22 @@ final class SwitchBench implements Callable<Integer> {
       received.set(0);
       expected = packets;
       done = new CompletableFuture<>();
+      int window = Math.max(1, Math.min(WINDOW_PACKETS, WINDOW_BYTES / size));
+      int[] sent = {0};
       long start = System.nanoTime();
-      from.runOnContext(v -> {
-        for (int i = 0; i < packets; i++) {
-          Buffer payload = Buffer.buffer(new byte[size]);
-          payload.setInt(0, i);
-          from.eventBus().send(RAW, payload);
+      from.runOnContext(v -> new Runnable() {
+        @Override
+        public void run() {
+          while (sent[0] < packets && sent[0] - received.get() < window) {
+            Buffer payload = Buffer.buffer(new byte[size]);
+            payload.setInt(0, sent[0]++);
+            from.eventBus().send(RAW, payload);
+          }
+          if (sent[0] < packets) {
+            from.setTimer(1, t -> run());
+          }
         }
-      });
+      }.run());
       done.join();
       return packets / ((System.nanoTime() - start) / 1e9);
     }

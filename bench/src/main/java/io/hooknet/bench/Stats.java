@@ -1,0 +1,56 @@
+package io.hooknet.bench;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Percentiles and deadline waits shared by the benchmarks. */
+final class Stats {
+
+  private Stats() {
+  }
+
+  /** The nearest-rank percentile {@code p} (0-100] of {@code values}. */
+  static long percentile(long[] values, double p) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    // p / 100 * n in floating point can land just above a whole rank (99.9 / 100 * 1000 = 999.0000000000001).
+    int rank = (int) Math.ceil(p * sorted.length / 100.0 - 1e-9);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  /**
+   * Checks {@code condition} every 20 µs until it holds; fails with {@code state} in the message after
+   * {@code seconds}. For waiting on deliveries whose receivers stamp their own arrival time, so the waiter's
+   * wake-up is not measured, and a waiter that parks leaves the cores to the nodes (spinning would take one of
+   * two).
+   */
+  static void awaitQuickly(BooleanSupplier condition, int seconds, Supplier<String> state) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("gave up after " + seconds + " s: " + state.get());
+      }
+      LockSupport.parkNanos(20_000);
+    }
+  }
+
+  /** Polls {@code condition} every 10 ms until it holds; fails with {@code state} after {@code seconds}. */
+  static void pollUntil(Condition condition, int seconds, Supplier<String> state) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!condition.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("gave up after " + seconds + " s: " + state.get());
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  /** A condition that may fail while it is checked. */
+  @FunctionalInterface
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+}
