@@ -47,7 +47,9 @@ final class HooksBench extends BenchCommand {
   private static final byte[] PAYLOAD = new byte[120];
 
   private final List<HooknetCluster> nodes = new ArrayList<>();
-  /** How long each register call of the last propagation run took to complete, in microseconds. */
+  /** Of the last propagation run, in microseconds: from each register completing to the last callback. */
+  private long[] afterDone;
+  /** Of the last propagation run, in microseconds: how long each register call took to complete. */
   private long[] registerCalls;
   private final List<HookRegistry> registries = new ArrayList<>();
 
@@ -67,23 +69,26 @@ final class HooksBench extends BenchCommand {
       rawPublish(100);
       mapListener(100);
       long[] hooknet = propagation(samples);
+      long[] fromDone = afterDone;
       long[] calls = registerCalls;
       long[] raw = rawPublish(samples);
       long[] map = mapListener(samples);
       report.checked(BENCH, samples + " registrations (each unregistered before the next): HN_REGISTER for"
           + " exactly the registered hook, then its HN_UNREGISTER, at each of 3 callbacks; every item at each of 3"
           + " raw consumers and 3 IMap listeners");
-      report.say(BENCH, "%-44s %10s %10s", "register call -> HN_REGISTER at all 3 (us)", "p50", "p99");
-      print(report, "hooknet", hooknet);
-      print(report, "  of which the register call itself", calls);
+      report.say(BENCH, "%-44s %10s %10s", "-> HN_REGISTER at all 3 callbacks (us)", "p50", "p99");
+      print(report, "hooknet, from the register call", hooknet);
+      print(report, "hooknet, from register done", fromDone);
+      print(report, "hooknet, the register call itself", calls);
       print(report, "raw clustered publish to 3 consumers", raw);
       print(report, "IMap set call -> entry listener on 3 nodes", map);
       for (int p : new int[] {50, 99}) {
-        String measure = "register call -> HN_REGISTER at 3 nodes, p" + p + " us";
-        report.add(Row.cost(BENCH, measure, Stats.percentile(hooknet, p), "raw clustered publish to 3",
-            Stats.percentile(raw, p)));
-        report.add(Row.cost(BENCH, measure, Stats.percentile(hooknet, p), "Hazelcast IMap entry listener on 3",
-            Stats.percentile(map, p)));
+        report.add(Row.cost(BENCH, "register done -> HN_REGISTER at 3 nodes, p" + p + " us",
+            Stats.percentile(fromDone, p), "raw clustered publish to 3", Stats.percentile(raw, p)));
+      }
+      for (int p : new int[] {50, 99}) {
+        report.add(Row.cost(BENCH, "register call -> HN_REGISTER at 3 nodes, p" + p + " us",
+            Stats.percentile(hooknet, p), "IMap set call -> entry listener on 3", Stats.percentile(map, p)));
       }
       report.say(BENCH, "%-44s %10s %10s %10s", "replay to a new callback", "hooks", "ms", "IMap ms");
       for (int size : replaySizes) {
@@ -154,8 +159,9 @@ final class HooksBench extends BenchCommand {
   }
 
   /**
-   * Latency in microseconds from each register call on n1 to the last of the three callbacks. Timed from the
-   * call, like the baselines: an IMap entry listener may fire before {@code set} returns.
+   * Latency in microseconds from each register call on n1 to the last of the three callbacks, as the IMap
+   * baseline is timed (an entry listener may fire before {@code set} returns); {@link #afterDone} times the same
+   * arrivals from the register completing, as the raw publish is timed from the publish.
    */
   private long[] propagation(int count) throws Exception {
     String event = "prop" + UUID.randomUUID().toString().substring(0, 6);
@@ -176,13 +182,19 @@ final class HooksBench extends BenchCommand {
       }).await();
     }
     long[] latencies = new long[count];
+    afterDone = new long[count];
     registerCalls = new long[count];
     for (int i = 0; i < count; i++) {
+      long[] done = new long[1];
       long called = System.nanoTime();
-      registries.get(0).register("bench", event, "h" + i, Hint.NONE, null, "addr.h" + i).await();
-      registerCalls[i] = (System.nanoTime() - called) / 1_000;
+      registries.get(0).register("bench", event, "h" + i, Hint.NONE, null, "addr.h" + i)
+          .onSuccess(seq -> done[0] = System.nanoTime()).await();
       awaitAll(seen, i + 1);
-      latencies[i] = (lastArrival(arrivals, i) - called) / 1_000;
+      long last = lastArrival(arrivals, i);
+      latencies[i] = (last - called) / 1_000;
+      registerCalls[i] = (done[0] - called) / 1_000;
+      // A callback on n1 itself may run before the caller's future completes; that counts as no wait.
+      afterDone[i] = Math.max(0, last - done[0]) / 1_000;
       // Keep the chain at one hook: a change costs time in proportion to the family's size, which the replay
       // rows measure; here it would make each sample slower than the last.
       registries.get(0).unregister("bench", event, "h" + i).await();
