@@ -1,5 +1,7 @@
 package io.hooknet.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hooknet.bridge.BridgeVerticle;
 import io.hooknet.bridge.HooknetBridgeOptions;
 import io.hooknet.cluster.HooknetCluster;
@@ -13,10 +15,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -78,23 +85,23 @@ final class FaultsBench extends BenchCommand {
           .setHttpPort(Nodes.freePorts(1).get(0)))).await();
 
       Tally handler = new Tally("n1 handler", capacity);
-      Tally[] events = {new Tally("n2 consumer", capacity), new Tally("n3 consumer", capacity),
+      Tally[] sockEvents = {new Tally("n2 consumer", capacity), new Tally("n3 consumer", capacity),
           new Tally("bridged client", capacity)};
       Tally[] raw = {new Tally("raw n1", capacity), new Tally("raw n2", capacity), new Tally("raw n3", capacity),
           new Tally("raw bridged", capacity)};
-      consume(nodes.node(2).vertx(), SocketPool.SOCK_EVENTS, events[0]);
-      consume(nodes.node(3).vertx(), SocketPool.SOCK_EVENTS, events[1]);
+      consume(nodes.node(2).vertx(), SocketPool.SOCK_EVENTS, sockEvents[0]);
+      consume(nodes.node(3).vertx(), SocketPool.SOCK_EVENTS, sockEvents[1]);
       for (int i = 0; i < 3; i++) {
         consume(nodes.node(i + 1).vertx(), RAW, raw[i]);
       }
       Faults faults = new Faults(n1.vertx(), pool, handler);
-      try (BridgedClient client = new BridgedClient(bridgePort, events[2], raw[3])) {
+      try (BridgedClient client = new BridgedClient(bridgePort, sockEvents[2], raw[3])) {
         report.say(BENCH, "%s", "socket faults as events, 3 nodes in one process, "
             + Runtime.getRuntime().availableProcessors() + " cores");
         RawPublisher publisher = new RawPublisher(n1.vertx());
-        latency(report, faults, publisher, handler, events, raw);
-        throughput(report, n1.vertx(), faults, publisher, warmUpEvents, events, raw);
-        List<Tally> all = List.of(handler, events[0], events[1], events[2], raw[0], raw[1], raw[2], raw[3]);
+        latency(report, faults, publisher, handler, sockEvents, raw);
+        throughput(report, n1.vertx(), faults, publisher, warmUpEvents, sockEvents, raw);
+        List<Tally> all = List.of(handler, sockEvents[0], sockEvents[1], sockEvents[2], raw[0], raw[1], raw[2], raw[3]);
         for (Tally tally : all) {
           tally.requireClean();
         }
@@ -105,21 +112,21 @@ final class FaultsBench extends BenchCommand {
     }
   }
 
-  private void latency(Report report, Faults faults, RawPublisher publisher, Tally handler, Tally[] events,
+  private void latency(Report report, Faults faults, RawPublisher publisher, Tally handler, Tally[] sockEvents,
       Tally[] raw) throws Exception {
-    Tally[] hooknetReceivers = {handler, events[0], events[2]};
+    Tally[] hooknetReceivers = {handler, sockEvents[0], sockEvents[2]};
     Tally[] rawReceivers = {raw[0], raw[1], raw[3]};
     // Subscriptions take a moment to be seen cluster-wide: make events until every receiver gets them, then
     // count from there.
     Stats.pollUntil(() -> {
       long seq = faults.closePeer()[1];
-      return settled(events, seq);
-    }, 30, () -> "not every consumer got the sock events: " + java.util.Arrays.toString(events));
+      return settled(sockEvents, seq);
+    }, 30, () -> "not every consumer got the sock events: " + Arrays.toString(sockEvents));
     Stats.pollUntil(() -> {
       publisher.publish();
       return settled(raw, publisher.lastSeq());
-    }, 30, () -> "not every consumer got the raw publishes: " + java.util.Arrays.toString(raw));
-    for (Tally tally : List.of(handler, events[0], events[1], events[2])) {
+    }, 30, () -> "not every consumer got the raw publishes: " + Arrays.toString(raw));
+    for (Tally tally : List.of(handler, sockEvents[0], sockEvents[1], sockEvents[2])) {
       tally.restartAfter(faults.lastSeq());
     }
     for (Tally tally : raw) {
@@ -165,7 +172,7 @@ final class FaultsBench extends BenchCommand {
   /** Whether every tally has had event {@code seq}, waiting 20 ms for the slower ones. */
   private static boolean settled(Tally[] tallies, long seq) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-    while (java.util.Arrays.stream(tallies).anyMatch(t -> t.last() < seq)) {
+    while (Arrays.stream(tallies).anyMatch(t -> t.last() < seq)) {
       if (System.nanoTime() > deadline) {
         return false;
       }
@@ -175,19 +182,19 @@ final class FaultsBench extends BenchCommand {
   }
 
   private void throughput(Report report, Vertx n1, Faults faults, RawPublisher publisher, int warmUp,
-      Tally[] events, Tally[] raw) {
-    Tally[] hooknetConsumers = {events[0], events[1]};
+      Tally[] sockEvents, Tally[] raw) {
+    Tally[] hooknetConsumers = {sockEvents[0], sockEvents[1]};
     Tally[] rawConsumers = {raw[1], raw[2]};
     paced(n1, faults::tooBig, faults.lastSeq(), warmUp, hooknetConsumers);
     paced(n1, publisher::publish, publisher.lastSeq(), warmUp, rawConsumers);
-    double hooknet = paced(n1, faults::tooBig, faults.lastSeq(), this.events, hooknetConsumers);
-    double baseline = paced(n1, publisher::publish, publisher.lastSeq(), this.events, rawConsumers);
+    double hooknet = paced(n1, faults::tooBig, faults.lastSeq(), events, hooknetConsumers);
+    double baseline = paced(n1, publisher::publish, publisher.lastSeq(), events, rawConsumers);
     report.say(BENCH, "%-44s %12s", "sustained events/s, n1 -> consumers on n2 and n3", "events/s");
     report.say(BENCH, "%-44s %12.0f", "hooknet (EMSGSIZE faults)", hooknet);
     report.say(BENCH, "%-44s %12.0f", "raw clustered publish", baseline);
     report.add(Row.rate(BENCH, "sock events/s from n1 to consumers on n2 and n3", hooknet,
         "raw clustered publish of the same JSON", baseline));
-    report.checked(BENCH, (warmUp + this.events) + " (RX, -1, EMSGSIZE) events and as many raw publishes each"
+    report.checked(BENCH, (warmUp + events) + " (RX, -1, EMSGSIZE) events and as many raw publishes each"
         + " reached both consumers: counts equal, 0 gaps, 0 duplicates");
   }
 
@@ -418,33 +425,33 @@ final class FaultsBench extends BenchCommand {
     BridgedClient(int port, Tally events, Tally raw) throws Exception {
       socket = new Socket(InetAddress.getLoopbackAddress(), port);
       socket.setTcpNoDelay(true);
-      java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
       for (String address : List.of(SocketPool.SOCK_EVENTS, RAW)) {
         byte[] frame = new JsonObject().put("type", "register").put("address", address).encode()
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            .getBytes(StandardCharsets.UTF_8);
         out.writeInt(frame.length);
         out.write(frame);
       }
       out.flush();
-      java.io.DataInputStream in = new java.io.DataInputStream(
-          new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16));
-      com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+      DataInputStream in = new DataInputStream(
+          new BufferedInputStream(socket.getInputStream(), 1 << 16));
+      ObjectMapper mapper = new ObjectMapper();
       reader = new Thread(() -> {
         try {
           while (true) {
             byte[] frame = new byte[in.readInt()];
             in.readFully(frame);
             long now = System.nanoTime();
-            com.fasterxml.jackson.databind.JsonNode message = mapper.readTree(frame);
+            JsonNode message = mapper.readTree(frame);
             if (!"message".equals(message.path("type").asText())) {
               throw new IllegalStateException("the bridge answered " + message);
             }
             Tally tally = RAW.equals(message.path("address").asText()) ? raw : events;
-            com.fasterxml.jackson.databind.JsonNode body = message.path("body");
+            JsonNode body = message.path("body");
             tally.arrived(body.path("seq").asLong(), Tally.detail(body.path("datafd").asLong(),
                 body.path("txRx").asInt(), body.path("error").asInt(), body.path("errno").asInt()), now);
           }
-        } catch (java.io.IOException closed) {
+        } catch (IOException closed) {
           // the benchmark is over
         }
       }, "bridged-client");

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -260,7 +261,7 @@ final class HooksBench extends BenchCommand {
     }
     Future.all(window).await();
     CountDownLatch replayed = new CountDownLatch(size);
-    Set<String> hooks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Set<String> hooks = ConcurrentHashMap.newKeySet();
     long start = System.nanoTime();
     registries.get(1).notifyRegister("bench", event, e -> {
       if (!e.replay() || !hooks.add(e.hook())) {

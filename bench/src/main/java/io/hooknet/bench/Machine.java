@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,7 +28,7 @@ final class Machine {
 
   private static String gibibytes(String meminfo) {
     long kib = Long.parseLong(meminfo.replaceAll("[^0-9]", ""));
-    return String.format(java.util.Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
+    return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
   }
 
   private static Optional<String> field(Path file, String key) {
