@@ -66,9 +66,10 @@ final class HooksBench extends BenchCommand {
       registries.get(0).addFamily("bench").await();
       report.say(BENCH, "%s", "hook registry, 3 nodes in one process, " + Runtime.getRuntime().availableProcessors()
           + " cores");
-      propagation(100);
-      rawPublish(100);
-      mapListener(100);
+      int warmUp = Math.min(100, samples);
+      propagation(warmUp);
+      rawPublish(warmUp);
+      mapListener(warmUp);
       long[] hooknet = propagation(samples);
       long[] fromDone = afterDone;
       long[] calls = registerCalls;

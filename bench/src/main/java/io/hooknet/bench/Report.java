@@ -43,6 +43,10 @@ final class Report {
     }
   }
 
+  synchronized Map<String, List<String>> checks() {
+    return Map.copyOf(checks);
+  }
+
   synchronized List<Row> rows() {
     return List.copyOf(rows);
   }

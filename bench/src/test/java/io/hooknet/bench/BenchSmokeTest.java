@@ -1,0 +1,67 @@
+package io.hooknet.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Every benchmark, run small, so that a change that breaks one shows in the build rather than in the next
+ * {@code bench/run}. Nothing here judges speed: it checks that each benchmark finishes, passes its own
+ * correctness checks and gives the rows it promises.
+ */
+class BenchSmokeTest {
+
+  @Test
+  void faultsGivesLatencyAndThroughputRows() throws Exception {
+    List<Row> rows = run(new FaultsBench(), "--samples", "50", "--events", "2000", "--window", "500");
+    assertThat(rows).extracting(Row::measure).containsExactly(
+        "peer close -> local handler, p50 us", "peer close -> local handler, p99 us",
+        "peer close -> local handler, p99.9 us", "peer close -> remote consumer, p50 us",
+        "peer close -> remote consumer, p99 us", "peer close -> remote consumer, p99.9 us",
+        "peer close -> bridged client, p50 us", "peer close -> bridged client, p99 us",
+        "peer close -> bridged client, p99.9 us", "sock events/s from n1 to consumers on n2 and n3");
+  }
+
+  @Test
+  void hooksGivesPropagationAndReplayRows() throws Exception {
+    List<Row> rows = run(new HooksBench(), "--samples", "20", "--replay", "10");
+    assertThat(rows).extracting(Row::measure).containsExactly(
+        "register done -> HN_REGISTER at 3 nodes, p50 us", "register done -> HN_REGISTER at 3 nodes, p99 us",
+        "register call -> HN_REGISTER at 3 nodes, p50 us", "register call -> HN_REGISTER at 3 nodes, p99 us",
+        "replay of 10 hooks to a new callback, ms");
+  }
+
+  @Test
+  void switchGivesARowPerSizeAndBaseline() throws Exception {
+    List<Row> rows = run(new SwitchBench(), "--sizes", "64,4096", "--megabytes", "1", "--max-packets", "500",
+        "--runs", "1");
+    assertThat(rows).extracting(Row::measure).containsExactly(
+        "64 B packets, packets/s", "64 B packets, packets/s", "4096 B packets, packets/s",
+        "4096 B packets, packets/s");
+    assertThat(rows).extracting(Row::baselineName).containsExactly("plain TCP socket pair",
+        "raw clustered event bus send, paced", "plain TCP socket pair", "raw clustered event bus send, paced");
+  }
+
+  @Test
+  void scaleMeasuresAChildNode() throws Exception {
+    List<Row> rows = run(new ScaleBench(), "--sockets", "200", "--idle-seconds", "1");
+    assertThat(rows).extracting(Row::measure).containsExactly("heap per watched socket, bytes",
+        "RSS per watched socket, bytes", "idle CPU with 200 sockets, % of a core",
+        "200 simultaneous EOFs to a remote consumer, ms");
+  }
+
+  private static List<Row> run(BenchCommand bench, String... args) throws Exception {
+    Report report = new Report();
+    CommandLine.populateCommand(bench, args).run(report);
+    String name = bench.getClass().getAnnotation(CommandLine.Command.class).name();
+    assertThat(report.checks()).containsKey(name);
+    for (Row row : report.rows()) {
+      assertThat(row.bench()).isEqualTo(name);
+      assertThat(row.hooknet()).as(row.measure()).isFinite().isNotNegative();
+      assertThat(row.baseline()).as(row.measure()).isFinite().isNotNegative();
+    }
+    return report.rows();
+  }
+}
