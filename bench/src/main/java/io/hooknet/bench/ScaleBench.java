@@ -143,6 +143,8 @@ final class ScaleBench extends BenchCommand {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    // A heap that never gives memory back after System.gc(), so that RSS before and after connecting compare.
+    command.add("-XX:MaxHeapFreeRatio=100");
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScaleNode.class.getName(),
         pool ? "pool" : "raw", Integer.toString(sockets), Integer.toString(peerPort), nodes.clusterName(),
         nodes.members().get(0), Integer.toString(childPort)));
