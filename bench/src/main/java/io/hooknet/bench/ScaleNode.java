@@ -17,6 +17,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -49,6 +50,14 @@ public final class ScaleNode {
       socketPool.sockNotifyHandler(SocketPool.removeOnFault(socketPool)).await();
     }
     NetClient client = vertx.createNetClient();
+    // Measure from a settled node: while partitions migrate after the join, the heap holds transient state.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!node.hazelcast().getPartitionService().isClusterSafe()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the cluster was not safe within 60 s of the join");
+      }
+      Thread.sleep(50);
+    }
     System.out.println("joined heap=" + heapAfterGc());
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     expect(in, "connect");
