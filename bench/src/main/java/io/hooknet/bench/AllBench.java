@@ -1,7 +1,6 @@
 package io.hooknet.bench;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -37,12 +36,11 @@ final class AllBench extends BenchCommand {
 
   @Override
   void run(Report report) throws Exception {
-    SwitchBench switching = CommandLine.populateCommand(new SwitchBench(), "--knet", knet.toString());
-    List<BenchCommand> benches = new ArrayList<>(List.of(
+    List<BenchCommand> benches = List.of(
         CommandLine.populateCommand(new FaultsBench()),
         CommandLine.populateCommand(new HooksBench()),
-        switching,
-        CommandLine.populateCommand(new ScaleBench())));
+        CommandLine.populateCommand(new SwitchBench(), "--knet", knet.toString()),
+        CommandLine.populateCommand(new ScaleBench()));
     for (BenchCommand bench : benches) {
       String name = bench.getClass().getAnnotation(Command.class).name();
       System.out.println();

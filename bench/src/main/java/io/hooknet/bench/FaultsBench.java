@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hooknet.bridge.BridgeVerticle;
 import io.hooknet.bridge.HooknetBridgeOptions;
 import io.hooknet.cluster.HooknetCluster;
+import io.hooknet.codec.FrameDecoder;
 import io.hooknet.codec.Json;
 import io.hooknet.codec.SockEvent;
 import io.hooknet.sockets.SocketPool;
@@ -16,13 +17,12 @@ import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.SocketAddress;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -419,37 +419,39 @@ final class FaultsBench extends BenchCommand {
 
   /** A client of n2's TCP bridge, registered for the sock events and the raw baseline; read by its own thread. */
   private static final class BridgedClient implements AutoCloseable {
+    private static final int MAX_FRAME = 1 << 20;
     private final Socket socket;
     private final Thread reader;
 
     BridgedClient(int port, Tally events, Tally raw) throws Exception {
       socket = new Socket(InetAddress.getLoopbackAddress(), port);
       socket.setTcpNoDelay(true);
-      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      OutputStream out = socket.getOutputStream();
       for (String address : List.of(SocketPool.SOCK_EVENTS, RAW)) {
-        byte[] frame = new JsonObject().put("type", "register").put("address", address).encode()
-            .getBytes(StandardCharsets.UTF_8);
-        out.writeInt(frame.length);
-        out.write(frame);
+        out.write(FrameDecoder.frame(new JsonObject().put("type", "register").put("address", address).toBuffer())
+            .getBytes());
       }
       out.flush();
-      DataInputStream in = new DataInputStream(
-          new BufferedInputStream(socket.getInputStream(), 1 << 16));
       ObjectMapper mapper = new ObjectMapper();
+      FrameDecoder decoder = new FrameDecoder(MAX_FRAME, frame -> {
+        long now = System.nanoTime();
+        JsonNode message = readTree(mapper, frame);
+        if (!"message".equals(message.path("type").asText())) {
+          throw new IllegalStateException("the bridge answered " + message);
+        }
+        Tally tally = RAW.equals(message.path("address").asText()) ? raw : events;
+        JsonNode body = message.path("body");
+        tally.arrived(body.path("seq").asLong(), Tally.detail(body.path("datafd").asLong(),
+            body.path("txRx").asInt(), body.path("error").asInt(), body.path("errno").asInt()), now);
+      }, length -> {
+        throw new IllegalStateException("the bridge sent a frame of " + length + " bytes");
+      });
+      InputStream in = socket.getInputStream();
       reader = new Thread(() -> {
+        byte[] chunk = new byte[1 << 16];
         try {
-          while (true) {
-            byte[] frame = new byte[in.readInt()];
-            in.readFully(frame);
-            long now = System.nanoTime();
-            JsonNode message = mapper.readTree(frame);
-            if (!"message".equals(message.path("type").asText())) {
-              throw new IllegalStateException("the bridge answered " + message);
-            }
-            Tally tally = RAW.equals(message.path("address").asText()) ? raw : events;
-            JsonNode body = message.path("body");
-            tally.arrived(body.path("seq").asLong(), Tally.detail(body.path("datafd").asLong(),
-                body.path("txRx").asInt(), body.path("error").asInt(), body.path("errno").asInt()), now);
+          for (int read = in.read(chunk); read >= 0; read = in.read(chunk)) {
+            decoder.feed(Buffer.buffer(Arrays.copyOf(chunk, read)));
           }
         } catch (IOException closed) {
           // the benchmark is over
@@ -457,6 +459,14 @@ final class FaultsBench extends BenchCommand {
       }, "bridged-client");
       reader.setDaemon(true);
       reader.start();
+    }
+
+    private static JsonNode readTree(ObjectMapper mapper, Buffer frame) {
+      try {
+        return mapper.readTree(frame.getBytes());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     @Override

@@ -48,10 +48,6 @@ final class HooksBench extends BenchCommand {
   private static final byte[] PAYLOAD = new byte[120];
 
   private final List<HooknetCluster> nodes = new ArrayList<>();
-  /** Of the last propagation run, in microseconds: from each register completing to the last callback. */
-  private long[] afterDone;
-  /** Of the last propagation run, in microseconds: how long each register call took to complete. */
-  private long[] registerCalls;
   private final List<HookRegistry> registries = new ArrayList<>();
 
   @Override
@@ -70,9 +66,10 @@ final class HooksBench extends BenchCommand {
       propagation(warmUp);
       rawPublish(warmUp);
       mapListener(warmUp);
-      long[] hooknet = propagation(samples);
-      long[] fromDone = afterDone;
-      long[] calls = registerCalls;
+      Propagation propagation = propagation(samples);
+      long[] hooknet = propagation.fromCall();
+      long[] fromDone = propagation.fromDone();
+      long[] calls = propagation.call();
       long[] raw = rawPublish(samples);
       long[] map = mapListener(samples);
       report.checked(BENCH, samples + " registrations (each unregistered before the next): HN_REGISTER for"
@@ -161,11 +158,18 @@ final class HooksBench extends BenchCommand {
   }
 
   /**
-   * Latency in microseconds from each register call on n1 to the last of the three callbacks, as the IMap
-   * baseline is timed (an entry listener may fire before {@code set} returns); {@link #afterDone} times the same
-   * arrivals from the register completing, as the raw publish is timed from the publish.
+   * One propagation run, in microseconds per sample.
+   *
+   * @param fromCall from each register call on n1 to the last of the three callbacks, as the IMap baseline is
+   *                 timed (an entry listener may fire before {@code set} returns)
+   * @param fromDone from the register completing to the last callback, as the raw publish is timed from the
+   *                 publish
+   * @param call     how long the register call itself took
    */
-  private long[] propagation(int count) throws Exception {
+  private record Propagation(long[] fromCall, long[] fromDone, long[] call) {
+  }
+
+  private Propagation propagation(int count) throws Exception {
     String event = "prop" + UUID.randomUUID().toString().substring(0, 6);
     registries.get(0).addEvent("bench", event).await();
     long[][] arrivals = new long[3][count];
@@ -183,9 +187,7 @@ final class HooksBench extends BenchCommand {
         seen[n].incrementAndGet();
       }).await();
     }
-    long[] latencies = new long[count];
-    afterDone = new long[count];
-    registerCalls = new long[count];
+    Propagation run = new Propagation(new long[count], new long[count], new long[count]);
     for (int i = 0; i < count; i++) {
       long[] done = new long[1];
       long called = System.nanoTime();
@@ -193,16 +195,16 @@ final class HooksBench extends BenchCommand {
           .onSuccess(seq -> done[0] = System.nanoTime()).await();
       awaitAll(seen, i + 1);
       long last = lastArrival(arrivals, i);
-      latencies[i] = (last - called) / 1_000;
-      registerCalls[i] = (done[0] - called) / 1_000;
+      run.fromCall()[i] = (last - called) / 1_000;
+      run.call()[i] = (done[0] - called) / 1_000;
       // A callback on n1 itself may run before the caller's future completes; that counts as no wait.
-      afterDone[i] = Math.max(0, last - done[0]) / 1_000;
+      run.fromDone()[i] = Math.max(0, last - done[0]) / 1_000;
       // Keep the chain at one hook: a change costs time in proportion to the family's size, which the replay
       // rows measure; here it would make each sample slower than the last.
       registries.get(0).unregister("bench", event, "h" + i).await();
       awaitAll(gone, i + 1);
     }
-    return latencies;
+    return run;
   }
 
   private long[] rawPublish(int count) throws Exception {

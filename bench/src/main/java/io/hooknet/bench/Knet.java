@@ -44,7 +44,7 @@ final class Knet {
     try (BufferedReader out = new BufferedReader(
         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
-        report.say("switch", "%s", line);
+        report.say(SwitchBench.BENCH, "%s", line);
         Matcher m = LINE.matcher(line);
         if (m.matches()) {
           int size = Integer.parseInt(m.group(1));
@@ -66,7 +66,7 @@ final class Knet {
       throw new IllegalStateException("the libknet baseline failed (exit " + process.exitValue() + ", sizes "
           + rates.keySet() + ")");
     }
-    report.checked("switch", "libknet: every packet read was whole and in order; packets lost over UDP in " + runs + " runs by size: "
+    report.checked(SwitchBench.BENCH, "libknet: every packet read was whole and in order; packets lost over UDP in " + runs + " runs by size: "
         + String.join(", ", losses) + " (a run with over 1% lost fails)");
     return rates;
   }

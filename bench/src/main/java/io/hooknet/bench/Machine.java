@@ -16,10 +16,10 @@ final class Machine {
 
   static Map<String, String> describe(String knetVersion) {
     Map<String, String> machine = new LinkedHashMap<>();
-    machine.put("cpu", field(Path.of("/proc/cpuinfo"), "model name").orElse("unknown"));
+    machine.put("cpu", field(Path.of("/proc/cpuinfo"), "model name", ':').orElse("unknown"));
     machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    machine.put("memory", field(Path.of("/proc/meminfo"), "MemTotal").map(Machine::gibibytes).orElse("unknown"));
-    machine.put("os", field(Path.of("/etc/os-release"), "PRETTY_NAME").orElse(System.getProperty("os.name")));
+    machine.put("memory", field(Path.of("/proc/meminfo"), "MemTotal", ':').map(Machine::gibibytes).orElse("unknown"));
+    machine.put("os", field(Path.of("/etc/os-release"), "PRETTY_NAME", '=').orElse(System.getProperty("os.name")));
     machine.put("kernel", read(Path.of("/proc/sys/kernel/osrelease")).orElse(System.getProperty("os.version")));
     machine.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
     machine.put("libknet", knetVersion == null ? "not used" : knetVersion);
@@ -31,11 +31,11 @@ final class Machine {
     return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
   }
 
-  private static Optional<String> field(Path file, String key) {
+  /** The value of the first {@code key} line in {@code file}, whose key and value {@code separator} parts. */
+  private static Optional<String> field(Path file, String key, char separator) {
     return read(file).flatMap(text -> text.lines()
-        .filter(line -> line.startsWith(key))
-        .map(line -> line.substring(line.indexOf(line.contains("=") && !line.contains(":") ? '=' : ':') + 1)
-            .trim().replace("\"", ""))
+        .filter(line -> line.startsWith(key) && line.indexOf(separator) > 0)
+        .map(line -> line.substring(line.indexOf(separator) + 1).trim().replace("\"", ""))
         .findFirst());
   }
 

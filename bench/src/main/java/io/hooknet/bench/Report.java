@@ -21,6 +21,9 @@ import java.util.Map;
 final class Report {
 
   private final List<Row> rows = new ArrayList<>();
+  /** Which table columns hold numbers, which are right-aligned: hooknet, baseline value, ratio. */
+  private static final boolean[] NUMERIC = {false, false, true, false, true, true, false};
+
   private final Map<String, List<String>> checks = new LinkedHashMap<>();
   private final Map<String, StringBuilder> details = new LinkedHashMap<>();
   private final Instant started = Instant.now();
@@ -64,19 +67,7 @@ final class Report {
     json.put("machine", machine);
     json.put("started", started.toString());
     json.put("finished", Instant.now().toString());
-    List<Map<String, Object>> rowList = new ArrayList<>();
-    for (Row row : rows()) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("bench", row.bench());
-      entry.put("measure", row.measure());
-      entry.put("hooknet", row.hooknet());
-      entry.put("baselineName", row.baselineName());
-      entry.put("baseline", row.baseline());
-      entry.put("ratio", row.ratio());
-      entry.put("better", row.better());
-      rowList.add(entry);
-    }
-    json.put("rows", rowList);
+    json.put("rows", rows());
     synchronized (this) {
       json.put("checks", checks);
     }
@@ -120,15 +111,12 @@ final class Report {
     for (int l = 0; l < lines.size(); l++) {
       String[] line = lines.get(l);
       for (int i = 0; i < line.length; i++) {
-        boolean numeric = i == 2 || i == 4 || i == 5;
-        String cell = numeric ? pad(line[i], widths[i], true) : pad(line[i], widths[i], false);
-        out.append(markdown ? "| " : "").append(cell).append(markdown ? " " : "  ");
+        out.append(markdown ? "| " : "").append(pad(line[i], widths[i], NUMERIC[i])).append(markdown ? " " : "  ");
       }
       out.append(markdown ? "|\n" : "\n");
       if (markdown && l == 0) {
         for (int i = 0; i < widths.length; i++) {
-          boolean numeric = i == 2 || i == 4 || i == 5;
-          out.append("|").append("-".repeat(widths[i] + 1)).append(numeric ? ":" : "-");
+          out.append("|").append("-".repeat(widths[i] + 1)).append(NUMERIC[i] ? ":" : "-");
         }
         out.append("|\n");
       }

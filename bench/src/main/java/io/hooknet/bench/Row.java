@@ -1,5 +1,8 @@
 package io.hooknet.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
 /**
  * One line of the results: a hooknet figure beside its baseline from the same run. {@code ratio} is hooknet
  * divided by the baseline, so for a rate above 1 is faster than the baseline and for a time or a size above 1
@@ -12,6 +15,7 @@ package io.hooknet.bench;
  * @param baseline the baseline's figure
  * @param better {@code "higher"} or {@code "lower"}
  */
+@JsonPropertyOrder({"bench", "measure", "hooknet", "baselineName", "baseline", "ratio", "better"})
 public record Row(String bench, String measure, double hooknet, String baselineName, double baseline,
     String better) {
 
@@ -24,6 +28,7 @@ public record Row(String bench, String measure, double hooknet, String baselineN
   }
 
   /** hooknet divided by the baseline. */
+  @JsonProperty
   public double ratio() {
     return hooknet / baseline;
   }

@@ -58,7 +58,7 @@ final class SwitchBench extends BenchCommand {
       + " bench/run); without it the libknet column is left out.")
   Path knet;
 
-  private static final String BENCH = "switch";
+  static final String BENCH = "switch";
   private static final String RAW = "bench.switch.raw";
 
   @Override
