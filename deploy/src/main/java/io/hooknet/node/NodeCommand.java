@@ -12,10 +12,12 @@ import io.hooknet.sockets.SocketPool;
 import io.hooknet.sockets.SocketPoolVerticle;
 import io.hooknet.node.impl.Dashboard;
 import io.hooknet.node.impl.NodeSettings;
+import io.vertx.core.Future;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -104,7 +106,7 @@ public final class NodeCommand implements Callable<Integer> {
     try {
       ClusterOptions options = NodeSettings.resolve(this, config);
       bridges = NodeSettings.resolveBridge(this, config);
-      cluster = HooknetCluster.join(options).toCompletionStage().toCompletableFuture().join();
+      cluster = started(HooknetCluster.join(options));
       HooknetCluster joined = cluster;
       // Registered as soon as the node is a member, so that Ctrl-C while it starts also leaves cleanly.
       Runtime.getRuntime().addShutdownHook(new Thread(() -> leave(joined), "hooknet-shutdown"));
@@ -113,7 +115,7 @@ public final class NodeCommand implements Callable<Integer> {
       startBridges(cluster, bridges);
     } catch (HooknetException e) {
       return fail(e);
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       return fail(HooknetException.from(e.getCause()));
     }
     printStarted(cluster, System.out);
@@ -123,26 +125,30 @@ public final class NodeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Waits for a start-up step; a failure is thrown as a {@link CompletionException}. */
+  private static <T> T started(Future<T> step) {
+    return step.toCompletionStage().toCompletableFuture().join();
+  }
+
   /** The node's pool {@code default}, whose faulted sockets are removed as corosync does. */
   private static SocketPool startPools(HooknetCluster cluster) {
     SocketPoolVerticle pools = new SocketPoolVerticle(cluster);
-    cluster.vertx().deployVerticle(pools).toCompletionStage().toCompletableFuture().join();
+    started(cluster.vertx().deployVerticle(pools));
     SocketPool pool = pools.pool();
-    pool.sockNotifyHandler(SocketPool.removeOnFault(pool)).toCompletionStage().toCompletableFuture().join();
+    started(pool.sockNotifyHandler(SocketPool.removeOnFault(pool)));
     return pool;
   }
 
   private static void startRegistry(HooknetCluster cluster) {
-    cluster.vertx().deployVerticle(new HookRegistryVerticle(cluster)).toCompletionStage().toCompletableFuture()
-        .join();
+    started(cluster.vertx().deployVerticle(new HookRegistryVerticle(cluster)));
   }
 
   private static void startBridges(HooknetCluster cluster, HooknetBridgeOptions options) {
     try {
       BridgeVerticle verticle = new BridgeVerticle(options);
-      cluster.vertx().deployVerticle(verticle).toCompletionStage().toCompletableFuture().join();
+      started(cluster.vertx().deployVerticle(verticle));
       Dashboard.mount(verticle.router(), cluster);
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       String cause = String.valueOf(e.getCause().getMessage());
       throw HooknetException.of(cause.contains("in use") ? Errno.EBUSY : Errno.EIO,
           "cannot open the bridges on %s (tcp %d, http %d): %s; choose other ports with --bridge-port and "
