@@ -2,10 +2,14 @@
 // The same module runs in Node (see node.mjs, which supplies EventBus) and in the browser (load sockjs-client
 // and vertx-eventbus.js first, which define the global EventBus).
 //
-//   const client = await HooknetClient.connect('http://127.0.0.1:8080/eventbus', { token })
+//   const client = await HooknetClient.connect(['http://127.0.0.1:8080/eventbus', 'http://127.0.0.1:8081/eventbus'], { token })
 //   await client.request('hooknet.hooks.cmd', { op: 'list' })         // resolves the reply, or rejects HooknetError
 //   client.listen('hooknet.sock.events', event => ...)
 //   const sub = await client.subscribe('inet', 'PHYSICAL_IN', event => ..., { onResync: (hooks, seq) => ... })
+//
+// A client with a token has a session on the node it is connected to; what it registers belongs to the session.
+// When the connection is lost it reconnects (to the same node or the next URL) and resumes the session within the
+// node's grace period: each subscription gets exactly the changes it missed.
 
 export const HOOKS = 'hooknet.hooks.cmd'
 export const HOOK_EVENTS = 'hooknet.hooks.events'
@@ -24,21 +28,45 @@ function uuid () {
   return globalThis.crypto.randomUUID().replace(/-/g, '')
 }
 
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms))
+
 export class HooknetClient {
-  /** Opens a connection; `reconnect` (default true) reopens a lost one and renews the subscriptions. */
-  static async connect (url, { token = null, EventBus = globalThis.EventBus, reconnect = true, timeout = 10000 } = {}) {
-    const client = new HooknetClient(url, { token, EventBus, reconnect, timeout })
+  /**
+   * Opens a connection to the first of `urls` (a URL or a list of them) and, with a token, its session.
+   * `reconnect` (default true) reopens a lost connection, to the same node or the next URL, and resumes the
+   * session. `onLost(event)` is told when a hook of the session lost its name in a merge (MERGE_CONFLICT);
+   * `onSession(info)` after every (re)connection, with the node's answer to `session`.
+   */
+  static async connect (urls, { token = null, EventBus = globalThis.EventBus, reconnect = true, timeout = 30000, onLost = null, onSession = null } = {}) {
+    const client = new HooknetClient([].concat(urls), { token, EventBus, reconnect, timeout, onLost, onSession })
     await client._open()
+    await client._openSession()
     return client
   }
 
-  constructor (url, options) {
-    this.url = url
+  constructor (urls, options) {
+    this.urls = urls
+    this.index = 0
     this.options = options
     this.handlers = new Map()
+    this.served = []
     this.subscriptions = []
     this.pending = []
     this.closed = false
+    this.session = null
+    this.node = null
+    this.resumes = 0
+  }
+
+  get url () {
+    return this.urls[this.index]
+  }
+
+  _headers () {
+    const headers = {}
+    if (this.options.token) headers.token = this.options.token
+    if (this.session) headers.session = this.session
+    return headers
   }
 
   _open () {
@@ -55,33 +83,72 @@ export class HooknetClient {
         if (waiting) waiting.reject(new HooknetError(13, 'EACCES: the bridge refused it: ' + (error.body || error.message)))
       }
       bus.onclose = () => {
-        if (bus !== this.bus) return
-        if (!this.closed && this.options.reconnect) setTimeout(() => this.reopen().catch(() => {}), 200)
         reject(new HooknetError(107, 'ENOTCONN: the bridge at ' + this.url + ' closed the connection'))
+        if (bus !== this.bus) return
+        for (const waiting of [...this.pending]) waiting.reject(new HooknetError(104, 'ECONNRESET: the connection to the bridge was lost'))
+        if (!this.closed && this.options.reconnect) this._reconnect().catch(() => {})
       }
     })
   }
 
-  /** Opens a new connection after drop() or a failure, and renews the subscriptions. */
-  async reopen () {
-    // A subscription's old callback address is not listened to again: the node tears that callback down when
-    // the old connection goes, and the subscription renews under a new address.
-    for (const subscription of this.subscriptions) this.handlers.delete(subscription.address)
-    await this._open()
-    for (const subscription of this.subscriptions) await subscription._renew()
+  async _openSession () {
+    if (!this.options.token) return null
+    const info = await this.request(HOOKS, { op: 'session' })
+    this.session = info.session
+    this.node = info.node
+    // The session's own address, where it is told of hooks it lost, is registered on each connection.
+    this.bus.registerHandler('hooknet.session.' + this.session, this._headers(), (error, message) => {
+      if (!error && this.options.onLost) this.options.onLost(message.body)
+    })
+    if (this.options.onSession) this.options.onSession(info)
+    // Hooks the session lost in a merge while it had no connection are told now, once.
+    for (const event of info.lost || []) if (this.options.onLost) this.options.onLost(event)
+    return info
   }
 
-  /** Closes the connection; the node unregisters the callbacks registered through it. */
-  close () {
+  /** Connects again after drop() or a failure (without reconnect), and resumes the session. */
+  reopen () {
+    return this._reconnect()
+  }
+
+  async _reconnect () {
+    if (this.reconnecting) return this.reconnecting
+    this.reconnecting = (async () => {
+      let delay = 100
+      for (let attempt = 0; !this.closed; attempt++) {
+        if (attempt > 0) this.index = (this.index + 1) % this.urls.length
+        try {
+          await this._open()
+          const info = await this._openSession()
+          if (info && info.resumed) this.resumes++
+          else for (const hook of this.served) await this._registerHook(hook)
+          for (const subscription of this.subscriptions) await subscription._resume()
+          return
+        } catch (e) {
+          await sleep(delay)
+          delay = Math.min(delay * 2, 1000)
+        }
+      }
+    })()
+    try {
+      await this.reconnecting
+    } finally {
+      this.reconnecting = null
+    }
+  }
+
+  /** Ends the session (its hooks go, told with cause CLIENT_LEFT) and closes the connection. */
+  async close () {
+    if (this.options.token && !this.closed && this.bus.state === this.options.EventBus.OPEN) {
+      await this.request(HOOKS, { op: 'session.close' }).catch(() => {})
+    }
     this.closed = true
     this.bus.close()
   }
 
-  /** Breaks the connection as a network failure would, without reconnecting (for tests). */
+  /** Breaks the connection as a network failure would; with reconnect the client comes back. */
   drop () {
-    const bus = this.bus
-    this.bus = null
-    bus.close()
+    this.bus.close()
   }
 
   /** Sends a command with the token; resolves the reply's body or rejects with HooknetError. */
@@ -98,11 +165,14 @@ export class HooknetClient {
         error ? reject(error) : resolve(value)
       }
       waiting.reject = (error) => settle(error)
-      const headers = this.options.token ? { token: this.options.token } : {}
-      this.bus.send(address, body, headers, (error, reply) => {
-        if (error) settle(new HooknetError(error.failureCode || 5, error.message))
-        else settle(null, reply.body)
-      })
+      try {
+        this.bus.send(address, body, this._headers(), (error, reply) => {
+          if (error) settle(new HooknetError(error.failureCode > 0 ? error.failureCode : 5, error.message))
+          else settle(null, reply.body)
+        })
+      } catch (e) {
+        settle(new HooknetError(104, 'ECONNRESET: cannot send to the bridge: ' + e.message))
+      }
     })
   }
 
@@ -114,92 +184,128 @@ export class HooknetClient {
   }
 
   _register (address, handler) {
-    this.bus.registerHandler(address, {}, (error, message) => { if (!error) handler(message.body) })
+    this.bus.registerHandler(address, this._headers(), (error, message) => {
+      if (!error) this.handlers.get(address)(message.body, message)
+    })
   }
 
-  /** Registers a notify callback: replay, then live changes, checked by seq (see Subscription). */
-  async subscribe (family, event, onEvent, { onResync = null, node = null } = {}) {
-    const subscription = new Subscription(this, family, event, onEvent, onResync, node)
+  /**
+   * Registers a hook that run calls here: fn(call) gets {family, event, hook, payload} and returns the hook's
+   * result (non-zero stops the chain). Resolves the event's new seq. The hook belongs to this client's session.
+   */
+  async serveHook (family, event, hook, fn, { hint = null, hintValue = null } = {}) {
+    const served = { family, event, hook, hint, hintValue, address: `hooknet.client.${uuid()}.hook` }
+    this.listen(served.address, (body, message) => message.reply({ rc: fn(body) }, this._headers()))
+    const seq = await this._registerHook(served)
+    this.served.push(served)
+    return seq
+  }
+
+  async _registerHook (served) {
+    const command = { op: 'hook.register' }
+    for (const [key, value] of Object.entries(served)) if (value !== null) command[key] = value
+    return (await this.request(HOOKS, command)).seq
+  }
+
+  /** Registers a notify callback; see Subscription. */
+  async subscribe (family, event, onEvent, { onResync = null } = {}) {
+    const subscription = new Subscription(this, family, event, onEvent, onResync)
     this.subscriptions.push(subscription)
-    await subscription._renew()
+    await subscription._register()
     return subscription
   }
 }
 
 /**
- * A notify callback with its view of the chain (hooks, seq). Events come in seq order: a replay at seq s, then
- * s+1, s+2, ... A jump (lost changes, or changes missed while disconnected) is a gap: it is counted in `gaps`,
- * the chain is read again with `list` and onResync(hooks, seq) is called.
+ * A notify callback and its view of the chain: hooks (in order), seq and epoch of the last change it saw, and
+ * synced, true once a replay is complete (the HN_SYNCED marker).
+ *
+ * onEvent(event) gets every event in order: the replay, HN_SYNCED, then each change with its cause (REGISTERED,
+ * UNREGISTERED, NODE_LEFT, CLIENT_LEFT, MERGE_CONFLICT). When the connection comes back the subscription resumes
+ * after the last change it saw and gets exactly those it missed; when the node no longer keeps them it gets the
+ * chain again marked RESYNC, counted in `resyncs` and told to onResync(hooks, seq). A change whose seq does not
+ * follow (which the node never sends) makes it resume too, counted in `gaps`; a change it already has is dropped.
  */
 export class Subscription {
-  constructor (client, family, event, onEvent, onResync, node) {
+  constructor (client, family, event, onEvent, onResync) {
     Object.assign(this, { client, family, event, onEvent, onResync })
-    this.commands = node ? `hooknet.hooks.${node}.cmd` : HOOKS
-    this.address = null
+    this.address = `hooknet.client.${uuid()}.cb`
     this.hooks = []
     this.seq = null
+    this.epoch = null
+    this.synced = false
     this.gaps = 0
-    this.replaySeq = null
+    this.resyncs = 0
+    this.replaying = null
     this.queue = Promise.resolve()
+    this.waiters = []
   }
 
-  async _renew () {
-    // On a renewal the chain is read again with list, which decides the gap; the new replay only refills.
-    this.renewing = this.address !== null
-    const before = this.seq
-    this.address = `hooknet.client.${uuid()}.cb`
+  async _register (since = null) {
     this.client.listen(this.address, (event) => { this.queue = this.queue.then(() => this._handle(event)) })
-    await this.client.request(this.commands, { op: 'notify.register', family: this.family, event: this.event, address: this.address })
-    if (this.renewing) this.queue = this.queue.then(() => this._resync(before)).finally(() => { this.renewing = false })
-    await this.queue
+    const command = { op: 'notify.register', family: this.family, event: this.event, address: this.address }
+    if (since) command.since = since
+    await this.client.request(HOOKS, command)
+  }
+
+  _resume () {
+    this.synced = false
+    return this._register(this._last())
+  }
+
+  _last () {
+    return this.seq === null ? null : { epoch: this.epoch, seq: this.seq }
+  }
+
+  /** Resolves once the latest replay is complete. */
+  whenSynced () {
+    return this.synced ? Promise.resolve() : new Promise(resolve => this.waiters.push(resolve))
   }
 
   async _handle (event) {
-    let applied
-    if (event.cause === 'REPLAY') applied = this._replay(event)
-    else if (this.seq === null || event.seq === this.seq + 1) applied = this._apply(event)
-    else if (event.seq <= this.seq) applied = false
-    else {
-      await this._resync()
-      applied = false
-    }
-    if (applied) this.onEvent(event)
+    if (event.cmd === 'HN_SYNCED') this._endReplay(event)
+    else if (event.replay) this._replayed(event)
+    else if (this.seq !== null && event.seq <= this.seq) return
+    else if (this.seq !== null && event.seq !== this.seq + 1) {
+      this.gaps++
+      await this.client.request(HOOKS, { op: 'notify.register', family: this.family, event: this.event, address: this.address, since: this._last() })
+      return
+    } else this._apply(event)
+    this.onEvent(event)
   }
 
-  _replay (event) {
-    if (event.seq !== this.replaySeq) {
-      if (this.seq !== null && event.seq < this.seq) return false
-      if (this.seq !== null && event.seq > this.seq && !this.renewing) this.gaps++
-      this.replaySeq = event.seq
-      this.seq = event.seq
-      this.hooks = []
+  _replayed (event) {
+    if (event.cmd === 'HN_UNREGISTER') {
+      this.hooks = this.hooks.filter(hook => hook !== event.hook)
+      return
     }
-    if (this.hooks.includes(event.hook)) return false
-    this.hooks.push(event.hook)
-    return true
+    if (this.replaying === null) this.replaying = []
+    this.replaying.push(event.hook)
+  }
+
+  _endReplay (event) {
+    if (this.replaying !== null || event.cause === 'RESYNC' || this.seq === null) this.hooks = this.replaying || []
+    this.replaying = null
+    this.seq = event.seq
+    this.epoch = event.epoch
+    this.synced = true
+    for (const resolve of this.waiters.splice(0)) resolve()
+    if (event.cause === 'RESYNC') {
+      this.resyncs++
+      if (this.onResync) this.onResync([...this.hooks], this.seq)
+    }
   }
 
   _apply (event) {
     this.seq = event.seq
+    this.epoch = event.epoch
     if (event.cmd === 'HN_REGISTER') this.hooks.splice(event.position, 0, event.hook)
     else this.hooks = this.hooks.filter(hook => hook !== event.hook)
-    return true
-  }
-
-  async _resync (before = this.seq) {
-    const reply = await this.client.request(this.commands, { op: 'list', family: this.family, event: this.event })
-    const chain = reply.events[0]
-    if (before !== null && chain.seq === before) return
-    if (before !== null) this.gaps++
-    this.hooks = chain.hooks.map(hook => hook.hook)
-    this.seq = chain.seq
-    this.replaySeq = chain.seq
-    if (this.onResync) this.onResync([...this.hooks], this.seq)
   }
 
   /** Unregisters the callback; it is told HN_UNREGISTER for each hook still there. */
   async cancel () {
     this.client.subscriptions = this.client.subscriptions.filter(s => s !== this)
-    await this.client.request(this.commands, { op: 'notify.unregister', family: this.family, event: this.event, address: this.address })
+    await this.client.request(HOOKS, { op: 'notify.unregister', family: this.family, event: this.event, address: this.address })
   }
 }

@@ -1,21 +1,30 @@
 """A client of the Vert.x TCP event bus bridge (4-byte big-endian length + JSON frames) for hooknet.
 
-    client = BridgeClient("127.0.0.1", 7000, token="...")
+    client = BridgeClient("127.0.0.1", 7000, token="...", bridges=[("127.0.0.1", 7001)])
     client.request("hooknet.hooks.cmd", {"op": "list"})          # -> dict, or raises HooknetError
-    sub = client.subscribe("inet", "PHYSICAL_IN", on_event)       # replay, then live, gap-checked by seq
+    sub = client.subscribe("inet", "PHYSICAL_IN", on_event)       # replay, HN_SYNCED, then live, gap-checked
     client.listen("hooknet.sock.events", on_sock_event)
-    client.close()
+    client.close()                                                # ends the session now
 
-Handlers run one at a time, in arrival order, on the client's own thread; they may call ``request``.
+A client with a token has a session on the node it is connected to: what it registers belongs to the session.
+When the connection is lost it reconnects (to the same node or another one of ``bridges``) and resumes the
+session within the node's grace period: each subscription gets exactly the changes it missed. Handlers run one
+at a time, in arrival order, on the client's own thread; they may call ``request``.
 """
+
+from __future__ import annotations
 
 import json
 import queue
 import socket
+import ssl
 import struct
 import threading
 import time
 import uuid
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
+
+Event = Dict[str, Any]
 
 HOOKS = "hooknet.hooks.cmd"
 HOOK_EVENTS = "hooknet.hooks.events"
@@ -26,58 +35,136 @@ MAX_FRAME = 16 * 1024 * 1024
 class HooknetError(Exception):
     """A failure with a Linux errno, as the node reports it: ``errno`` 17 and ``"EEXIST: ..."``."""
 
-    def __init__(self, errno, message):
+    def __init__(self, errno: int, message: str) -> None:
         super().__init__(message)
         self.errno = errno
         self.message = message
 
 
 class BridgeClient:
-    """One connection to a node's TCP bridge. ``reconnect=True`` reopens a lost connection and renews
-    subscriptions (each gets a fresh replay and reports the changes it missed as a gap)."""
+    """One connection at a time to a node's TCP bridge, with the session it belongs to.
 
-    def __init__(self, host="127.0.0.1", port=7000, token=None, timeout=10.0, reconnect=False):
-        self.host, self.port, self.token, self.timeout = host, port, token, timeout
-        self.reconnect = reconnect
+    ``bridges`` lists more ``(host, port)`` pairs to try when the connection is lost (``reconnect=True``, the
+    default). ``on_lost(event)`` is told when a hook of this session lost its name in a merge of a split cluster
+    (an ``HN_UNREGISTER`` with cause ``MERGE_CONFLICT``); ``on_session(info)`` after every (re)connection, with
+    the node's answer to ``session`` (``resumed`` is false when the session had ended and a new one began).
+
+    ``tls`` speaks TLS to a node started with ``--tls-cert``: ``True`` checks its certificate against the system's
+    CAs, a path names the CA file (PEM) to check it against instead, and an ``ssl.SSLContext`` is used as it is.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 7000, token: Optional[str] = None,
+                 timeout: float = 30.0, reconnect: bool = True, bridges: Iterable[Tuple[str, int]] = (),
+                 on_lost: Optional[Callable[[Event], None]] = None,
+                 on_session: Optional[Callable[[Event], None]] = None,
+                 tls: Union[None, bool, str, ssl.SSLContext] = None) -> None:
+        self.bridges = [(host, port)] + [bridge for bridge in bridges if bridge != (host, port)]
+        self.token, self.timeout, self.reconnect = token, timeout, reconnect
+        self.tls = tls if isinstance(tls, ssl.SSLContext) or not tls \
+            else ssl.create_default_context(cafile=None if tls is True else tls)
+        self.on_lost, self.on_session = on_lost, on_session
+        self.session = None
+        self._owner = None
+        self.node = None
+        self.resumes = 0
+        self._bridge = 0
         self._handlers = {}
         self._hooks = {}
+        self._served = []
         self._replies = {}
         self._errors = queue.Queue()
         self._subscriptions = []
         self._lock = threading.Lock()
         self._closed = False
         self._calls = queue.Queue()
+        self._sock = None
         threading.Thread(target=self._call_loop, daemon=True).start()
         self._connect()
+        self._open_session()
 
     # -- connection ------------------------------------------------------------------------------------
 
+    @property
+    def host(self) -> str:
+        return self.bridges[self._bridge][0]
+
+    @property
+    def port(self) -> int:
+        return self.bridges[self._bridge][1]
+
     def _connect(self):
-        self._sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
-        self._sock.settimeout(None)
-        self._reader = threading.Thread(target=self._read_loop, args=(self._sock,), daemon=True)
-        self._reader.start()
+        # The old socket is let go first, so that its reader, woken by the shutdown, does not take it for a lost
+        # connection and ask for another reconnect.
+        old, self._sock = self._sock, None
+        if old is not None:
+            self._shutdown(old)
+        sock = socket.create_connection(self.bridges[self._bridge], timeout=self.timeout)
+        if self.tls:
+            try:
+                sock = self.tls.wrap_socket(sock, server_hostname=self.host)
+            except OSError:
+                sock.close()
+                raise
+        sock.settimeout(None)
+        self._sock = sock
+        threading.Thread(target=self._read_loop, args=(self._sock,), daemon=True).start()
         for address in list(self._handlers) + list(self._hooks):
             self._frame({"type": "register", "address": address})
 
-    def close(self):
-        """Closes the connection; the node unregisters the callbacks registered through it."""
+    def _open_session(self):
+        if self.token is None:
+            return
+        info = self.request(HOOKS, {"op": "session"})
+        self.session, self.node = info["session"], info["node"]
+        # The session's own address, where it is told of hooks it lost, is registered on each connection.
+        self._owner = "hooknet.session." + self.session
+        self._frame({"type": "register", "address": self._owner})
+        if self.on_session:
+            self.on_session(info)
+        # Hooks the session lost in a merge while it had no connection are told now, once.
+        for event in info.get("lost") or []:
+            if self.on_lost:
+                self._calls.put((self.on_lost, event))
+        return info
+
+    def close(self) -> None:
+        """Ends the session (its hooks go, told with cause CLIENT_LEFT) and closes the connection."""
+        if self.token is not None and not self._closed:
+            try:
+                self.request(HOOKS, {"op": "session.close"}, timeout=5)
+            except (HooknetError, OSError):
+                pass
         self._closed = True
+        if self._sock is not None:
+            self._shutdown(self._sock)
+
+    def drop(self) -> None:
+        """Breaks the connection abruptly, as a network failure would; with ``reconnect`` the client comes back."""
+        sock = self._sock
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+
+    @staticmethod
+    def _shutdown(sock):
         try:
-            self._sock.shutdown(socket.SHUT_RDWR)
+            sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
-        self._sock.close()
-
-    def drop(self):
-        """Breaks the connection abruptly, as a network failure would (for tests of reconnection)."""
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        self._sock.close()
+        sock.close()
 
     def _frame(self, frame):
+        headers = dict(frame.get("headers") or {})
+        if self.token:
+            headers["token"] = self.token
+        if self.session:
+            headers["session"] = self.session
+        frame["headers"] = headers
         data = json.dumps(frame).encode("utf-8")
         with self._lock:
-            self._sock.sendall(struct.pack(">I", len(data)) + data)
+            sock = self._sock
+            if sock is None:
+                raise OSError("not connected to a bridge")
+            sock.sendall(struct.pack(">I", len(data)) + data)
 
     def _read_loop(self, sock):
         buffer = b""
@@ -97,8 +184,16 @@ class BridgeClient:
                     self._dispatch(frame)
         except (OSError, ValueError):
             pass
-        if not self._closed and self.reconnect and sock is self._sock:
-            self._reconnect()
+        if sock is self._sock:
+            self._fail_waiting()
+            if not self._closed and self.reconnect:
+                self._calls.put((lambda _: self._reconnect(), None))
+
+    def _fail_waiting(self):
+        for address in list(self._replies):
+            waiting = self._replies.pop(address, None)
+            if waiting is not None:
+                waiting.put({"failureCode": 104, "message": "ECONNRESET: the connection to the bridge was lost"})
 
     def _call_loop(self):
         # Handlers run here, in arrival order, so that one may wait for a reply the reader delivers.
@@ -109,17 +204,32 @@ class BridgeClient:
             except Exception:  # a failing handler must not stop the others
                 pass
 
+    def reopen(self) -> None:
+        """Connects again after ``drop`` or a failure (without ``reconnect``) and resumes the session."""
+        self._reconnect()
+
     def _reconnect(self):
+        """Connects again, to this bridge or the next that answers, and resumes the session there."""
         delay = 0.1
+        attempt = 0
         while not self._closed:
+            self._bridge = (self._bridge + (1 if attempt else 0)) % len(self.bridges)
+            attempt += 1
             try:
                 self._connect()
+                info = self._open_session()
+                resumed = bool(info and info["resumed"])
+                if not resumed:
+                    for hook in self._served:
+                        self._register_hook(hook)
                 for subscription in self._subscriptions:
-                    subscription._renew()
+                    subscription._resume()
+                if resumed:
+                    self.resumes += 1
                 return
-            except OSError:
-                threading.Event().wait(delay)
-                delay = min(delay * 2, 2.0)
+            except (OSError, HooknetError):
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
 
     def _dispatch(self, frame):
         address = frame.get("address")
@@ -131,28 +241,32 @@ class BridgeClient:
             self._calls.put((self._hooks[address], frame))
         elif address in self._handlers:
             self._calls.put((self._handlers[address], frame.get("body")))
+        elif address == self._owner and self.on_lost:
+            self._calls.put((self.on_lost, frame.get("body")))
 
     # -- the event bus ---------------------------------------------------------------------------------
 
-    def listen(self, address, handler):
+    def listen(self, address: str, handler: Callable[[Any], None]) -> None:
         """Calls ``handler(body)`` for every message to ``address`` (events, or this client's callbacks)."""
         first = address not in self._handlers
         self._handlers[address] = handler
         if first:
             self._frame({"type": "register", "address": address})
 
-    def unlisten(self, address):
+    def unlisten(self, address: str) -> None:
         if self._handlers.pop(address, None) is not None:
             self._frame({"type": "unregister", "address": address})
 
-    def request(self, address, body, timeout=None):
+    def request(self, address: str, body: Any, timeout: Optional[float] = None) -> Any:
         """Sends a command with the token and returns the reply's body; a failure raises HooknetError."""
         reply_address = "hooknet.client.reply." + uuid.uuid4().hex
         answer = queue.Queue(1)
         self._replies[reply_address] = answer
-        headers = {"token": self.token} if self.token else {}
-        self._frame({"type": "send", "address": address, "headers": headers, "body": body,
-                     "replyAddress": reply_address})
+        try:
+            self._frame({"type": "send", "address": address, "body": body, "replyAddress": reply_address})
+        except OSError as e:
+            self._replies.pop(reply_address, None)
+            raise HooknetError(104, "ECONNRESET: cannot send to the bridge: %s" % e)
         deadline = time.monotonic() + (timeout or self.timeout)
         frame = None
         while frame is None:
@@ -176,137 +290,136 @@ class BridgeClient:
         except queue.Empty:
             return None
 
-    def reopen(self):
-        """Opens a new connection after ``drop`` or a failure and renews the subscriptions."""
-        # A subscription's old callback address is not listened to again: the node tears that callback down
-        # when the old connection goes, and the subscription renews under a new address.
-        for subscription in self._subscriptions:
-            self._handlers.pop(subscription.address, None)
-        self._connect()
-        for subscription in self._subscriptions:
-            subscription._renew()
-
-    def next_error(self, timeout=None):
+    def next_error(self, timeout: Optional[float] = None) -> Optional[Event]:
         """The next error frame the bridge sent (``{"type": "err", "message": ...}``), or None."""
         try:
             return self._errors.get(timeout=timeout or self.timeout)
         except queue.Empty:
             return None
 
-    def serve_hook(self, family, event, hook, function, hint=None, hint_value=None, node=None):
+    def serve_hook(self, family: str, event: str, hook: str, function: Callable[[Event], int],
+                   hint: Optional[str] = None, hint_value: Optional[str] = None) -> int:
         """Registers a hook that ``run`` calls here: ``function(call)`` gets ``{family, event, hook, payload}``
-        and returns the hook's int result (non-zero stops the chain). Gives the event's new seq."""
-        address = "hooknet.client.%s.hook" % uuid.uuid4().hex
+        and returns the hook's int result (non-zero stops the chain). Gives the event's new seq. The hook belongs
+        to this client's session."""
+        served = {"family": family, "event": event, "hook": hook, "hint": hint, "hintValue": hint_value,
+                  "address": "hooknet.client.%s.hook" % uuid.uuid4().hex}
 
         def answer(frame):
             rc = int(function(frame.get("body")))
-            headers = {"token": self.token} if self.token else {}
-            self._frame({"type": "send", "address": frame["replyAddress"], "headers": headers, "body": {"rc": rc}})
+            self._frame({"type": "send", "address": frame["replyAddress"], "body": {"rc": rc}})
 
-        self._hooks[address] = answer
-        self._frame({"type": "register", "address": address})
-        command = {"op": "hook.register", "family": family, "event": event, "hook": hook, "address": address}
-        if hint:
-            command["hint"] = hint
-        if hint_value:
-            command["hintValue"] = hint_value
-        return self.request("hooknet.hooks.%s.cmd" % node if node else HOOKS, command)["seq"]
+        self._hooks[served["address"]] = answer
+        self._frame({"type": "register", "address": served["address"]})
+        seq = self._register_hook(served)
+        self._served.append(served)
+        return seq
 
-    def subscribe(self, family, event, on_event, on_resync=None, node=None):
-        """Registers a notify callback for an event's chain on this connection (owned by ``node`` if given)."""
-        subscription = Subscription(self, family, event, on_event, on_resync, node)
+    def _register_hook(self, served):
+        command = {"op": "hook.register"}
+        command.update({key: value for key, value in served.items() if value is not None})
+        return self.request(HOOKS, command)["seq"]
+
+    def subscribe(self, family: str, event: str, on_event: Callable[[Event], None],
+                  on_resync: Optional[Callable[[List[str], int], None]] = None) -> Subscription:
+        """Registers a notify callback for an event's chain; see Subscription."""
+        subscription = Subscription(self, family, event, on_event, on_resync)
         self._subscriptions.append(subscription)
-        subscription._renew()
+        subscription._register()
         return subscription
 
 
 class Subscription:
-    """A notify callback with its view of the chain (``hooks``, ``seq``). Events come in ``seq`` order: a
-    replay at seq s, then s+1, s+2, ... A jump (changes lost, or missed while the connection was down) is a
-    gap: the subscription counts it in ``gaps``, re-reads the chain with ``list`` and calls
-    ``on_resync(hooks, seq)``."""
+    """A notify callback and its view of the chain: ``hooks`` (in order), ``seq`` and ``epoch`` of the last change
+    it saw, and ``synced``, true once a replay is complete (the ``HN_SYNCED`` marker).
 
-    def __init__(self, client, family, event, on_event, on_resync, node):
+    ``on_event(event)`` gets every event in order: the replay, ``HN_SYNCED``, then each change with its cause
+    (``REGISTERED``, ``UNREGISTERED``, ``NODE_LEFT``, ``CLIENT_LEFT``, ``MERGE_CONFLICT``). When the connection
+    comes back the subscription resumes after the last change it saw and gets exactly those it missed; when the
+    node no longer keeps them it gets the chain again marked ``RESYNC``, counted in ``resyncs`` and told to
+    ``on_resync(hooks, seq)``. A change whose seq does not follow (which the node never sends) makes it resume
+    too, counted in ``gaps``; a change it already has is dropped."""
+
+    def __init__(self, client: BridgeClient, family: str, event: str, on_event: Callable[[Event], None],
+                 on_resync: Optional[Callable[[List[str], int], None]]) -> None:
         self.client, self.family, self.event = client, family, event
         self.on_event, self.on_resync = on_event, on_resync
-        self.commands = "hooknet.hooks.%s.cmd" % node if node else HOOKS
-        self.address = None
-        self.hooks = []
-        self.seq = None
-        self.gaps = 0
-        self._replay_seq = None
-        self._renewing = False
-        self._lock = threading.Lock()
-
-    def _renew(self):
-        # On a renewal the chain is read again with list, which decides the gap; the new replay only refills.
-        self._renewing = self.address is not None
-        before = self.seq
         self.address = "hooknet.client.%s.cb" % uuid.uuid4().hex
+        self.hooks: List[str] = []
+        self.seq: Optional[int] = None
+        self.epoch: Optional[int] = None
+        self.synced = False
+        self.gaps = 0
+        self.resyncs = 0
+        self._replaying = None
+        self._synced = threading.Event()
+
+    def _register(self, since=None):
         self.client.listen(self.address, self._handle)
-        self.client.request(self.commands, {"op": "notify.register", "family": self.family,
-                                            "event": self.event, "address": self.address})
-        if self._renewing:
-            with self._lock:
-                self._resync_locked(before)
-            self._renewing = False
+        command = {"op": "notify.register", "family": self.family, "event": self.event, "address": self.address}
+        if since is not None:
+            command["since"] = since
+        self.client.request(HOOKS, command)
+
+    def _resume(self):
+        self.synced = False
+        self._synced.clear()
+        self._register(self._last())
+
+    def _last(self):
+        return None if self.seq is None else {"epoch": self.epoch, "seq": self.seq}
+
+    def wait_synced(self, timeout: Optional[float] = None) -> bool:
+        """Waits until the latest replay is complete; returns ``synced``."""
+        self._synced.wait(timeout if timeout is not None else self.client.timeout)
+        return self.synced
 
     def _handle(self, event):
-        with self._lock:
-            if event["cause"] == "REPLAY":
-                applied = self._replay(event)
-            elif self.seq is None or event["seq"] == self.seq + 1:
-                applied = self._apply(event)
-            elif event["seq"] <= self.seq:
-                applied = False
-            else:
-                self._resync_locked()
-                applied = False
-        if applied:
-            self.on_event(event)
+        if event["cmd"] == "HN_SYNCED":
+            self._end_replay(event)
+        elif event["replay"]:
+            self._replayed(event)
+        elif self.seq is not None and event["seq"] <= self.seq:
+            return
+        elif self.seq is not None and event["seq"] != self.seq + 1:
+            self.gaps += 1
+            self.client.request(HOOKS, {"op": "notify.register", "family": self.family, "event": self.event,
+                                        "address": self.address, "since": self._last()})
+            return
+        else:
+            self._apply(event)
+        self.on_event(event)
 
-    def _replay(self, event):
-        if event["seq"] != self._replay_seq:
-            if self.seq is not None and event["seq"] < self.seq:
-                return False
-            if self.seq is not None and event["seq"] > self.seq and not self._renewing:
-                self.gaps += 1
-            self._replay_seq = event["seq"]
-            self.seq = event["seq"]
-            self.hooks = []
-        if event["hook"] in self.hooks:
-            return False
-        self.hooks.append(event["hook"])
-        return True
+    def _replayed(self, event):
+        if event["cmd"] == "HN_UNREGISTER":
+            if event["hook"] in self.hooks:
+                self.hooks.remove(event["hook"])
+            return
+        if self._replaying is None:
+            self._replaying = []
+        self._replaying.append(event["hook"])
+
+    def _end_replay(self, event):
+        if self._replaying is not None or event["cause"] == "RESYNC" or self.seq is None:
+            self.hooks = self._replaying or []
+        self._replaying = None
+        self.seq, self.epoch = event["seq"], event["epoch"]
+        self.synced = True
+        self._synced.set()
+        if event["cause"] == "RESYNC":
+            self.resyncs += 1
+            if self.on_resync:
+                self.on_resync(list(self.hooks), self.seq)
 
     def _apply(self, event):
-        self.seq = event["seq"]
+        self.seq, self.epoch = event["seq"], event["epoch"]
         if event["cmd"] == "HN_REGISTER":
             self.hooks.insert(event["position"], event["hook"])
         elif event["hook"] in self.hooks:
             self.hooks.remove(event["hook"])
-        return True
 
-    def _resync(self):
-        with self._lock:
-            self._resync_locked()
-
-    def _resync_locked(self, before=None):
-        before = self.seq if before is None else before
-        chain = self.client.request(self.commands, {"op": "list", "family": self.family,
-                                                    "event": self.event})["events"][0]
-        if before is not None and chain["seq"] == before:
-            return
-        if before is not None:
-            self.gaps += 1
-        self.hooks = [hook["hook"] for hook in chain["hooks"]]
-        self.seq = chain["seq"]
-        self._replay_seq = chain["seq"]
-        if self.on_resync:
-            self.on_resync(list(self.hooks), self.seq)
-
-    def cancel(self):
+    def cancel(self) -> None:
         """Unregisters the callback; it is told HN_UNREGISTER for each hook still there."""
         self.client._subscriptions.remove(self)
-        self.client.request(self.commands, {"op": "notify.unregister", "family": self.family,
-                                            "event": self.event, "address": self.address})
+        self.client.request(HOOKS, {"op": "notify.unregister", "family": self.family, "event": self.event,
+                                    "address": self.address})

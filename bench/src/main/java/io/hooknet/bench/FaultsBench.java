@@ -8,6 +8,7 @@ import io.hooknet.cluster.HooknetCluster;
 import io.hooknet.codec.FrameDecoder;
 import io.hooknet.codec.Json;
 import io.hooknet.codec.SockEvent;
+import io.hooknet.hooks.HookRegistryVerticle;
 import io.hooknet.sockets.SocketPool;
 import io.hooknet.sockets.SocketPoolOptions;
 import io.hooknet.sockets.SocketPoolVerticle;
@@ -81,8 +82,10 @@ final class FaultsBench extends BenchCommand {
       n1.vertx().deployVerticle(pools).await();
       SocketPool pool = pools.pool();
       int bridgePort = Nodes.freePorts(1).get(0);
+      HookRegistryVerticle hooks = new HookRegistryVerticle(nodes.node(2));
+      nodes.node(2).vertx().deployVerticle(hooks).await();
       nodes.node(2).vertx().deployVerticle(new BridgeVerticle(new HooknetBridgeOptions().setTcpPort(bridgePort)
-          .setHttpPort(Nodes.freePorts(1).get(0)))).await();
+          .setHttpPort(Nodes.freePorts(1).get(0)), hooks.registry())).await();
 
       Tally handler = new Tally("n1 handler", capacity);
       Tally[] sockEvents = {new Tally("n2 consumer", capacity), new Tally("n3 consumer", capacity),

@@ -30,6 +30,7 @@ public enum Errno {
   ETIMEDOUT(110, "timed out"),
   ECONNREFUSED(111, "connection refused"),
   EHOSTDOWN(112, "host is down"),
+  EHOSTUNREACH(113, "no route to host"),
   ECANCELED(125, "operation canceled");
 
   private static final Map<Integer, Errno> BY_NUMBER =

@@ -34,7 +34,8 @@ public class HooknetException extends RuntimeException {
 
   /**
    * The hooknet view of a failure: a {@code HooknetException} as it is, a {@link ReplyException} carrying an
-   * errno as failure code (what a remote node answered) with its errno, anything else as {@link Errno#EIO}.
+   * errno as failure code (what a remote node answered) with its errno, a reply timeout as {@link Errno#ETIMEDOUT},
+   * no handler at the address as {@link Errno#EHOSTUNREACH}, anything else as {@link Errno#EIO}.
    */
   public static HooknetException from(Throwable failure) {
     if (failure instanceof HooknetException) {
@@ -49,7 +50,7 @@ public class HooknetException extends RuntimeException {
         return new HooknetException(Errno.ETIMEDOUT, reply.getMessage(), reply);
       }
       if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
-        return new HooknetException(Errno.EHOSTDOWN, reply.getMessage(), reply);
+        return new HooknetException(Errno.EHOSTUNREACH, reply.getMessage(), reply);
       }
     }
     return new HooknetException(Errno.EIO, String.valueOf(failure.getMessage()), failure);

@@ -32,7 +32,18 @@ public final class Json {
     if (json == null) {
       throw new HooknetException(Errno.EINVAL, "invalid " + Mapping.typeName(type) + ": no body");
     }
+    Object op = json.getValue("op");
+    if (op != null && !(op instanceof String) && !Mapping.typeIds(type).isEmpty()) {
+      throw new HooknetException(Errno.EINVAL, "invalid " + Mapping.typeName(type) + ": field 'op' must be a "
+          + "string (one of " + String.join(", ", Mapping.typeIds(type)) + "), not " + Json.describe(op));
+    }
     return Mapping.fromJsonBytes(json.toBuffer().getBytes(), type);
+  }
+
+  private static String describe(Object value) {
+    String text = value instanceof JsonObject || value instanceof io.vertx.core.json.JsonArray
+        ? value.toString() : String.valueOf(value);
+    return text.length() > 40 ? text.substring(0, 40) + "..." : text;
   }
 
   /** Reads a message of {@code type} from JSON text. */

@@ -1,5 +1,6 @@
 package io.hooknet.codec;
 
+import static io.hooknet.codec.impl.Check.invalid;
 import static io.hooknet.codec.impl.Check.name;
 import static io.hooknet.codec.impl.Check.notNegative;
 import static io.hooknet.codec.impl.Check.optionalName;
@@ -25,13 +26,14 @@ public final class Replies {
     }
   }
 
-  /** A hook in a chain. */
+  /** A hook in a chain; {@code session} is the bridge session that owns it, {@code null} when a node does. */
   public record HookInfo(
       @JsonProperty(required = true) String hook,
       @JsonProperty(required = true) Hint hint,
       String hintValue,
       @JsonProperty(required = true) String address,
       @JsonProperty(required = true) String node,
+      String session,
       @JsonProperty(required = true) int position,
       @JsonProperty(required = true) long hits) implements HooknetMessage {
     public HookInfo {
@@ -40,20 +42,23 @@ public final class Replies {
       optionalName("hintValue", hintValue);
       name("address", address);
       name("node", node);
+      optionalName("session", session);
       notNegative("position", position);
       notNegative("hits", hits);
     }
   }
 
-  /** An event's hook chain, in order, as of change {@code seq}. */
+  /** An event's hook chain, in order, as of change {@code (epoch, seq)}. */
   public record EventChain(
       @JsonProperty(required = true) String family,
       @JsonProperty(required = true) String event,
+      @JsonProperty(required = true) long epoch,
       @JsonProperty(required = true) long seq,
       @JsonProperty(required = true) List<HookInfo> hooks) implements HooknetMessage {
     public EventChain {
       name("family", family);
       name("event", event);
+      notNegative("epoch", epoch);
       notNegative("seq", seq);
       hooks = List.copyOf(required("hooks", hooks));
     }
@@ -68,15 +73,41 @@ public final class Replies {
 
   /**
    * The answer to {@code run}: the first non-zero result ({@code rc}, 0 when every hook returned 0), how many
-   * hooks were called, and the hook that stopped the chain ({@code null} when none did).
+   * hooks were called, and the hook that stopped the chain ({@code null} when none did). A hook that could not be
+   * called or did not answer stops the chain too: {@code errno} then says why ({@code EHOSTUNREACH}: nothing
+   * listens at its address; {@code ETIMEDOUT}: no answer in time) and is also its {@code rc}; it is 0 when every
+   * hook called answered.
    */
   public record RunResult(
       @JsonProperty(required = true) int rc,
       @JsonProperty(required = true) int called,
-      String stoppedBy) implements HooknetMessage {
+      String stoppedBy,
+      @JsonProperty(required = true) int errno,
+      String errnoName) implements HooknetMessage {
     public RunResult {
       notNegative("called", called);
       optionalName("stoppedBy", stoppedBy);
+      notNegative("errno", errno);
+      String expected = Errno.nameOf(errno);
+      if (errnoName == null) {
+        errnoName = expected;
+      } else if (!errnoName.equals(expected)) {
+        throw invalid("errnoName", "must be " + expected + " for errno " + errno + ", not " + errnoName);
+      }
+      if (errno != 0 && (stoppedBy == null || rc != errno)) {
+        throw invalid("errno", "a hook that failed (errno " + errno + ") stops the chain with rc " + errno
+            + " and is named in stoppedBy");
+      }
+    }
+
+    /** The chain ran: {@code rc} from the hooks, no failure to call one. */
+    public RunResult(int rc, int called, String stoppedBy) {
+      this(rc, called, stoppedBy, 0, null);
+    }
+
+    /** The chain stopped at {@code hook}, which could not be called or did not answer ({@code errno}). */
+    public static RunResult failed(int called, String hook, Errno errno) {
+      return new RunResult(errno.number(), called, hook, errno.number(), null);
     }
   }
 
@@ -95,6 +126,30 @@ public final class Replies {
       notNegative("hooksRemoved", hooksRemoved);
       notNegative("events", events);
       hooks = List.copyOf(required("hooks", hooks));
+    }
+  }
+
+  /**
+   * The answer to {@code session}: the id of the bridge session the connection belongs to, the node it is anchored
+   * at, whether it is one the client had before (resumed within the grace period), that period, and the notices
+   * ({@code HN_UNREGISTER}, cause {@code MERGE_CONFLICT}) of hooks the session lost in a merge while none of its
+   * connections could be told, given once.
+   */
+  public record SessionInfo(
+      @JsonProperty(required = true) String session,
+      @JsonProperty(required = true) String node,
+      @JsonProperty(required = true) boolean resumed,
+      @JsonProperty(required = true) long graceSeconds,
+      List<HookEvent> lost) implements HooknetMessage {
+    public SessionInfo {
+      name("session", session);
+      name("node", node);
+      notNegative("graceSeconds", graceSeconds);
+      lost = lost == null ? List.of() : List.copyOf(lost);
+    }
+
+    public SessionInfo(String session, String node, boolean resumed, long graceSeconds) {
+      this(session, node, resumed, graceSeconds, List.of());
     }
   }
 

@@ -103,9 +103,36 @@ class BadInputTest {
       "missing address | {'op':'hook.register','family':'inet','event':'E','hook':'h'}"
           + " | EINVAL: invalid HookCommand: field 'address' is missing",
       "event without family | {'op':'list','event':'E'} | EINVAL: invalid HookCommand: field 'family' is missing",
+      "null op | {'op':null} | EINVAL: invalid HookCommand: field 'op' is missing (known: family.add, family.remove,",
+      "numeric op | {'op':5} | EINVAL: invalid HookCommand: field 'op' must be a string (one of family.add,",
+      "object op | {'op':{'x':1}} | EINVAL: invalid HookCommand: field 'op' must be a string (one of family.add,",
+      "array op | {'op':[1,2]} | EINVAL: invalid HookCommand: field 'op' must be a string (one of family.add,",
+      "boolean op | {'op':true} | EINVAL: invalid HookCommand: field 'op' must be a string (one of family.add,",
+      "numeric since | {'op':'notify.register','family':'f','event':'e','address':'a','since':5}"
+          + " | EINVAL: invalid HookCommand: field 'since' has the wrong type (expected an object)",
+      "negative since | {'op':'notify.register','family':'f','event':'e','address':'a','since':{'epoch':1,'seq':-1}}"
+          + " | EINVAL: invalid HookCommand: field 'since.seq' must not be negative, not -1",
+      "since without epoch | {'op':'notify.register','family':'f','event':'e','address':'a','since':{'seq':1}}"
+          + " | EINVAL: invalid HookCommand: field 'since.epoch' is missing",
+      "field on session | {'op':'session','family':'f'} | EINVAL: invalid HookCommand: field 'family' is unknown",
   })
   void badHookCommandJson(String what, String json, String expected) {
     assertThat(jsonError(json, HookCommand.class).getMessage()).startsWith(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "synced with a hook | {'cmd':'HN_SYNCED','family':'f','event':'e','hook':'h','node':'n','position':-1,'epoch':1,"
+          + "'seq':1,'replay':true,'cause':'REPLAY'} | EINVAL: invalid HookEvent: field 'cmd' HN_SYNCED ends a replay",
+      "live resync | {'cmd':'HN_REGISTER','family':'f','event':'e','hook':'h','node':'n','position':0,'epoch':1,"
+          + "'seq':1,'replay':false,'cause':'RESYNC'} | EINVAL: invalid HookEvent: field 'replay' must be true with cause RESYNC",
+      "replayed client left | {'cmd':'HN_UNREGISTER','family':'f','event':'e','hook':'h','node':'n','position':0,"
+          + "'epoch':1,'seq':1,'replay':true,'cause':'CLIENT_LEFT'} | EINVAL: invalid HookEvent: field 'replay' must be false",
+      "no epoch | {'cmd':'HN_REGISTER','family':'f','event':'e','hook':'h','node':'n','position':0,'seq':1,"
+          + "'replay':false,'cause':'REGISTERED'} | EINVAL: invalid HookEvent: field 'epoch' is missing",
+  })
+  void badHookEventJson(String what, String json, String expected) {
+    assertThat(jsonError(json, HookEvent.class).getMessage()).startsWith(expected);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -19,7 +19,8 @@ class ErrnoTest {
         Map.entry("EACCES", 13), Map.entry("EBUSY", 16), Map.entry("EEXIST", 17), Map.entry("EINVAL", 22),
         Map.entry("EPIPE", 32), Map.entry("EMSGSIZE", 90), Map.entry("ECONNRESET", 104),
         Map.entry("ENOTCONN", 107), Map.entry("ESHUTDOWN", 108), Map.entry("ETIMEDOUT", 110),
-        Map.entry("ECONNREFUSED", 111), Map.entry("EHOSTDOWN", 112), Map.entry("ECANCELED", 125)));
+        Map.entry("ECONNREFUSED", 111), Map.entry("EHOSTDOWN", 112), Map.entry("EHOSTUNREACH", 113),
+        Map.entry("ECANCELED", 125)));
   }
 
   @Test
@@ -58,7 +59,7 @@ class ErrnoTest {
     assertThat(HooknetException.from(new ReplyException(ReplyFailure.TIMEOUT, "Timed out after waiting 30000(ms)"))
         .getMessage()).isEqualTo("ETIMEDOUT: Timed out after waiting 30000(ms)");
     assertThat(HooknetException.from(new ReplyException(ReplyFailure.NO_HANDLERS, "No handlers for address x"))
-        .errno()).isEqualTo(112);
+        .errno()).isEqualTo(113);
     assertThat(HooknetException.from(new IllegalStateException("boom")).getMessage()).isEqualTo("EIO: boom");
   }
 }

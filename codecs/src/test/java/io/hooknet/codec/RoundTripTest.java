@@ -27,7 +27,7 @@ class RoundTripTest {
   void everyTypeHasItsOwnCodecName() {
     assertThat(Codecs.MESSAGE_TYPES.stream().map(type -> Codecs.codec(type).name()))
         .doesNotHaveDuplicates()
-        .hasSize(34)
+        .hasSize(37)
         .contains("hooknet.SockEvent", "hooknet.HookEvent", "hooknet.HookCommand.HookRegister",
             "hooknet.PoolCommand.SetFwd", "hooknet.Replies.RunResult", "hooknet.HookCall.Result");
   }

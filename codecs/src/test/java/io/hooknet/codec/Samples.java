@@ -17,13 +17,13 @@ public final class Samples {
   public static final JsonNode PAYLOAD = payload("{\"src\":\"198.18.0.1\",\"len\":1500,\"flags\":[\"syn\",\"ack\"]}");
 
   private static final Replies.HookInfo HOOK =
-      new Replies.HookInfo("ipf", Hint.BEFORE, "nat", "hooknet.client.7.ipf", "n2", 1, 42);
+      new Replies.HookInfo("ipf", Hint.BEFORE, "nat", "hooknet.client.7.ipf", "n2", "s-7", 1, 42);
 
   public static List<HooknetMessage> all() {
     return List.of(
         SockEvent.of("n1", "default", 7, 3, SockEvent.TX, -1, Errno.ECONNRESET.number(), 0, 12, 1_763_798_400_123_456L),
-        new HookEvent(Cmd.HN_UNREGISTER, "inet", "PHYSICAL_IN", "ipf", "n2", Hint.AFTER, "nat", 2, 19, false,
-            Cause.NODE_LEFT),
+        new HookEvent(Cmd.HN_UNREGISTER, "inet", "PHYSICAL_IN", "ipf", "n2", "s-7", Hint.AFTER, "nat", 2, 4096, 19,
+            false, Cause.CLIENT_LEFT),
         new HookCall("inet", "PHYSICAL_IN", "ipf", PAYLOAD),
         new HookCall.Result(-13),
         new HookCommand.FamilyAdd("inet"),
@@ -32,13 +32,15 @@ public final class Samples {
         new HookCommand.EventRemove("inet", "PHYSICAL_OUT"),
         new HookCommand.HookRegister("inet", "PHYSICAL_IN", "ipf", Hint.BEFORE, "nat", "hooknet.client.7.ipf"),
         new HookCommand.HookUnregister("inet", "PHYSICAL_IN", "ipf"),
-        new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "hooknet.client.7.cb"),
+        new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "hooknet.client.7.cb", new ChangeId(4096, 17)),
         new HookCommand.NotifyUnregister("inet", "PHYSICAL_IN", "hooknet.client.7.cb"),
-        new HookCommand.ProtocolNotifyRegister("inet", "hooknet.client.7.proto"),
+        new HookCommand.ProtocolNotifyRegister("inet", "hooknet.client.7.proto", new ChangeId(77, 3)),
         new HookCommand.ProtocolNotifyUnregister("inet", "hooknet.client.7.proto"),
         new HookCommand.ListHooks("inet", "PHYSICAL_IN"),
         new HookCommand.Run("inet", "PHYSICAL_IN", PAYLOAD),
         new HookCommand.Stats("inet", "PHYSICAL_IN"),
+        new HookCommand.SessionOpen(),
+        new HookCommand.SessionClose(),
         new PoolCommand.Add("edge", 5, PoolCommand.Endpoint.UNIX),
         new PoolCommand.Remove("edge", 9),
         new PoolCommand.Get("edge", 5),
@@ -47,9 +49,11 @@ public final class Samples {
         new PoolCommand.SetFwd("edge", true),
         new Replies.Ack(19),
         HOOK,
-        new Replies.EventChain("inet", "PHYSICAL_IN", 19, List.of(HOOK)),
-        new Replies.HookChains(List.of(new Replies.EventChain("inet", "PHYSICAL_IN", 19, List.of(HOOK)))),
-        new Replies.RunResult(-13, 2, "ipf"),
+        new Replies.EventChain("inet", "PHYSICAL_IN", 4096, 19, List.of(HOOK)),
+        new Replies.HookChains(List.of(new Replies.EventChain("inet", "PHYSICAL_IN", 4096, 19, List.of(HOOK)))),
+        new Replies.RunResult(110, 2, "ipf", 110, "ETIMEDOUT"),
+        new Replies.SessionInfo("s-8", "n2", true, 10, List.of(new HookEvent(Cmd.HN_UNREGISTER, "inet", "PHYSICAL_IN",
+            "ipf", "n3", "s-8", Hint.NONE, null, 0, 4097, 20, false, Cause.MERGE_CONFLICT))),
         new Replies.EventStats("inet", "PHYSICAL_IN", 5, 3, 1000, List.of(HOOK)),
         new Replies.EndpointInfo(9, 5, "/run/hooknet/edge-5.sock"),
         new Replies.SocketInfo(9, 5, "unix-endpoint", SocketState.ERROR, "/run/hooknet/edge-5.sock"),

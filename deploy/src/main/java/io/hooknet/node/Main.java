@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code hooknet} command: {@code hooknet node} starts a node. */
 @Command(name = "hooknet", mixinStandardHelpOptions = true,
     description = "Socket pools whose faults become cluster-wide events, and a replicated hook registry.",
-    subcommands = {NodeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {NodeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

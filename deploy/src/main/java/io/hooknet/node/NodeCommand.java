@@ -7,12 +7,17 @@ import io.hooknet.bridge.BridgeVerticle;
 import io.hooknet.bridge.HooknetBridgeOptions;
 import io.hooknet.codec.Errno;
 import io.hooknet.hooks.HookRegistry;
+import io.hooknet.hooks.HookRegistryOptions;
 import io.hooknet.hooks.HookRegistryVerticle;
 import io.hooknet.sockets.SocketPool;
 import io.hooknet.sockets.SocketPoolVerticle;
 import io.hooknet.node.impl.Dashboard;
 import io.hooknet.node.impl.NodeSettings;
+import io.hooknet.node.impl.Probes;
 import io.vertx.core.Future;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.core.net.PemTrustOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -82,6 +87,10 @@ public final class NodeCommand implements Callable<Integer> {
       description = "Silence after which a member is removed. Default: 5.")
   public Integer maxNoHeartbeatSeconds;
 
+  @Option(names = "--bridge-host", paramLabel = "IP",
+      description = "Address the TCP and SockJS bridges listen on (0.0.0.0 for every interface). Default: 127.0.0.1.")
+  public String bridgeHost;
+
   @Option(names = "--bridge-port", paramLabel = "PORT",
       description = "Port of the TCP event bus bridge. Default: 7000.")
   public Integer bridgePort;
@@ -98,31 +107,75 @@ public final class NodeCommand implements Callable<Integer> {
       description = "The token bridged commands must carry in their 'token' header (8 characters or more).")
   public String token;
 
+  @Option(names = "--tls-cert", paramLabel = "PEM",
+      description = "Certificate (PEM) for TLS on the TCP bridge and HTTPS on the HTTP port; needs --tls-key.")
+  public String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM) of --tls-cert.")
+  public String tlsKey;
+
+  @Option(names = "--event-bus-tls", arity = "0..1", paramLabel = "BOOL",
+      description = "TLS on the clustered event bus too, with --tls-cert and --tls-key; every node needs it.")
+  public Boolean eventBusTls;
+
+    @Option(names = "--session-grace-seconds", paramLabel = "S",
+      description = "How long a bridged client's session outlives its connection; 0 ends it at once. Default: 10.")
+  public Integer sessionGraceSeconds;
+
+  @Option(names = "--history-size", paramLabel = "N",
+      description = "Changes each event keeps for callbacks that resume. Default: 128.")
+  public Integer historySize;
+
+  @Option(names = "--hook-timeout-millis", paramLabel = "MS",
+      description = "How long run waits for one hook before it stops the chain with ETIMEDOUT. Default: 5000.")
+  public Integer hookTimeoutMillis;
+
   @Override
   public Integer call() throws InterruptedException {
-    HooknetCluster cluster;
-    SocketPool pool;
+    RunningNode node;
     HooknetBridgeOptions bridges;
     try {
       ClusterOptions options = NodeSettings.resolve(this, config);
       bridges = NodeSettings.resolveBridge(this, config);
-      cluster = started(HooknetCluster.join(options));
-      HooknetCluster joined = cluster;
-      // Registered as soon as the node is a member, so that Ctrl-C while it starts also leaves cleanly.
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> leave(joined), "hooknet-shutdown"));
-      pool = startPools(cluster);
-      startRegistry(cluster);
-      startBridges(cluster, bridges);
+      HookRegistryOptions registryOptions = NodeSettings.resolveRegistry(this, config);
+      node = start(options, bridges, registryOptions);
     } catch (HooknetException e) {
       return fail(e);
-    } catch (CompletionException e) {
-      return fail(HooknetException.from(e.getCause()));
     }
-    printStarted(cluster, System.out);
-    printPool(pool, System.out);
+    printStarted(node.cluster(), System.out);
+    printPool(node.pool(), System.out);
     printBridges(bridges, System.out);
     new CountDownLatch(1).await();
     return 0;
+  }
+
+  /** A started node: its cluster membership, its pool {@code default} and its hook registry. */
+  record RunningNode(HooknetCluster cluster, SocketPool pool, HookRegistry registry) {
+  }
+
+  /**
+   * Joins the cluster and starts the pool, the registry, the bridges, the probes and the dashboard. As soon as
+   * the node is a member, a shutdown hook is registered that leaves the cluster, so that Ctrl-C while it starts
+   * also leaves cleanly. A failure is a {@link HooknetException} with its errno.
+   */
+  static RunningNode start(ClusterOptions options, HooknetBridgeOptions bridges, HookRegistryOptions registryOptions) {
+    try {
+      VertxOptions vertxOptions = Probes.vertxOptions();
+      if (bridges.isEventBusTls()) {
+        vertxOptions.getEventBusOptions().setSsl(true).setKeyCertOptions(bridges.keyCertOptions())
+            .setTrustOptions(new PemTrustOptions().addCertPath(bridges.getTlsCert()));
+      }
+      HooknetCluster cluster = started(HooknetCluster.join(options, vertxOptions));
+      Probes.publishHooknetMeters();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> leave(cluster), "hooknet-shutdown-" + cluster.nodeName()));
+      SocketPool pool = startPools(cluster);
+      HookRegistryVerticle registry = new HookRegistryVerticle(cluster, registryOptions);
+      String registryDeployment = started(cluster.vertx().deployVerticle(registry));
+      startBridges(cluster, bridges, registry.registry(), registryDeployment);
+      return new RunningNode(cluster, pool, registry.registry());
+    } catch (CompletionException e) {
+      throw HooknetException.from(e.getCause());
+    }
   }
 
   /** Waits for a start-up step; a failure is thrown as a {@link CompletionException}. */
@@ -139,15 +192,16 @@ public final class NodeCommand implements Callable<Integer> {
     return pool;
   }
 
-  private static void startRegistry(HooknetCluster cluster) {
-    started(cluster.vertx().deployVerticle(new HookRegistryVerticle(cluster)));
-  }
-
-  private static void startBridges(HooknetCluster cluster, HooknetBridgeOptions options) {
+  /** The bridges on {@code registry} (of deployment {@code registryDeployment}); {@code /ready} checks both run. */
+  private static void startBridges(HooknetCluster cluster, HooknetBridgeOptions options, HookRegistry registry,
+      String registryDeployment) {
     try {
-      BridgeVerticle verticle = new BridgeVerticle(options);
-      started(cluster.vertx().deployVerticle(verticle));
-      Dashboard.mount(verticle.router(), cluster);
+      BridgeVerticle verticle = new BridgeVerticle(options, registry);
+      String bridge = started(cluster.vertx().deployVerticle(verticle));
+      HealthChecks ready = Probes.mount(verticle.router(), cluster,
+          () -> cluster.vertx().deploymentIDs().contains(registryDeployment),
+          () -> cluster.vertx().deploymentIDs().contains(bridge));
+      Dashboard.mount(verticle.router(), cluster, ready);
     } catch (CompletionException e) {
       String cause = String.valueOf(e.getCause().getMessage());
       throw HooknetException.of(cause.contains("in use") ? Errno.EBUSY : Errno.EIO,
@@ -157,8 +211,8 @@ public final class NodeCommand implements Callable<Integer> {
   }
 
   static void printBridges(HooknetBridgeOptions options, PrintStream out) {
-    out.println("  bridges:      tcp " + options.getHost() + ":" + options.getTcpPort() + ", sockjs http://"
-        + options.getHost() + ":" + options.getHttpPort() + "/eventbus (commands "
+    out.println("  bridges:      " + (options.isTls() ? "tls " : "tcp ") + options.getHost() + ":"
+        + options.getTcpPort() + ", sockjs " + (options.isTls() ? "https" : "http") + "://" + options.getHost() + ":" + options.getHttpPort() + "/eventbus (commands "
         + (options.isEnableCommands() ? "on, with the token" : "off") + ")");
     out.flush();
   }

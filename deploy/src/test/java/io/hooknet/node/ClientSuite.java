@@ -14,7 +14,8 @@ final class ClientSuite {
   private ClientSuite() {
   }
 
-  static void run(String folder, Map<String, String> environment, String... command)
+  /** Runs {@code command} in {@code folder} and returns its output once it passed. */
+  static String run(String folder, Map<String, String> environment, String... command)
       throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(NodeProcess.projectRoot().resolve(folder).toFile()).redirectErrorStream(true);
@@ -36,5 +37,6 @@ final class ClientSuite {
     System.out.println(output);
     assertThat(finished).as(String.join(" ", command) + " finished within 5 minutes:\n" + output).isTrue();
     assertThat(process.exitValue()).as(String.join(" ", command) + " in " + folder + ":\n" + output).isZero();
+    return output;
   }
 }

@@ -8,8 +8,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dashboard in a real browser: Debian's Chromium, driven by playwright-core, opens node c1's dashboard and
- * sees a hook registered and a socket fault made on node c2 appear; the screenshot is saved to
+ * The dashboard in a real browser: Debian's Chromium, driven by playwright-core, opens node c1's dashboard, sees
+ * both members healthy, a hook registered and a socket fault made on node c2 appear, the charts count exactly the
+ * faults and changes made and show the lag of a callback c1 delivers to, and a page opened later shows the kept
+ * events at once (see {@code clients/js/browser/dashboard.mjs}); the screenshot is saved to
  * {@code deploy/target/dashboard.png}.
  */
 class DashboardIT {

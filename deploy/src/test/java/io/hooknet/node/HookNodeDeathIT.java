@@ -78,18 +78,19 @@ class HookNodeDeathIT {
     cluster(List.of("k1-a", "k2-a", "k1-b", "k2-b", "k2-c"));
     List<HookEvent> viaK1 = callback("k1", "cb.k1");
     List<HookEvent> viaObserver = callback("observer", "cb.observer");
-    Await.until("both replays", START, () -> viaK1.size() == 5 && viaObserver.size() == 5);
+    Await.until("both replays", START, () -> viaK1.size() == 6 && viaObserver.size() == 6);
 
     long killed = System.nanoTime();
     children.get(1).signal("KILL");
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
-      Await.until("k2's three hooks to go", Duration.ofSeconds(30), () -> events.size() >= 8);
+      Await.until("k2's three hooks to go", Duration.ofSeconds(30), () -> events.size() >= 9);
     }
     double seconds = (System.nanoTime() - killed) / 1e9;
     System.out.printf("NODE_LEFT for k2's hooks at both callbacks %.2f s after SIGKILL (max-no-heartbeat %d s)%n",
         seconds, MAX_NO_HEARTBEAT_SECONDS);
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
-      List<HookEvent> gone = events.subList(5, events.size());
+      assertThat(events.get(5).cmd()).isEqualTo(Cmd.HN_SYNCED);
+      List<HookEvent> gone = events.subList(6, events.size());
       assertThat(gone).extracting(HookEvent::hook).containsExactly("k2-a", "k2-b", "k2-c");
       assertThat(gone).allSatisfy(event -> {
         assertThat(event.cmd()).isEqualTo(Cmd.HN_UNREGISTER);
@@ -107,9 +108,9 @@ class HookNodeDeathIT {
     command(HookRegistry.nodeCommands("k1"), new JsonObject().put("op", "hook.register").put("family", "inet")
         .put("event", "PHYSICAL_IN").put("hook", "marker").put("address", "addr.marker"));
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
-      Await.until("the marker", Duration.ofSeconds(10), () -> events.size() >= 9);
-      assertThat(events).hasSize(9);
-      assertThat(events.get(8).hook()).isEqualTo("marker");
+      Await.until("the marker", Duration.ofSeconds(10), () -> events.size() >= 10);
+      assertThat(events).hasSize(10);
+      assertThat(events.get(9).hook()).isEqualTo("marker");
     }
   }
 
@@ -118,12 +119,12 @@ class HookNodeDeathIT {
     cluster(List.of("k1-a", "k2-a", "k2-b"));
     List<HookEvent> viaK1 = callback("k1", "cb.k1");
     List<HookEvent> viaObserver = callback("observer", "cb.observer");
-    Await.until("both replays", START, () -> viaK1.size() == 3 && viaObserver.size() == 3);
+    Await.until("both replays", START, () -> viaK1.size() == 4 && viaObserver.size() == 4);
 
     long stopped = System.nanoTime();
     children.get(1).signal("STOP");
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
-      Await.until("k2's hooks to go", Duration.ofSeconds(30), () -> events.size() >= 5);
+      Await.until("k2's hooks to go", Duration.ofSeconds(30), () -> events.size() >= 6);
     }
     double seconds = (System.nanoTime() - stopped) / 1e9;
     children.get(1).signal("CONT");
@@ -133,12 +134,13 @@ class HookNodeDeathIT {
     // heartbeat interval: that is the configured heartbeat time, and the events must follow within a second.
     assertThat(seconds).isLessThan(MAX_NO_HEARTBEAT_SECONDS + HEARTBEAT_SECONDS + 1.0);
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
-      Await.until("k2's hooks to come back after the merge", Duration.ofSeconds(60), () -> events.size() >= 7);
-      assertThat(events.subList(3, 5)).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause())
+      Await.until("k2's hooks to come back after the merge", Duration.ofSeconds(60), () -> events.size() >= 8);
+      assertThat(events.subList(4, 6)).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause())
           .containsExactly("k2-a HN_UNREGISTER NODE_LEFT", "k2-b HN_UNREGISTER NODE_LEFT");
-      assertThat(events.subList(5, 7)).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause() + " " + e.node())
+      assertThat(events.subList(6, 8)).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause() + " " + e.node())
           .containsExactly("k2-a HN_REGISTER REGISTERED k2", "k2-b HN_REGISTER REGISTERED k2");
-      assertThat(events).extracting(HookEvent::seq).containsExactly(3L, 3L, 3L, 4L, 5L, 6L, 7L);
+      assertThat(events).extracting(HookEvent::seq).containsExactly(3L, 3L, 3L, 3L, 4L, 5L, 6L, 7L);
+      assertThat(events).hasSize(8);
     }
     Replies.HookChains chains = Json.fromJson(command(HookRegistry.nodeCommands("k1"), new JsonObject()
         .put("op", "list").put("family", "inet")), Replies.HookChains.class);

@@ -5,8 +5,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the JavaScript client's tests ({@code node --test}) against the SockJS bridges of two child nodes of one
- * cluster, installing its npm packages first when they are missing.
+ * Runs the JavaScript client's tests ({@code node --test}) against the SockJS bridges of child nodes of one
+ * cluster: two that every test uses, and a third that the resume test kills with SIGKILL. Installs the npm
+ * packages first when they are missing.
  */
 class JsClientIT {
 
@@ -15,9 +16,10 @@ class JsClientIT {
     if (!Files.isDirectory(NodeProcess.projectRoot().resolve("clients/js/node_modules"))) {
       ClientSuite.run("clients/js", Map.of(), "npm", "ci", "--no-audit", "--no-fund");
     }
-    try (CommandNodes nodes = new CommandNodes(JsClientIT.class, 2)) {
-      ClientSuite.run("clients/js", Map.of("HOOKNET_SOCKJS", nodes.sockJsBridges(),
-          "HOOKNET_TOKEN", CommandNodes.TOKEN), "npm", "test");
+    try (CommandNodes nodes = new CommandNodes(JsClientIT.class, 3)) {
+      ClientSuite.run("clients/js", Map.of("HOOKNET_SOCKJS", nodes.sockJsBridges(2),
+          "HOOKNET_TOKEN", CommandNodes.TOKEN, "HOOKNET_GRACE", Integer.toString(CommandNodes.GRACE_SECONDS),
+          "HOOKNET_VICTIM", nodes.sockJsVictim(2)), "npm", "test");
     }
   }
 }

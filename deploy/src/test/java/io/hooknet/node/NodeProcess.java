@@ -67,9 +67,15 @@ public final class NodeProcess implements AutoCloseable {
     return jar(name, nodeArgs(name, clusterName, port, members, freeBridgePorts(), extra).toArray(String[]::new));
   }
 
+  /**
+   * Starts {@code command} with SIGINT restored to its default action: a suite started from a shell that ignores
+   * SIGINT (a background job) would otherwise hand that on, and a Ctrl-C test would mean nothing.
+   */
   public static NodeProcess start(String name, List<String> command) {
+    List<String> restored = new ArrayList<>(List.of("env", "--default-signal=INT"));
+    restored.addAll(command);
     try {
-      return new NodeProcess(name, new ProcessBuilder(command).start());
+      return new NodeProcess(name, new ProcessBuilder(restored).start());
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + command, e);
     }
@@ -140,6 +146,10 @@ public final class NodeProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   public List<String> stdout() {

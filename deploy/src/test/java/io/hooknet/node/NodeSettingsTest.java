@@ -7,7 +7,9 @@ import io.hooknet.bridge.HooknetBridgeOptions;
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.JoinMode;
 import io.hooknet.codec.HooknetException;
+import io.hooknet.hooks.HookRegistryOptions;
 import io.hooknet.node.impl.NodeSettings;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +58,43 @@ class NodeSettingsTest {
   }
 
   @Test
+  void registrySettingsAndTheBridgeHostComeFromTheCommandLineAndTheFile() throws Exception {
+    Path file = write("sessionGraceSeconds: 30\nhistorySize: 16\nbridgeHost: 0.0.0.0\n");
+    HookRegistryOptions registry = NodeSettings.resolveRegistry(parse("--hook-timeout-millis", "750"), file);
+    assertThat(registry.toJson()).isEqualTo(new JsonObject().put("sessionGraceSeconds", 30).put("historySize", 16)
+        .put("hookTimeoutMillis", 750L).put("commandTimeoutMillis", HookRegistryOptions.DEFAULT_COMMAND_TIMEOUT_MILLIS));
+    assertThat(NodeSettings.resolveRegistry(parse("--session-grace-seconds", "0"), file).getSessionGraceSeconds())
+        .isZero();
+    assertThat(NodeSettings.resolveBridge(parse(), file).getHost()).isEqualTo("0.0.0.0");
+    assertThat(NodeSettings.resolveBridge(parse("--bridge-host", "198.18.0.7"), file).getHost())
+        .isEqualTo("198.18.0.7");
+    HooknetException negative = catchThrowableOfType(HooknetException.class,
+        () -> NodeSettings.resolveRegistry(parse("--session-grace-seconds", "-1"), null));
+    assertThat(negative).hasMessage("EINVAL: registry setting 'sessionGraceSeconds': -1 is outside 0-3600");
+    assertThat(negative.errno()).isEqualTo(22);
+  }
+
+  @Test
+  void tlsNeedsACertificateAndAKeyThatCanBeRead() throws Exception {
+    Path cert = write("-----BEGIN CERTIFICATE-----\n");
+    Path key = write("-----BEGIN PRIVATE KEY-----\n");
+    Path file = write("tlsCert: " + cert + "\ntlsKey: " + key + "\n");
+    HooknetBridgeOptions options = NodeSettings.resolveBridge(parse(), file);
+    assertThat(options.isTls()).isTrue();
+    assertThat(options.toJson().getString("tlsCert")).isEqualTo(cert.toString());
+    assertThat(options.keyCertOptions().getKeyPath()).isEqualTo(key.toString());
+    assertThat(NodeSettings.resolveBridge(parse(), null).isTls()).isFalse();
+    HooknetException alone = catchThrowableOfType(HooknetException.class,
+        () -> NodeSettings.resolveBridge(parse("--tls-cert", cert.toString()), null));
+    assertThat(alone).hasMessage("EINVAL: bridge setting 'tlsKey': TLS needs both tlsCert and tlsKey");
+    String absent = dir.resolve("absent.pem").toString();
+    HooknetException missing = catchThrowableOfType(HooknetException.class,
+        () -> NodeSettings.resolveBridge(parse("--tls-key", absent), file));
+    assertThat(missing).hasMessage("EINVAL: bridge setting 'tlsKey': cannot read the PEM file '" + absent + "'");
+    assertThat(missing.errno()).isEqualTo(22);
+  }
+
+  @Test
   void membersAsACommaList() {
     ClusterOptions options = NodeSettings.resolve(
         parse("--node-name", "n1", "--members", "127.0.0.1:5701,127.0.0.1:5702"), null);
@@ -78,7 +117,9 @@ class NodeSettingsTest {
   void badFiles() throws IOException {
     assertBad(write("nodename: x\n"), "unknown key 'nodename' (known: nodeName, clusterName, join, host, members, "
         + "clusterPort, portCount, hazelcastConfig, kubernetesService, heartbeatSeconds, maxNoHeartbeatSeconds, "
-        + "bridgePort, httpPort, enableCommands, token)");
+        + "bridgeHost, bridgePort, httpPort, enableCommands, token, tlsCert, tlsKey, eventBusTls, sessionGraceSeconds, "
+        + "historySize, "
+        + "hookTimeoutMillis)");
     assertBad(write("enableCommands: yes please\n"), "key 'enableCommands' must be true or false, not 'yes please'");
     assertBad(write("clusterPort: high\n"), "key 'clusterPort' must be an integer, not 'high'");
     assertBad(write("- a\n- b\n"), "must be a map of settings");

@@ -2,9 +2,11 @@ package io.hooknet.bridge;
 
 import io.hooknet.bridge.impl.BridgePolicy;
 import io.hooknet.bridge.impl.TcpFrameGuard;
+import io.hooknet.hooks.HookRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -17,19 +19,23 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 
 /**
  * The event bus bridges of a node: the TCP bridge (behind a {@link TcpFrameGuard} that answers bad frames) and
- * the SockJS bridge at {@code /eventbus} on the HTTP port, both on the permission model of {@link BridgePolicy}.
+ * the SockJS bridge at {@code /eventbus} on the HTTP port, both on the permission model and the sessions of
+ * {@link BridgePolicy}. Deploy it on a node whose {@link HookRegistry} runs: each connection is a session of it.
  */
 public class BridgeVerticle extends VerticleBase {
 
   private final HooknetBridgeOptions options;
+  private final HookRegistry registry;
   private TcpEventBusBridge tcp;
   private TcpFrameGuard guard;
   private String privateDir;
   private HttpServer http;
   private Router router;
 
-  public BridgeVerticle(HooknetBridgeOptions options) {
+  /** The bridges of the node whose registry is {@code registry}: its clients' sessions and commands go there. */
+  public BridgeVerticle(HooknetBridgeOptions options, HookRegistry registry) {
     this.options = new HooknetBridgeOptions(options).validate();
+    this.registry = registry;
   }
 
   /** The HTTP router, to which the node adds its dashboard; available once started. */
@@ -39,24 +45,33 @@ public class BridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    BridgePolicy policy = new BridgePolicy(vertx, options);
+    BridgePolicy policy = new BridgePolicy(options, registry);
     tcp = TcpEventBusBridge.create(vertx, policy.permitted(new BridgeOptions()), new NetServerOptions(), event -> {
       NetSocket socket = event.socket();
       if (policy.isNew(socket)) {
         socket.closeHandler(closed -> policy.closed(socket));
       }
-      event.complete(policy.allow(event.type(), event.getRawMessage(), socket));
+      policy.allow(event.type(), event.getRawMessage(), socket, socket::close).onComplete(decided ->
+          event.complete(decided.succeeded() && decided.result()));
     });
     router = Router.router(vertx);
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(policy.permitted(new SockJSBridgeOptions()),
-        event -> event.complete(policy.allow(event.type(), event.getRawMessage(), event.socket()))));
+    SockJSBridgeOptions sockJs = policy.permitted(new SockJSBridgeOptions())
+        .setReplyTimeout(BridgePolicy.COMMAND_TIMEOUT_MILLIS);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(sockJs, event ->
+        policy.allow(event.type(), event.getRawMessage(), event.socket(), event.socket()::close).onComplete(
+            decided -> event.complete(decided.succeeded() && decided.result()))));
     Future<TcpEventBusBridge> tcpListening = vertx.fileSystem().createTempDirectory("hooknet-bridge").compose(dir -> {
       privateDir = dir;
       SocketAddress inside = SocketAddress.domainSocketAddress(Path.of(dir, "bridge.sock").toString());
-      guard = new TcpFrameGuard(vertx, inside);
-      return tcp.listen(inside).compose(listening -> guard.listen(options.getTcpPort(), options.getHost())).map(tcp);
+      guard = new TcpFrameGuard(vertx, inside, policy::route);
+      NetServerOptions outside = new NetServerOptions().setSsl(options.isTls())
+          .setKeyCertOptions(options.keyCertOptions());
+      return tcp.listen(inside).compose(listening -> guard.listen(options.getTcpPort(), options.getHost(), outside))
+          .map(tcp);
     });
-    Future<HttpServer> httpListening = vertx.createHttpServer().requestHandler(router)
+    HttpServerOptions https = new HttpServerOptions().setSsl(options.isTls())
+        .setKeyCertOptions(options.keyCertOptions());
+    Future<HttpServer> httpListening = vertx.createHttpServer(https).requestHandler(router)
         .listen(options.getHttpPort(), options.getHost()).onSuccess(server -> http = server);
     return Future.all(tcpListening, httpListening);
   }

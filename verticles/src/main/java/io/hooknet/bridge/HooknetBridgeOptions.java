@@ -3,6 +3,9 @@ package io.hooknet.bridge;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HooknetException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** The settings of the event bus bridges. */
 public class HooknetBridgeOptions {
@@ -17,6 +20,9 @@ public class HooknetBridgeOptions {
   private int httpPort = DEFAULT_HTTP_PORT;
   private boolean enableCommands = DEFAULT_ENABLE_COMMANDS;
   private String token;
+  private String tlsCert;
+  private String tlsKey;
+  private boolean eventBusTls;
 
   public HooknetBridgeOptions() {
   }
@@ -27,6 +33,9 @@ public class HooknetBridgeOptions {
     httpPort = other.httpPort;
     enableCommands = other.enableCommands;
     token = other.token;
+    tlsCert = other.tlsCert;
+    tlsKey = other.tlsKey;
+    eventBusTls = other.eventBusTls;
   }
 
   /** Options from JSON with the keys of {@link #toJson()}; absent keys keep their defaults. */
@@ -36,12 +45,19 @@ public class HooknetBridgeOptions {
     httpPort = json.getInteger("httpPort", httpPort);
     enableCommands = json.getBoolean("enableCommands", enableCommands);
     token = json.getString("token", token);
+    tlsCert = json.getString("tlsCert", tlsCert);
+    tlsKey = json.getString("tlsKey", tlsKey);
+    eventBusTls = json.getBoolean("eventBusTls", eventBusTls);
   }
 
   /** The settings as JSON; the token is left out. */
   public JsonObject toJson() {
-    return new JsonObject().put("host", host).put("tcpPort", tcpPort).put("httpPort", httpPort)
+    JsonObject json = new JsonObject().put("host", host).put("tcpPort", tcpPort).put("httpPort", httpPort)
         .put("enableCommands", enableCommands);
+    if (isTls()) {
+      json.put("tlsCert", tlsCert).put("tlsKey", tlsKey).put("eventBusTls", eventBusTls);
+    }
+    return json;
   }
 
   public String getHost() {
@@ -97,6 +113,52 @@ public class HooknetBridgeOptions {
     return this;
   }
 
+  public String getTlsCert() {
+    return tlsCert;
+  }
+
+  /**
+   * The PEM file of the certificate (chain) both bridges present; with {@link #setTlsKey} it turns TLS on for the
+   * TCP bridge and for HTTPS on the HTTP port (SockJS and the dashboard). Plain-text connections are then refused.
+   */
+  public HooknetBridgeOptions setTlsCert(String tlsCert) {
+    this.tlsCert = tlsCert;
+    return this;
+  }
+
+  public String getTlsKey() {
+    return tlsKey;
+  }
+
+  /** The PEM file of the private key (PKCS#8 or PKCS#1) of {@link #setTlsCert the certificate}. */
+  public HooknetBridgeOptions setTlsKey(String tlsKey) {
+    this.tlsKey = tlsKey;
+    return this;
+  }
+
+  public boolean isEventBusTls() {
+    return eventBusTls;
+  }
+
+  /**
+   * Whether the clustered event bus between the nodes speaks TLS too, with the same certificate and key, each node
+   * trusting the certificates of {@link #setTlsCert the certificate file}: every node of the cluster needs it on.
+   */
+  public HooknetBridgeOptions setEventBusTls(boolean eventBusTls) {
+    this.eventBusTls = eventBusTls;
+    return this;
+  }
+
+  /** Whether the bridges speak TLS. */
+  public boolean isTls() {
+    return tlsCert != null;
+  }
+
+  /** The certificate and key as Vert.x key options, or null without TLS. */
+  public PemKeyCertOptions keyCertOptions() {
+    return isTls() ? new PemKeyCertOptions().setCertPath(tlsCert).setKeyPath(tlsKey) : null;
+  }
+
   /** Checks the settings; a wrong one is an {@code EINVAL} that names it. */
   public HooknetBridgeOptions validate() {
     if (host == null || host.isBlank()) {
@@ -107,7 +169,21 @@ public class HooknetBridgeOptions {
     if (enableCommands && (token == null || token.length() < 8)) {
       throw invalid("token", "commands need a token of at least 8 characters");
     }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw invalid(tlsCert == null ? "tlsCert" : "tlsKey", "TLS needs both tlsCert and tlsKey");
+    }
+    if (eventBusTls && tlsCert == null) {
+      throw invalid("eventBusTls", "TLS on the event bus needs tlsCert and tlsKey");
+    }
+    requireReadable("tlsCert", tlsCert);
+    requireReadable("tlsKey", tlsKey);
     return this;
+  }
+
+  private static void requireReadable(String setting, String file) {
+    if (file != null && !Files.isReadable(Path.of(file))) {
+      throw invalid(setting, "cannot read the PEM file '" + file + "'");
+    }
   }
 
   private static void requirePort(String setting, int port) {

@@ -32,27 +32,46 @@ public interface HookRegistry {
   /** Where every live change is published, for observers (no replay). */
   String EVENTS = "hooknet.hooks.events";
 
+  /**
+   * The header in which a command names the bridge session that sends it. The bridges set it (a client cannot);
+   * a command without it is the node's own.
+   */
+  String SESSION_HEADER = "session";
+
   String nodeName();
 
-  /** Runs any registry operation, as {@value #COMMANDS} does. */
-  Future<HooknetMessage> execute(HookCommand command);
+  /**
+   * Runs any registry operation, as {@value #COMMANDS} does, as this node: what it registers belongs to this node
+   * and goes when the node leaves. The future fails with the operation's errno.
+   */
+  <R extends HooknetMessage> Future<R> execute(HookCommand<R> command);
+
+  /** The bridge sessions, for the bridges of this node. */
+  Sessions sessions();
+
+  /**
+   * Sets the handler told, with an {@code HN_UNREGISTER} of cause {@code MERGE_CONFLICT}, of each hook of this
+   * node that another registration kept after a split-brain merge. The hook's own handler (if registered with a
+   * function) is unregistered first.
+   */
+  HookRegistry lostHandler(Handler<HookEvent> handler);
 
   default Future<Long> addFamily(String family) {
-    return ack(execute(new HookCommand.FamilyAdd(family)));
+    return execute(new HookCommand.FamilyAdd(family)).map(Replies.Ack::seq);
   }
 
   default Future<Long> addEvent(String family, String event) {
-    return ack(execute(new HookCommand.EventAdd(family, event)));
+    return execute(new HookCommand.EventAdd(family, event)).map(Replies.Ack::seq);
   }
 
   default Future<Long> removeEvent(String family, String event) {
-    return ack(execute(new HookCommand.EventRemove(family, event)));
+    return execute(new HookCommand.EventRemove(family, event)).map(Replies.Ack::seq);
   }
 
   /** Registers a hook whose calls {@code run} sends to {@code address}; gives the event's new seq. */
   default Future<Long> register(String family, String event, String hook, Hint hint, String hintValue,
       String address) {
-    return ack(execute(new HookCommand.HookRegister(family, event, hook, hint, hintValue, address)));
+    return execute(new HookCommand.HookRegister(family, event, hook, hint, hintValue, address)).map(Replies.Ack::seq);
   }
 
   /**
@@ -66,31 +85,33 @@ public interface HookRegistry {
 
   /**
    * Registers {@code callback} for changes to an event's chain; it gets {@code HN_REGISTER} for each hook there
-   * (replay) and then every change. Gives the callback's address, which {@link #notifyUnregister} takes.
+   * (replay) and {@code HN_SYNCED}, then every change. Gives the callback's address, which
+   * {@link #notifyUnregister} takes.
    */
   Future<String> notifyRegister(String family, String event, Handler<HookEvent> callback);
 
   /** Unregisters a callback; it gets {@code HN_UNREGISTER} for each hook still there (teardown). */
   default Future<Long> notifyUnregister(String family, String event, String address) {
-    return ack(execute(new HookCommand.NotifyUnregister(family, event, address)));
+    return execute(new HookCommand.NotifyUnregister(family, event, address)).map(Replies.Ack::seq);
   }
 
   /** Registers {@code callback} for events added to or removed from a family, with replay. */
   Future<String> protocolNotifyRegister(String family, Handler<HookEvent> callback);
 
   default Future<Replies.HookChains> list(String family, String event) {
-    return execute(new HookCommand.ListHooks(family, event)).map(Replies.HookChains.class::cast);
+    return execute(new HookCommand.ListHooks(family, event));
   }
 
+  /**
+   * Runs an event's chain. A hook that cannot be called or does not answer within the hook timeout stops the
+   * chain: the result names it in {@code stoppedBy} with its {@code errno} ({@code EHOSTUNREACH},
+   * {@code ETIMEDOUT}).
+   */
   default Future<Replies.RunResult> run(HookCommand.Run run) {
-    return execute(run).map(Replies.RunResult.class::cast);
+    return execute(run);
   }
 
   default Future<Replies.EventStats> stats(String family, String event) {
-    return execute(new HookCommand.Stats(family, event)).map(Replies.EventStats.class::cast);
-  }
-
-  private static Future<Long> ack(Future<HooknetMessage> answer) {
-    return answer.map(reply -> ((Replies.Ack) reply).seq());
+    return execute(new HookCommand.Stats(family, event));
   }
 }

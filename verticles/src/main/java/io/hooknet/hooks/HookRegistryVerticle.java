@@ -13,18 +13,27 @@ import io.vertx.core.eventbus.MessageConsumer;
 /**
  * The hook registry on one node: deploy one per node of the cluster. It answers the registry operations on
  * {@value HookRegistry#COMMANDS} and on {@code hooknet.hooks.<nodeName>.cmd} (JSON from bridged clients gets
- * JSON, records get records), delivers the
- * notices of the callbacks registered through it in order, and cleans up after members that leave.
+ * JSON, records get records), delivers the notices of the callbacks it is responsible for in order, runs the
+ * sessions of its bridges' clients, and cleans up after members and sessions that leave.
+ *
+ * <p>A command carrying the {@value HookRegistry#SESSION_HEADER} header runs as that bridge session; the bridges
+ * set it on every command of a client and send the command to this node whichever command address it named.
  */
 public class HookRegistryVerticle extends VerticleBase {
 
   private final HooknetCluster cluster;
+  private final HookRegistryOptions options;
   private HookRegistryImpl registry;
   private MessageConsumer<Object> commands;
   private MessageConsumer<Object> nodeCommands;
 
   public HookRegistryVerticle(HooknetCluster cluster) {
+    this(cluster, new HookRegistryOptions());
+  }
+
+  public HookRegistryVerticle(HooknetCluster cluster, HookRegistryOptions options) {
     this.cluster = cluster;
+    this.options = new HookRegistryOptions(options).validate();
   }
 
   /** The registry; available once the verticle has started. */
@@ -35,7 +44,7 @@ public class HookRegistryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Codecs.register(vertx);
-    registry = new HookRegistryImpl(vertx, cluster);
+    registry = new HookRegistryImpl(vertx, cluster, options);
     commands = vertx.eventBus().consumer(HookRegistry.COMMANDS, this::handle);
     nodeCommands = vertx.eventBus().consumer(HookRegistry.nodeCommands(cluster.nodeName()), this::handle);
     return Future.all(registry.start(), commands.completion(), nodeCommands.completion());
@@ -47,6 +56,7 @@ public class HookRegistryVerticle extends VerticleBase {
   }
 
   private void handle(Message<Object> request) {
-    Requests.serve(request, HookCommand.class, registry::execute);
+    String session = request.headers().get(HookRegistry.SESSION_HEADER);
+    Requests.serve(request, HookCommand.class, command -> registry.execute(command, session));
   }
 }

@@ -2,13 +2,14 @@ package io.hooknet.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hooknet.codec.HookCommand;
 import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.HookRegistryVerticle;
 import io.hooknet.sockets.SocketPool;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
+import io.hooknet.testing.TcpBridgeClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The permission model over the raw TCP bridge protocol: listening is open, commands need enabling and the
- * token, a duplicate register is refused rather than leaked, and a client's callbacks go with it.
+ * token, a duplicate register is refused rather than leaked, a session's client addresses are its own, and
+ * malformed frames and commands are answered without harming the connection.
  */
 class TcpBridgeTest {
 
@@ -40,9 +42,9 @@ class TcpBridgeTest {
     open = ports.get(0);
     commands = ports.get(2);
     Await.result(vertx.deployVerticle(new BridgeVerticle(new HooknetBridgeOptions().setTcpPort(open)
-        .setHttpPort(ports.get(1)))));
+        .setHttpPort(ports.get(1)), registry)));
     Await.result(vertx.deployVerticle(new BridgeVerticle(new HooknetBridgeOptions().setTcpPort(commands)
-        .setHttpPort(ports.get(3)).setEnableCommands(true).setToken(TOKEN))));
+        .setHttpPort(ports.get(3)).setEnableCommands(true).setToken(TOKEN), registry)));
   }
 
   @AfterAll
@@ -72,9 +74,9 @@ class TcpBridgeTest {
 
   @Test
   void otherAddressesAreDenied() {
-    try (TcpBridgeClient client = new TcpBridgeClient(vertx, open)) {
+    try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", open, TOKEN)) {
       client.register("hooknet.hooks.node.n1.notices");
-      client.request(HookRegistry.COMMANDS, new JsonObject().put("op", "list"), TOKEN, "reply.1");
+      client.sendRequest(HookRegistry.COMMANDS, new JsonObject().put("op", "list"));
       Await.until("two refusals", Duration.ofSeconds(10),
           () -> client.count(frame -> "err".equals(frame.getString("type"))) == 2);
       assertThat(client.frames()).extracting(frame -> frame.getString("message"))
@@ -84,43 +86,84 @@ class TcpBridgeTest {
 
   @Test
   void commandsNeedTheTokenAndArePointToPoint() {
-    try (TcpBridgeClient client = new TcpBridgeClient(vertx, commands)) {
-      JsonObject add = new JsonObject().put("op", "family.add").put("family", "tokens");
-      client.request(HookRegistry.COMMANDS, add, null, "r1");
-      client.request(HookRegistry.COMMANDS, add, "wrong-token!", "r2");
+    JsonObject add = new JsonObject().put("op", "family.add").put("family", "tokens");
+    try (TcpBridgeClient anonymous = new TcpBridgeClient(vertx, commands);
+        TcpBridgeClient wrong = new TcpBridgeClient(vertx, "127.0.0.1", commands, "wrong-token!")) {
+      anonymous.sendRequest(HookRegistry.COMMANDS, add);
+      wrong.sendRequest(HookRegistry.COMMANDS, add);
+      for (TcpBridgeClient refused : List.of(anonymous, wrong)) {
+        refused.await("the refusal", frame -> "err".equals(frame.getString("type")));
+      }
+    }
+    try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
       client.send(new JsonObject().put("type", "publish").put("address", HookRegistry.COMMANDS)
-          .put("headers", new JsonObject().put("token", TOKEN)).put("body", add));
-      Await.until("three refusals", Duration.ofSeconds(10),
-          () -> client.count(frame -> "err".equals(frame.getString("type"))) == 3);
+          .put("headers", client.headers()).put("body", add));
+      client.await("the refusal", frame -> "err".equals(frame.getString("type")));
       assertThat(Await.failure(registry.list("tokens", null))).hasMessage("ENXIO: family 'tokens' does not exist");
 
-      client.request(HookRegistry.COMMANDS, add, TOKEN, "r3");
-      JsonObject reply = client.await("the reply", frame -> "r3".equals(frame.getString("address")));
-      assertThat(reply.getJsonObject("body")).isEqualTo(new JsonObject().put("seq", 0));
-      client.request(HookRegistry.COMMANDS, add, TOKEN, "r4");
-      JsonObject failure = client.await("the failure", frame -> "r4".equals(frame.getString("address")));
+      assertThat(client.ok(HookRegistry.COMMANDS, add)).isEqualTo(new JsonObject().put("seq", 0));
+      JsonObject failure = client.request(HookRegistry.COMMANDS, add);
       assertThat(failure.getInteger("failureCode")).isEqualTo(17);
       assertThat(failure.getString("message")).isEqualTo("EEXIST: family 'tokens' already exists");
     }
   }
 
   @Test
-  void aClientsCallbacksGoWhenItDisconnects() {
-    Await.result(registry.addFamily("bridged"));
-    Await.result(registry.addEvent("bridged", "IN"));
-    Await.result(registry.register("bridged", "IN", "a", null, null, "addr.a"));
-    String callback = "hooknet.client.test.cb1";
-    try (TcpBridgeClient client = new TcpBridgeClient(vertx, commands)) {
-      client.register(callback);
-      client.request(HookRegistry.COMMANDS, new JsonObject().put("op", "notify.register").put("family", "bridged")
-          .put("event", "IN").put("address", callback), TOKEN, "r1");
-      JsonObject replay = client.await("the replay", frame -> callback.equals(frame.getString("address")));
-      assertThat(replay.getJsonObject("body").getString("hook")).isEqualTo("a");
-      assertThat(replay.getJsonObject("body").getString("cause")).isEqualTo("REPLAY");
+  void anotherConnectionCannotTakeASessionsClientAddress() {
+    Await.result(registry.addFamily("hijack"));
+    Await.result(registry.addEvent("hijack", "IN"));
+    String address = "hooknet.client.owner.cb";
+    try (TcpBridgeClient owner = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN);
+        TcpBridgeClient thief = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
+      owner.register(address);
+      owner.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "notify.register").put("family", "hijack")
+          .put("event", "IN").put("address", address));
+      owner.awaitMessages(address, 1);
+
+      thief.register(address);
+      thief.await("the refused register", frame -> "err".equals(frame.getString("type")));
+      JsonObject refused = thief.request(HookRegistry.COMMANDS, new JsonObject().put("op", "hook.register")
+          .put("family", "hijack").put("event", "IN").put("hook", "h").put("address", address));
+      assertThat(refused.getInteger("failureCode")).isEqualTo(13);
+      assertThat(refused.getString("message")).isEqualTo("EACCES: address '" + address
+          + "' belongs to another session");
+      assertThat(Await.failure(registry.register("hijack", "IN", "java", null, null, address)))
+          .hasMessage("EACCES: address '" + address + "' belongs to another session");
+
+      Await.result(registry.register("hijack", "IN", "marker", null, null, "addr.marker"));
+      List<JsonObject> events = owner.awaitMessages(address, 2);
+      assertThat(events).extracting(event -> event.getString("cmd") + " " + event.getString("hook"))
+          .containsExactly("HN_SYNCED null", "HN_REGISTER marker");
+      assertThat(thief.messages(address)).isEmpty();
     }
-    Await.until("the callback to be unregistered", Duration.ofSeconds(10), () -> Await.result(
-        registry.execute(new HookCommand.NotifyRegister("bridged", "IN", callback))
-            .transform(done -> io.vertx.core.Future.succeededFuture(done.succeeded()))));
+  }
+
+  @Test
+  void malformedCommandsGetEinvalAndTheConnectionKeepsServing() {
+    try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
+      List<Object> bodies = List.of(new JsonObject().putNull("op"), new JsonObject().put("op", 5),
+          new JsonObject().put("op", new JsonArray()), new JsonObject().put("op", "hook.register").put("family", 5),
+          "hello", new JsonObject().put("op", "notify.register").put("family", "f").put("event", "e")
+              .put("address", "a").put("since", "yesterday"));
+      List<String> messages = List.of("EINVAL: invalid HookCommand: field 'op' is missing",
+          "EINVAL: invalid HookCommand: field 'op' must be a string", "EINVAL: invalid HookCommand: field 'op' must be a string",
+          "EINVAL: invalid HookCommand: field 'family' has the wrong type (expected a string)",
+          "EINVAL: invalid HookCommand: expected a JSON object, got a String",
+          "EINVAL: invalid HookCommand: field 'since' has the wrong type (expected an object)");
+      for (int i = 0; i < bodies.size(); i++) {
+        JsonObject reply = client.request(HookRegistry.COMMANDS, bodies.get(i));
+        assertThat(reply.getInteger("failureCode")).as(String.valueOf(bodies.get(i))).isEqualTo(22);
+        assertThat(reply.getString("message")).startsWith(messages.get(i));
+      }
+      client.send(new JsonObject().put("type", "send").put("address", 7).put("body", new JsonObject()));
+      client.send(new JsonObject().put("type", "send").put("address", HookRegistry.COMMANDS).put("headers", "x"));
+      client.send(new JsonObject().put("type", "register").put("address", new JsonObject()));
+      Await.until("three refusals", Duration.ofSeconds(10),
+          () -> client.count(frame -> "invalid_frame".equals(frame.getString("message"))) == 3);
+      assertThat(client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "list")).getJsonArray("events"))
+          .isNotNull();
+      assertThat(client.isClosed()).isFalse();
+    }
   }
 
   /** Publishes probes until the client has one: its consumer is in place. */

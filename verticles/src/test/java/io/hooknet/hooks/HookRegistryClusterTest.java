@@ -64,11 +64,12 @@ class HookRegistryClusterTest {
     Callback seen = new Callback();
     Await.result(registries.get(1).notifyRegister(family, "PHYSICAL_IN", seen));
     Await.result(registries.get(2).register(family, "PHYSICAL_IN", "hd", Hint.FIRST, null, call -> 0));
-    List<HookEvent> events = seen.await(4);
+    List<HookEvent> events = seen.await(5);
     assertThat(events).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause() + " " + e.seq() + " " + e.position())
         .containsExactly("ha HN_REGISTER REPLAY 3 0", "hb HN_REGISTER REPLAY 3 1", "hc HN_REGISTER REPLAY 3 2",
-            "hd HN_REGISTER REGISTERED 4 0");
-    assertThat(events).extracting(HookEvent::node).containsExactly("n1", "n2", "n3", "n3");
+            "null HN_SYNCED REPLAY 3 -1", "hd HN_REGISTER REGISTERED 4 0");
+    assertThat(events).extracting(HookEvent::node).containsExactly("n1", "n2", "n3", "n2", "n3");
+    assertThat(events).extracting(HookEvent::epoch).containsOnly(events.get(0).epoch());
   }
 
   @Test
@@ -94,7 +95,8 @@ class HookRegistryClusterTest {
     }
     Await.result(registries.get(0).register(family, "PHYSICAL_IN", "marker", Hint.NONE, null, "addr.m"));
     for (Callback callback : callbacks) {
-      assertThat(callback.await(2)).extracting(HookEvent::hook).containsExactly("ipf", "marker");
+      assertThat(callback.await(3)).extracting(e -> e.cmd() + " " + e.hook())
+          .containsExactly("HN_SYNCED null", "HN_REGISTER ipf", "HN_REGISTER marker");
     }
   }
 
@@ -118,8 +120,10 @@ class HookRegistryClusterTest {
       List<HookEvent> events = callback.all();
       List<HookEvent> replay = events.stream().filter(HookEvent::replay).collect(Collectors.toList());
       List<HookEvent> live = events.subList(replay.size(), events.size());
-      long snapshot = replay.isEmpty() ? live.get(0).seq() - 1 : replay.get(0).seq();
+      assertThat(replay.get(replay.size() - 1).cmd()).isEqualTo(Cmd.HN_SYNCED);
+      long snapshot = replay.get(replay.size() - 1).seq();
       assertThat(replay).allSatisfy(event -> assertThat(event.seq()).isEqualTo(snapshot));
+      replay = replay.subList(0, replay.size() - 1);
       assertThat(live).extracting(HookEvent::seq).containsExactlyElementsOf(
           LongStream.rangeClosed(snapshot + 1, chain.seq()).boxed().collect(Collectors.toList()));
       Set<String> hooks = new LinkedHashSet<>();
@@ -216,16 +220,17 @@ class HookRegistryClusterTest {
 
     Await.result(registries.get(1).register(family, "PHYSICAL_IN", "trigger", Hint.NONE, null, "addr.t"));
     Await.result(registries.get(1).register(family, "PHYSICAL_IN", "after", Hint.NONE, null, "addr.a"));
-    List<HookEvent> seen = reentrant.await(3);
+    List<HookEvent> seen = reentrant.await(4);
+    assertThat(seen.remove(0).cmd()).isEqualTo(Cmd.HN_SYNCED);
     assertThat(seen).extracting(HookEvent::hook).containsExactlyInAnyOrder("trigger", "echo", "after");
     // The echo's register answered with the seq its HN_REGISTER carried (2 or 3: it races "after").
     HookEvent echo = seen.stream().filter(event -> event.hook().equals("echo")).findFirst().orElseThrow();
     assertThat(Await.result(fromCallback.get(0))).isEqualTo(echo.seq());
     assertThat(seen).extracting(HookEvent::seq).containsExactly(1L, 2L, 3L);
-    Await.until("the failing callback to be told of all three", Duration.ofSeconds(10), () -> failing.size() == 3);
-    assertThat(slow.size()).as("the slow callback is still at its first event or two").isLessThan(3);
-    Await.until("the slow callback to catch up", Duration.ofSeconds(10), () -> slow.size() == 3);
-    assertThat(slow).extracting(HookEvent::seq).containsExactly(1L, 2L, 3L);
+    Await.until("the failing callback to be told of all three", Duration.ofSeconds(10), () -> failing.size() == 4);
+    assertThat(slow.size()).as("the slow callback is still at its first event or two").isLessThan(4);
+    Await.until("the slow callback to catch up", Duration.ofSeconds(10), () -> slow.size() == 4);
+    assertThat(slow).extracting(HookEvent::seq).containsExactly(0L, 1L, 2L, 3L);
   }
 
   /** A callback that records what it is told. */

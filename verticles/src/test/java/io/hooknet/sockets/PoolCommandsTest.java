@@ -77,7 +77,8 @@ class PoolCommandsTest {
     assertFails(new JsonObject().put("op", "add").put("endpoint", "sctp"), 22,
         "EINVAL: invalid PoolCommand: field 'endpoint' has an unknown value 'sctp' (expected one of unix, tcp)");
     assertFails(new JsonObject().put("op", "frob"), 22,
-        "EINVAL: invalid PoolCommand: field 'op' has an unknown value 'frob'");
+        "EINVAL: invalid PoolCommand: field 'op' has an unknown value 'frob' (known: add, remove, get, list, stats, "
+        + "setfwd)");
     assertFails(new JsonObject().put("op", "list").put("pool", "nope"), 6,
         "ENXIO: node '" + node + "' has no pool 'nope'");
     assertFails(new JsonObject().put("op", "remove").put("datafd", 7), 22, "EINVAL: datafd 7 is not in the pool");

@@ -263,6 +263,8 @@ class SockNotifyTest {
     List<SockEvent> seen = events.await(2);
     assertThat(seen).hasSize(2);
     assertEvent(seen.get(1), info.datafd(), info.channel(), SockEvent.TX, 0, 0, seen.get(0).seq() + 1);
+    // The handler is told before the event is published, so the published copies may still be on their way.
+    Await.until("the events to be published", Duration.ofSeconds(10), () -> published.size() >= seen.size());
     return seen;
   }
 

@@ -59,6 +59,8 @@ public final class HooknetClusterImpl implements HooknetCluster {
       return Future.failedFuture(e);
     }
     VertxOptions withHost = new VertxOptions(vertxOptions);
+    // The copy keeps only the base class of the metrics options, which would turn a metrics backend off.
+    withHost.setMetricsOptions(vertxOptions.getMetricsOptions());
     withHost.getEventBusOptions().setHost(options.getHost());
     return Vertx.builder().with(withHost).withClusterManager(clusterManager).buildClustered()
         .compose(vertx -> {

@@ -102,15 +102,27 @@ public final class Mapping {
     String context = "invalid " + typeName(type);
     HooknetException rejected = find(failure, HooknetException.class);
     if (rejected != null) {
-      return rejected.withContext(context);
+      return within(failure, rejected).withContext(context);
     }
-    return new HooknetException(Errno.EINVAL, context + ": " + problem(format, failure), failure);
+    return new HooknetException(Errno.EINVAL, context + ": " + problem(format, type, failure), failure);
   }
 
-  private static String problem(String format, Exception failure) {
+  /** A field check failed in a nested record: name the field by its whole path ({@code since.seq}). */
+  private static HooknetException within(Exception failure, HooknetException rejected) {
+    String path = failure instanceof JsonMappingException ? path((JsonMappingException) failure) : "";
+    String field = "field '";
+    if (path.isEmpty() || !rejected.detail().startsWith(field)) {
+      return rejected;
+    }
+    return new HooknetException(Errno.of(rejected.errno()).orElse(Errno.EINVAL),
+        field + path + "." + rejected.detail().substring(field.length()), rejected);
+  }
+
+  private static String problem(String format, Class<?> type, Exception failure) {
     if (failure instanceof InvalidTypeIdException) {
       String op = ((InvalidTypeIdException) failure).getTypeId();
-      return op == null ? "field 'op' is missing" : "field 'op' has an unknown value '" + op + "'";
+      return op == null ? "field 'op' is missing (known: " + String.join(", ", typeIds(type)) + ")"
+          : "field 'op' has an unknown value '" + op + "' (known: " + String.join(", ", typeIds(type)) + ")";
     }
     if (failure instanceof UnrecognizedPropertyException) {
       UnrecognizedPropertyException e = (UnrecognizedPropertyException) failure;
@@ -134,6 +146,26 @@ public final class Mapping {
       return "not valid " + format + " (" + firstLine(((StreamReadException) failure).getOriginalMessage()) + ")";
     }
     return "cannot be read as " + format + " (" + firstLine(failure.getMessage()) + ")";
+  }
+
+  /** The {@code op} values of a polymorphic message type, in declaration order. */
+  public static java.util.List<String> typeIds(Class<?> type) {
+    com.fasterxml.jackson.annotation.JsonSubTypes subTypes =
+        type.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
+    if (subTypes == null) {
+      return java.util.List.of();
+    }
+    return Arrays.stream(subTypes.value()).map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name)
+        .collect(Collectors.toList());
+  }
+
+  /** The {@code op} value of {@code subtype} in its polymorphic message type {@code type}. */
+  public static String typeId(Class<?> type, Class<?> subtype) {
+    com.fasterxml.jackson.annotation.JsonSubTypes subTypes =
+        type.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
+    return Arrays.stream(subTypes.value()).filter(candidate -> candidate.value() == subtype)
+        .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(subtype + " is not a " + type));
   }
 
   private static String mismatch(String format, MismatchedInputException e) {

@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.ArrayList;
@@ -30,7 +31,14 @@ public final class Dashboard {
   private Dashboard() {
   }
 
-  public static void mount(Router router, HooknetCluster cluster) {
+  /** Mounts the dashboard; {@code ready} are the node's readiness checks, which every member's dashboard shows. */
+  public static void mount(Router router, HooknetCluster cluster, HealthChecks ready) {
+    DashboardLog log = new DashboardLog(cluster.vertx());
+    cluster.vertx().eventBus().consumer(healthAddress(cluster.nodeName()),
+        message -> ready.checkStatus().onComplete(checked -> message.reply(checked.succeeded()
+            ? checked.result().toJson() : new JsonObject().put("status", "DOWN"))));
+    router.get("/api/events").handler(request -> request.json(log.events()));
+    router.get("/api/series").handler(request -> request.json(log.series()));
     router.get("/api/state").handler(request -> state(cluster).onComplete(state -> {
       if (state.succeeded()) {
         request.json(state.result());
@@ -46,20 +54,30 @@ public final class Dashboard {
     Vertx vertx = cluster.vertx();
     JsonArray members = new JsonArray();
     List<Future<JsonObject>> pools = new ArrayList<>();
+    List<Future<JsonObject>> health = new ArrayList<>();
     for (HooknetCluster.Member member : cluster.members()) {
-      members.add(new JsonObject().put("node", member.nodeName()).put("address", member.address())
-          .put("local", member.local()));
+      JsonObject entry = new JsonObject().put("node", member.nodeName()).put("address", member.address())
+          .put("local", member.local());
+      members.add(entry);
+      health.add(vertx.eventBus().<JsonObject>request(healthAddress(member.nodeName()), null, ASK)
+          .map(reply -> reply.body()).otherwise(new JsonObject().put("status", "UNKNOWN"))
+          .onSuccess(status -> entry.put("health", status.getString("status"))
+              .put("checks", status.getJsonArray("checks", new JsonArray()))));
       pools.add(ask(vertx, SocketPool.commandAddress(member.nodeName()), new PoolCommand.ListSockets(null))
           .recover(failure -> Future.succeededFuture(new JsonObject().put("node", member.nodeName())
               .put("error", HooknetException.from(failure).getMessage()))));
     }
     Future<JsonObject> hooks = ask(vertx, HookRegistry.COMMANDS, new HookCommand.ListHooks(null, null));
-    return Future.all(Future.join(pools), hooks).map(done -> {
+    return Future.all(Future.join(pools), hooks, Future.join(health)).map(done -> {
       JsonArray poolStates = new JsonArray();
       pools.forEach(pool -> poolStates.add(pool.result()));
       return new JsonObject().put("node", cluster.nodeName()).put("cluster", cluster.clusterName())
           .put("members", members).put("pools", poolStates).put("hooks", hooks.result());
     });
+  }
+
+  private static String healthAddress(String node) {
+    return "hooknet.dashboard." + node + ".ready";
   }
 
   private static Future<JsonObject> ask(Vertx vertx, String address, HooknetMessage request) {

@@ -6,6 +6,7 @@ import io.hooknet.bridge.HooknetBridgeOptions;
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HooknetException;
+import io.hooknet.hooks.HookRegistryOptions;
 import io.hooknet.node.NodeCommand;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,7 +22,7 @@ import java.util.function.Function;
 
 /**
  * The node's settings from three places, first found wins: the command line, the config file, the defaults
- * of {@link ClusterOptions} and {@link HooknetBridgeOptions}. Each setting has one key, used in the file and
+ * of {@link ClusterOptions}, {@link HooknetBridgeOptions} and {@link HookRegistryOptions}. Each setting has one key, used in the file and
  * derived for the option.
  */
 public final class NodeSettings {
@@ -42,10 +43,19 @@ public final class NodeSettings {
         (o, v) -> o.setHeartbeatIntervalSeconds((Integer) v));
     cluster("maxNoHeartbeatSeconds", Integer.class, c -> c.maxNoHeartbeatSeconds,
         (o, v) -> o.setMaxNoHeartbeatSeconds((Integer) v));
+    bridge("bridgeHost", String.class, c -> c.bridgeHost, (o, v) -> o.setHost((String) v));
     bridge("bridgePort", Integer.class, c -> c.bridgePort, (o, v) -> o.setTcpPort((Integer) v));
     bridge("httpPort", Integer.class, c -> c.httpPort, (o, v) -> o.setHttpPort((Integer) v));
     bridge("enableCommands", Boolean.class, c -> c.enableCommands, (o, v) -> o.setEnableCommands((Boolean) v));
     bridge("token", String.class, c -> c.token, (o, v) -> o.setToken((String) v));
+    bridge("tlsCert", String.class, c -> c.tlsCert, (o, v) -> o.setTlsCert((String) v));
+    bridge("tlsKey", String.class, c -> c.tlsKey, (o, v) -> o.setTlsKey((String) v));
+    bridge("eventBusTls", Boolean.class, c -> c.eventBusTls, (o, v) -> o.setEventBusTls((Boolean) v));
+    registry("sessionGraceSeconds", Integer.class, c -> c.sessionGraceSeconds,
+        (o, v) -> o.setSessionGraceSeconds((Integer) v));
+    registry("historySize", Integer.class, c -> c.historySize, (o, v) -> o.setHistorySize((Integer) v));
+    registry("hookTimeoutMillis", Integer.class, c -> c.hookTimeoutMillis,
+        (o, v) -> o.setHookTimeoutMillis((Integer) v));
   }
 
   private NodeSettings() {
@@ -63,6 +73,11 @@ public final class NodeSettings {
   /** The bridge settings. */
   public static HooknetBridgeOptions resolveBridge(NodeCommand commandLine, Path configFile) {
     return fill(new HooknetBridgeOptions(), commandLine, configFile).validate();
+  }
+
+  /** The hook registry settings. */
+  public static HookRegistryOptions resolveRegistry(NodeCommand commandLine, Path configFile) {
+    return fill(new HookRegistryOptions(), commandLine, configFile).validate();
   }
 
   private static <T> T fill(T options, NodeCommand commandLine, Path configFile) {
@@ -170,6 +185,12 @@ public final class NodeSettings {
       BiConsumer<HooknetBridgeOptions, Object> apply) {
     SETTINGS.put(key, new Setting(type, fromCommandLine, HooknetBridgeOptions.class,
         (options, value) -> apply.accept((HooknetBridgeOptions) options, value)));
+  }
+
+  private static void registry(String key, Class<?> type, Function<NodeCommand, Object> fromCommandLine,
+      BiConsumer<HookRegistryOptions, Object> apply) {
+    SETTINGS.put(key, new Setting(type, fromCommandLine, HookRegistryOptions.class,
+        (options, value) -> apply.accept((HookRegistryOptions) options, value)));
   }
 
   /** One setting: its type in the file, its command-line option, and the options object it goes to. */

@@ -1,114 +1,117 @@
 package io.hooknet.bridge.impl;
 
 import io.hooknet.bridge.HooknetBridgeOptions;
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.HooknetException;
 import io.hooknet.hooks.HookRegistry;
+import io.hooknet.hooks.Sessions;
+import io.hooknet.hooks.Sessions.Session;
+import io.hooknet.metrics.HooknetMeters;
 import io.hooknet.sockets.SocketPool;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * What bridged clients may do, the same for the TCP and the SockJS bridge. Deny by default. Clients may listen
- * to {@code hooknet.hooks.events}, {@code hooknet.sock.events} and their own {@code hooknet.client.…} addresses.
- * With commands enabled they may also send (never publish) to the registry and pool command addresses, each
- * message carrying the token in its {@code token} header, which is removed before the message goes on.
+ * to {@code hooknet.hooks.events}, {@code hooknet.sock.events}, their own {@code hooknet.client.…} addresses and
+ * their session's {@code hooknet.session.<id>}. With commands enabled they may also send (never publish) to the
+ * registry and pool command addresses, each message carrying the token in its {@code token} header, which is
+ * removed before the message goes on.
  *
- * <p>Per client it keeps the addresses registered, so a second {@code register} of one address is refused
- * instead of leaking a consumer, and the callbacks it registered, so they are unregistered (with their
- * teardown) when it goes. Runs on the bridge's event loop.
+ * <p>Each connection belongs to a {@link Sessions session}, opened when it first needs one: the client may propose
+ * the id of a session it had in the {@code session} header of any message. Registry commands are carried out by
+ * this node, whichever command address they name, as the connection's session: the policy sends them to this
+ * node's command address with the session in their {@code session} header (replacing any the client set). An
+ * address under {@code hooknet.client.} that a session has registered belongs to it; another session's register of
+ * it is refused, and a second register of one address on one connection is refused rather than leaking a consumer.
+ *
+ * <p>A connection's messages are decided one after the other, in the order they came. A message that is not
+ * well-formed (headers that are no object, an address that is no string) is refused and changes nothing.
  */
 public final class BridgePolicy {
 
   private static final Logger LOG = Logger.getLogger(BridgePolicy.class.getName());
   private static final String TOKEN = "token";
+  /** How long a bridge waits for a command's answer: longer than the registry ever takes to give one. */
+  public static final long COMMAND_TIMEOUT_MILLIS = 60_000;
+  private static final Pattern REGISTRY_COMMANDS = Pattern.compile("hooknet\\.hooks(\\.[A-Za-z0-9._-]+)?\\.cmd");
+  private static final Set<String> BRIDGE_HEADERS = Set.of("timeout", "localOnly", "codecName");
 
-  private final Vertx vertx;
   private final HooknetBridgeOptions options;
-  private final Map<Object, Client> clients = new IdentityHashMap<>();
+  private final String localCommands;
+  private final Sessions sessions;
+  private final Map<Object, Connection> connections = new IdentityHashMap<>();
+  /** The connections whose session is open, read by the meters from other threads too. */
+  private final Set<Connection> withSession = ConcurrentHashMap.newKeySet();
 
-  private static final class Client {
+  private static final class Connection {
+    final Object socket;
+    final Runnable close;
     final Set<String> registered = new HashSet<>();
-    /** notify registrations to undo: key family/event/address, value the unregister request and its address. */
-    final Map<String, JsonObject[]> callbacks = new HashMap<>();
+    Future<Void> decided = Future.succeededFuture();
+    String proposed;
+    Future<Session> session;
+
+    Connection(Object socket, Runnable close) {
+      this.socket = socket;
+      this.close = close;
+    }
   }
 
-  public BridgePolicy(Vertx vertx, HooknetBridgeOptions options) {
-    this.vertx = vertx;
+  public BridgePolicy(HooknetBridgeOptions options, HookRegistry registry) {
     this.options = options;
+    this.localCommands = HookRegistry.nodeCommands(registry.nodeName());
+    this.sessions = registry.sessions();
+    HooknetMeters.bridgeSessions(withSession::size);
   }
 
   /** The addresses the bridges let through, before the checks of {@link #allow}. */
   public <T extends BridgeOptions> T permitted(T bridge) {
     bridge.addOutboundPermitted(new PermittedOptions().setAddress(HookRegistry.EVENTS))
         .addOutboundPermitted(new PermittedOptions().setAddress(SocketPool.SOCK_EVENTS))
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex("hooknet\\.client\\.[^ ]+"));
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex("hooknet\\.client\\.[^ ]+"))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex("hooknet\\.session\\.[^ ]+"));
     if (options.isEnableCommands()) {
-      bridge.addInboundPermitted(new PermittedOptions().setAddress(HookRegistry.COMMANDS))
-          .addInboundPermitted(new PermittedOptions().setAddressRegex("hooknet\\.hooks\\.[A-Za-z0-9._-]+\\.cmd"))
+      bridge.addInboundPermitted(new PermittedOptions().setAddressRegex(REGISTRY_COMMANDS.pattern()))
           .addInboundPermitted(new PermittedOptions().setAddressRegex("hooknet\\.pool\\.[A-Za-z0-9._-]+\\.cmd"));
     }
     return bridge;
   }
 
-  /** Whether a bridge event may go ahead; may strip the token from {@code raw}. */
-  public boolean allow(BridgeEventType type, JsonObject raw, Object socket) {
-    switch (type) {
-      case SOCKET_CLOSED:
-        closed(socket);
-        return true;
-      case PUBLISH:
-        return false;
-      case SEND:
-        return command(raw, socket);
-      case REGISTER:
-        return client(socket).registered.add(raw.getString("address"));
-      case UNREGISTER:
-        client(socket).registered.remove(raw.getString("address"));
-        return true;
-      default:
-        return true;
-    }
+  /**
+   * Where a message the client sends goes: a registry command to this node's command address, anything else
+   * where it says. The TCP bridge reads the address before it asks {@link #allow}, so its front rewrites frames
+   * with this; for SockJS {@link #allow} does.
+   */
+  public String route(String address) {
+    return REGISTRY_COMMANDS.matcher(address).matches() ? localCommands : address;
   }
 
-  private boolean command(JsonObject raw, Object socket) {
-    JsonObject headers = raw.getJsonObject("headers");
-    String given = headers == null ? null : headers.getString(TOKEN);
-    if (!options.isEnableCommands() || given == null || !MessageDigest.isEqual(
-        given.getBytes(StandardCharsets.UTF_8), options.getToken().getBytes(StandardCharsets.UTF_8))) {
-      return false;
-    }
-    headers.remove(TOKEN);
-    remember(raw.getString("address"), raw.getValue("body"), client(socket));
-    return true;
-  }
-
-  /** Keeps the callbacks a client registers, so that they can be unregistered when it goes. */
-  private static void remember(String address, Object body, Client client) {
-    if (!(body instanceof JsonObject)) {
-      return;
-    }
-    JsonObject command = (JsonObject) body;
-    String op = command.getString("op", "");
-    String key = command.getString("family") + "/" + command.getString("event") + "/" + command.getString("address");
-    if (op.equals("notify.register") || op.equals("protocol.notify.register")) {
-      JsonObject undo = command.copy().put("op", op.replace(".register", ".unregister"));
-      client.callbacks.put(key, new JsonObject[] {new JsonObject().put("address", address), undo});
-    } else if (op.equals("notify.unregister") || op.equals("protocol.notify.unregister")) {
-      client.callbacks.remove(key);
-    }
+  /**
+   * Whether a bridge event of connection {@code socket} may go ahead; may rewrite {@code raw}. {@code close}
+   * closes the connection, should its session be taken over or end.
+   */
+  public Future<Boolean> allow(BridgeEventType type, JsonObject raw, Object socket, Runnable close) {
+    Connection connection = connections.computeIfAbsent(socket, s -> new Connection(s, close));
+    Future<Boolean> decision = connection.decided.transform(previous -> decide(type, raw, socket, connection))
+        .otherwise(failure -> {
+          LOG.fine(() -> type + " refused: " + failure.getMessage());
+          return false;
+        });
+    connection.decided = decision.mapEmpty();
+    return decision;
   }
 
   /**
@@ -116,24 +119,111 @@ public final class BridgePolicy {
    * caller watches a new socket's close and calls {@link #closed}.
    */
   public boolean isNew(Object socket) {
-    return !clients.containsKey(socket);
+    return !connections.containsKey(socket);
   }
 
-  /** A client went: its callbacks are unregistered, which tells each of them its teardown. */
+  /** The connection of {@code socket} closed: its session's grace period starts. */
   public void closed(Object socket) {
-    Client client = clients.remove(socket);
-    if (client == null) {
-      return;
+    Connection connection = connections.remove(socket);
+    if (connection != null) {
+      withSession.remove(connection);
     }
-    List<JsonObject[]> undo = new ArrayList<>(client.callbacks.values());
-    for (JsonObject[] request : undo) {
-      String address = request[0].getString("address");
-      vertx.eventBus().request(address, request[1], new DeliveryOptions()).onFailure(failure ->
-          LOG.fine(() -> "unregistering " + request[1] + " after its client left: " + failure.getMessage()));
+    if (connection != null && connection.session != null) {
+      connection.decided.onComplete(done -> connection.session.onSuccess(sessions::detach));
     }
   }
 
-  private Client client(Object socket) {
-    return clients.computeIfAbsent(socket, s -> new Client());
+  private Future<Boolean> decide(BridgeEventType type, JsonObject raw, Object socket, Connection connection) {
+    switch (type) {
+      case SOCKET_CLOSED:
+        closed(socket);
+        return Future.succeededFuture(true);
+      case PUBLISH:
+        return Future.succeededFuture(false);
+      case SEND:
+        return send(raw, connection);
+      case REGISTER:
+        return register(raw, connection);
+      case UNREGISTER:
+        connection.registered.remove(address(raw));
+        return Future.succeededFuture(true);
+      default:
+        return Future.succeededFuture(true);
+    }
+  }
+
+  private Future<Boolean> send(JsonObject raw, Connection connection) {
+    JsonObject headers = headers(raw, connection);
+    String given = headers.getString(TOKEN);
+    if (!options.isEnableCommands() || given == null || !MessageDigest.isEqual(
+        given.getBytes(StandardCharsets.UTF_8), options.getToken().getBytes(StandardCharsets.UTF_8))) {
+      return Future.succeededFuture(false);
+    }
+    headers.remove(TOKEN);
+    String address = address(raw);
+    if (!REGISTRY_COMMANDS.matcher(address).matches()) {
+      return Future.succeededFuture(true);
+    }
+    return session(connection).map(session -> {
+      raw.put("address", route(address));
+      headers.put(HookRegistry.SESSION_HEADER, session.id()).put("timeout", COMMAND_TIMEOUT_MILLIS);
+      return true;
+    });
+  }
+
+  private Future<Boolean> register(JsonObject raw, Connection connection) {
+    headers(raw, connection);
+    String address = address(raw);
+    Future<Boolean> mayRegister;
+    if (address.startsWith(Sessions.CLIENT_PREFIX)) {
+      mayRegister = session(connection).compose(session -> sessions.claim(session, address)).map(true);
+    } else if (address.startsWith(Sessions.ownerAddress(""))) {
+      mayRegister = session(connection).map(session -> address.equals(Sessions.ownerAddress(session.id())));
+    } else {
+      mayRegister = Future.succeededFuture(true);
+    }
+    return mayRegister.map(allowed -> allowed && connection.registered.add(address));
+  }
+
+  /** The connection's session, opened (or resumed, as the client proposed) the first time it is needed. */
+  private Future<Session> session(Connection connection) {
+    if (connection.session == null) {
+      Future<Session> opening = sessions.open(connection.proposed, connection.close);
+      connection.session = opening;
+      opening.onSuccess(opened -> {
+        if (connections.get(connection.socket) == connection) {
+          withSession.add(connection);
+        }
+      });
+      opening.onFailure(failure -> connection.session = null);
+    }
+    return connection.session;
+  }
+
+  /**
+   * The message's headers, with only string values kept and none the bridges read themselves, as an object of
+   * {@code raw}; the first {@code session} header a connection sends proposes its session.
+   */
+  private static JsonObject headers(JsonObject raw, Connection connection) {
+    Object given = raw.getValue("headers");
+    if (given != null && !(given instanceof JsonObject)) {
+      throw HooknetException.of(Errno.EINVAL, "headers must be an object");
+    }
+    JsonObject headers = given == null ? new JsonObject() : (JsonObject) given;
+    headers.getMap().entrySet().removeIf(header -> !(header.getValue() instanceof String)
+        || BRIDGE_HEADERS.contains(header.getKey()));
+    raw.put("headers", headers);
+    if (connection.proposed == null) {
+      connection.proposed = headers.getString(HookRegistry.SESSION_HEADER);
+    }
+    return headers;
+  }
+
+  private static String address(JsonObject raw) {
+    Object address = raw.getValue("address");
+    if (!(address instanceof String)) {
+      throw HooknetException.of(Errno.EINVAL, "address must be a string");
+    }
+    return (String) address;
   }
 }

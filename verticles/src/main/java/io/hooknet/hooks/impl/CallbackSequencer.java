@@ -1,98 +1,242 @@
 package io.hooknet.hooks.impl;
 
+import io.hooknet.codec.ChangeId;
 import io.hooknet.codec.HookEvent;
+import io.hooknet.codec.HookEvent.Cause;
+import io.hooknet.codec.HookEvent.Cmd;
+import io.hooknet.hooks.impl.Effects.CallbackKey;
+import io.hooknet.metrics.HooknetMeters;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
-import java.util.logging.Logger;
 
 /**
- * Puts the notices for the callbacks this node registered back in {@code seq} order. Changes to one event are
- * made one at a time cluster-wide, but the nodes that made them send their notices independently, so two may
- * arrive swapped. Each callback gets its replay first and then every later change exactly once, in order.
+ * Puts the notices for the callbacks this node delivers back in {@code seq} order. Changes to one event are made
+ * one at a time cluster-wide, but the nodes that made them send their notices independently, so two may arrive
+ * swapped. Each callback gets its replay first and then every later change exactly once, in order.
  *
- * <p>Live notices that come before the replay is known wait for it. A gap that stays open for
- * {@code gapMillis} (its sender died between the change and the send) is skipped, with a warning, rather than
- * holding up the callback for good. Runs on one event loop.
+ * <p>A live notice that comes before its callback's stream has started waits for it; if no start comes within
+ * {@code gapMillis} (the callback went, or is delivered elsewhere now) it is dropped. A gap that stays open for
+ * {@code gapMillis} (its sender died between the change and the send) is not skipped: the {@link Filler} is asked
+ * for the missing changes from the event's history, or a replay marked RESYNC, so a callback never misses a change
+ * silently. Each stream keeps the view its callback was given, so that after a merge the callback can be told which
+ * hooks it knew are gone. Runs on one event loop.
  */
 final class CallbackSequencer {
 
-  private static final Logger LOG = Logger.getLogger(CallbackSequencer.class.getName());
+  /** Brings a stream whose next change is missing up to date, after the last change it was given. */
+  interface Filler {
+    void fill(CallbackKey key, String session, ChangeId last);
+  }
 
   private final Vertx vertx;
   private final long gapMillis;
-  private final BiConsumer<String, HookEvent> deliver;
-  private final Map<String, Stream> streams = new HashMap<>();
+  private final BiConsumer<CallbackKey, HookEvent> deliver;
+  private final Filler filler;
+  /** Read by the meters from other threads too. */
+  private final Map<CallbackKey, Stream> streams = new ConcurrentHashMap<>();
+  private final Set<String> meteredEvents = new HashSet<>();
 
   private static final class Stream {
-    long next = -1;
+    final String session;
+    /** The seq of the next change to deliver; -1 until the stream has started. */
+    volatile long next = -1;
+    long epoch;
     final TreeMap<Long, HookEvent> waiting = new TreeMap<>();
-    long gapTimer = -1;
+    /** What the callback was told is there: hook (or, at protocol level, event) name to its latest event. */
+    final Map<String, HookEvent> view = new LinkedHashMap<>();
+    long timer = -1;
+    boolean filling;
+
+    Stream(String session) {
+      this.session = session;
+    }
   }
 
-  CallbackSequencer(Vertx vertx, long gapMillis, BiConsumer<String, HookEvent> deliver) {
+  CallbackSequencer(Vertx vertx, long gapMillis, BiConsumer<CallbackKey, HookEvent> deliver, Filler filler) {
     this.vertx = vertx;
     this.gapMillis = gapMillis;
     this.deliver = deliver;
+    this.filler = filler;
   }
 
-  /** A callback was registered as of change {@code seq}: its replay goes out now, then what came meanwhile. */
-  void start(String address, long seq, List<HookEvent> replay) {
-    Stream stream = streams.computeIfAbsent(address, a -> new Stream());
-    replay.forEach(event -> deliver.accept(address, event));
-    stream.next = seq + 1;
-    stream.waiting.headMap(stream.next).clear();
-    drain(address, stream);
+  /**
+   * A callback's stream starts (or restarts) as of change {@code at}: {@code events} (a replay, or the changes it
+   * missed) go out now, then the notices after {@code at}.
+   */
+  void start(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
+    Stream stream = restart(key, session, at);
+    if (events.stream().anyMatch(CallbackSequencer::replacesView)) {
+      stream.view.clear();
+    }
+    for (HookEvent event : events) {
+      track(stream, event);
+      deliver.accept(key, event);
+    }
+    drain(key, stream);
+  }
+
+  /** Whether an event belongs to a replay of the whole state (rather than to changes missed). */
+  private static boolean replacesView(HookEvent event) {
+    return event.replay() && (event.cmd() == Cmd.HN_REGISTER || event.cause() == Cause.RESYNC);
+  }
+
+  /**
+   * After a merge: the callback is told, as {@code MERGE_CONFLICT}, of each hook it knew that {@code replay} (the
+   * merged chain) no longer has with the same owner, then gets {@code replay}, then the notices after {@code at}.
+   * Notices that were waiting belong to the history before the merge and are dropped.
+   */
+  void resync(CallbackKey key, String session, ChangeId at, List<HookEvent> replay) {
+    Stream old = streams.get(key);
+    List<HookEvent> events = new ArrayList<>();
+    if (old != null) {
+      Map<String, HookEvent> merged = new HashMap<>();
+      replay.forEach(event -> merged.put(name(event), event));
+      for (HookEvent known : old.view.values()) {
+        HookEvent now = merged.get(name(known));
+        if (now == null || !sameOwner(now, known)) {
+          events.add(conflict(known, at));
+        }
+      }
+      old.waiting.clear();
+    }
+    events.addAll(replay);
+    start(key, session, at, events);
   }
 
   /** A callback was unregistered: its teardown goes out and nothing more. */
-  void stop(String address, List<HookEvent> teardown) {
-    Stream stream = streams.remove(address);
-    if (stream != null && stream.gapTimer >= 0) {
-      vertx.cancelTimer(stream.gapTimer);
+  void stop(CallbackKey key, List<HookEvent> teardown) {
+    Stream stream = streams.remove(key);
+    if (stream != null) {
+      cancelTimer(stream);
     }
-    teardown.forEach(event -> deliver.accept(address, event));
+    teardown.forEach(event -> deliver.accept(key, event));
+  }
+
+  /** The client of session {@code session} went: its streams here stop until it resumes. */
+  void suspend(String session) {
+    streams.entrySet().removeIf(entry -> {
+      if (session.equals(entry.getValue().session)) {
+        cancelTimer(entry.getValue());
+        return true;
+      }
+      return false;
+    });
   }
 
   /** A live change for a callback of this node. */
-  void live(String address, HookEvent event) {
-    Stream stream = streams.computeIfAbsent(address, a -> new Stream());
+  void live(CallbackKey key, HookEvent event) {
+    Stream stream = streams.get(key);
+    if (stream == null) {
+      stream = new Stream(null);
+      streams.put(key, stream);
+      Stream pending = stream;
+      pending.timer = vertx.setTimer(gapMillis, timer -> dropPending(key, pending));
+    }
     if (stream.next >= 0 && event.seq() < stream.next) {
       return;
     }
     stream.waiting.put(event.seq(), event);
-    drain(address, stream);
+    drain(key, stream);
   }
 
-  private void drain(String address, Stream stream) {
+  private Stream restart(CallbackKey key, String session, ChangeId at) {
+    Stream old = streams.get(key);
+    if (old == null) {
+      metered(key);
+    }
+    Stream stream = new Stream(session);
+    if (old != null) {
+      cancelTimer(old);
+      stream.waiting.putAll(old.waiting.tailMap(at.seq(), false));
+      stream.view.putAll(old.view);
+    }
+    stream.next = at.seq() + 1;
+    stream.epoch = at.epoch();
+    streams.put(key, stream);
+    return stream;
+  }
+
+  private void drain(CallbackKey key, Stream stream) {
     if (stream.next < 0) {
       return;
     }
     while (!stream.waiting.isEmpty() && stream.waiting.firstKey() == stream.next) {
-      deliver.accept(address, stream.waiting.pollFirstEntry().getValue());
+      HookEvent event = stream.waiting.pollFirstEntry().getValue();
+      track(stream, event);
+      stream.epoch = event.epoch();
+      deliver.accept(key, event);
       stream.next++;
     }
-    if (stream.gapTimer >= 0) {
-      vertx.cancelTimer(stream.gapTimer);
-      stream.gapTimer = -1;
-    }
-    if (!stream.waiting.isEmpty()) {
-      stream.gapTimer = vertx.setTimer(gapMillis, timer -> skipGap(address, stream));
+    cancelTimer(stream);
+    if (!stream.waiting.isEmpty() && !stream.filling) {
+      stream.timer = vertx.setTimer(gapMillis, timer -> fillGap(key, stream));
     }
   }
 
-  private void skipGap(String address, Stream stream) {
-    stream.gapTimer = -1;
-    if (streams.get(address) != stream || stream.waiting.isEmpty()) {
+  private void fillGap(CallbackKey key, Stream stream) {
+    stream.timer = -1;
+    if (streams.get(key) != stream || stream.waiting.isEmpty()) {
       return;
     }
-    long resume = stream.waiting.firstKey();
-    LOG.warning(() -> "callback " + address + " missed changes " + stream.next + "-" + (resume - 1)
-        + " (their sender left before telling it); going on from " + resume);
-    stream.next = resume;
-    drain(address, stream);
+    stream.filling = true;
+    HooknetMeters.gapFilled();
+    filler.fill(key, stream.session, new ChangeId(stream.epoch, stream.next - 1));
+  }
+
+  /** Puts the callbacks of {@code key}'s event on the meters, once per event. */
+  private void metered(CallbackKey key) {
+    String family = key.family();
+    String event = key.event() == null ? "" : key.event();
+    if (meteredEvents.add(family + "/" + event)) {
+      HooknetMeters.callbacks(family, event, () -> streams.entrySet().stream()
+          .filter(entry -> entry.getValue().next >= 0 && entry.getKey().family().equals(family)
+              && event.equals(entry.getKey().event() == null ? "" : entry.getKey().event()))
+          .count());
+    }
+  }
+
+  private void dropPending(CallbackKey key, Stream stream) {
+    if (streams.get(key) == stream && stream.next < 0) {
+      streams.remove(key);
+    }
+  }
+
+  private void cancelTimer(Stream stream) {
+    if (stream.timer >= 0) {
+      vertx.cancelTimer(stream.timer);
+      stream.timer = -1;
+    }
+  }
+
+  private static void track(Stream stream, HookEvent event) {
+    if (event.cmd() == Cmd.HN_REGISTER) {
+      stream.view.put(name(event), event);
+    } else if (event.cmd() == Cmd.HN_UNREGISTER) {
+      stream.view.remove(name(event));
+    }
+  }
+
+  private static String name(HookEvent event) {
+    return event.hook() != null ? event.hook() : event.event();
+  }
+
+  private static boolean sameOwner(HookEvent a, HookEvent b) {
+    return a.session() != null ? a.session().equals(b.session())
+        : b.session() == null && a.node().equals(b.node());
+  }
+
+  private static HookEvent conflict(HookEvent known, ChangeId at) {
+    return new HookEvent(Cmd.HN_UNREGISTER, known.family(), known.event(), known.hook(), known.node(),
+        known.session(), known.hint(), known.hintValue(), known.position(), at.epoch(), at.seq(), true,
+        Cause.MERGE_CONFLICT);
   }
 }

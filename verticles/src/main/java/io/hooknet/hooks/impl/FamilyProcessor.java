@@ -4,87 +4,136 @@ import com.hazelcast.map.EntryProcessor;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.HookEvent;
+import io.hooknet.codec.HookEvent.Cause;
 import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.Replies;
 import io.hooknet.codec.impl.Mapping;
-import io.hooknet.hooks.impl.RegistryOps.Notice;
+import io.hooknet.hooks.impl.Effects.Lost;
+import io.hooknet.hooks.impl.Effects.Notice;
+import io.hooknet.hooks.impl.Effects.Replay;
+import io.hooknet.hooks.impl.OwnerOps.Owned;
 import io.hooknet.hooks.impl.RegistryOps.Outcome;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One registry change run where a family's entry lives, under Hazelcast's per-key exclusion: the whole rule
- * check, the change and the notices happen in one step for the cluster. Entries and results are CBOR bytes of
- * {@link FamilyState} and {@link Result}, so members need no Java serialization of their own classes beyond this
- * processor.
+ * check, the change and the notices happen in one step for the cluster. Entries, requests and results are CBOR
+ * bytes of {@link FamilyState}, the request records below and {@link Result}, so members need no Java
+ * serialization of their own classes beyond this processor. Everything random or time-dependent is fixed by the
+ * caller in a {@link ChangeContext}, so the backup, which runs the processor again, computes the same state.
  */
 final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]> {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  /** What a change gave: an errno (0 for success) and message, or the answer, notices and published events. */
-  record Result(int errno, String message, Replies.Ack ack, List<Notice> notices, List<HookEvent> published) {
+  /** What a change gave: an errno (0 for success) and message, or the answer and what to tell whom. */
+  record Result(int errno, String message, Replies.Ack ack, List<Notice> notices, List<HookEvent> published,
+      List<Replay> replays, List<Lost> lost) {
 
     HooknetException failure() {
       return new HooknetException(Errno.of(errno).orElse(Errno.EIO), message);
     }
   }
 
-  enum Kind { COMMAND, NODE_LEFT, COUNT_RUN }
+  /** A command by {@code owner}. */
+  record Command(HookCommand<?> command, Owner owner, ChangeContext context) {
+  }
+
+  /** The clean-up after an owner: a node that left, or a session that ended ({@code session} set). */
+  record OwnerGone(String node, String session, Cause cause, ChangeContext context) {
+  }
+
+  /** A run of {@code event} that called the hooks {@code called}. */
+  record CountRun(String event, List<String> called) {
+  }
+
+  /** What node {@code node} asserts again after a merge. */
+  record Reassert(List<Owned> owned, String node, ChangeContext context) {
+  }
+
+  private enum Kind { COMMAND, RESUME, OWNER_GONE, COUNT_RUN, REASSERT }
 
   private final Kind kind;
-  private final byte[] command;
-  private final String node;
-  private final String event;
-  private final List<String> called;
+  private final byte[] request;
 
-  private FamilyProcessor(Kind kind, byte[] command, String node, String event, List<String> called) {
+  private FamilyProcessor(Kind kind, Object request) {
     this.kind = kind;
-    this.command = command;
-    this.node = node;
-    this.event = event;
-    this.called = called;
+    this.request = Mapping.toCborBytes(request);
   }
 
-  /** A change made through node {@code node}. */
-  static FamilyProcessor command(HookCommand command, String node) {
-    return new FamilyProcessor(Kind.COMMAND, Mapping.toJsonBytes(command), node, null, null);
+  static FamilyProcessor command(HookCommand<?> command, Owner owner, ChangeContext context) {
+    return new FamilyProcessor(Kind.COMMAND, new Command(command, owner, context));
   }
 
-  /** The clean-up after node {@code node} left. */
-  static FamilyProcessor nodeLeft(String node) {
-    return new FamilyProcessor(Kind.NODE_LEFT, null, node, null, null);
+  /** Resumes a callback {@code owner} has, after the change {@code command} names as {@code since}. */
+  static FamilyProcessor resume(HookCommand<?> command, Owner owner, ChangeContext context) {
+    return new FamilyProcessor(Kind.RESUME, new Command(command, owner, context));
   }
 
-  /** Counts a run of {@code event} that called the hooks {@code called}. */
+  static FamilyProcessor nodeLeft(String node, ChangeContext context) {
+    return new FamilyProcessor(Kind.OWNER_GONE, new OwnerGone(node, null, Cause.NODE_LEFT, context));
+  }
+
+  static FamilyProcessor sessionEnded(String session, Cause cause, ChangeContext context) {
+    return new FamilyProcessor(Kind.OWNER_GONE, new OwnerGone(null, session, cause, context));
+  }
+
   static FamilyProcessor countRun(String event, List<String> called) {
-    return new FamilyProcessor(Kind.COUNT_RUN, null, null, event, List.copyOf(called));
+    return new FamilyProcessor(Kind.COUNT_RUN, new CountRun(event, List.copyOf(called)));
+  }
+
+  static FamilyProcessor reassert(List<Owned> owned, String node, ChangeContext context) {
+    return new FamilyProcessor(Kind.REASSERT, new Reassert(List.copyOf(owned), node, context));
   }
 
   @Override
   public byte[] process(Map.Entry<String, byte[]> entry) {
     FamilyState state = entry.getValue() == null ? null : Mapping.fromCborBytes(entry.getValue(), FamilyState.class);
     try {
-      Outcome outcome = outcome(state);
+      Outcome outcome = outcome(entry.getKey(), state);
       if (outcome == null) {
-        return Mapping.toCborBytes(new Result(0, null, new Replies.Ack(0), List.of(), List.of()));
+        return Mapping.toCborBytes(new Result(0, null, new Replies.Ack(0), List.of(), List.of(), List.of(),
+            List.of()));
       }
-      entry.setValue(outcome.state() == null ? null : Mapping.toCborBytes(outcome.state()));
-      return Mapping.toCborBytes(new Result(0, null, (Replies.Ack) outcome.reply(), outcome.notices(),
-          outcome.published()));
+      if (outcome.changed()) {
+        entry.setValue(outcome.state() == null ? null : Mapping.toCborBytes(outcome.state()));
+      }
+      Effects effects = outcome.effects();
+      return Mapping.toCborBytes(new Result(0, null, outcome.reply(), effects.notices, effects.published,
+          effects.replays, effects.lost));
     } catch (HooknetException e) {
-      return Mapping.toCborBytes(new Result(e.errno(), e.detail(), null, List.of(), List.of()));
+      return Mapping.toCborBytes(new Result(e.errno(), e.detail(), null, List.of(), List.of(), List.of(),
+          List.of()));
     }
   }
 
-  private Outcome outcome(FamilyState state) {
+  private Outcome outcome(String family, FamilyState state) {
     switch (kind) {
-      case NODE_LEFT:
-        return state == null ? null : HookOps.nodeLeft(state, node);
-      case COUNT_RUN:
-        return state == null ? null : HookOps.countRun(state, event, called);
-      default:
-        return RegistryOps.apply(state, Mapping.fromJsonBytes(command, HookCommand.class), node);
+      case OWNER_GONE: {
+        OwnerGone gone = Mapping.fromCborBytes(request, OwnerGone.class);
+        if (state == null) {
+          return null;
+        }
+        return OwnerOps.removeOwned(state, gone.session() != null ? OwnerOps.ofSession(gone.session())
+            : OwnerOps.ofNode(gone.node()), gone.cause(), new Effects(gone.context()));
+      }
+      case COUNT_RUN: {
+        CountRun run = Mapping.fromCborBytes(request, CountRun.class);
+        return state == null ? null : HookOps.countRun(state, run.event(), run.called(), new Effects(null));
+      }
+      case REASSERT: {
+        Reassert reassert = Mapping.fromCborBytes(request, Reassert.class);
+        return OwnerOps.reassert(state, family, reassert.owned(), reassert.node(), new Effects(reassert.context()));
+      }
+      case RESUME: {
+        Command command = Mapping.fromCborBytes(request, Command.class);
+        return RegistryOps.resume(state, command.command(), command.owner(), command.context());
+      }
+      default: {
+        Command command = Mapping.fromCborBytes(request, Command.class);
+        return RegistryOps.apply(state, command.command(), command.owner(), command.context());
+      }
     }
   }
 }

@@ -2,6 +2,8 @@ package io.hooknet.hooks.impl;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A family as the cluster stores it: one Hazelcast map entry per family, changed only by entry processors, so
@@ -10,15 +12,25 @@ import java.util.List;
  */
 public final class FamilyState {
 
-  /** A notify callback: where it is told, and the node that registered it and delivers to it in order. */
-  public record Callback(String address, String node) {
+  /**
+   * A notify callback: where it is told, its owner, and the node that delivers its notices in order ({@code node}:
+   * the owning node, or the node the owning session is anchored at).
+   */
+  public record Callback(String address, String node, String session, long registeredAt) {
+
+    Owner owner() {
+      return new Owner(node, session);
+    }
+
+    Callback anchoredAt(String deliverer) {
+      return new Callback(address, deliverer, session, registeredAt);
+    }
   }
 
-  /** An event of the family: its chain, callbacks and counters. */
+  /** An event of the family: its chain, callbacks, changes and counters. */
   public static final class EventState {
     public String event;
-    /** Changes to the chain so far; every change notice carries the new value. */
-    public long seq;
+    public Changes changes = new Changes();
     /** Removed while callbacks were registered: it takes no hook or callback and goes with the last callback. */
     public boolean shutdown;
     public List<HookChain.Link> chain = new ArrayList<>();
@@ -26,27 +38,29 @@ public final class FamilyState {
     public long hooksAdded;
     public long hooksRemoved;
     public long runs;
-    public java.util.Map<String, Long> hits = new java.util.TreeMap<>();
+    public Map<String, Long> hits = new TreeMap<>();
 
     public EventState() {
     }
 
-    EventState(String event) {
+    EventState(String event, ChangeContext context) {
       this.event = event;
+      this.changes = Changes.start(context);
     }
   }
 
   public String family;
-  /** Events added to or removed from the family so far. */
-  public long seq;
+  /** Events added to or removed from the family: what protocol callbacks are told. */
+  public Changes changes = new Changes();
   public List<Callback> callbacks = new ArrayList<>();
   public List<EventState> events = new ArrayList<>();
 
   public FamilyState() {
   }
 
-  FamilyState(String family) {
+  FamilyState(String family, ChangeContext context) {
     this.family = family;
+    this.changes = Changes.start(context);
   }
 
   EventState event(String name) {

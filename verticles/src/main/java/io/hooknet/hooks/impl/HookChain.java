@@ -29,8 +29,21 @@ import java.util.List;
  */
 public final class HookChain {
 
-  /** A hook in the chain. */
-  public record Link(String hook, Hint hint, String hintValue, String address, String node) {
+  /**
+   * A hook in the chain: where {@code run} calls it, and its owner (the node it was registered through, and the
+   * bridge session that owns it, if any) with the time it was registered, which settles merge conflicts.
+   */
+  public record Link(String hook, Hint hint, String hintValue, String address, String node, String session,
+      long registeredAt) {
+
+    /** A hook owned by node {@code node}. */
+    public Link(String hook, Hint hint, String hintValue, String address, String node) {
+      this(hook, hint, hintValue, address, node, null, 0);
+    }
+
+    Owner owner() {
+      return new Owner(node, session);
+    }
   }
 
   private final List<Link> links = new ArrayList<>();

@@ -1,9 +1,10 @@
 package io.hooknet.hooks.impl;
 
-import static io.hooknet.hooks.impl.RegistryOps.find;
+import static io.hooknet.hooks.impl.RegistryOps.indexOf;
 import static io.hooknet.hooks.impl.RegistryOps.requireEvent;
 import static io.hooknet.hooks.impl.RegistryOps.requireFamily;
 
+import io.hooknet.codec.ChangeId;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.HookEvent;
@@ -11,25 +12,34 @@ import io.hooknet.codec.HookEvent.Cause;
 import io.hooknet.codec.HookEvent.Cmd;
 import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.Replies;
+import io.hooknet.hooks.impl.Effects.CallbackKey;
+import io.hooknet.hooks.impl.Effects.StreamChange;
 import io.hooknet.hooks.impl.FamilyState.Callback;
 import io.hooknet.hooks.impl.FamilyState.EventState;
-import io.hooknet.hooks.impl.RegistryOps.Notice;
 import io.hooknet.hooks.impl.RegistryOps.Outcome;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
-/** The event-level rules: hooks in and out of a chain, notify callbacks with replay and teardown, node loss. */
+/** The event-level rules: hooks in and out of a chain, notify callbacks with replay, resume and teardown. */
 final class HookOps {
 
   private HookOps() {
   }
 
-  static Outcome register(FamilyState state, HookCommand.HookRegister command, String node) {
+  static Outcome register(FamilyState state, HookCommand.HookRegister command, Owner owner, Effects effects) {
     FamilyState family = requireFamily(state, command.family(), Errno.ENXIO);
     EventState event = requireEvent(family, command.event(), Errno.ENXIO);
     requireOpen(family, event);
     HookChain.Link link = new HookChain.Link(command.hook(), command.hint(), command.hintValue(),
-        command.address(), node);
+        command.address(), owner.node(), owner.session(), effects.context().now());
+    insert(family, event, link, Cause.REGISTERED, effects);
+    return new Outcome(family, new Replies.Ack(event.changes.seq), effects, true);
+  }
+
+  /** Inserts {@code link} by its hint and tells it; the hint rules' failures name the event. */
+  static void insert(FamilyState family, EventState event, HookChain.Link link, Cause cause, Effects effects) {
     HookChain chain = new HookChain(event.chain);
     int position;
     try {
@@ -38,13 +48,11 @@ final class HookOps {
       throw e.withContext("on " + family.family + "/" + event.event);
     }
     event.chain = new ArrayList<>(chain.links());
-    event.seq++;
     event.hooksAdded++;
-    return Outcome.change(family, new Replies.Ack(event.seq), event.callbacks,
-        hookEvent(family, event, link, position, Cmd.HN_REGISTER, Cause.REGISTERED));
+    effects.hookChange(family, event, link, position, Cmd.HN_REGISTER, cause);
   }
 
-  static Outcome unregister(FamilyState state, HookCommand.HookUnregister command) {
+  static Outcome unregister(FamilyState state, HookCommand.HookUnregister command, Effects effects) {
     FamilyState family = requireFamily(state, command.family(), Errno.ENXIO);
     EventState event = requireEvent(family, command.event(), Errno.ENXIO);
     int position = new HookChain(event.chain).indexOf(command.hook());
@@ -52,109 +60,120 @@ final class HookOps {
       throw HooknetException.of(Errno.ENXIO, "hook '%s' is not on %s/%s", command.hook(), family.family,
           event.event);
     }
+    remove(family, event, position, Cause.UNREGISTERED, effects);
+    return new Outcome(family, new Replies.Ack(event.changes.seq), effects, true);
+  }
+
+  /** Removes the hook at {@code position} and tells it with {@code cause}; gives the change. */
+  static HookEvent remove(FamilyState family, EventState event, int position, Cause cause, Effects effects) {
     HookChain.Link link = event.chain.remove(position);
     event.hits.remove(link.hook());
-    event.seq++;
     event.hooksRemoved++;
-    return Outcome.change(family, new Replies.Ack(event.seq), event.callbacks,
-        hookEvent(family, event, link, position, Cmd.HN_UNREGISTER, Cause.UNREGISTERED));
-  }
-
-  static Outcome notifyRegister(FamilyState state, HookCommand.NotifyRegister command, String node) {
-    FamilyState family = requireFamily(state, command.family(), Errno.ESRCH);
-    EventState event = requireEvent(family, command.event(), Errno.ESRCH);
-    requireOpen(family, event);
-    if (find(event.callbacks, command.address()) != null) {
-      throw HooknetException.of(Errno.EEXIST, "callback '%s' is already registered on %s/%s", command.address(),
-          family.family, event.event);
-    }
-    Callback callback = new Callback(command.address(), node);
-    event.callbacks.add(callback);
-    List<Notice> replay = new ArrayList<>();
-    for (int i = 0; i < event.chain.size(); i++) {
-      replay.add(new Notice(callback.address(), callback.node(),
-          hookEvent(family, event, event.chain.get(i), i, Cmd.HN_REGISTER, Cause.REPLAY)));
-    }
-    return new Outcome(family, new Replies.Ack(event.seq), replay);
-  }
-
-  static Outcome notifyUnregister(FamilyState state, HookCommand.NotifyUnregister command) {
-    FamilyState family = requireFamily(state, command.family(), Errno.ESRCH);
-    EventState event = requireEvent(family, command.event(), Errno.ESRCH);
-    Callback callback = find(event.callbacks, command.address());
-    if (callback == null) {
-      throw HooknetException.of(Errno.ESRCH, "callback '%s' is not registered on %s/%s", command.address(),
-          family.family, event.event);
-    }
-    event.callbacks.remove(callback);
-    List<Notice> teardown = new ArrayList<>();
-    for (int i = 0; i < event.chain.size(); i++) {
-      teardown.add(new Notice(callback.address(), callback.node(),
-          hookEvent(family, event, event.chain.get(i), i, Cmd.HN_UNREGISTER, Cause.TEARDOWN)));
-    }
-    if (event.shutdown && event.callbacks.isEmpty()) {
-      family.events.remove(event);
-    }
-    return new Outcome(family, new Replies.Ack(event.seq), teardown);
+    return effects.hookChange(family, event, link, position, Cmd.HN_UNREGISTER, cause);
   }
 
   /**
-   * Removes what a node that left owned: its hooks, each told to the remaining callbacks as
-   * {@code HN_UNREGISTER} with cause {@code NODE_LEFT}, and its callbacks. Running it again changes nothing, so
-   * every survivor may run it and each hook is reported once.
+   * Where callbacks are registered: an event's callbacks, whose stream is its chain, or a family's protocol
+   * callbacks, whose stream is its events; with the replay ({@code cause}, told as by {@code node}, ending with
+   * HN_SYNCED) and the teardown (as by {@code node}) of that stream.
    */
-  static Outcome nodeLeft(FamilyState family, String node) {
-    List<Notice> notices = new ArrayList<>();
-    List<HookEvent> published = new ArrayList<>();
-    boolean changed = family.callbacks.removeIf(callback -> callback.node().equals(node));
-    for (EventState event : new ArrayList<>(family.events)) {
-      changed |= event.callbacks.removeIf(callback -> callback.node().equals(node));
-      for (int i = 0; i < event.chain.size(); i++) {
-        HookChain.Link link = event.chain.get(i);
-        if (link.node().equals(node)) {
-          event.chain.remove(i);
-          event.hits.remove(link.hook());
-          event.seq++;
-          event.hooksRemoved++;
-          Outcome removed = Outcome.change(family, null, event.callbacks,
-              hookEvent(family, event, link, i, Cmd.HN_UNREGISTER, Cause.NODE_LEFT));
-          notices.addAll(removed.notices());
-          published.addAll(removed.published());
-          i--;
-          changed = true;
-        }
-      }
-      if (event.shutdown && event.callbacks.isEmpty()) {
-        family.events.remove(event);
-      }
+  record Site(List<Callback> callbacks, Changes changes, String family, String event, String where,
+      BiFunction<Cause, String, List<HookEvent>> replay, Function<String, List<HookEvent>> teardown) {
+
+    static Site of(FamilyState family, EventState event) {
+      return new Site(event.callbacks, event.changes, family.family, event.event, family.family + "/" + event.event,
+          (cause, node) -> Effects.chainReplay(family, event, cause, node),
+          node -> Effects.chainEvents(family, event, Cmd.HN_UNREGISTER, Cause.TEARDOWN));
     }
-    return new Outcome(family, new Replies.Ack(changed ? 1 : 0), notices, published);
+
+    static Site of(FamilyState family) {
+      return new Site(family.callbacks, family.changes, family.family, null, "family '" + family.family + "'",
+          (cause, node) -> Effects.eventsReplay(family, cause, node),
+          node -> Effects.familyEvents(family, node, Cmd.HN_UNREGISTER, Cause.TEARDOWN));
+    }
+
+    CallbackKey key(String address) {
+      return new CallbackKey(family, event, address);
+    }
+  }
+
+  /**
+   * Registers a callback with its replay. With {@code since}, a callback the same owner already has there resumes:
+   * it is delivered from the owner's node from now on and is sent the changes after {@code since} (or, when they
+   * are no longer kept, a replay marked RESYNC); a callback that is not there is registered with its replay marked
+   * RESYNC, since its client had a view.
+   */
+  static void registerCallback(Site site, String address, ChangeId since, Owner owner, Effects effects) {
+    int index = indexOf(site.callbacks(), address);
+    if (index < 0 && effects.resumeOnly()) {
+      throw HooknetException.of(Errno.ESRCH, "callback '%s' is no longer registered on %s", address, site.where());
+    }
+    if (index >= 0) {
+      Callback existing = site.callbacks().get(index);
+      if (since == null || !existing.owner().same(owner)) {
+        throw HooknetException.of(Errno.EEXIST, "callback '%s' is already registered on %s", address, site.where());
+      }
+      Callback resumed = existing.anchoredAt(owner.node());
+      site.callbacks().set(index, resumed);
+      effects.replay(site.key(address), resumed, StreamChange.START, site.changes().current(), Effects.catchUp(
+          site.changes(), since, site.family(), site.event(), owner.node(),
+          () -> site.replay().apply(Cause.RESYNC, owner.node())));
+      return;
+    }
+    Callback callback = new Callback(address, owner.node(), owner.session(), effects.context().now());
+    site.callbacks().add(callback);
+    effects.replay(site.key(address), callback, StreamChange.START, site.changes().current(),
+        site.replay().apply(since == null ? Cause.REPLAY : Cause.RESYNC, owner.node()));
+  }
+
+  /** Unregisters a callback, which is sent its teardown and nothing more. */
+  static void unregisterCallback(Site site, String address, Effects effects) {
+    int index = indexOf(site.callbacks(), address);
+    if (index < 0) {
+      throw HooknetException.of(Errno.ESRCH, "callback '%s' is not registered on %s", address, site.where());
+    }
+    Callback callback = site.callbacks().remove(index);
+    effects.replay(site.key(address), callback, StreamChange.STOP, site.changes().current(),
+        site.teardown().apply(callback.node()));
+  }
+
+  static Outcome notifyRegister(FamilyState state, HookCommand.NotifyRegister command, Owner owner,
+      Effects effects) {
+    FamilyState family = requireFamily(state, command.family(), Errno.ESRCH);
+    EventState event = requireEvent(family, command.event(), Errno.ESRCH);
+    requireOpen(family, event);
+    registerCallback(Site.of(family, event), command.address(), command.since(), owner, effects);
+    return new Outcome(family, new Replies.Ack(event.changes.seq), effects, true);
+  }
+
+  static Outcome notifyUnregister(FamilyState state, HookCommand.NotifyUnregister command, Effects effects) {
+    FamilyState family = requireFamily(state, command.family(), Errno.ESRCH);
+    EventState event = requireEvent(family, command.event(), Errno.ESRCH);
+    unregisterCallback(Site.of(family, event), command.address(), effects);
+    if (event.shutdown && event.callbacks.isEmpty()) {
+      family.events.remove(event);
+    }
+    return new Outcome(family, new Replies.Ack(event.changes.seq), effects, true);
   }
 
   /** Counts a run of an event and a hit for each hook it called. */
-  static Outcome countRun(FamilyState family, String event, List<String> called) {
+  static Outcome countRun(FamilyState family, String event, List<String> called, Effects effects) {
     EventState state = family.event(event);
-    if (state != null) {
-      state.runs++;
-      for (String hook : called) {
-        if (new HookChain(state.chain).indexOf(hook) >= 0) {
-          state.hits.merge(hook, 1L, Long::sum);
-        }
+    if (state == null) {
+      return new Outcome(family, new Replies.Ack(0), effects, false);
+    }
+    state.runs++;
+    for (String hook : called) {
+      if (new HookChain(state.chain).indexOf(hook) >= 0) {
+        state.hits.merge(hook, 1L, Long::sum);
       }
     }
-    return new Outcome(family, new Replies.Ack(0), List.of());
+    return new Outcome(family, new Replies.Ack(state.changes.seq), effects, true);
   }
 
-  private static void requireOpen(FamilyState family, EventState event) {
+  static void requireOpen(FamilyState family, EventState event) {
     if (event.shutdown) {
       throw HooknetException.of(Errno.ESHUTDOWN, "event %s/%s is shutting down", family.family, event.event);
     }
-  }
-
-  private static HookEvent hookEvent(FamilyState family, EventState event, HookChain.Link link, int position,
-      Cmd cmd, Cause cause) {
-    boolean replay = cause == Cause.REPLAY || cause == Cause.TEARDOWN;
-    return new HookEvent(cmd, family.family, event.event, link.hook(), link.node(), link.hint(), link.hintValue(),
-        position, event.seq, replay, cause);
   }
 }

@@ -3,8 +3,8 @@ package io.hooknet.hooks.impl;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.LifecycleEvent;
-import com.hazelcast.map.IMap;
 import io.hooknet.cluster.HooknetCluster;
+import io.hooknet.codec.ChangeId;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.Hint;
 import io.hooknet.codec.HookCall;
@@ -13,67 +13,74 @@ import io.hooknet.codec.HookEvent;
 import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.HooknetMessage;
 import io.hooknet.codec.Json;
+import io.hooknet.codec.Replies;
 import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.HookRegistry;
-import io.hooknet.hooks.impl.FamilyProcessor.Result;
-import io.hooknet.hooks.impl.RegistryOps.Notice;
+import io.hooknet.hooks.HookRegistryOptions;
+import io.hooknet.hooks.Sessions;
+import io.hooknet.hooks.impl.Effects.CallbackKey;
+import io.hooknet.hooks.impl.Effects.Lost;
+import io.hooknet.metrics.HooknetMeters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
-import java.util.stream.Collectors;
+import java.util.logging.Logger;
 
 /**
- * A node's view of the replicated registry. State lives in the Hazelcast map {@value #MAP}, one entry per
- * family, changed only by {@link FamilyProcessor}s. The node that made a change publishes it on
- * {@link HookRegistry#EVENTS} and sends each notice to the node that owns the callback, whose
- * {@link CallbackSequencer} delivers it in order. When a member leaves, every survivor runs the node's clean-up
- * on every family; it is idempotent, so each removed hook is reported once.
+ * A node's view of the replicated registry ({@link FamilyStore}). Every operation runs as an {@link Owner}: this
+ * node, or the bridge session a command came from. A change's effects go out through {@link Deliveries}; what this
+ * node and its sessions own is kept in {@link Ownership} for {@link MergeRecovery}; sessions live in
+ * {@link SessionsImpl}. When a member leaves, every survivor runs its clean-up on every family; it is idempotent,
+ * so each removed hook is reported once.
  */
 public final class HookRegistryImpl implements HookRegistry {
 
-  static final String MAP = "hooknet.hooks";
-  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HookRegistry.class.getName());
+  private static final Logger LOG = Logger.getLogger(HookRegistry.class.getName());
   private static final long GAP_MILLIS = 2_000;
+  /** The {@code op} name of each command type, for the meters. */
+  private static final Map<Class<?>, String> OPS = new ConcurrentHashMap<>();
 
   private final Vertx vertx;
   private final Context context;
   private final HooknetCluster cluster;
-  private final IMap<String, byte[]> families;
-  private final CallbackSequencer sequencer;
-  private final Map<String, MessageConsumer<?>> localConsumers = new ConcurrentHashMap<>();
+  private final HookRegistryOptions options;
+  private final FamilyStore store;
   private final RegistryReads reads;
-  /** What was registered through this node, in order, to assert again after a split-brain merge. */
-  private final Map<String, HookCommand> owned = new java.util.LinkedHashMap<>();
-  private MessageConsumer<JsonObject> notices;
-  private java.util.UUID membership;
-  private java.util.UUID lifecycle;
+  private final Deliveries deliveries;
+  private final Ownership ownership = new Ownership();
+  private final SessionsImpl sessions;
+  private final MergeRecovery merge;
+  private final Map<String, MessageConsumer<?>> localConsumers = new ConcurrentHashMap<>();
+  private Handler<HookEvent> lostHandler = event -> { };
+  private UUID membership;
+  private UUID lifecycle;
 
   /** Made on the event loop the registry runs on. */
-  public HookRegistryImpl(Vertx vertx, HooknetCluster cluster) {
+  public HookRegistryImpl(Vertx vertx, HooknetCluster cluster, HookRegistryOptions options) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.cluster = cluster;
-    this.families = cluster.hazelcast().getMap(MAP);
-    this.sequencer = new CallbackSequencer(vertx, GAP_MILLIS, (address, event) -> vertx.eventBus().send(address, Json.toJson(event)));
-    this.reads = new RegistryReads(vertx, families);
-  }
-
-  static String noticeAddress(String node) {
-    return "hooknet.hooks.node." + node + ".notices";
+    this.options = new HookRegistryOptions(options).validate();
+    this.store = new FamilyStore(vertx, context, cluster.hazelcast(), options.getHistorySize(),
+        options.getCommandTimeoutMillis());
+    this.reads = new RegistryReads(vertx, store.map());
+    this.deliveries = new Deliveries(vertx, cluster.nodeName(), cluster::memberNames, this::fill, GAP_MILLIS,
+        this::lost);
+    this.sessions = new SessionsImpl(vertx, context, cluster.nodeName(), cluster.hazelcast(), cluster::memberNames,
+        options.getSessionGraceSeconds(), store, deliveries, ownership);
+    this.merge = new MergeRecovery(cluster.nodeName(), store, sessions, ownership, deliveries);
   }
 
   public Future<Void> start() {
-    notices = vertx.eventBus().consumer(noticeAddress(nodeName()), message -> sequencer.live(
-        message.body().getString("address"), Json.fromJson(message.body().getJsonObject("event"), HookEvent.class)));
     membership = cluster.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -89,18 +96,20 @@ public final class HookRegistryImpl implements HookRegistry {
     });
     lifecycle = cluster.hazelcast().getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        context.runOnContext(v -> reassert());
+        context.runOnContext(v -> merge.run());
       }
     });
-    return notices.completion();
+    sessions.start();
+    return deliveries.start();
   }
 
   public Future<Void> stop() {
     cluster.hazelcast().getCluster().removeMembershipListener(membership);
     cluster.hazelcast().getLifecycleService().removeLifecycleListener(lifecycle);
+    sessions.stop();
     List<Future<Void>> closing = new ArrayList<>();
     localConsumers.values().forEach(consumer -> closing.add(consumer.unregister()));
-    closing.add(notices.unregister());
+    closing.add(deliveries.stop());
     return Future.join(closing).mapEmpty();
   }
 
@@ -110,21 +119,147 @@ public final class HookRegistryImpl implements HookRegistry {
   }
 
   @Override
-  public Future<HooknetMessage> execute(HookCommand command) {
-    if (command instanceof HookCommand.ListHooks) {
-      return reads.list((HookCommand.ListHooks) command).map(HooknetMessage.class::cast);
-    }
-    if (command instanceof HookCommand.Stats) {
-      return reads.stats((HookCommand.Stats) command).map(HooknetMessage.class::cast);
-    }
-    if (command instanceof HookCommand.Run) {
-      return runChain((HookCommand.Run) command).map(HooknetMessage.class::cast);
-    }
-    return change(command.family(), FamilyProcessor.command(command, nodeName())).map(result -> {
-      dispatch(command, result);
-      remember(command);
-      return result.ack();
+  public Sessions sessions() {
+    return sessions;
+  }
+
+  @Override
+  public HookRegistry lostHandler(Handler<HookEvent> handler) {
+    this.lostHandler = handler;
+    return this;
+  }
+
+  @Override
+  public <R extends HooknetMessage> Future<R> execute(HookCommand<R> command) {
+    return execute(command, Owner.node(nodeName()));
+  }
+
+  /** Runs {@code command} as session {@code session} of this node ({@code null}: as the node). */
+  public <R extends HooknetMessage> Future<R> execute(HookCommand<R> command, String session) {
+    return execute(command, new Owner(nodeName(), session));
+  }
+
+  private <R extends HooknetMessage> Future<R> execute(HookCommand<R> command, Owner owner) {
+    long started = System.nanoTime();
+    return command.accept(new Operations(owner)).map(command.replyType()::cast).andThen(done -> {
+      String outcome = done.succeeded() ? "ok" : Errno.of(HooknetException.from(done.cause()).errno())
+          .map(Enum::name).orElse("EIO");
+      String op = OPS.computeIfAbsent(command.getClass(), type -> Mapping.typeId(HookCommand.class, type));
+      HooknetMeters.command(op, outcome)
+          .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     });
+  }
+
+  /** How each operation runs, as one owner. */
+  private final class Operations implements HookCommand.Visitor<Future<? extends HooknetMessage>> {
+    private final Owner owner;
+
+    Operations(Owner owner) {
+      this.owner = owner;
+    }
+
+    private Future<Replies.Ack> change(HookCommand<?> command) {
+      Future<Void> allowed = command instanceof HookCommand.Registers
+          ? sessions.check(owner, ((HookCommand.Registers) command).address()) : Future.succeededFuture();
+      ChangeContext changeContext = store.changeContext();
+      return allowed.compose(ok -> store.change(command.family(),
+          FamilyProcessor.command(command, owner, changeContext))).map(result -> {
+            deliveries.apply(result);
+            if (command instanceof HookCommand.Registers) {
+              ownership.registered((HookCommand.Registers) command, owner, changeContext.now());
+            } else if (command instanceof HookCommand.Unregisters) {
+              ownership.unregistered(((HookCommand.Unregisters) command).registration());
+            }
+            return result.ack();
+          });
+    }
+
+    @Override
+    public Future<Replies.Ack> familyAdd(HookCommand.FamilyAdd command) {
+      return change(command);
+    }
+
+    @Override
+    public Future<Replies.Ack> familyRemove(HookCommand.FamilyRemove command) {
+      return change(command);
+    }
+
+    @Override
+    public Future<Replies.Ack> eventAdd(HookCommand.EventAdd command) {
+      return change(command);
+    }
+
+    @Override
+    public Future<Replies.Ack> eventRemove(HookCommand.EventRemove command) {
+      return change(command);
+    }
+
+    @Override
+    public Future<Replies.Ack> hookRegister(HookCommand.HookRegister command) {
+      return change(command);
+    }
+
+    @Override
+    public Future<Replies.Ack> hookUnregister(HookCommand.HookUnregister command) {
+      return change(command);
+    }
+
+    @Override
+    public Future<Replies.Ack> notifyRegister(HookCommand.NotifyRegister command) {
+      return change(command);
+    }
+
+    @Override
+    public Future<Replies.Ack> notifyUnregister(HookCommand.NotifyUnregister command) {
+      return change(command);
+    }
+
+    @Override
+    public Future<Replies.Ack> protocolNotifyRegister(HookCommand.ProtocolNotifyRegister command) {
+      return change(command);
+    }
+
+    @Override
+    public Future<Replies.Ack> protocolNotifyUnregister(HookCommand.ProtocolNotifyUnregister command) {
+      return change(command);
+    }
+
+    @Override
+    public Future<Replies.HookChains> list(HookCommand.ListHooks command) {
+      return store.within(reads.list(command), "list");
+    }
+
+    @Override
+    public Future<Replies.RunResult> run(HookCommand.Run command) {
+      HookRun run = new HookRun(vertx, reads, command, options.getHookTimeoutMillis(),
+          options.getCommandTimeoutMillis());
+      return store.within(run.call(), "run " + command.family() + "/" + command.event()).compose(outcome ->
+          store.change(command.family(), FamilyProcessor.countRun(command.event(), outcome.called()))
+              .map(counted -> outcome.result()));
+    }
+
+    @Override
+    public Future<Replies.EventStats> stats(HookCommand.Stats command) {
+      return store.within(reads.stats(command), "stats");
+    }
+
+    @Override
+    public Future<Replies.SessionInfo> session(HookCommand.SessionOpen command) {
+      return sessions.info(requireSession());
+    }
+
+    @Override
+    public Future<Replies.Ack> sessionClose(HookCommand.SessionClose command) {
+      return sessions.close(requireSession()).map(new Replies.Ack(0));
+    }
+
+    private String requireSession() {
+      if (!owner.sessionOwned()) {
+        throw io.hooknet.codec.HooknetException.of(io.hooknet.codec.Errno.EINVAL,
+            "only a bridged client has a session; node %s has none", owner.node());
+      }
+      return owner.session();
+    }
   }
 
   @Override
@@ -142,11 +277,8 @@ public final class HookRegistryImpl implements HookRegistry {
   @Override
   public Future<Long> unregister(String family, String event, String hook) {
     return execute(new HookCommand.HookUnregister(family, event, hook)).map(reply -> {
-      MessageConsumer<?> consumer = localConsumers.remove(hookKey(family, event, hook));
-      if (consumer != null) {
-        consumer.unregister();
-      }
-      return ((io.hooknet.codec.Replies.Ack) reply).seq();
+      dropLocal(hookKey(family, event, hook));
+      return reply.seq();
     });
   }
 
@@ -161,118 +293,56 @@ public final class HookRegistryImpl implements HookRegistry {
   }
 
   private Future<String> withCallback(Handler<HookEvent> callback,
-      java.util.function.Function<String, Future<HooknetMessage>> registration) {
-    String address = "hooknet.client." + nodeName() + "." + UUID.randomUUID();
+      java.util.function.Function<String, Future<Replies.Ack>> registration) {
+    String address = Sessions.CLIENT_PREFIX + nodeName() + "." + UUID.randomUUID();
     MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(address,
         message -> callback.handle(Json.body(message.body(), HookEvent.class)));
     localConsumers.put(address, consumer);
-    return registration.apply(address).map(address).onFailure(failed -> {
-      localConsumers.remove(address);
-      consumer.unregister();
-    });
+    return registration.apply(address).map(address).onFailure(failed -> dropLocal(address));
   }
 
-  private Future<io.hooknet.codec.Replies.RunResult> runChain(HookCommand.Run command) {
-    return new HookRun(vertx, reads, command).call().compose(outcome ->
-        change(command.family(), FamilyProcessor.countRun(command.event(), outcome.called()))
-            .map(counted -> outcome.result()));
-  }
-
-  private Future<Result> change(String family, FamilyProcessor processor) {
-    return Future.fromCompletionStage(families.submitToKey(family, processor), context).compose(bytes -> {
-      Result result = Mapping.fromCborBytes(bytes, Result.class);
-      return result.errno() == 0 ? Future.succeededFuture(result) : Future.failedFuture(result.failure());
-    });
-  }
-
-  /** Publishes a change and hands its notices to the callbacks' owners. */
-  private void dispatch(HookCommand command, Result result) {
-    result.published().forEach(event -> vertx.eventBus().publish(EVENTS, Json.toJson(event)));
-    List<HookEvent> own = result.notices().stream().map(Notice::event).collect(Collectors.toList());
-    if (command instanceof HookCommand.NotifyRegister) {
-      sequencer.start(((HookCommand.NotifyRegister) command).address(), result.ack().seq(), own);
-    } else if (command instanceof HookCommand.ProtocolNotifyRegister) {
-      sequencer.start(((HookCommand.ProtocolNotifyRegister) command).address(), result.ack().seq(), own);
-    } else if (command instanceof HookCommand.NotifyUnregister) {
-      String address = ((HookCommand.NotifyUnregister) command).address();
-      sequencer.stop(address, own);
-      dropLocal(address);
-    } else if (command instanceof HookCommand.ProtocolNotifyUnregister) {
-      String address = ((HookCommand.ProtocolNotifyUnregister) command).address();
-      sequencer.stop(address, own);
-      dropLocal(address);
-    } else {
-      sendLive(result.notices());
-    }
-  }
-
-  private void sendLive(List<Notice> notices) {
-    for (Notice notice : notices) {
-      if (notice.owner().equals(nodeName())) {
-        sequencer.live(notice.address(), notice.event());
-      } else {
-        vertx.eventBus().send(noticeAddress(notice.owner()), new JsonObject().put("address", notice.address())
-            .put("event", Json.toJson(notice.event())));
-      }
-    }
-  }
-
-  private void dropLocal(String address) {
-    MessageConsumer<?> consumer = localConsumers.remove(address);
+  private void dropLocal(String key) {
+    MessageConsumer<?> consumer = localConsumers.remove(key);
     if (consumer != null) {
       // Teardown notices are queued ahead of the unregistration on this loop, so the callback still gets them.
       context.runOnContext(v -> consumer.unregister());
     }
   }
 
-  /** Keeps what this node owns: hooks and callbacks registered through it, until they are unregistered. */
-  private void remember(HookCommand command) {
-    if (command instanceof HookCommand.HookRegister) {
-      HookCommand.HookRegister hook = (HookCommand.HookRegister) command;
-      owned.put(hookKey(hook.family(), hook.event(), hook.hook()), command);
-    } else if (command instanceof HookCommand.HookUnregister) {
-      HookCommand.HookUnregister hook = (HookCommand.HookUnregister) command;
-      owned.remove(hookKey(hook.family(), hook.event(), hook.hook()));
-    } else if (command instanceof HookCommand.NotifyRegister) {
-      owned.put(((HookCommand.NotifyRegister) command).address(), command);
-    } else if (command instanceof HookCommand.ProtocolNotifyRegister) {
-      owned.put(((HookCommand.ProtocolNotifyRegister) command).address(), command);
-    } else if (command instanceof HookCommand.NotifyUnregister) {
-      owned.remove(((HookCommand.NotifyUnregister) command).address());
-    } else if (command instanceof HookCommand.ProtocolNotifyUnregister) {
-      owned.remove(((HookCommand.ProtocolNotifyUnregister) command).address());
-    }
+  /** A stream of this node misses a change: ask for the changes after the last it has, as its owner. */
+  private void fill(CallbackKey key, String session, ChangeId last) {
+    HookCommand<Replies.Ack> resume = key.event() == null
+        ? new HookCommand.ProtocolNotifyRegister(key.family(), key.address(), last)
+        : new HookCommand.NotifyRegister(key.family(), key.event(), key.address(), last);
+    LOG.warning(() -> "callback " + key + " misses the change after seq " + last.seq()
+        + " (its sender left before telling it); resuming it from the history");
+    store.change(key.family(), FamilyProcessor.resume(resume, new Owner(nodeName(), session),
+        store.changeContext())).onSuccess(deliveries::apply).onFailure(failure -> {
+          LOG.warning(() -> "callback " + key + " could not be resumed: " + failure.getMessage());
+          deliveries.sequencer().stop(key, List.of());
+        });
   }
 
-  /**
-   * After a split-brain merge the cluster keeps the larger side's entries, which lost this node's hooks and
-   * callbacks when it was taken for dead: register them again, in their original order. What is still there
-   * answers EEXIST and is left as it is.
-   */
-  private void reassert() {
-    List<HookCommand> mine = new ArrayList<>(owned.values());
-    LOG.info(() -> "node " + nodeName() + " merged back into the cluster; asserting its " + mine.size()
-        + " hooks and callbacks again");
-    Future<Void> chain = Future.succeededFuture();
-    for (HookCommand command : mine) {
-      chain = chain.compose(v -> execute(command).transform(done -> {
-        if (done.failed() && HooknetException.from(done.cause()).errno() != Errno.EEXIST.number()) {
-          LOG.warning(() -> "could not assert " + command + " again: " + done.cause().getMessage());
-        }
-        return Future.succeededFuture();
-      }));
+  /** A registration of this node or of one of its sessions was lost in a merge. */
+  private void lost(Lost lost) {
+    HookEvent event = lost.event();
+    ownership.lost(new HookCommand.Registration(HookCommand.Registration.Kind.HOOK, event.family(), event.event(),
+        event.hook()), lost.owner());
+    LOG.warning(() -> "hook '" + event.hook() + "' of " + lost.owner() + " on " + event.family() + "/"
+        + event.event() + " was kept by another registration after a merge");
+    if (lost.owner().sessionOwned()) {
+      sessions.lost(lost.owner().session(), event);
+    } else {
+      dropLocal(hookKey(event.family(), event.event(), event.hook()));
+      lostHandler.handle(event);
     }
   }
 
   /** Runs the departed node's clean-up on every family at once, where each family's entry lives. */
   private void cleanUpAfter(String node) {
-    vertx.executeBlocking(() -> families.executeOnEntries(FamilyProcessor.nodeLeft(node))).onSuccess(results -> {
-      for (byte[] bytes : results.values()) {
-        Result result = Mapping.fromCborBytes(bytes, Result.class);
-        result.published().forEach(event -> vertx.eventBus().publish(EVENTS, Json.toJson(event)));
-        sendLive(result.notices());
-      }
-    }).onFailure(failure -> LOG.warning(() -> "clean-up after node " + node + " failed: " + failure));
+    store.changeAll(FamilyProcessor.nodeLeft(node, store.changeContext()))
+        .onSuccess(results -> results.forEach(deliveries::apply))
+        .onFailure(failure -> LOG.warning(() -> "clean-up after node " + node + " failed: " + failure));
   }
 
   private static String hookKey(String family, String event, String hook) {

@@ -72,15 +72,15 @@ final class RegistryReads {
   }
 
   private static EventChain chain(FamilyState family, EventState event) {
-    return new EventChain(family.family, event.event, event.seq, infos(event));
+    return new EventChain(family.family, event.event, event.changes.epoch, event.changes.seq, infos(event));
   }
 
   private static List<HookInfo> infos(EventState event) {
     List<HookInfo> infos = new ArrayList<>();
     for (int i = 0; i < event.chain.size(); i++) {
       HookChain.Link link = event.chain.get(i);
-      infos.add(new HookInfo(link.hook(), link.hint(), link.hintValue(), link.address(), link.node(), i,
-          event.hits.getOrDefault(link.hook(), 0L)));
+      infos.add(new HookInfo(link.hook(), link.hint(), link.hintValue(), link.address(), link.node(),
+          link.session(), i, event.hits.getOrDefault(link.hook(), 0L)));
     }
     return infos;
   }

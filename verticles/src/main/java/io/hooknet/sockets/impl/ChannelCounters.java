@@ -1,12 +1,22 @@
 package io.hooknet.sockets.impl;
 
 import io.hooknet.codec.Replies.ChannelStats;
+import io.hooknet.metrics.HooknetMeters;
+import io.micrometer.core.instrument.Counter;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The counters of one channel of a pool, kept on the pool's event loop. */
+/** The counters of one channel of a pool, kept on the pool's event loop, and its meters. */
 final class ChannelCounters {
+
+  private final String pool;
+  private final int channel;
+  private final Counter packetsTxMeter;
+  private final Counter bytesTxMeter;
+  private final Counter packetsRxMeter;
+  private final Counter bytesRxMeter;
+  private final Map<DropReason, Counter> dropMeters = new EnumMap<>(DropReason.class);
 
   private long packetsTx;
   private long bytesTx;
@@ -16,23 +26,38 @@ final class ChannelCounters {
   private long faults;
   private final Map<DropReason, Long> dropsByReason = new EnumMap<>(DropReason.class);
 
+  ChannelCounters(String pool, int channel) {
+    this.pool = pool;
+    this.channel = channel;
+    packetsTxMeter = HooknetMeters.packets(pool, channel, "tx");
+    bytesTxMeter = HooknetMeters.bytes(pool, channel, "tx");
+    packetsRxMeter = HooknetMeters.packets(pool, channel, "rx");
+    bytesRxMeter = HooknetMeters.bytes(pool, channel, "rx");
+  }
+
   void read(int bytes) {
     packetsTx++;
     bytesTx += bytes;
+    packetsTxMeter.increment();
+    bytesTxMeter.increment(bytes);
   }
 
   void written(int bytes) {
     packetsRx++;
     bytesRx += bytes;
+    packetsRxMeter.increment();
+    bytesRxMeter.increment(bytes);
   }
 
   void dropped(DropReason reason) {
     drops++;
     dropsByReason.merge(reason, 1L, Long::sum);
+    dropMeters.computeIfAbsent(reason, r -> HooknetMeters.drops(pool, channel, r.key)).increment();
   }
 
-  void faulted() {
+  void faulted(int txRx, int errno) {
     faults++;
+    HooknetMeters.sockEvent(pool, channel, txRx, errno);
   }
 
   ChannelStats toStats(int channel) {

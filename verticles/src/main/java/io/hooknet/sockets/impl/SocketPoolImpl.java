@@ -325,7 +325,7 @@ public final class SocketPoolImpl implements SocketPool {
 
   /** Reports a fault: published first, so that a handler that throws cannot hide it, then handed over. */
   void fault(Datafd source, int txRx, int error, int errno, long dropped) {
-    countersOf(source.channel()).faulted();
+    countersOf(source.channel()).faulted(txRx, errno);
     SockEvent event = SockEvent.of(nodeName, name(), source.datafd(), source.channel(), txRx, error, errno,
         dropped, ++seq, nowMicros());
     vertx.eventBus().publish(SOCK_EVENTS, Json.toJson(event));
@@ -379,7 +379,7 @@ public final class SocketPoolImpl implements SocketPool {
   }
 
   private ChannelCounters countersOf(int channel) {
-    return counters.computeIfAbsent(channel, c -> new ChannelCounters());
+    return counters.computeIfAbsent(channel, c -> new ChannelCounters(name(), c));
   }
 
   private DatafdTable<Object> open() {

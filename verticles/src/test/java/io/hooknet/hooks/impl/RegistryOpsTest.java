@@ -3,6 +3,7 @@ package io.hooknet.hooks.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.hooknet.codec.ChangeId;
 import io.hooknet.codec.Hint;
 import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.HookEvent;
@@ -10,8 +11,13 @@ import io.hooknet.codec.HookEvent.Cause;
 import io.hooknet.codec.HookEvent.Cmd;
 import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.impl.Mapping;
-import io.hooknet.hooks.impl.RegistryOps.Notice;
+import io.hooknet.hooks.impl.Effects.CallbackKey;
+import io.hooknet.hooks.impl.Effects.Notice;
+import io.hooknet.hooks.impl.Effects.Replay;
+import io.hooknet.hooks.impl.Effects.StreamChange;
 import io.hooknet.hooks.impl.RegistryOps.Outcome;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +28,11 @@ import org.junit.jupiter.api.Test;
  */
 class RegistryOpsTest {
 
+  private static final long EPOCH = 7;
   private FamilyState family;
+  private long view = 1;
+  private long clock = 100;
+  private int historyLimit = 128;
 
   @BeforeEach
   void start() {
@@ -31,36 +41,45 @@ class RegistryOpsTest {
   }
 
   @Test
-  void aNewCallbackGetsAReplayOfTheChainInOrderThenLiveChanges() {
+  void aNewCallbackGetsAReplayOfTheChainInOrderEndingWithSyncedThenLiveChanges() {
     register("a", Hint.NONE, null, "n1");
     register("c", Hint.NONE, null, "n2");
     register("b", Hint.BEFORE, "c", "n3");
     Outcome subscribed = apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb1"), "n2");
-    assertThat(subscribed.notices()).extracting(notice -> notice.event().hook()).containsExactly("a", "b", "c");
-    assertThat(subscribed.notices()).allSatisfy(notice -> {
-      assertThat(notice.address()).isEqualTo("cb1");
-      assertThat(notice.owner()).isEqualTo("n2");
-      assertThat(notice.event().cmd()).isEqualTo(Cmd.HN_REGISTER);
-      assertThat(notice.event().cause()).isEqualTo(Cause.REPLAY);
-      assertThat(notice.event().replay()).isTrue();
-      assertThat(notice.event().seq()).isEqualTo(3);
-    });
-    assertThat(subscribed.notices()).extracting(notice -> notice.event().position()).containsExactly(0, 1, 2);
-    assertThat(subscribed.published()).isEmpty();
+    Replay replay = onlyReplay(subscribed);
+    assertThat(replay.key()).isEqualTo(new CallbackKey("inet", "PHYSICAL_IN", "cb1"));
+    assertThat(replay.deliverer()).isEqualTo("n2");
+    assertThat(replay.change()).isEqualTo(StreamChange.START);
+    assertThat(replay.at()).isEqualTo(new ChangeId(EPOCH, 3));
+    assertThat(replay.events()).extracting(e -> e.cmd() + " " + e.hook() + " " + e.position() + " " + e.cause()
+        + " " + e.replay() + " " + e.seq()).containsExactly("HN_REGISTER a 0 REPLAY true 3",
+            "HN_REGISTER b 1 REPLAY true 3", "HN_REGISTER c 2 REPLAY true 3", "HN_SYNCED null -1 REPLAY true 3");
+    assertThat(subscribed.effects().notices).isEmpty();
+    assertThat(subscribed.effects().published).isEmpty();
 
     Outcome live = register("d", Hint.FIRST, null, "n1");
-    assertThat(live.notices()).containsExactly(new Notice("cb1", "n2", new HookEvent(Cmd.HN_REGISTER, "inet",
-        "PHYSICAL_IN", "d", "n1", Hint.FIRST, null, 0, 4, false, Cause.REGISTERED)));
-    assertThat(live.published()).containsExactly(live.notices().get(0).event());
+    HookEvent change = new HookEvent(Cmd.HN_REGISTER, "inet", "PHYSICAL_IN", "d", "n1", null, Hint.FIRST, null, 0,
+        EPOCH, 4, false, Cause.REGISTERED);
+    assertThat(live.effects().notices).containsExactly(
+        new Notice(new CallbackKey("inet", "PHYSICAL_IN", "cb1"), "n2", change));
+    assertThat(live.effects().published).containsExactly(change);
   }
 
   @Test
-  void callbacksAreToldInRegistrationOrderWithTheSameArguments() {
+  void anEmptyChainStillEndsItsReplayWithSynced() {
+    Replay replay = onlyReplay(apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb1"), "n1"));
+    assertThat(replay.events()).containsExactly(HookEvent.synced("inet", "PHYSICAL_IN", "n1", EPOCH, 0,
+        Cause.REPLAY));
+  }
+
+  @Test
+  void callbacksAreToldInRegistrationOrderWithTheSameEvent() {
     apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb2"), "n3");
     apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb1"), "n1");
     Outcome live = register("a", Hint.NONE, null, "n2");
-    assertThat(live.notices()).extracting(Notice::address).containsExactly("cb2", "cb1");
-    assertThat(live.notices().get(0).event()).isEqualTo(live.notices().get(1).event());
+    assertThat(live.effects().notices).extracting(notice -> notice.key().address() + "@" + notice.deliverer())
+        .containsExactly("cb2@n3", "cb1@n1");
+    assertThat(live.effects().notices.get(0).event()).isEqualTo(live.effects().notices.get(1).event());
   }
 
   @Test
@@ -69,11 +88,13 @@ class RegistryOpsTest {
     register("b", Hint.NONE, null, "n1");
     apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb1"), "n1");
     apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb2"), "n1");
-    Outcome gone = apply(new HookCommand.NotifyUnregister("inet", "PHYSICAL_IN", "cb1"), "n1");
-    assertThat(gone.notices()).extracting(Notice::address).containsOnly("cb1");
-    assertThat(gone.notices()).extracting(notice -> notice.event().hook() + " " + notice.event().cmd() + " "
-        + notice.event().cause()).containsExactly("a HN_UNREGISTER TEARDOWN", "b HN_UNREGISTER TEARDOWN");
-    assertThat(register("c", Hint.NONE, null, "n1").notices()).extracting(Notice::address).containsExactly("cb2");
+    Replay gone = onlyReplay(apply(new HookCommand.NotifyUnregister("inet", "PHYSICAL_IN", "cb1"), "n1"));
+    assertThat(gone.change()).isEqualTo(StreamChange.STOP);
+    assertThat(gone.key().address()).isEqualTo("cb1");
+    assertThat(gone.events()).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause())
+        .containsExactly("a HN_UNREGISTER TEARDOWN", "b HN_UNREGISTER TEARDOWN");
+    assertThat(register("c", Hint.NONE, null, "n1").effects().notices)
+        .extracting(notice -> notice.key().address()).containsExactly("cb2");
   }
 
   @Test
@@ -100,6 +121,8 @@ class RegistryOpsTest {
     assertErrno(16, "EBUSY: family 'inet' still has 1 events", () -> apply(new HookCommand.FamilyRemove("inet"), "n1"));
     assertErrno(16, "EBUSY: event inet/PHYSICAL_IN still has 2 hooks",
         () -> apply(new HookCommand.EventRemove("inet", "PHYSICAL_IN"), "n1"));
+    assertErrno(22, "EINVAL: ListHooks does not change a family",
+        () -> apply(new HookCommand.ListHooks("inet", null), "n1"));
   }
 
   @Test
@@ -115,46 +138,197 @@ class RegistryOpsTest {
   }
 
   @Test
-  void aNodeThatLeftLosesItsHooksAndCallbacksOnceEach() {
+  void aNodeThatLeftLosesItsOwnHooksAndCallbacksOnceEachButNotThoseOfSessionsAnchoredThere() {
     register("a", Hint.NONE, null, "n1");
     register("b", Hint.NONE, null, "n2");
+    apply(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "s", null, null, "addr.s"), new Owner("n2", "s1"));
     register("c", Hint.NONE, null, "n2");
     apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb1"), "n1");
     apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb2"), "n2");
-    Outcome left = store(HookOps.nodeLeft(family, "n2"));
-    assertThat(left.notices()).extracting(notice -> notice.address() + " " + notice.event().hook() + " "
-        + notice.event().cause() + " " + notice.event().seq()).containsExactly("cb1 b NODE_LEFT 4", "cb1 c NODE_LEFT 5");
-    assertThat(left.notices()).extracting(notice -> notice.event().position()).containsExactly(1, 1);
-    assertThat(left.published()).hasSize(2);
-    assertThat(store(HookOps.nodeLeft(family, "n2")).notices()).isEmpty();
-    assertThat(family.event("PHYSICAL_IN").chain).extracting(HookChain.Link::hook).containsExactly("a");
+    Outcome left = store(OwnerOps.removeOwned(stored(), OwnerOps.ofNode("n2"), Cause.NODE_LEFT, effects()));
+    assertThat(left.effects().notices).extracting(notice -> notice.key().address() + " " + notice.event().hook()
+        + " " + notice.event().cause() + " " + notice.event().seq() + " " + notice.event().position())
+        .containsExactly("cb1 b NODE_LEFT 5 1", "cb1 c NODE_LEFT 6 2");
+    assertThat(left.effects().replays).extracting(r -> r.key().address() + " " + r.change())
+        .containsExactly("cb2 STOP");
+    assertThat(store(OwnerOps.removeOwned(stored(), OwnerOps.ofNode("n2"), Cause.NODE_LEFT, effects()))
+        .effects().notices).isEmpty();
+    assertThat(family.event("PHYSICAL_IN").chain).extracting(HookChain.Link::hook).containsExactly("a", "s");
     assertThat(family.event("PHYSICAL_IN").hooksRemoved).isEqualTo(2);
   }
 
   @Test
+  void anEndedSessionLosesItsHooksWithItsCauseAndItsCallbacks() {
+    Owner session = new Owner("n2", "s1");
+    register("a", Hint.NONE, null, "n1");
+    apply(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "s", null, null, "addr.s"), session);
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.s"), session);
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb1"), "n1");
+    Outcome ended = store(OwnerOps.removeOwned(stored(), OwnerOps.ofSession("s1"), Cause.CLIENT_LEFT, effects()));
+    assertThat(ended.effects().notices).extracting(notice -> notice.key().address() + " " + notice.event().cmd()
+        + " " + notice.event().hook() + " " + notice.event().cause() + " " + notice.event().session())
+        .containsExactly("cb1 HN_UNREGISTER s CLIENT_LEFT s1");
+    assertThat(family.event("PHYSICAL_IN").callbacks).extracting(FamilyState.Callback::address)
+        .containsExactly("cb1");
+  }
+
+  @Test
   void protocolCallbacksHearOfEventsWithReplay() {
-    Outcome subscribed = apply(new HookCommand.ProtocolNotifyRegister("inet", "pcb"), "n1");
-    assertThat(subscribed.notices()).extracting(notice -> notice.event().event() + " " + notice.event().cause())
-        .containsExactly("PHYSICAL_IN REPLAY");
+    Replay replay = onlyReplay(apply(new HookCommand.ProtocolNotifyRegister("inet", "pcb"), "n1"));
+    assertThat(replay.key()).isEqualTo(new CallbackKey("inet", null, "pcb"));
+    assertThat(replay.events()).extracting(e -> e.cmd() + " " + e.event() + " " + e.cause())
+        .containsExactly("HN_REGISTER PHYSICAL_IN REPLAY", "HN_SYNCED null REPLAY");
     Outcome added = apply(new HookCommand.EventAdd("inet", "PHYSICAL_OUT"), "n2");
-    assertThat(added.notices()).containsExactly(new Notice("pcb", "n1", new HookEvent(Cmd.HN_REGISTER, "inet",
-        "PHYSICAL_OUT", null, "n2", null, null, -1, 2, false, Cause.REGISTERED)));
-    assertErrno(3, "ESRCH: family 'nope' does not exist",
-        () -> RegistryOps.apply(null, new HookCommand.ProtocolNotifyRegister("nope", "pcb"), "n1"));
+    assertThat(added.effects().notices).containsExactly(new Notice(new CallbackKey("inet", null, "pcb"), "n1",
+        new HookEvent(Cmd.HN_REGISTER, "inet", "PHYSICAL_OUT", null, "n2", null, null, null, -1, EPOCH, 2, false,
+            Cause.REGISTERED)));
+    assertErrno(3, "ESRCH: family 'nope' does not exist", () -> RegistryOps.apply(null,
+        new HookCommand.ProtocolNotifyRegister("nope", "pcb"), Owner.node("n1"), context()));
+  }
+
+  @Test
+  void aResumingCallbackGetsExactlyTheChangesAfterTheLastItSawThenSynced() {
+    Owner session = new Owner("n1", "s1");
+    register("a", Hint.NONE, null, "n1");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb"), session);
+    register("b", Hint.NONE, null, "n2");
+    register("c", Hint.NONE, null, "n2");
+    apply(new HookCommand.HookUnregister("inet", "PHYSICAL_IN", "a"), "n2");
+
+    Replay resumed = onlyReplay(apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb",
+        new ChangeId(EPOCH, 2)), new Owner("n3", "s1")));
+    assertThat(resumed.deliverer()).isEqualTo("n3");
+    assertThat(resumed.at()).isEqualTo(new ChangeId(EPOCH, 4));
+    assertThat(resumed.events()).extracting(e -> e.cmd() + " " + e.hook() + " " + e.seq() + " " + e.cause())
+        .containsExactly("HN_REGISTER c 3 REGISTERED", "HN_UNREGISTER a 4 UNREGISTERED", "HN_SYNCED null 4 REPLAY");
+    assertThat(family.event("PHYSICAL_IN").callbacks).extracting(cb -> cb.address() + "@" + cb.node())
+        .containsExactly("cb@n3");
+    assertThat(register("d", Hint.NONE, null, "n2").effects().notices).extracting(Notice::deliverer)
+        .containsExactly("n3");
+
+    Replay upToDate = onlyReplay(apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb",
+        new ChangeId(EPOCH, 5)), session));
+    assertThat(upToDate.events()).containsExactly(HookEvent.synced("inet", "PHYSICAL_IN", "n1", EPOCH, 5,
+        Cause.REPLAY));
+  }
+
+  @Test
+  void aCallbackThatMissedMoreThanTheHistoryOrAnotherSidesChangesIsResynced() {
+    historyLimit = 2;
+    Owner session = new Owner("n1", "s1");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb"), session);
+    register("a", Hint.NONE, null, "n1");
+    register("b", Hint.NONE, null, "n1");
+    register("c", Hint.NONE, null, "n1");
+    for (ChangeId since : List.of(new ChangeId(EPOCH, 0), new ChangeId(EPOCH + 1, 2), new ChangeId(EPOCH, 9))) {
+      Replay resynced = onlyReplay(apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb", since),
+          session));
+      assertThat(resynced.events()).as("since " + since).extracting(e -> e.cmd() + " " + e.hook() + " "
+          + e.cause() + " " + e.replay() + " " + e.seq()).containsExactly("HN_REGISTER a RESYNC true 3",
+              "HN_REGISTER b RESYNC true 3", "HN_REGISTER c RESYNC true 3", "HN_SYNCED null RESYNC true 3");
+    }
+    assertThat(onlyReplay(apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb",
+        new ChangeId(EPOCH, 1)), session)).events()).extracting(HookEvent::hook).containsExactly("b", "c", null);
+  }
+
+  @Test
+  void resumingIsForTheOwnerOnlyAndACallbackThatIsGoneIsRegisteredWithAResync() {
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb"), new Owner("n1", "s1"));
+    assertErrno(17, "EEXIST: callback 'cb' is already registered on inet/PHYSICAL_IN", () -> apply(
+        new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb", new ChangeId(EPOCH, 0)), new Owner("n1", "s2")));
+    register("a", Hint.NONE, null, "n1");
+    Replay fresh = onlyReplay(apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb2",
+        new ChangeId(99, 40)), new Owner("n2", "s2")));
+    assertThat(fresh.events()).extracting(e -> e.hook() + " " + e.cause()).containsExactly("a RESYNC",
+        "null RESYNC");
+    assertErrno(3, "ESRCH: callback 'cb3' is no longer registered on inet/PHYSICAL_IN", () -> store(
+        RegistryOps.resume(stored(), new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb3",
+            new ChangeId(EPOCH, 1)), new Owner("n2", "s2"), context())));
+  }
+
+  @Test
+  void aChangeInAnotherClusterViewStartsANewEpochAndSeqGoesOn() {
+    register("a", Hint.NONE, null, "n1");
+    view = 2;
+    Outcome other = register("b", Hint.NONE, null, "n1");
+    HookEvent change = other.effects().published.get(0);
+    assertThat(change.seq()).isEqualTo(2);
+    assertThat(change.epoch()).isNotEqualTo(EPOCH).isEqualTo(nonce());
+    assertThat(register("c", Hint.NONE, null, "n1").effects().published.get(0).change())
+        .isEqualTo(new ChangeId(change.epoch(), 3));
+  }
+
+  @Test
+  void afterAMergeTheRegistrationMadeFirstKeepsANameAndTheOtherOwnerIsTold() {
+    Owner theirs = new Owner("n1", "s1");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.n1"), "n1");
+    clock = 200;
+    apply(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "x", null, null, "addr.theirs"), theirs);
+    apply(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "y", null, null, "addr.theirs"), theirs);
+    Owner ours = new Owner("n3", "s3");
+    List<OwnerOps.Owned> owned = List.of(
+        new OwnerOps.Owned(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "x", null, null, "addr.ours"), ours,
+            150),
+        new OwnerOps.Owned(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "y", null, null, "addr.ours"), ours,
+            250),
+        new OwnerOps.Owned(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.n3"), ours, 120));
+    view = 3;
+    Outcome merged = store(OwnerOps.reassert(stored(), "inet", owned, "n3", effects()));
+
+    assertThat(family.event("PHYSICAL_IN").chain).extracting(link -> link.hook() + "@" + link.session())
+        .containsExactly("y@s1", "x@s3");
+    assertThat(merged.effects().notices).extracting(n -> n.key().address() + " " + n.event().cmd() + " "
+        + n.event().hook() + " " + n.event().session() + " " + n.event().cause()).containsExactly(
+            "cb.n1 HN_UNREGISTER x s1 MERGE_CONFLICT", "cb.n1 HN_REGISTER x s3 REGISTERED");
+    assertThat(merged.effects().lost).extracting(lost -> lost.owner().session() + " " + lost.event().hook() + " "
+        + lost.event().cause()).containsExactly("s1 x MERGE_CONFLICT", "s3 y MERGE_CONFLICT");
+    assertThat(merged.effects().replays).extracting(r -> r.key().address() + " " + r.change() + " " + r.events()
+        .stream().map(e -> e.hook() + "/" + e.cause()).collect(Collectors.joining(","))).containsExactly(
+            "cb.n3 MERGE_RESYNC y/RESYNC,x/RESYNC,null/RESYNC");
+    assertThat(merged.effects().published).extracting(HookEvent::epoch).containsOnly(nonce());
+
+    Outcome again = store(OwnerOps.reassert(stored(), "inet", owned, "n3", effects()));
+    assertThat(again.effects().notices).isEmpty();
+    assertThat(again.effects().lost).extracting(lost -> lost.event().hook()).containsExactly("y");
   }
 
   private Outcome register(String hook, Hint hint, String hintValue, String node) {
     return apply(new HookCommand.HookRegister("inet", "PHYSICAL_IN", hook, hint, hintValue, "addr." + hook), node);
   }
 
-  private Outcome apply(HookCommand command, String node) {
-    FamilyState stored = family == null ? null : Mapping.fromCborBytes(Mapping.toCborBytes(family), FamilyState.class);
-    return store(RegistryOps.apply(stored, command, node));
+  private Outcome apply(HookCommand<?> command, String node) {
+    return apply(command, Owner.node(node));
+  }
+
+  private Outcome apply(HookCommand<?> command, Owner owner) {
+    return store(RegistryOps.apply(stored(), command, owner, context()));
+  }
+
+  private FamilyState stored() {
+    return family == null ? null : Mapping.fromCborBytes(Mapping.toCborBytes(family), FamilyState.class);
+  }
+
+  /** The first epoch is {@value #EPOCH}; a change in another view starts epoch {@link #nonce()}. */
+  private ChangeContext context() {
+    return new ChangeContext(view, nonce(), historyLimit, clock++);
+  }
+
+  private long nonce() {
+    return view == 1 ? EPOCH : 1000 + view;
+  }
+
+  private Effects effects() {
+    return new Effects(context());
   }
 
   private Outcome store(Outcome outcome) {
     family = outcome.state();
     return outcome;
+  }
+
+  private static Replay onlyReplay(Outcome outcome) {
+    assertThat(outcome.effects().replays).hasSize(1);
+    return outcome.effects().replays.get(0);
   }
 
   private static void assertErrno(int errno, String message, Runnable call) {

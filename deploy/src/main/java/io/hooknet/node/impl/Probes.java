@@ -1,0 +1,68 @@
+package io.hooknet.node.impl;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.hooknet.cluster.HooknetCluster;
+import io.micrometer.core.instrument.Metrics;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What a node tells the outside about itself on its HTTP port: {@code /metrics} (Prometheus: Vert.x's own meters
+ * and hooknet's, see {@code io.hooknet.metrics.HooknetMeters}), {@code /health} (liveness: the node's event loop
+ * answers) and {@code /ready} (the node is a member, the cluster's partitions are safe, its registry and bridges
+ * are up). Both health answers are JSON, 200 when UP and 503 when DOWN.
+ */
+public final class Probes {
+
+  private Probes() {
+  }
+
+  /** The Vert.x options of a node whose meters {@code /metrics} serves. */
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+  }
+
+  /** Adds hooknet's meters to the node's Prometheus registry (once the node's Vert.x runs). */
+  public static void publishHooknetMeters() {
+    Metrics.addRegistry(BackendRegistries.getDefaultNow());
+  }
+
+  /**
+   * Mounts the three endpoints; {@code registryUp} and {@code bridgesUp} say whether those parts run. Gives the
+   * readiness checks, which the dashboard shows for every member.
+   */
+  public static HealthChecks mount(Router router, HooknetCluster cluster, BooleanSupplier registryUp,
+      BooleanSupplier bridgesUp) {
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    HealthChecks live = HealthChecks.create(cluster.vertx())
+        .register("node", promise -> promise.complete(Status.OK(new JsonObject().put("node", cluster.nodeName()))));
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(live));
+
+    HazelcastInstance hazelcast = cluster.hazelcast();
+    HealthChecks ready = HealthChecks.create(cluster.vertx())
+        .register("cluster", promise -> {
+          boolean member = hazelcast.getLifecycleService().isRunning()
+              && cluster.memberNames().contains(cluster.nodeName());
+          promise.complete(new Status().setOk(member).setData(new JsonObject()
+              .put("cluster", cluster.clusterName()).put("members", cluster.memberNames().size())));
+        })
+        // isClusterSafe asks every member, so it runs off the event loop.
+        .register("partitions", 5_000, promise -> cluster.vertx().executeBlocking(() ->
+            hazelcast.getLifecycleService().isRunning() && hazelcast.getPartitionService().isClusterSafe(), false)
+            .onComplete(safe -> promise.complete(new Status().setOk(safe.succeeded() && safe.result()))))
+        .register("registry", promise -> promise.complete(new Status().setOk(registryUp.getAsBoolean())))
+        .register("bridges", promise -> promise.complete(new Status().setOk(bridgesUp.getAsBoolean())));
+    router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+    return ready;
+  }
+}

@@ -1,0 +1,241 @@
+package io.hooknet.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.hooknet.hooks.HookRegistry;
+import io.hooknet.hooks.Sessions;
+import io.hooknet.testing.Await;
+import io.hooknet.testing.LocalCluster;
+import io.hooknet.testing.TcpBridgeClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real network partition: three nodes, each in its own network namespace on 198.18.0.0/15, split into {n1, n2}
+ * and {n3} by blackhole routes while plain TCP bridge clients on both sides take the same hook names, then healed.
+ * Hazelcast is AP: both sides accept. After the merge exactly one registration per name survives by the
+ * documented rule (the earlier registration wins), the other's owner and every callback that knew it are told
+ * {@code MERGE_CONFLICT}, every node lists the same chain, every callback's stream folds to that chain, and no
+ * change identity (epoch, seq) stands for two different changes.
+ */
+class PartitionIT {
+
+  private static final String TOKEN = "partition-token";
+  private static final int CLUSTER_PORT = 5701;
+  private static final int BRIDGE_PORT = 7000;
+  private static final Duration START = Duration.ofSeconds(90);
+  private static final Duration CONVERGE = Duration.ofSeconds(60);
+
+  private NetNamespaces net;
+  private final List<NodeProcess> nodes = new ArrayList<>();
+  private final List<Client> clients = new ArrayList<>();
+  private Vertx vertx;
+
+  /** A bridged client: its session, its callback on px/IN and the owner notices it gets. */
+  private record Client(TcpBridgeClient bridge, String session, String callback) {
+
+    List<JsonObject> events() {
+      return bridge.messages(callback);
+    }
+
+    List<JsonObject> lost() {
+      return bridge.messages(Sessions.ownerAddress(session));
+    }
+
+    JsonObject command(JsonObject command) {
+      return bridge.ok(HookRegistry.COMMANDS, command);
+    }
+
+    void register(String hook) {
+      String address = "hooknet.client." + UUID.randomUUID() + ".hook";
+      bridge.register(address);
+      command(op("hook.register").put("hook", hook).put("address", address));
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    assumeTrue(NetNamespaces.available(), "needs root and iproute2 for network namespaces");
+    net = NetNamespaces.create(3);
+    String clusterName = LocalCluster.uniqueClusterName(PartitionIT.class);
+    String members = List.of(0, 1, 2).stream().map(i -> net.address(i) + ":" + CLUSTER_PORT)
+        .collect(Collectors.joining(","));
+    for (int i = 0; i < 3; i++) {
+      List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+          "-Xmx256m", "-jar", NodeProcess.jarPath().toAbsolutePath().toString(), "node",
+          "--node-name", "n" + (i + 1), "--cluster-name", clusterName, "--join", "tcp",
+          "--host", net.address(i), "--cluster-port", Integer.toString(CLUSTER_PORT), "--port-count", "1",
+          "--members", members, "--heartbeat-seconds", "1", "--max-no-heartbeat-seconds", "3",
+          "--bridge-host", net.address(i), "--bridge-port", Integer.toString(BRIDGE_PORT), "--http-port", "8080",
+          "--enable-commands", "--token", TOKEN, "--session-grace-seconds", "120"));
+      NodeProcess node = NodeProcess.start("n" + (i + 1), net.inside(i, command));
+      nodes.add(node);
+      node.awaitStdout("bridges:", START);
+    }
+    nodes.get(0).awaitStderr("members: n1, n2, n3", START);
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() {
+    clients.forEach(client -> client.bridge().close());
+    if (vertx != null) {
+      Await.result(vertx.close());
+    }
+    nodes.forEach(NodeProcess::close);
+    if (net != null) {
+      net.close();
+    }
+  }
+
+  private static JsonObject op(String op) {
+    return new JsonObject().put("op", op).put("family", "px").put("event", "IN");
+  }
+
+  private Client connect(int node) {
+    TcpBridgeClient bridge = new TcpBridgeClient(vertx, net.address(node), BRIDGE_PORT, TOKEN);
+    String session = bridge.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+    bridge.register(Sessions.ownerAddress(session));
+    Client client = new Client(bridge, session, "hooknet.client." + UUID.randomUUID() + ".cb");
+    clients.add(client);
+    return client;
+  }
+
+  @Test
+  void theSameNameTakenOnBothSidesOfASplitEndsWithOneOwnerAndTheOtherToldMergeConflict() {
+    Client left = connect(0);
+    left.command(new JsonObject().put("op", "family.add").put("family", "px"));
+    left.command(op("event.add"));
+    Client middle = connect(1);
+    Client right = connect(2);
+    for (Client client : clients) {
+      client.bridge().register(client.callback());
+      client.command(op("notify.register").put("address", client.callback()));
+    }
+    left.register("base");
+    for (Client client : clients) {
+      Await.until("base at " + client.session(), Duration.ofSeconds(20), () -> fold(client.events())
+          .equals(List.of("base@" + left.session())));
+    }
+
+    net.split(List.of(2));
+    nodes.get(0).awaitStderr("node n3 left cluster", CONVERGE);
+    nodes.get(2).awaitStderr("node n1 left cluster", CONVERGE);
+    nodes.get(2).awaitStderr("node n2 left cluster", CONVERGE);
+    // Both sides accept each name. dup1 is taken on n3's side first, dup2 on n1's: the earlier one is kept.
+    right.register("dup1");
+    left.register("dup1");
+    left.register("dup2");
+    right.register("dup2");
+    left.register("left-only");
+    right.register("right-only");
+
+    long healed = System.nanoTime();
+    net.heal();
+    nodes.get(2).awaitStderr("merged back into the cluster", CONVERGE);
+    List<String> expected = List.of("base@" + left.session(), "dup2@" + left.session(),
+        "left-only@" + left.session(), "dup1@" + right.session(), "right-only@" + right.session());
+    Await.until("every node to list the merged chain", CONVERGE, () -> List.of(0, 1, 2).stream()
+        .allMatch(node -> expected.equals(chainAt(node))));
+    for (Client client : clients) {
+      Await.until("the stream of " + client.session() + " to fold to the merged chain", CONVERGE,
+          () -> fold(client.events()).equals(expected));
+    }
+    System.out.printf("converged %.2f s after the heal (heartbeat 1 s, merge check every 5 s)%n",
+        (System.nanoTime() - healed) / 1e9);
+
+    for (Client client : clients) {
+      System.out.println("stream of " + client.session() + ": " + describe(client.events()));
+    }
+    // A callback registered now is replayed the same chain.
+    Client late = connect(1);
+    late.bridge().register(late.callback());
+    late.command(op("notify.register").put("address", late.callback()));
+    Await.until("the late callback's replay", CONVERGE, () -> late.events().size() == expected.size() + 1);
+    assertThat(fold(late.events())).isEqualTo(expected);
+    // Each loser's owner is told once, and each callback that knew a loser is told once.
+    Await.until("the owners' notices", CONVERGE, () -> left.lost().size() == 1 && right.lost().size() == 1);
+    assertThat(describe(left.lost())).containsExactly("HN_UNREGISTER dup1@" + left.session() + " MERGE_CONFLICT");
+    assertThat(describe(right.lost())).containsExactly("HN_UNREGISTER dup2@" + right.session() + " MERGE_CONFLICT");
+    for (Client client : List.of(left, middle)) {
+      assertThat(conflicts(client)).containsExactly("HN_UNREGISTER dup1@" + left.session() + " MERGE_CONFLICT");
+    }
+    assertThat(conflicts(right)).containsExactly("HN_UNREGISTER dup2@" + right.session() + " MERGE_CONFLICT");
+
+    // A change identity names one change, whichever side of the split made it.
+    Map<String, String> changes = new HashMap<>();
+    for (Client client : clients) {
+      for (JsonObject event : client.events()) {
+        if (!event.getBoolean("replay") && !"HN_SYNCED".equals(event.getString("cmd"))) {
+          String id = event.getLong("epoch") + "/" + event.getLong("seq");
+          String change = describe(event);
+          assertThat(changes.putIfAbsent(id, change)).as("change " + id).isIn(null, change);
+        }
+      }
+    }
+    assertThat(middle.lost()).isEmpty();
+    assertThat(late.lost()).isEmpty();
+  }
+
+  private List<String> chainAt(int node) {
+    try (TcpBridgeClient bridge = new TcpBridgeClient(vertx, net.address(node), BRIDGE_PORT, TOKEN)) {
+      JsonObject chains = bridge.ok(HookRegistry.nodeCommands("n" + (node + 1)),
+          new JsonObject().put("op", "list").put("family", "px"));
+      return chains.getJsonArray("events").getJsonObject(0).getJsonArray("hooks").stream()
+          .map(hook -> ((JsonObject) hook).getString("hook") + "@" + ((JsonObject) hook).getString("session"))
+          .collect(Collectors.toList());
+    }
+  }
+
+  /**
+   * The chain a callback's stream describes, as a client keeps it: a replay (HN_REGISTER events marked replay,
+   * ended by HN_SYNCED) replaces the view; every other change applies at its position.
+   */
+  static List<String> fold(List<JsonObject> events) {
+    List<String> view = new ArrayList<>();
+    List<String> replaying = null;
+    for (JsonObject event : events) {
+      String name = event.getString("hook") + "@" + event.getString("session");
+      String cmd = event.getString("cmd");
+      if ("HN_SYNCED".equals(cmd)) {
+        if (replaying != null || "RESYNC".equals(event.getString("cause"))) {
+          view = replaying == null ? new ArrayList<>() : replaying;
+        }
+        replaying = null;
+      } else if (event.getBoolean("replay") && "HN_REGISTER".equals(cmd)) {
+        replaying = replaying == null ? new ArrayList<>() : replaying;
+        replaying.add(name);
+      } else if ("HN_REGISTER".equals(cmd)) {
+        view.add(event.getInteger("position"), name);
+      } else {
+        view.remove(name);
+      }
+    }
+    return view;
+  }
+
+  private static List<String> conflicts(Client client) {
+    return describe(client.events().stream().filter(event -> "MERGE_CONFLICT".equals(event.getString("cause")))
+        .collect(Collectors.toList()));
+  }
+
+  private static List<String> describe(List<JsonObject> events) {
+    return events.stream().map(PartitionIT::describe).collect(Collectors.toList());
+  }
+
+  private static String describe(JsonObject event) {
+    return event.getString("cmd") + " " + event.getString("hook") + "@" + event.getString("session") + " "
+        + event.getString("cause");
+  }
+}

@@ -1,0 +1,167 @@
+package io.hooknet.hooks.impl;
+
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.HookEvent;
+import io.hooknet.codec.Json;
+import io.hooknet.codec.impl.Mapping;
+import io.hooknet.hooks.HookRegistry;
+import io.hooknet.hooks.impl.Effects.CallbackKey;
+import io.hooknet.hooks.impl.Effects.Lost;
+import io.hooknet.hooks.impl.Effects.Notice;
+import io.hooknet.hooks.impl.Effects.Replay;
+import io.hooknet.hooks.impl.FamilyProcessor.Result;
+import io.hooknet.metrics.HooknetMeters;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Carries out what a change tells ({@link Result}): publishes it for observers, and hands each callback notice,
+ * stream change and lost-registration notice to the node it is for: to this node's {@link CallbackSequencer}, or
+ * to the other node's notices address, where its own {@code Deliveries} takes it.
+ *
+ * <p>Callback events go to the callback's address. An address under {@code hooknet.client.} is always consumed on
+ * the node that delivers to it (a Java callback of that node, or the bridge connection of the session anchored
+ * there), so those are sent to this node only: a callback whose client moved to another node can never get an
+ * event from a node that no longer delivers to it.
+ */
+final class Deliveries {
+
+  private static final Logger LOG = Logger.getLogger(Deliveries.class.getName());
+  static final String CLIENT_PREFIX = "hooknet.client.";
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  /**
+   * What travels from node {@code from} to another node's notices address: exactly one of the three, and when
+   * the change was made there ({@code madeAtMillis}, wall clock), for the delivery lag.
+   */
+  record NodeMessage(String from, Notice notice, Replay replay, Lost lost, long madeAtMillis) {
+  }
+
+  private static final DeliveryOptions FORWARD = new DeliveryOptions().setSendTimeout(5_000);
+  private static final int FORWARD_ATTEMPTS = 60;
+  private static final long FORWARD_RETRY_MILLIS = 500;
+
+  private final Vertx vertx;
+  private final String node;
+  private final Supplier<Set<String>> members;
+  private final CallbackSequencer sequencer;
+  private final Handler<Lost> lostHere;
+  private MessageConsumer<Buffer> consumer;
+
+  Deliveries(Vertx vertx, String node, Supplier<Set<String>> members, CallbackSequencer.Filler filler,
+      long gapMillis, Handler<Lost> lostHere) {
+    this.vertx = vertx;
+    this.node = node;
+    this.members = members;
+    this.sequencer = new CallbackSequencer(vertx, gapMillis, this::deliver, filler);
+    this.lostHere = lostHere;
+  }
+
+  static String noticeAddress(String node) {
+    return "hooknet.hooks.node." + node + ".notices";
+  }
+
+  CallbackSequencer sequencer() {
+    return sequencer;
+  }
+
+  Future<Void> start() {
+    consumer = vertx.eventBus().consumer(noticeAddress(node), message -> {
+      NodeMessage taken = Mapping.fromJsonBytes(message.body().getBytes(), NodeMessage.class);
+      // A node that was cut off (frozen, or on the other side of a split) acts on its own view of the cluster,
+      // in which this node may be gone: what it tells is about a state the cluster did not keep.
+      if (!members.get().contains(taken.from())) {
+        message.fail(Errno.EHOSTUNREACH.number(), "node " + taken.from() + " is not a member in the view of " + node);
+        return;
+      }
+      message.reply(null);
+      take(taken);
+    });
+    return consumer.completion();
+  }
+
+  Future<Void> stop() {
+    return consumer.unregister();
+  }
+
+  /** Everything a change tells, each part to the node it is for. */
+  void apply(Result result) {
+    long now = System.currentTimeMillis();
+    result.published().forEach(event -> {
+      HooknetMeters.registryChange(event.family(), event.hook() != null ? "hook" : "event", event.cmd().name(),
+          event.cause().name());
+      vertx.eventBus().publish(HookRegistry.EVENTS, Json.toJson(event));
+    });
+    result.replays().forEach(replay -> route(replay.deliverer(), new NodeMessage(node, null, replay, null, now)));
+    result.notices().forEach(notice -> route(notice.deliverer(), new NodeMessage(node, notice, null, null, now)));
+    result.lost().forEach(lost -> route(lost.owner().node(), new NodeMessage(node, null, null, lost, now)));
+  }
+
+  private void route(String target, NodeMessage message) {
+    if (node.equals(target)) {
+      take(message);
+    } else {
+      forward(target, Buffer.buffer(Mapping.toJsonBytes(message)), 1);
+    }
+  }
+
+  /**
+   * Sends to another node until it acknowledges: right after a member joins or a merge, its notices address may
+   * not be known cluster-wide yet, nor this node a member in its view. A notice that arrives twice is dropped by the sequencer, which goes by seq.
+   */
+  private void forward(String target, Buffer message, int attempt) {
+    vertx.eventBus().request(noticeAddress(target), message, FORWARD).onFailure(failure -> {
+      if (attempt < FORWARD_ATTEMPTS && members.get().contains(target)) {
+        vertx.setTimer(FORWARD_RETRY_MILLIS, id -> forward(target, message, attempt + 1));
+      } else {
+        LOG.warning(() -> "node " + target + " did not take a notice after " + attempt + " attempts: " + failure);
+      }
+    });
+  }
+
+  private void take(NodeMessage message) {
+    if (message.notice() != null) {
+      HooknetMeters.callbackLag(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - message.madeAtMillis())));
+      sequencer.live(message.notice().key(), message.notice().event());
+    } else if (message.replay() != null) {
+      replay(message.replay());
+    } else {
+      lostHere.handle(message.lost());
+    }
+  }
+
+  private void replay(Replay replay) {
+    switch (replay.change()) {
+      case STOP:
+        sequencer.stop(replay.key(), replay.events());
+        break;
+      case MERGE_RESYNC:
+        sequencer.resync(replay.key(), replay.session(), replay.at(), replay.events());
+        break;
+      default:
+        sequencer.start(replay.key(), replay.session(), replay.at(), replay.events());
+    }
+  }
+
+  /** Sends an event to a callback (or an owner's address): locally for client addresses, see the class comment. */
+  void send(String address, HookEvent event) {
+    if (address.startsWith(CLIENT_PREFIX)) {
+      vertx.eventBus().send(address, Json.toJson(event), LOCAL);
+    } else {
+      vertx.eventBus().send(address, Json.toJson(event));
+    }
+  }
+
+  private void deliver(CallbackKey key, HookEvent event) {
+    send(key.address(), event);
+  }
+
+}

@@ -1,0 +1,172 @@
+package io.hooknet.hooks.impl;
+
+import io.hooknet.codec.ChangeId;
+import io.hooknet.codec.HookEvent;
+import io.hooknet.codec.HookEvent.Cause;
+import io.hooknet.codec.HookEvent.Cmd;
+import io.hooknet.hooks.impl.FamilyState.Callback;
+import io.hooknet.hooks.impl.FamilyState.EventState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What a change to a family tells, collected while the rules run: live notices to callbacks, the events published
+ * for observers, callback streams to start or stop, and owners that lost a registration. Every live change goes
+ * through {@link #hookChange} or {@link #protocolChange}, which number it, keep it in the history and address it
+ * to every callback registered at that moment.
+ */
+final class Effects {
+
+  /** A callback: by address, on an event ({@code event} null: on a family, for protocol-level changes). */
+  record CallbackKey(String family, String event, String address) {
+
+    @Override
+    public String toString() {
+      return address + " on " + family + (event == null ? "" : "/" + event);
+    }
+  }
+
+  /** A live change for the callback {@code key}, delivered in order by node {@code deliverer}. */
+  record Notice(CallbackKey key, String deliverer, HookEvent event) {
+  }
+
+  /** How a callback's stream changes. */
+  enum StreamChange {
+    /** Deliver {@code events} (a replay or the changes missed, ending with HN_SYNCED), then every change after. */
+    START,
+    /** Deliver {@code events} (the teardown) and nothing more. */
+    STOP,
+    /**
+     * After a merge: tell the callback which hooks it knew are gone ({@code MERGE_CONFLICT}), then {@code events}
+     * (the chain, cause RESYNC, ending with HN_SYNCED), then every change after.
+     */
+    MERGE_RESYNC
+  }
+
+  /** A change to the stream of callback {@code key}, for its deliverer, as of change {@code at}. */
+  record Replay(CallbackKey key, String deliverer, String session, StreamChange change, ChangeId at,
+      List<HookEvent> events) {
+  }
+
+  /** A registration of {@code owner} that is gone after a merge, described by {@code event}. */
+  record Lost(Owner owner, HookEvent event) {
+  }
+
+  final List<Notice> notices = new ArrayList<>();
+  final List<HookEvent> published = new ArrayList<>();
+  final List<Replay> replays = new ArrayList<>();
+  final List<Lost> lost = new ArrayList<>();
+  private final ChangeContext context;
+  private final boolean resumeOnly;
+
+  Effects(ChangeContext context) {
+    this(context, false);
+  }
+
+  /** With {@code resumeOnly}, a callback register may only resume a callback that is there. */
+  Effects(ChangeContext context, boolean resumeOnly) {
+    this.context = context;
+    this.resumeOnly = resumeOnly;
+  }
+
+  ChangeContext context() {
+    return context;
+  }
+
+  boolean resumeOnly() {
+    return resumeOnly;
+  }
+
+  /** A change to {@code event}'s chain: numbered, kept, told to its callbacks and published. */
+  HookEvent hookChange(FamilyState family, EventState event, HookChain.Link link, int position, Cmd cmd,
+      Cause cause) {
+    ChangeId id = event.changes.next(context);
+    HookEvent change = hookEvent(family, event, link, position, cmd, cause, id, false);
+    event.changes.keep(change, context.historyLimit());
+    tell(event.callbacks, family.family, event.event, change);
+    return change;
+  }
+
+  /** A change to the family's events: numbered, kept, told to its protocol callbacks and published. */
+  HookEvent protocolChange(FamilyState family, String event, String node, Cmd cmd, Cause cause) {
+    ChangeId id = family.changes.next(context);
+    HookEvent change = protocolEvent(family.family, event, node, cmd, cause, id, false);
+    family.changes.keep(change, context.historyLimit());
+    tell(family.callbacks, family.family, null, change);
+    return change;
+  }
+
+  private void tell(List<Callback> callbacks, String family, String event, HookEvent change) {
+    for (Callback callback : callbacks) {
+      notices.add(new Notice(new CallbackKey(family, event, callback.address()), callback.node(), change));
+    }
+    published.add(change);
+  }
+
+  void replay(CallbackKey key, Callback callback, StreamChange change, ChangeId at, List<HookEvent> events) {
+    replays.add(new Replay(key, callback.node(), callback.session(), change, at, List.copyOf(events)));
+  }
+
+  static HookEvent hookEvent(FamilyState family, EventState event, HookChain.Link link, int position, Cmd cmd,
+      Cause cause, ChangeId id, boolean replay) {
+    return new HookEvent(cmd, family.family, event.event, link.hook(), link.node(), link.session(), link.hint(),
+        link.hintValue(), position, id.epoch(), id.seq(), replay, cause);
+  }
+
+  static HookEvent protocolEvent(String family, String event, String node, Cmd cmd, Cause cause, ChangeId id,
+      boolean replay) {
+    return new HookEvent(cmd, family, event, null, node, null, null, null, -1, id.epoch(), id.seq(), replay, cause);
+  }
+
+  /** The chain of {@code event} as {@code HN_REGISTER}s (as {@code cmd}s) with {@code cause}, as of now. */
+  static List<HookEvent> chainEvents(FamilyState family, EventState event, Cmd cmd, Cause cause) {
+    ChangeId at = event.changes.current();
+    List<HookEvent> events = new ArrayList<>();
+    for (int i = 0; i < event.chain.size(); i++) {
+      events.add(hookEvent(family, event, event.chain.get(i), i, cmd, cause, at, true));
+    }
+    return events;
+  }
+
+  /** The family's open events as {@code cmd}s with {@code cause}, told as by {@code node}, as of now. */
+  static List<HookEvent> familyEvents(FamilyState family, String node, Cmd cmd, Cause cause) {
+    ChangeId at = family.changes.current();
+    List<HookEvent> events = new ArrayList<>();
+    for (EventState event : family.events) {
+      if (!event.shutdown) {
+        events.add(protocolEvent(family.family, event.event, node, cmd, cause, at, true));
+      }
+    }
+    return events;
+  }
+
+  /** A replay of {@code event}'s chain with {@code cause}, ending with HN_SYNCED from {@code node}. */
+  static List<HookEvent> chainReplay(FamilyState family, EventState event, Cause cause, String node) {
+    return synced(chainEvents(family, event, Cmd.HN_REGISTER, cause), family.family, event.event, node,
+        event.changes.current(), cause);
+  }
+
+  /** A replay of the family's events with {@code cause}, ending with HN_SYNCED from {@code node}. */
+  static List<HookEvent> eventsReplay(FamilyState family, Cause cause, String node) {
+    return synced(familyEvents(family, node, Cmd.HN_REGISTER, cause), family.family, null, node,
+        family.changes.current(), cause);
+  }
+
+  private static List<HookEvent> synced(List<HookEvent> events, String family, String event, String node,
+      ChangeId at, Cause cause) {
+    List<HookEvent> replay = new ArrayList<>(events);
+    replay.add(HookEvent.synced(family, event, node, at.epoch(), at.seq(), cause));
+    return replay;
+  }
+
+  /**
+   * What a callback resuming after {@code since} is sent: the changes it missed and HN_SYNCED, or, when they are
+   * not all kept, {@code resync} (the whole state, cause RESYNC).
+   */
+  static List<HookEvent> catchUp(Changes changes, ChangeId since, String family, String event, String node,
+      Supplier<List<HookEvent>> resync) {
+    List<HookEvent> missed = changes.after(since);
+    return missed == null ? resync.get() : synced(missed, family, event, node, changes.current(), Cause.REPLAY);
+  }
+}

@@ -1,0 +1,107 @@
+package io.hooknet.hooks.impl;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.impl.Mapping;
+import io.hooknet.hooks.impl.FamilyProcessor.Result;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The stored registry: the Hazelcast map {@value #MAP}, one entry per family, changed only by
+ * {@link FamilyProcessor}s. Every change gets its {@link ChangeContext} here, and every call an answer within the
+ * command timeout: a change that Hazelcast has not confirmed by then fails with {@code ETIMEDOUT} (it may or may
+ * not have been made).
+ */
+final class FamilyStore {
+
+  static final String MAP = "hooknet.hooks";
+  /** Epochs stay below 2^48 so that JavaScript clients read them exactly. */
+  private static final long EPOCH_BOUND = 1L << 48;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final HazelcastInstance hazelcast;
+  private final IMap<String, byte[]> families;
+  private final int historySize;
+  private final long timeoutMillis;
+
+  FamilyStore(Vertx vertx, Context context, HazelcastInstance hazelcast, int historySize, long timeoutMillis) {
+    this.vertx = vertx;
+    this.context = context;
+    this.hazelcast = hazelcast;
+    this.families = hazelcast.getMap(MAP);
+    this.historySize = historySize;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  IMap<String, byte[]> map() {
+    return families;
+  }
+
+  /** A context for a change asked for now, by this node, in the cluster view it sees. */
+  ChangeContext changeContext() {
+    return new ChangeContext(view(), ThreadLocalRandom.current().nextLong(1, EPOCH_BOUND), historySize,
+        System.currentTimeMillis());
+  }
+
+  /** Runs {@code processor} on one family; its rule failure fails the future with its errno. */
+  Future<Result> change(String family, FamilyProcessor processor) {
+    return within(Future.fromCompletionStage(families.submitToKey(family, processor), context), "change " + family)
+        .compose(bytes -> {
+          Result result = Mapping.fromCborBytes(bytes, Result.class);
+          return result.errno() == 0 ? Future.succeededFuture(result) : Future.failedFuture(result.failure());
+        });
+  }
+
+  /** Runs {@code processor} on every family, each where its entry lives. */
+  Future<List<Result>> changeAll(FamilyProcessor processor) {
+    return within(vertx.executeBlocking(() -> {
+      List<Result> results = new ArrayList<>();
+      families.executeOnEntries(processor).values()
+          .forEach(bytes -> results.add(Mapping.fromCborBytes(bytes, Result.class)));
+      return results;
+    }, false), "change every family");
+  }
+
+  /** {@code future}, or {@code ETIMEDOUT} when it has no outcome within the command timeout. */
+  <T> Future<T> within(Future<T> future, String what) {
+    Promise<T> answer = Promise.promise();
+    long timer = vertx.setTimer(timeoutMillis, id -> answer.tryFail(HooknetException.of(Errno.ETIMEDOUT,
+        "%s: the cluster did not answer within %d ms (a change may or may not have been made)", what,
+        timeoutMillis)));
+    future.onComplete(done -> {
+      vertx.cancelTimer(timer);
+      if (done.succeeded()) {
+        answer.tryComplete(done.result());
+      } else {
+        answer.tryFail(done.cause());
+      }
+    });
+    return answer.future();
+  }
+
+  /** The cluster view this node sees: a hash of its members' ids, which differs on the two sides of a split. */
+  private long view() {
+    List<UUID> members = new ArrayList<>();
+    for (Member member : hazelcast.getCluster().getMembers()) {
+      members.add(member.getUuid());
+    }
+    members.sort(null);
+    long hash = 1125899906842597L;
+    for (UUID member : members) {
+      hash = 31 * hash + member.getMostSignificantBits();
+      hash = 31 * hash + member.getLeastSignificantBits();
+    }
+    return hash;
+  }
+}

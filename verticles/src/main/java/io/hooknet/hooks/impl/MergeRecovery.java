@@ -1,0 +1,70 @@
+package io.hooknet.hooks.impl;
+
+import io.hooknet.codec.HookCommand;
+import io.hooknet.hooks.impl.OwnerOps.Owned;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.logging.Logger;
+
+/**
+ * What a node does once Hazelcast has merged it back after a split: the cluster kept the other side's stored
+ * registry, so the node connects its sessions again and asserts, family by family, what it and those sessions
+ * own ({@link OwnerOps#reassert}), which settles every name held on both sides and re-synchronises the callbacks
+ * it delivers.
+ */
+final class MergeRecovery {
+
+  private static final Logger LOG = Logger.getLogger(MergeRecovery.class.getName());
+
+  private final String node;
+  private final FamilyStore store;
+  private final SessionsImpl sessions;
+  private final Ownership ownership;
+  private final Deliveries deliveries;
+
+  MergeRecovery(String node, FamilyStore store, SessionsImpl sessions, Ownership ownership, Deliveries deliveries) {
+    this.node = node;
+    this.store = store;
+    this.sessions = sessions;
+    this.ownership = ownership;
+    this.deliveries = deliveries;
+  }
+
+  Future<Void> run() {
+    // Sessions connected here again, and those of the others that still exist (a client reconnecting, within its
+    // grace period): what they own is asserted again too, or the merge would drop it without a word.
+    Set<String> owning = new HashSet<>();
+    ownership.of(owner -> owner.sessionOwned()).forEach(owned -> owning.add(owned.owner().session()));
+    return sessions.reattach().compose(live -> sessions.alive(owning).map(alive -> {
+      Set<String> asserted = new HashSet<>(alive);
+      asserted.addAll(live);
+      return asserted;
+    })).compose(live -> {
+      Predicate<Owner> mine = owner -> owner.sessionOwned() ? live.contains(owner.session())
+          : owner.node().equals(node);
+      Map<String, List<Owned>> byFamily = new LinkedHashMap<>();
+      for (Owned owned : ownership.of(mine)) {
+        byFamily.computeIfAbsent(owned.command().family(), family -> new ArrayList<>()).add(owned);
+        if (owned.owner().sessionOwned()) {
+          // The other side may have ended the session meanwhile and released what it claimed: claim it again.
+          sessions.check(owned.owner(), ((HookCommand.Registers) owned.command()).address());
+        }
+      }
+      LOG.info(() -> "node " + node + " merged back into the cluster; asserting again what it and " + live.size()
+          + " sessions own in " + byFamily.size() + " families");
+      List<Future<Void>> families = new ArrayList<>();
+      byFamily.forEach((family, owned) -> families.add(store.change(family,
+          FamilyProcessor.reassert(owned, node, store.changeContext())).map(result -> {
+            deliveries.apply(result);
+            return null;
+          })));
+      return Future.join(families).<Void>mapEmpty();
+    }).onFailure(failure -> LOG.warning(() -> "asserting again after the merge failed: " + failure));
+  }
+}

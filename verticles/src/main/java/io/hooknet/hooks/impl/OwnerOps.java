@@ -1,0 +1,216 @@
+package io.hooknet.hooks.impl;
+
+import static io.hooknet.hooks.impl.RegistryOps.indexOf;
+
+import io.hooknet.codec.ChangeId;
+import io.hooknet.codec.HookCommand;
+import io.hooknet.codec.HookEvent;
+import io.hooknet.codec.HookEvent.Cause;
+import io.hooknet.codec.HookEvent.Cmd;
+import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.Replies;
+import io.hooknet.hooks.impl.Effects.CallbackKey;
+import io.hooknet.hooks.impl.Effects.StreamChange;
+import io.hooknet.hooks.impl.FamilyState.Callback;
+import io.hooknet.hooks.impl.FamilyState.EventState;
+import io.hooknet.hooks.impl.RegistryOps.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The rules about owners as a whole: what goes when an owner goes (a node that left, a session that ended), and
+ * what a node asserts again after a split-brain merge.
+ *
+ * <h2>Merge conflicts</h2>
+ * During a split both sides accept registrations. When the sides merge, Hazelcast keeps one side's stored family
+ * (the larger side's), and every node of the other side asserts again what it and the sessions anchored at it
+ * own ({@link #reassert}). A name held on both sides by different owners keeps exactly one: the registration made
+ * first (its {@code registeredAt}, the registering node's clock), and for equal times the owner whose
+ * {@link Owner#key()} sorts first. The other is removed, or not put back, and its owner is told
+ * {@code HN_UNREGISTER} with cause {@code MERGE_CONFLICT}; callbacks that see the survivor replace it get the same.
+ * The callbacks the re-asserting node delivers saw the other side's history, so each is re-synchronised: it is
+ * told which hooks it knew are gone ({@code MERGE_CONFLICT}) and is given the chain with cause {@code RESYNC}.
+ */
+final class OwnerOps {
+
+  /** A registration a node asserts again after a merge: the command that made it, its owner and its time. */
+  record Owned(HookCommand<?> command, Owner owner, long registeredAt) {
+  }
+
+  private OwnerOps() {
+  }
+
+  /** The registrations of node {@code node} itself (not those of sessions anchored there). */
+  static Predicate<Owner> ofNode(String node) {
+    return owner -> !owner.sessionOwned() && owner.node().equals(node);
+  }
+
+  /** The registrations of session {@code session}. */
+  static Predicate<Owner> ofSession(String session) {
+    return owner -> session.equals(owner.session());
+  }
+
+  /**
+   * Removes every registration of the owners {@code gone} matches: each hook is told to the remaining callbacks
+   * as {@code HN_UNREGISTER} with {@code cause}, each callback's stream is stopped. Running it again changes
+   * nothing, so every node may run it and each hook is reported once.
+   */
+  static Outcome removeOwned(FamilyState family, Predicate<Owner> gone, Cause cause, Effects effects) {
+    boolean changed = dropCallbacks(HookOps.Site.of(family), gone, effects);
+    for (EventState event : new ArrayList<>(family.events)) {
+      changed |= dropCallbacks(HookOps.Site.of(family, event), gone, effects);
+      for (int i = 0; i < event.chain.size(); i++) {
+        if (gone.test(event.chain.get(i).owner())) {
+          HookOps.remove(family, event, i--, cause, effects);
+          changed = true;
+        }
+      }
+      if (event.shutdown && event.callbacks.isEmpty()) {
+        family.events.remove(event);
+      }
+    }
+    return new Outcome(family, new Replies.Ack(0), effects, changed);
+  }
+
+  private static boolean dropCallbacks(HookOps.Site site, Predicate<Owner> gone, Effects effects) {
+    boolean changed = false;
+    for (Callback callback : new ArrayList<>(site.callbacks())) {
+      if (gone.test(callback.owner())) {
+        site.callbacks().remove(callback);
+        effects.replay(site.key(callback.address()), callback, StreamChange.STOP, site.changes().current(),
+            List.of());
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * Asserts again, after a merge, what node {@code node} and its sessions own in this family (see the class
+   * comment), then re-synchronises every callback {@code node} delivers here.
+   */
+  static Outcome reassert(FamilyState family, String name, List<Owned> owned, String node, Effects effects) {
+    if (family == null) {
+      owned.forEach(registration -> lose(name, registration, null, effects));
+      return new Outcome(null, new Replies.Ack(0), effects, false);
+    }
+    for (Owned registration : owned) {
+      HookCommand.Registration what = ((HookCommand.Registers) registration.command()).registration();
+      switch (what.kind()) {
+        case HOOK:
+          reassertHook(family, (HookCommand.HookRegister) registration.command(), registration, effects);
+          break;
+        case CALLBACK:
+          EventState event = family.event(what.event());
+          if (event != null && !event.shutdown) {
+            reassertCallback(HookOps.Site.of(family, event), what.name(), registration, node, effects);
+          }
+          break;
+        default:
+          reassertCallback(HookOps.Site.of(family), what.name(), registration, node, effects);
+      }
+    }
+    resync(HookOps.Site.of(family), node, effects);
+    family.events.forEach(event -> resync(HookOps.Site.of(family, event), node, effects));
+    return new Outcome(family, new Replies.Ack(0), effects, true);
+  }
+
+  private static void reassertHook(FamilyState family, HookCommand.HookRegister command, Owned registration,
+      Effects effects) {
+    EventState event = family.event(command.event());
+    HookChain.Link ours = new HookChain.Link(command.hook(), command.hint(), command.hintValue(),
+        command.address(), registration.owner().node(), registration.owner().session(), registration.registeredAt());
+    if (event == null || event.shutdown) {
+      lose(family.family, registration, event, effects);
+      return;
+    }
+    int position = new HookChain(event.chain).indexOf(command.hook());
+    if (position >= 0 && event.chain.get(position).owner().same(registration.owner())) {
+      return;
+    }
+    if (position >= 0 && !wins(ours.registeredAt(), ours.owner(), event.chain.get(position))) {
+      lose(family.family, registration, event, effects);
+      return;
+    }
+    if (!fits(event, position, ours)) {
+      lose(family.family, registration, event, effects);
+      return;
+    }
+    if (position >= 0) {
+      Owner theirs = event.chain.get(position).owner();
+      effects.lost.add(new Effects.Lost(theirs, HookOps.remove(family, event, position, Cause.MERGE_CONFLICT,
+          effects)));
+    }
+    HookOps.insert(family, event, ours, Cause.REGISTERED, effects);
+  }
+
+  /** Whether {@code link} can go into the chain once the hook at {@code replacing} (or none, -1) is out. */
+  private static boolean fits(EventState event, int replacing, HookChain.Link link) {
+    List<HookChain.Link> links = new ArrayList<>(event.chain);
+    if (replacing >= 0) {
+      links.remove(replacing);
+    }
+    try {
+      new HookChain(links).insert(link);
+      return true;
+    } catch (HooknetException e) {
+      return false;
+    }
+  }
+
+  private static void reassertCallback(HookOps.Site site, String address, Owned registration, String node,
+      Effects effects) {
+    Callback ours = new Callback(address, node, registration.owner().session(), registration.registeredAt());
+    int index = indexOf(site.callbacks(), address);
+    if (index < 0) {
+      site.callbacks().add(ours);
+      return;
+    }
+    Callback theirs = site.callbacks().get(index);
+    if (theirs.owner().same(registration.owner())) {
+      site.callbacks().set(index, theirs.anchoredAt(node));
+    } else if (wins(ours.registeredAt(), ours.owner(), theirs)) {
+      site.callbacks().set(index, ours);
+      effects.replay(site.key(address), theirs, StreamChange.STOP, site.changes().current(), List.of());
+    }
+  }
+
+  private static void resync(HookOps.Site site, String node, Effects effects) {
+    for (Callback callback : site.callbacks()) {
+      if (callback.node().equals(node)) {
+        CallbackKey key = site.key(callback.address());
+        effects.replay(key, callback, StreamChange.MERGE_RESYNC, site.changes().current(),
+            site.replay().apply(Cause.RESYNC, node));
+      }
+    }
+  }
+
+  /** Tells the owner of a re-asserted hook that it was not put back. */
+  private static void lose(String family, Owned registration, EventState event, Effects effects) {
+    if (!(registration.command() instanceof HookCommand.HookRegister)) {
+      return;
+    }
+    HookCommand.HookRegister hook = (HookCommand.HookRegister) registration.command();
+    ChangeId at = event == null ? new ChangeId(0, 0) : event.changes.current();
+    effects.lost.add(new Effects.Lost(registration.owner(), new HookEvent(Cmd.HN_UNREGISTER, family, hook.event(),
+        hook.hook(), registration.owner().node(), registration.owner().session(), hook.hint(), hook.hintValue(), -1,
+        at.epoch(), at.seq(), false, Cause.MERGE_CONFLICT)));
+  }
+
+  /** The merge rule: the registration made first keeps the name; for equal times, the owner's key decides. */
+  static boolean wins(long registeredAt, Owner owner, HookChain.Link other) {
+    return wins(registeredAt, owner, other.registeredAt(), other.owner());
+  }
+
+  private static boolean wins(long registeredAt, Owner owner, Callback other) {
+    return wins(registeredAt, owner, other.registeredAt(), other.owner());
+  }
+
+  private static boolean wins(long registeredAt, Owner owner, long otherAt, Owner other) {
+    if (registeredAt != otherAt) {
+      return registeredAt < otherAt;
+    }
+    return owner.key().compareTo(other.key()) < 0;
+  }
+}

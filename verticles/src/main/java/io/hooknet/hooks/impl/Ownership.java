@@ -1,0 +1,87 @@
+package io.hooknet.hooks.impl;
+
+import io.hooknet.codec.HookCommand;
+import io.hooknet.codec.HookCommand.Registration;
+import io.hooknet.hooks.impl.FamilyState.Callback;
+import io.hooknet.hooks.impl.FamilyState.EventState;
+import io.hooknet.hooks.impl.OwnerOps.Owned;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * What this node and the sessions anchored at it own, in the order it was registered: the node's own copy, since
+ * after a split-brain merge the stored registry may be the other side's. Kept from the changes made through this
+ * node, and adopted from the stored registry when a session resumes here. Used on one event loop.
+ */
+final class Ownership {
+
+  private final Map<Registration, Owned> owned = new LinkedHashMap<>();
+
+  void registered(HookCommand.Registers command, Owner owner, long registeredAt) {
+    Registration key = command.registration();
+    Owned previous = owned.get(key);
+    // A resumed callback keeps its first registration, which decides merge conflicts.
+    if (previous == null || !previous.owner().same(owner)) {
+      owned.put(key, new Owned((HookCommand<?>) command, owner, registeredAt));
+    }
+  }
+
+  void unregistered(Registration registration) {
+    owned.remove(registration);
+  }
+
+  /** Forgets a registration that another kept in a merge. */
+  void lost(Registration registration, Owner owner) {
+    Owned held = owned.get(registration);
+    if (held != null && held.owner().same(owner)) {
+      owned.remove(registration);
+    }
+  }
+
+  void forget(Predicate<Owner> gone) {
+    owned.values().removeIf(registration -> gone.test(registration.owner()));
+  }
+
+  /** What the owners {@code which} hold, in registration order. */
+  List<Owned> of(Predicate<Owner> which) {
+    List<Owned> found = new ArrayList<>();
+    owned.values().forEach(registration -> {
+      if (which.test(registration.owner())) {
+        found.add(registration);
+      }
+    });
+    return found;
+  }
+
+  /** Takes over what session {@code session} holds in {@code family}, now that it is anchored at {@code node}. */
+  void adopt(FamilyState family, String session, String node) {
+    Owner owner = new Owner(node, session);
+    for (Callback callback : family.callbacks) {
+      if (session.equals(callback.session())) {
+        keep(new HookCommand.ProtocolNotifyRegister(family.family, callback.address()), owner,
+            callback.registeredAt());
+      }
+    }
+    for (EventState event : family.events) {
+      for (HookChain.Link link : event.chain) {
+        if (session.equals(link.session())) {
+          keep(new HookCommand.HookRegister(family.family, event.event, link.hook(), link.hint(), link.hintValue(),
+              link.address()), owner, link.registeredAt());
+        }
+      }
+      for (Callback callback : event.callbacks) {
+        if (session.equals(callback.session())) {
+          keep(new HookCommand.NotifyRegister(family.family, event.event, callback.address()), owner,
+              callback.registeredAt());
+        }
+      }
+    }
+  }
+
+  private void keep(HookCommand.Registers command, Owner owner, long registeredAt) {
+    owned.putIfAbsent(command.registration(), new Owned((HookCommand<?>) command, owner, registeredAt));
+  }
+}

@@ -1,0 +1,161 @@
+package io.hooknet.hooks.impl;
+
+import com.hazelcast.map.EntryProcessor;
+import io.hooknet.codec.HookEvent;
+import io.hooknet.codec.HookEvent.Cause;
+import io.hooknet.codec.impl.Mapping;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One step of a session's life, run where its entry lives so that steps racing from different nodes (a resume
+ * here, the grace period running out there) happen one after the other. The answer says whether the step applied.
+ *
+ * <pre>
+ *   (none) --create--> connected --detach / its node left--> disconnected --expire (grace over)--> ending --> (none)
+ *                          ^                                       |
+ *                          +-------------- attach (resume) --------+
+ * </pre>
+ * An ending session is never resumed: its registrations are being removed, and a client that asks for it gets a
+ * new session. All times are fixed by the caller, so the backup computes the same state.
+ */
+final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
+
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * A session as the cluster stores it. {@code attachment} counts the connections it has had; {@code lost} holds
+   * the notices of hooks it lost in a merge while no connection of it could be told, for its next resume.
+   */
+  record SessionState(String id, String node, long attachment, boolean connected, long deadline, Cause cause,
+      boolean ending, List<HookEvent> lost) {
+    SessionState {
+      lost = lost == null ? List.of() : List.copyOf(lost);
+    }
+
+    SessionState(String id, String node, long attachment, boolean connected, long deadline, Cause cause,
+        boolean ending) {
+      this(id, node, attachment, connected, deadline, cause, ending, List.of());
+    }
+  }
+
+  /** The most lost notices a session keeps for its next resume; the oldest go first. */
+  static final int MAX_LOST = 64;
+
+  /** Whether the step applied, and the state after it ({@code null}: there is none). */
+  record Step(boolean applied, SessionState state) {
+  }
+
+  private enum Kind { CREATE, ATTACH, REATTACH, DETACH, NODE_GONE, EXPIRE, END, LOST }
+
+  private final Kind kind;
+  private final String node;
+  private final long attachment;
+  private final long time;
+  private final Cause cause;
+  /** With {@link Kind#LOST}: the notice, as CBOR (the processor travels by Java serialization). */
+  private final byte[] notice;
+
+  private SessionProcessor(Kind kind, String node, long attachment, long time, Cause cause) {
+    this(kind, node, attachment, time, cause, null);
+  }
+
+  private SessionProcessor(Kind kind, String node, long attachment, long time, Cause cause, byte[] notice) {
+    this.kind = kind;
+    this.node = node;
+    this.attachment = attachment;
+    this.time = time;
+    this.cause = cause;
+    this.notice = notice;
+  }
+
+  /** Keeps the notice of a hook the session lost, for its next resume, unless it has ended. */
+  static SessionProcessor lost(HookEvent event) {
+    return new SessionProcessor(Kind.LOST, null, 0, 0, null, Mapping.toCborBytes(event));
+  }
+
+  /** A new session anchored at {@code node}, unless the id is taken. */
+  static SessionProcessor create(String node) {
+    return new SessionProcessor(Kind.CREATE, node, 1, 0, null);
+  }
+
+  /** A resume at {@code node}, unless the session is gone, ending or past its grace period at {@code now}. */
+  static SessionProcessor attach(String node, long now) {
+    return new SessionProcessor(Kind.ATTACH, node, 0, now, null);
+  }
+
+  /** After a merge: the connection {@code attachment} at {@code node} is still open; recreated if it is gone. */
+  static SessionProcessor reattach(String node, long attachment) {
+    return new SessionProcessor(Kind.REATTACH, node, attachment, 0, null);
+  }
+
+  /** Connection {@code attachment} closed: the grace period runs until {@code deadline}. */
+  static SessionProcessor detach(long attachment, long deadline) {
+    return new SessionProcessor(Kind.DETACH, null, attachment, deadline, Cause.CLIENT_LEFT);
+  }
+
+  /** Node {@code node} left: a session still anchored there runs its grace period until {@code deadline}. */
+  static SessionProcessor nodeGone(String node, long deadline) {
+    return new SessionProcessor(Kind.NODE_GONE, node, 0, deadline, Cause.NODE_LEFT);
+  }
+
+  /** Ends a disconnected session whose grace period is over at {@code now}. */
+  static SessionProcessor expire(long now) {
+    return new SessionProcessor(Kind.EXPIRE, null, 0, now, null);
+  }
+
+  /** Ends the session now, as its client asked ({@code session.close}). */
+  static SessionProcessor end() {
+    return new SessionProcessor(Kind.END, null, 0, 0, Cause.CLIENT_LEFT);
+  }
+
+  @Override
+  public byte[] process(Map.Entry<String, byte[]> entry) {
+    SessionState state = entry.getValue() == null ? null
+        : Mapping.fromCborBytes(entry.getValue(), SessionState.class);
+    SessionState next = next(entry.getKey(), state);
+    if (next == null) {
+      return Mapping.toCborBytes(new Step(false, state));
+    }
+    SessionState stored = kind == Kind.ATTACH ? new SessionState(next.id(), next.node(), next.attachment(),
+        next.connected(), next.deadline(), next.cause(), next.ending()) : next;
+    entry.setValue(Mapping.toCborBytes(stored));
+    return Mapping.toCborBytes(new Step(true, next));
+  }
+
+  /** The state after this step, or {@code null} when the step does not apply. */
+  private SessionState next(String id, SessionState state) {
+    switch (kind) {
+      case CREATE:
+        return state != null ? null : new SessionState(id, node, attachment, true, 0, null, false);
+      case ATTACH:
+        // The kept notices go with the step's answer to the connection that resumes, and leave the state.
+        return state == null || state.ending() || !state.connected() && time >= state.deadline() ? null
+            : new SessionState(id, node, state.attachment() + 1, true, 0, null, false, state.lost());
+      case LOST:
+        if (state == null || state.ending()) {
+          return null;
+        }
+        List<HookEvent> lost = new ArrayList<>(state.lost());
+        lost.add(Mapping.fromCborBytes(notice, HookEvent.class));
+        return new SessionState(id, state.node(), state.attachment(), state.connected(), state.deadline(),
+            state.cause(), false, lost.subList(Math.max(0, lost.size() - MAX_LOST), lost.size()));
+      case REATTACH:
+        return state != null && state.ending() ? null
+            : new SessionState(id, node, attachment, true, 0, null, false);
+      case DETACH:
+        return state == null || !state.connected() || state.attachment() != attachment ? null
+            : new SessionState(id, state.node(), attachment, false, time, cause, false);
+      case NODE_GONE:
+        return state == null || !state.connected() || !state.node().equals(node) ? null
+            : new SessionState(id, node, state.attachment(), false, time, cause, false);
+      case EXPIRE:
+        return state == null || state.connected() || state.ending() || time < state.deadline() ? null
+            : new SessionState(id, state.node(), state.attachment(), false, state.deadline(), state.cause(), true);
+      default:
+        return state == null || state.ending() ? null
+            : new SessionState(id, state.node(), state.attachment(), false, 0, cause, true);
+    }
+  }
+}

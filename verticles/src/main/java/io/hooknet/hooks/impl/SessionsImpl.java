@@ -1,0 +1,334 @@
+package io.hooknet.hooks.impl;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.HookEvent;
+import io.hooknet.codec.HookEvent.Cause;
+import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.Json;
+import io.hooknet.codec.Replies.SessionInfo;
+import io.hooknet.codec.impl.Mapping;
+import io.hooknet.hooks.Sessions;
+import io.hooknet.hooks.impl.SessionProcessor.SessionState;
+import io.hooknet.hooks.impl.SessionProcessor.Step;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * The sessions of the cluster, as one node runs them. Each session is an entry of the Hazelcast map {@value #MAP},
+ * changed only by {@link SessionProcessor} steps; the {@code hooknet.client.} addresses sessions claim are in
+ * {@value #CLAIMS}. A session's grace period is timed by the node where its connection closed; besides, every node
+ * sweeps the sessions whose entries it holds every {@value #SWEEP_MILLIS} ms: sessions anchored at a node that left
+ * start their grace period, expired ones end. So a session ends even when the node that timed it dies, and no
+ * session depends on a listener event that Hazelcast may have lost. Ending a session removes its registrations
+ * with one clean-up on every family, which, like a node's, can run twice without telling anything twice.
+ * Runs on the registry's event loop.
+ */
+final class SessionsImpl implements Sessions {
+
+  static final String MAP = "hooknet.sessions";
+  static final String CLAIMS = "hooknet.sessions.claims";
+  static final long SWEEP_MILLIS = 500;
+  private static final Logger LOG = Logger.getLogger(Sessions.class.getName());
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final DeliveryOptions LOST_DELIVERY = new DeliveryOptions().setSendTimeout(1_000);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final String node;
+  private final Supplier<Set<String>> members;
+  private final long graceMillis;
+  private final IMap<String, byte[]> sessions;
+  private final IMap<String, String> claims;
+  private final FamilyStore store;
+  private final Deliveries deliveries;
+  private final Ownership ownership;
+  /** The sessions with a connection on this node. */
+  private final Map<String, Connection> connections = new HashMap<>();
+  /** Sessions this node is ending now. */
+  private final Set<String> ending = new HashSet<>();
+  private long sweeper = -1;
+
+  /** A connection of a session here; the lost notices it was resumed with are handed out once. */
+  private static final class Connection {
+    private final Session session;
+    private final Runnable close;
+    private List<HookEvent> lost;
+
+    Connection(Session session, Runnable close) {
+      this.session = session;
+      this.close = close;
+      this.lost = session.lost();
+    }
+
+    Session session() {
+      return session;
+    }
+
+    Runnable close() {
+      return close;
+    }
+
+    List<HookEvent> takeLost() {
+      List<HookEvent> taken = lost;
+      lost = List.of();
+      return taken;
+    }
+  }
+
+  SessionsImpl(Vertx vertx, Context context, String node, HazelcastInstance hazelcast, Supplier<Set<String>> members,
+      int graceSeconds, FamilyStore store, Deliveries deliveries, Ownership ownership) {
+    this.vertx = vertx;
+    this.context = context;
+    this.node = node;
+    this.members = members;
+    this.graceMillis = graceSeconds * 1000L;
+    this.sessions = hazelcast.getMap(MAP);
+    this.claims = hazelcast.getMap(CLAIMS);
+    this.store = store;
+    this.deliveries = deliveries;
+    this.ownership = ownership;
+  }
+
+  void start() {
+    sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
+  }
+
+  void stop() {
+    vertx.cancelTimer(sweeper);
+  }
+
+  @Override
+  public Future<Session> open(String proposed, Runnable close) {
+    Future<Step> resume = proposed != null && ID.matcher(proposed).matches()
+        ? step(proposed, SessionProcessor.attach(node, System.currentTimeMillis()))
+        : Future.succeededFuture(new Step(false, null));
+    return resume.compose(step -> step.applied()
+        ? Future.succeededFuture(new Session(proposed, step.state().attachment(), true, step.state().lost()))
+        : create()).map(session -> {
+          Connection previous = connections.put(session.id(), new Connection(session, close));
+          if (session.resumed()) {
+            // The callbacks of a resumed session restart when its client resumes each of them, with what it missed.
+            deliveries.sequencer().suspend(session.id());
+            adopt(session.id());
+          }
+          if (previous != null) {
+            previous.close().run();
+          }
+          return session;
+        });
+  }
+
+  private Future<Session> create() {
+    String id = UUID.randomUUID().toString();
+    return step(id, SessionProcessor.create(node)).compose(step -> step.applied()
+        ? Future.succeededFuture(new Session(id, 1, false))
+        : Future.failedFuture(HooknetException.of(Errno.EAGAIN, "session id %s is taken; try again", id)));
+  }
+
+  /** Takes over the session's registrations, so that this node asserts them after a merge. */
+  private void adopt(String session) {
+    vertx.executeBlocking(() -> {
+      List<FamilyState> families = new ArrayList<>();
+      store.map().values().forEach(bytes -> families.add(Mapping.fromCborBytes(bytes, FamilyState.class)));
+      return families;
+    }, false).onSuccess(families -> families.forEach(family -> ownership.adopt(family, session, node)))
+        .onFailure(failure -> LOG.warning(() -> "could not read what session " + session + " owns: " + failure));
+  }
+
+  @Override
+  public void lost(String session, HookEvent event) {
+    // A request finds out whether any connection of the session listens: a bridged client never answers, so a
+    // timeout means it was delivered; no handler means it waits in the session for its next resume.
+    vertx.eventBus().request(Sessions.ownerAddress(session), Json.toJson(event), LOST_DELIVERY)
+        .onFailure(failure -> {
+          if (failure instanceof ReplyException
+              && ((ReplyException) failure).failureType() == ReplyFailure.NO_HANDLERS) {
+            step(session, SessionProcessor.lost(event)).onFailure(kept -> LOG.warning(() -> "session " + session
+                + " could not keep the notice of a lost hook: " + kept.getMessage()));
+          }
+        });
+  }
+
+  @Override
+  public void detach(Session session) {
+    Connection connection = connections.get(session.id());
+    if (connection == null || connection.session().attachment() != session.attachment()) {
+      return;
+    }
+    connections.remove(session.id());
+    deliveries.sequencer().suspend(session.id());
+    long deadline = System.currentTimeMillis() + graceMillis;
+    step(session.id(), SessionProcessor.detach(session.attachment(), deadline)).onSuccess(step -> {
+      if (step.applied()) {
+        vertx.setTimer(Math.max(1, graceMillis), id -> expire(session.id()));
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> claim(Session session, String address) {
+    return claim(session.id(), address);
+  }
+
+  /**
+   * Checks that {@code owner} may register at {@code address}: a session claims a client address that no other
+   * session has; a node may not use a session's.
+   */
+  Future<Void> check(Owner owner, String address) {
+    if (!address.startsWith(CLIENT_PREFIX)) {
+      return Future.succeededFuture();
+    }
+    if (owner.sessionOwned()) {
+      return claim(owner.session(), address);
+    }
+    return store.within(Future.fromCompletionStage(claims.getAsync(address), context), "check " + address)
+        .compose(holder -> holder == null ? Future.succeededFuture() : Future.failedFuture(taken(address)));
+  }
+
+  private Future<Void> claim(String session, String address) {
+    return store.within(vertx.executeBlocking(() -> claims.putIfAbsent(address, session), false),
+        "claim " + address).compose(holder -> holder == null || holder.equals(session) ? Future.succeededFuture()
+            : Future.failedFuture(taken(address)));
+  }
+
+  private static HooknetException taken(String address) {
+    return HooknetException.of(Errno.EACCES, "address '%s' belongs to another session", address);
+  }
+
+  /** The answer to {@code session}, with the lost notices kept for this resume (given once). */
+  Future<SessionInfo> info(String session) {
+    Connection connection = connections.get(session);
+    if (connection != null) {
+      List<HookEvent> lost = connection.takeLost();
+      return Future.succeededFuture(new SessionInfo(session, node, connection.session().resumed(),
+          graceMillis / 1000, lost));
+    }
+    return Future.failedFuture(HooknetException.of(Errno.ESRCH, "session %s has no connection on node %s",
+        session, node));
+  }
+
+  /** Ends {@code session} now, as its client asked; its connection here is closed once the answer is out. */
+  Future<Void> close(String session) {
+    return step(session, SessionProcessor.end()).compose(step -> step.applied()
+        ? end(session, Cause.CLIENT_LEFT)
+        : Future.failedFuture(HooknetException.of(Errno.ESRCH, "session %s has already ended", session)))
+        .onSuccess(done -> {
+          Connection connection = connections.remove(session);
+          if (connection != null) {
+            context.runOnContext(v -> connection.close().run());
+          }
+        });
+  }
+
+  /** After a merge: every session with a connection here is connected again, or, when it has ended, closed. */
+  Future<List<String>> reattach() {
+    List<Future<String>> steps = new ArrayList<>();
+    for (Connection connection : new ArrayList<>(connections.values())) {
+      String id = connection.session().id();
+      steps.add(step(id, SessionProcessor.reattach(node, connection.session().attachment())).map(step -> {
+        if (step.applied()) {
+          return id;
+        }
+        LOG.info(() -> "session " + id + " ended while this node was split off; closing its connection");
+        connections.remove(id);
+        connection.close().run();
+        return null;
+      }));
+    }
+    return Future.join(steps).transform(done -> {
+      List<String> live = new ArrayList<>();
+      steps.stream().filter(Future::succeeded).map(Future::result).filter(id -> id != null).forEach(live::add);
+      return Future.succeededFuture(live);
+    });
+  }
+
+  /**
+   * Of {@code ids}, the sessions that exist in the cluster and are not ending: connected anywhere, or within their
+   * grace period.
+   */
+  Future<Set<String>> alive(Set<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    return store.within(vertx.executeBlocking(() -> sessions.getAll(ids), false), "sessions").map(found -> {
+      Set<String> alive = new HashSet<>();
+      found.forEach((id, bytes) -> {
+        if (!Mapping.fromCborBytes(bytes, SessionState.class).ending()) {
+          alive.add(id);
+        }
+      });
+      return alive;
+    });
+  }
+
+  private void expire(String session) {
+    step(session, SessionProcessor.expire(System.currentTimeMillis())).onSuccess(step -> {
+      if (step.applied()) {
+        end(session, step.state().cause());
+      }
+    });
+  }
+
+  /** Removes an ending session's registrations, its claims and finally the session itself. */
+  private Future<Void> end(String session, Cause cause) {
+    if (!ending.add(session)) {
+      return Future.succeededFuture();
+    }
+    return store.changeAll(FamilyProcessor.sessionEnded(session, cause, store.changeContext()))
+        .compose(results -> {
+          results.forEach(deliveries::apply);
+          return vertx.executeBlocking(() -> {
+            claims.removeAll(Predicates.equal("this", session));
+            sessions.remove(session);
+            return null;
+          }, false);
+        })
+        .<Void>mapEmpty()
+        .onSuccess(done -> {
+          ownership.forget(OwnerOps.ofSession(session));
+          LOG.info(() -> "session " + session + " ended (" + cause + ")");
+        })
+        .onFailure(failure -> LOG.warning(() -> "ending session " + session + " failed, to be retried: " + failure))
+        .onComplete(done -> ending.remove(session));
+  }
+
+  /** Starts the grace period of sessions whose node left, and ends the sessions whose grace period is over. */
+  private void sweep() {
+    vertx.executeBlocking(() -> sessions.getAll(sessions.localKeySet()), false).onSuccess(entries -> {
+      long now = System.currentTimeMillis();
+      Set<String> live = members.get();
+      for (byte[] bytes : entries.values()) {
+        SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
+        if (state.ending()) {
+          end(state.id(), state.cause());
+        } else if (state.connected() && !live.contains(state.node())) {
+          step(state.id(), SessionProcessor.nodeGone(state.node(), now + graceMillis));
+        } else if (!state.connected() && now >= state.deadline()) {
+          expire(state.id());
+        }
+      }
+    });
+  }
+
+  private Future<Step> step(String session, SessionProcessor processor) {
+    return store.within(Future.fromCompletionStage(sessions.submitToKey(session, processor), context),
+        "session " + session).map(bytes -> Mapping.fromCborBytes(bytes, Step.class));
+  }
+}

@@ -1,0 +1,241 @@
+package io.hooknet.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hooknet.codec.HookEvent;
+import io.hooknet.hooks.HookRegistry;
+import io.hooknet.hooks.HookRegistryOptions;
+import io.hooknet.hooks.HookRegistryVerticle;
+import io.hooknet.testing.Await;
+import io.hooknet.testing.LocalCluster;
+import io.hooknet.testing.TcpBridgeClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bridge sessions as a plain TCP bridge client sees them, on the generic command address of a three-node cluster:
+ * what a client registers belongs to its session at the node it is connected to, outlives a closed connection
+ * for the grace period, is resumed on any node with exactly the changes missed, and goes with one
+ * {@code CLIENT_LEFT} per hook when the client does not come back.
+ */
+class BridgeSessionTest {
+
+  private static final String TOKEN = "session-token";
+  private static final int GRACE_SECONDS = 2;
+  private static LocalCluster cluster;
+  private static final List<HookRegistry> registries = new ArrayList<>();
+  private static final List<Integer> bridges = new ArrayList<>();
+  private static int families;
+
+  @BeforeAll
+  static void start() {
+    cluster = LocalCluster.start(BridgeSessionTest.class, 3);
+    for (int i = 0; i < 3; i++) {
+      HookRegistryVerticle hooks = new HookRegistryVerticle(cluster.node(i),
+          new HookRegistryOptions().setSessionGraceSeconds(GRACE_SECONDS).setHookTimeoutMillis(1_000));
+      Await.result(cluster.vertx(i).deployVerticle(hooks));
+      registries.add(hooks.registry());
+      List<Integer> ports = LocalCluster.freePorts(2);
+      Await.result(cluster.vertx(i).deployVerticle(new BridgeVerticle(new HooknetBridgeOptions()
+          .setTcpPort(ports.get(0)).setHttpPort(ports.get(1)).setEnableCommands(true).setToken(TOKEN),
+          hooks.registry())));
+      bridges.add(ports.get(0));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  /** A new family with the event IN. */
+  private static String family() {
+    String family = "s" + ++families;
+    Await.result(registries.get(0).addFamily(family));
+    Await.result(registries.get(0).addEvent(family, "IN"));
+    return family;
+  }
+
+  private static TcpBridgeClient client(int node) {
+    return new TcpBridgeClient(vertx(node), "127.0.0.1", bridges.get(node), TOKEN);
+  }
+
+  private static Vertx vertx(int node) {
+    return cluster.vertx(node);
+  }
+
+  private static JsonObject op(String op, String family) {
+    return new JsonObject().put("op", op).put("family", family).put("event", "IN");
+  }
+
+  @Test
+  void aClientsRegistrationsBelongToItsSessionAtTheNodeItIsConnectedToWhicheverAddressItNames() {
+    String family = family();
+    try (TcpBridgeClient client = client(2)) {
+      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      assertThat(client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")))
+          .isEqualTo(new JsonObject().put("session", session).put("node", "n3").put("resumed", false)
+              .put("graceSeconds", GRACE_SECONDS).put("lost", new JsonArray()));
+      for (String address : List.of(HookRegistry.COMMANDS, HookRegistry.nodeCommands("n1"),
+          HookRegistry.nodeCommands("n2"))) {
+        client.ok(address, op("hook.register", family).put("hook", "via-" + address).put("address", "addr.x"));
+      }
+      JsonObject chain = client.ok(HookRegistry.COMMANDS, op("list", family)).getJsonArray("events")
+          .getJsonObject(0);
+      assertThat(chain.getJsonArray("hooks").stream().map(hook -> ((JsonObject) hook).getString("node") + "/"
+          + ((JsonObject) hook).getString("session")).collect(Collectors.toList()))
+          .containsExactly("n3/" + session, "n3/" + session, "n3/" + session);
+    }
+  }
+
+  @Test
+  void aClientThatDoesNotComeBackLosesItsHooksOnceEachAfterTheGracePeriodAndRunAnswersAtOnce() {
+    String family = family();
+    Callback observer = Callback.on(registries.get(0), family);
+    String callbackAddress = "hooknet.client." + UUID.randomUUID() + ".cb";
+    TcpBridgeClient client = client(1);
+    String hook = "hooknet.client." + UUID.randomUUID() + ".hook";
+    client.register(hook);
+    client.register(callbackAddress);
+    client.ok(HookRegistry.COMMANDS, op("notify.register", family).put("address", callbackAddress));
+    client.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "a").put("address", hook));
+    client.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "b").put("address", hook));
+    observer.await(3);
+    long closed = System.nanoTime();
+    client.close();
+
+    JsonObject run = op("run", family).put("payload", new JsonObject());
+    try (TcpBridgeClient other = client(0)) {
+      Await.until("the hook's consumer to be gone", Duration.ofSeconds(5), () -> other
+          .ok(HookRegistry.COMMANDS, run).getInteger("errno") == 113);
+      JsonObject during = other.ok(HookRegistry.COMMANDS, run);
+      assertThat(during).isEqualTo(new JsonObject().put("rc", 113).put("called", 1).put("stoppedBy", "a")
+          .put("errno", 113).put("errnoName", "EHOSTUNREACH"));
+      assertThat(hooks(other, family)).containsExactly("a", "b");
+
+      List<HookEvent> gone = observer.await(5).subList(3, 5);
+      double seconds = (System.nanoTime() - closed) / 1e9;
+      assertThat(gone).extracting(e -> e.cmd() + " " + e.hook() + " " + e.cause() + " " + e.node())
+          .containsExactly("HN_UNREGISTER a CLIENT_LEFT n2", "HN_UNREGISTER b CLIENT_LEFT n2");
+      assertThat(seconds).isBetween((double) GRACE_SECONDS, GRACE_SECONDS + 1.5);
+      assertThat(other.ok(HookRegistry.COMMANDS, run)).isEqualTo(new JsonObject().put("rc", 0).put("called", 0)
+          .putNull("stoppedBy").put("errno", 0).putNull("errnoName"));
+      assertThat(hooks(other, family)).isEmpty();
+      Await.result(registries.get(0).register(family, "IN", "marker", null, null, "addr.m"));
+      assertThat(observer.await(6)).hasSize(6).last().extracting(HookEvent::hook).isEqualTo("marker");
+      // The session and its claims are gone: its callback address is free for a new registration.
+      Await.result(registries.get(2).notifyRegister(family, "IN", event -> { }));
+      Await.result(registries.get(2).execute(new io.hooknet.codec.HookCommand.NotifyRegister(family, "IN",
+          callbackAddress)));
+    }
+  }
+
+  @Test
+  void aClientThatComesBackToAnotherNodeWithinTheGracePeriodResumesWithExactlyWhatItMissed() {
+    String family = family();
+    Callback observer = Callback.on(registries.get(0), family);
+    String session;
+    String callback = "hooknet.client." + UUID.randomUUID() + ".cb";
+    JsonObject lastSeen;
+    try (TcpBridgeClient first = client(1)) {
+      session = first.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      first.register(callback);
+      first.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "mine").put("address", "addr.mine"));
+      first.ok(HookRegistry.COMMANDS, op("notify.register", family).put("address", callback));
+      Await.result(registries.get(0).register(family, "IN", "x1", null, null, "addr.x1"));
+      List<JsonObject> seen = first.awaitMessages(callback, 3);
+      assertThat(seen).extracting(e -> e.getString("cmd") + " " + e.getString("hook")).containsExactly(
+          "HN_REGISTER mine", "HN_SYNCED null", "HN_REGISTER x1");
+      lastSeen = seen.get(2);
+    }
+    Await.result(registries.get(0).register(family, "IN", "x2", null, null, "addr.x2"));
+    Await.result(registries.get(0).unregister(family, "IN", "x1"));
+
+    try (TcpBridgeClient back = client(2).session(session)) {
+      back.register(callback);
+      assertThat(back.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")))
+          .isEqualTo(new JsonObject().put("session", session).put("node", "n3").put("resumed", true)
+              .put("graceSeconds", GRACE_SECONDS).put("lost", new JsonArray()));
+      back.ok(HookRegistry.COMMANDS, op("notify.register", family).put("address", callback).put("since",
+          new JsonObject().put("epoch", lastSeen.getLong("epoch")).put("seq", lastSeen.getLong("seq"))));
+      List<JsonObject> caughtUp = back.awaitMessages(callback, 3);
+      assertThat(caughtUp).extracting(e -> e.getString("cmd") + " " + e.getString("hook") + " "
+          + e.getString("cause") + " " + e.getLong("seq")).containsExactly("HN_REGISTER x2 REGISTERED 3",
+              "HN_UNREGISTER x1 UNREGISTERED 4", "HN_SYNCED null REPLAY 4");
+      Await.result(registries.get(1).register(family, "IN", "x3", null, null, "addr.x3"));
+      assertThat(back.awaitMessages(callback, 4)).hasSize(4).last()
+          .satisfies(e -> assertThat(e.getString("hook") + " " + e.getLong("seq")).isEqualTo("x3 5"));
+      // What is checked here is that nothing happens for twice the grace period, so the test lets that time pass.
+      pause(Duration.ofSeconds(2 * GRACE_SECONDS));
+      Await.result(registries.get(1).register(family, "IN", "marker", null, null, "addr.marker"));
+      assertThat(observer.await(7)).extracting(e -> e.cmd() + " " + e.hook() + " " + e.cause()).containsExactly(
+          "HN_SYNCED null REPLAY", "HN_REGISTER mine REGISTERED", "HN_REGISTER x1 REGISTERED",
+          "HN_REGISTER x2 REGISTERED", "HN_UNREGISTER x1 UNREGISTERED", "HN_REGISTER x3 REGISTERED",
+          "HN_REGISTER marker REGISTERED");
+      assertThat(hooks(back, family)).containsExactly("mine", "x2", "x3", "marker");
+      assertThat(back.awaitMessages(callback, 5)).hasSize(5);
+    }
+  }
+
+  @Test
+  void sessionCloseEndsTheSessionAtOnce() {
+    String family = family();
+    Callback observer = Callback.on(registries.get(0), family);
+    TcpBridgeClient client = client(0);
+    client.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "a").put("address", "addr.a"));
+    observer.await(2);
+    long asked = System.nanoTime();
+    assertThat(client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session.close")))
+        .isEqualTo(new JsonObject().put("seq", 0));
+    assertThat(observer.await(3).get(2)).extracting(e -> e.hook() + " " + e.cause())
+        .isEqualTo("a CLIENT_LEFT");
+    assertThat((System.nanoTime() - asked) / 1e9).isLessThan(GRACE_SECONDS);
+    Await.until("the connection to close", Duration.ofSeconds(5), client::isClosed);
+    client.close();
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> hooks(TcpBridgeClient client, String family) {
+    return client.ok(HookRegistry.COMMANDS, op("list", family)).getJsonArray("events").getJsonObject(0)
+        .getJsonArray("hooks").stream().map(hook -> ((JsonObject) hook).getString("hook"))
+        .collect(Collectors.toList());
+  }
+
+  /** A Java callback on {@code family/IN} that records what it is told. */
+  static final class Callback {
+    private final List<HookEvent> events = new CopyOnWriteArrayList<>();
+
+    static Callback on(HookRegistry registry, String family) {
+      Callback callback = new Callback();
+      Await.result(registry.notifyRegister(family, "IN", callback.events::add));
+      return callback;
+    }
+
+    List<HookEvent> all() {
+      return new ArrayList<>(events);
+    }
+
+    List<HookEvent> await(int count) {
+      Await.until(count + " events", Duration.ofSeconds(20), () -> events.size() >= count);
+      return all();
+    }
+  }
+}
