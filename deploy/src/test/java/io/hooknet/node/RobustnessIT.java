@@ -1,0 +1,712 @@
+package io.hooknet.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.hooknet.robustness.History;
+import io.hooknet.robustness.HistoryChecker;
+import io.hooknet.testing.LocalCluster;
+import io.hooknet.testing.TcpBridgeClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * A history-checked run: three nodes in network namespaces on 198.18.0.0/15, bridged clients issuing random
+ * registry operations on a few colliding names, subscribing and unsubscribing, running the chain, failing pool
+ * sockets, disconnecting and resuming or going away, while a nemesis kills and restarts nodes, pauses them, cuts
+ * them off both ways and one way, and makes links lossy or slow. Every request, answer and event is recorded; after
+ * the faults heal and the cluster converges, {@link HistoryChecker} checks the history against
+ * {@code docs/guarantees.md}, and the nodes' file descriptors and heap are compared with their start.
+ *
+ * <p>{@code -Drobustness.seed=N} and {@code -Drobustness.seconds=S} choose the run ({@code bin/hooknet-robustness}).
+ */
+class RobustnessIT {
+
+  static final long SEED = Long.getLong("robustness.seed", 20261201L);
+  static final int SECONDS = Integer.getInteger("robustness.seconds", 60);
+  static final int NODES = 3;
+  static final int CLIENTS = 4;
+  static final int GRACE_SECONDS = 6;
+  static final String TOKEN = "robustness-token";
+  static final String FAMILY = "rb";
+  static final String EVENT = FAMILY + "/IN";
+  static final List<String> NAMES = List.of("h0", "h1", "h2", "h3", "h4", "h5");
+  static final int BRIDGE_PORT = 7000;
+  static final Duration REQUEST = Duration.ofSeconds(70);
+
+  private NetNamespaces net;
+  private Vertx vertx;
+  private History history;
+  private final List<NodeProcess> nodes = new ArrayList<>();
+  private final List<List<String>> commands = new ArrayList<>();
+  private final int[] incarnation = new int[NODES];
+  /** When each incarnation of each node was started (wall clock, µs), to tell whose a sock event is. */
+  private final List<List<Long>> incarnationStarts = Stream.generate(() -> (List<Long>) new ArrayList<Long>())
+      .limit(NODES).collect(Collectors.toList());
+  private final boolean[] down = new boolean[NODES];
+  private final Map<String, Integer> faultCounts = new TreeMap<>();
+  private long started;
+
+  @Test
+  @EnabledIfSystemProperty(named = "robustness.seconds", matches = "\\d+")
+  void aHistoryUnderFaultsKeepsTheGuarantees() throws Exception {
+    assumeTrue(NetNamespaces.available(), "needs root and iproute2 for network namespaces");
+    history = new History(SEED);
+    Random random = new Random(SEED);
+    net = NetNamespaces.create(NODES);
+    vertx = Vertx.vertx();
+    List<Client> clients = new ArrayList<>();
+    try {
+      startCluster();
+      setUp();
+      Map<Integer, Long> fdsBefore = openFiles();
+      started = System.nanoTime();
+      for (int i = 0; i < CLIENTS; i++) {
+        clients.add(new Client("c" + (i + 1), i % NODES, new Random(random.nextLong()), false));
+      }
+      // One observer per node: subscribed from the start to the end, resuming after every fault, so that each
+      // change is told to at least one callback.
+      for (int i = 0; i < NODES; i++) {
+        clients.add(new Client("o" + (i + 1), i, new Random(random.nextLong()), true));
+      }
+      List<Thread> threads = new ArrayList<>();
+      long deadline = started + TimeUnit.SECONDS.toNanos(SECONDS);
+      for (Client client : clients) {
+        Thread thread = new Thread(() -> client.run(deadline), "robustness-" + client.name);
+        threads.add(thread);
+        thread.start();
+      }
+      nemesis(new Random(random.nextLong()), deadline);
+      for (Thread thread : threads) {
+        thread.join(TimeUnit.SECONDS.toMillis(SECONDS + 120));
+      }
+      quiesce();
+      Map<String, Long> finalSeq = converge();
+      for (Client client : clients) {
+        client.settle(finalSeq.get(EVENT));
+      }
+      clients.forEach(Client::record);
+      history.end(System.nanoTime() - started, TimeUnit.SECONDS.toNanos(GRACE_SECONDS));
+
+      List<HistoryChecker.Violation> violations = HistoryChecker.check(history);
+      long events = clients.stream().mapToLong(Client::eventCount).sum();
+      long ops = clients.stream().mapToLong(client -> client.ops).sum();
+      System.out.printf("robustness run: seed %d, %d s, %d nodes, %d clients%n", SEED, SECONDS, NODES, CLIENTS);
+      System.out.printf("  operations: %d; faults: %s; events checked: %d; sock events: %d; violations: %d%n",
+          ops, faultCounts, events, clients.stream().mapToLong(client -> client.sockEvents).sum(),
+          violations.size());
+      if (!violations.isEmpty()) {
+        System.out.println(HistoryChecker.report(history, violations));
+        Path dump = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + SEED + ".history");
+        history.dump(dump);
+        System.out.println("  the whole history: " + dump);
+      }
+      Map<Integer, Long> fdsAfter = openFiles();
+      System.out.println("  open files per node (never restarted) before/after: " + fdsBefore + " / " + fdsAfter);
+      assertThat(violations).as(HistoryChecker.report(history, violations)).isEmpty();
+      assertThat(ops).isGreaterThan(SECONDS);
+      assertThat(events).isPositive();
+      fdsAfter.forEach((node, after) -> assertThat(after).as("open files of n" + (node + 1))
+          .isLessThanOrEqualTo(fdsBefore.get(node) + 40));
+      for (int i = 0; i < NODES; i++) {
+        JsonObject heap = heap(i);
+        System.out.println("  heap of n" + (i + 1) + ": " + heap.encode());
+        assertThat(heap.getDouble("used")).isLessThan(heap.getDouble("max") * 0.8);
+      }
+    } finally {
+      clients.forEach(Client::close);
+      nodes.forEach(node -> {
+        if (node != null) {
+          node.close();
+        }
+      });
+      if (vertx != null) {
+        vertx.close();
+      }
+      net.close();
+    }
+  }
+
+  // -- the cluster ------------------------------------------------------------------------------------------
+
+  private void startCluster() {
+    String clusterName = LocalCluster.uniqueClusterName(RobustnessIT.class);
+    String members = Stream.iterate(0, i -> i + 1).limit(NODES).map(i -> net.address(i) + ":5701")
+        .collect(Collectors.joining(","));
+    for (int i = 0; i < NODES; i++) {
+      commands.add(new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
+          "-jar", NodeProcess.jarPath().toAbsolutePath().toString(), "node", "--node-name", "n" + (i + 1),
+          "--cluster-name", clusterName, "--join", "tcp", "--host", net.address(i), "--cluster-port", "5701",
+          "--port-count", "1", "--members", members, "--heartbeat-seconds", "1", "--max-no-heartbeat-seconds", "3",
+          "--bridge-host", net.address(i), "--bridge-port", Integer.toString(BRIDGE_PORT), "--http-port", "8080",
+          "--enable-commands", "--token", TOKEN, "--session-grace-seconds", Integer.toString(GRACE_SECONDS),
+          "--hook-timeout-millis", "500")));
+      nodes.add(null);
+      startNode(i);
+    }
+  }
+
+  private void startNode(int i) {
+    incarnation[i]++;
+    incarnationStarts.get(i).add(System.currentTimeMillis() * 1000);
+    NodeProcess node = NodeProcess.start("n" + (i + 1) + "#" + incarnation[i], net.inside(i, commands.get(i)));
+    nodes.set(i, node);
+    node.awaitStdout("bridges:", Duration.ofSeconds(90));
+    down[i] = false;
+  }
+
+  private void setUp() {
+    try (TcpBridgeClient admin = new TcpBridgeClient(vertx, net.address(0), BRIDGE_PORT, TOKEN)) {
+      admin.ok("hooknet.hooks.cmd", new JsonObject().put("op", "family.add").put("family", FAMILY));
+      admin.ok("hooknet.hooks.cmd", new JsonObject().put("op", "event.add").put("family", FAMILY)
+          .put("event", "IN"));
+      admin.ok("hooknet.hooks.cmd", new JsonObject().put("op", "session.close"));
+    }
+  }
+
+  /** Open file descriptors of each node that has not been restarted. */
+  private Map<Integer, Long> openFiles() throws IOException {
+    Map<Integer, Long> counts = new TreeMap<>();
+    for (int i = 0; i < NODES; i++) {
+      if (incarnation[i] == 1 && !down[i]) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(nodes.get(i).pid()), "fd"))) {
+          counts.put(i, fds.count());
+        }
+      }
+    }
+    return counts;
+  }
+
+  /** The node's heap in use and its maximum, from its /metrics. */
+  private JsonObject heap(int i) throws Exception {
+    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://" + net.address(i) + ":8080/metrics")).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    double used = 0;
+    double max = 0;
+    for (String line : metrics.lines().toList()) {
+      if (line.startsWith("jvm_memory_used_bytes{area=\"heap\"")) {
+        used += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      } else if (line.startsWith("jvm_memory_max_bytes{area=\"heap\"")) {
+        double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        max += Math.max(0, value);
+      }
+    }
+    return new JsonObject().put("used", used).put("max", max);
+  }
+
+  /** The incarnation of node {@code name} that made an event at {@code micros}. */
+  private int incarnationAt(String name, long micros) {
+    List<Long> starts = incarnationStarts.get(Integer.parseInt(name.substring(1)) - 1);
+    int at = 1;
+    for (int i = 0; i < starts.size(); i++) {
+      if (starts.get(i) <= micros) {
+        at = i + 1;
+      }
+    }
+    return at;
+  }
+
+  // -- the nemesis --------------------------------------------------------------------------------------
+
+  private void nemesis(Random random, long deadline) throws InterruptedException {
+    Thread.sleep(3_000);
+    while (System.nanoTime() < deadline - TimeUnit.SECONDS.toNanos(8)) {
+      int target = random.nextInt(NODES);
+      int other = (target + 1 + random.nextInt(NODES - 1)) % NODES;
+      String kind = List.of("kill", "pause", "partition", "one-way", "lossy", "slow").get(random.nextInt(6));
+      long start = System.nanoTime();
+      switch (kind) {
+        case "kill" -> {
+          nodes.get(target).signal("KILL");
+          down[target] = true;
+          Thread.sleep(2_000 + random.nextInt(2_000));
+          startNode(target);
+        }
+        case "pause" -> {
+          nodes.get(target).signal("STOP");
+          Thread.sleep(2_000 + random.nextInt(3_000));
+          nodes.get(target).signal("CONT");
+        }
+        case "partition" -> {
+          net.split(List.of(target));
+          Thread.sleep(4_000 + random.nextInt(4_000));
+          net.heal();
+        }
+        case "one-way" -> {
+          net.cutOneWay(target, other);
+          Thread.sleep(3_000 + random.nextInt(3_000));
+          net.heal();
+        }
+        case "lossy" -> {
+          net.lossy(target, 20);
+          Thread.sleep(4_000 + random.nextInt(3_000));
+          net.heal();
+        }
+        default -> {
+          net.slow(target, 512);
+          Thread.sleep(4_000 + random.nextInt(3_000));
+          net.heal();
+        }
+      }
+      history.fault(kind, "n" + (target + 1), start - started, System.nanoTime() - started);
+      faultCounts.merge(kind, 1, Integer::sum);
+      Thread.sleep(2_000 + random.nextInt(2_000));
+    }
+  }
+
+  private void quiesce() {
+    net.heal();
+    for (int i = 0; i < NODES; i++) {
+      if (down[i]) {
+        startNode(i);
+      } else {
+        nodes.get(i).signal("CONT");
+      }
+    }
+  }
+
+  /** Waits until every node lists the same chain twice in a row; records the chains; gives each event's seq. */
+  private Map<String, Long> converge() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    List<JsonObject> previous = null;
+    while (true) {
+      List<JsonObject> lists = new ArrayList<>();
+      for (int i = 0; i < NODES; i++) {
+        lists.add(list(i));
+      }
+      boolean same = lists.stream().allMatch(list -> list != null && list.equals(lists.get(0)));
+      if (same && lists.equals(previous)) {
+        for (int i = 0; i < NODES; i++) {
+          JsonArray hooks = lists.get(i).getJsonArray("hooks");
+          List<String> names = new ArrayList<>();
+          List<String> owners = new ArrayList<>();
+          hooks.forEach(hook -> {
+            JsonObject h = (JsonObject) hook;
+            names.add(h.getString("hook"));
+            owners.add(History.owner(h.getString("node"), h.getString("session")));
+          });
+          history.chain("n" + (i + 1), EVENT, names, owners);
+        }
+        return Map.of(EVENT, lists.get(0).getLong("seq"));
+      }
+      if (System.nanoTime() > deadline) {
+        for (int i = 0; i < NODES; i++) {
+          JsonObject list = lists.get(i);
+          history.chain("n" + (i + 1), EVENT, list == null ? List.of("(no answer)") : names(list),
+              list == null ? List.of("") : owners(list));
+        }
+        return Map.of(EVENT, -1L);
+      }
+      previous = lists;
+      Thread.sleep(2_000);
+    }
+  }
+
+  private static List<String> names(JsonObject list) {
+    return list.getJsonArray("hooks").stream().map(h -> ((JsonObject) h).getString("hook")).toList();
+  }
+
+  private static List<String> owners(JsonObject list) {
+    return list.getJsonArray("hooks").stream().map(h -> History.owner(((JsonObject) h).getString("node"),
+        ((JsonObject) h).getString("session"))).toList();
+  }
+
+  /** The chain of rb/IN as node {@code i} lists it, without the per-hook counters; null when it does not answer. */
+  private JsonObject list(int i) {
+    try (TcpBridgeClient admin = new TcpBridgeClient(vertx, net.address(i), BRIDGE_PORT, TOKEN)) {
+      JsonObject reply = request(admin, new JsonObject().put("op", "list").put("family", FAMILY).put("event", "IN"),
+          Duration.ofSeconds(30));
+      request(admin, new JsonObject().put("op", "session.close"), Duration.ofSeconds(10));
+      if (reply == null || reply.containsKey("failureCode")) {
+        return null;
+      }
+      JsonObject chain = reply.getJsonObject("body").getJsonArray("events").getJsonObject(0);
+      JsonArray hooks = new JsonArray();
+      chain.getJsonArray("hooks").forEach(hook -> {
+        JsonObject h = (JsonObject) hook;
+        hooks.add(new JsonObject().put("hook", h.getString("hook")).put("node", h.getString("node"))
+            .put("session", h.getString("session")));
+      });
+      return new JsonObject().put("epoch", chain.getLong("epoch")).put("seq", chain.getLong("seq"))
+          .put("hooks", hooks);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Sends a registry command and waits for its reply frame; null when none comes in time. */
+  static JsonObject request(TcpBridgeClient bridge, JsonObject body, Duration timeout) {
+    return request(bridge, "hooknet.hooks.cmd", body, timeout);
+  }
+
+  /** Sends a request to {@code address} and waits for its reply frame; null when none comes in time. */
+  static JsonObject request(TcpBridgeClient bridge, String address, JsonObject body, Duration timeout) {
+    String replyAddress;
+    try {
+      replyAddress = bridge.sendRequest(address, body);
+    } catch (RuntimeException e) {
+      return null;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (JsonObject frame : bridge.frames()) {
+        if (replyAddress.equals(frame.getString("address"))) {
+          return frame;
+        }
+      }
+      if (bridge.isClosed()) {
+        return null;
+      }
+      sleep(10);
+    }
+    return null;
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // -- the clients ------------------------------------------------------------------------------------------
+
+  /** A bridged client with a session that it resumes on any node, a callback stream, and hooks of its own. */
+  private final class Client {
+    final String name;
+    final Random random;
+    int node;
+    TcpBridgeClient bridge;
+    String session;
+    String stream;
+    final List<JsonObject> streamEvents = new ArrayList<>();
+    final Map<String, String> hooks = new LinkedHashMap<>();
+    final List<JsonObject> sockFrames = new ArrayList<>();
+    long ops;
+    long sockEvents;
+
+    final boolean observer;
+
+    Client(String name, int node, Random random, boolean observer) {
+      this.name = name;
+      this.node = node;
+      this.random = random;
+      this.observer = observer;
+    }
+
+    void run(long deadline) {
+      while (System.nanoTime() < deadline) {
+        try {
+          step();
+        } catch (RuntimeException e) {
+          drop(false);
+        }
+        sleep(50 + random.nextInt(250));
+      }
+    }
+
+    void step() {
+      if (bridge == null || bridge.isClosed()) {
+        connect();
+        if (bridge == null) {
+          return;
+        }
+      }
+      if (observer) {
+        if (stream == null) {
+          subscribe(null);
+        }
+        return;
+      }
+      int dice = random.nextInt(100);
+      String hook = NAMES.get(random.nextInt(NAMES.size()));
+      if (dice < 35) {
+        String address = "hooknet.client." + UUID.randomUUID() + ".hook";
+        bridge.register(address);
+        JsonObject reply = command("hook.register", hook, new JsonObject().put("address", address));
+        if (reply != null && !reply.containsKey("failureCode")) {
+          hooks.put(hook, address);
+        }
+      } else if (dice < 50 && !hooks.isEmpty()) {
+        String own = List.copyOf(hooks.keySet()).get(random.nextInt(hooks.size()));
+        JsonObject reply = command("hook.unregister", own, new JsonObject());
+        if (reply != null && (!reply.containsKey("failureCode") || reply.getInteger("failureCode") == 6)) {
+          hooks.remove(own);
+        }
+      } else if (dice < 60) {
+        if (stream == null) {
+          subscribe(null);
+        } else {
+          command("notify.unregister", null, new JsonObject().put("address", stream));
+          collect();
+          streamDone();
+        }
+      } else if (dice < 68) {
+        command("run", null, new JsonObject().put("payload", new JsonObject()));
+      } else if (dice < 78) {
+        failASocket();
+      } else if (dice < 88) {
+        drop(true);
+      } else if (dice < 91) {
+        abandon();
+      }
+    }
+
+    /** Connects to its node, or the next that answers, and resumes its session (or starts one). */
+    void connect() {
+      collect();
+      if (bridge != null) {
+        bridge.close();
+        bridge = null;
+      }
+      for (int attempt = 0; attempt < NODES * 2; attempt++) {
+        int target = (node + attempt) % NODES;
+        try {
+          TcpBridgeClient next = new TcpBridgeClient(vertx, net.address(target), BRIDGE_PORT, TOKEN);
+          if (session != null) {
+            next.session(session);
+          }
+          JsonObject reply = request(next, new JsonObject().put("op", "session"), Duration.ofSeconds(30));
+          if (reply == null || reply.containsKey("failureCode")) {
+            next.close();
+            continue;
+          }
+          JsonObject info = reply.getJsonObject("body");
+          String resumedSession = info.getString("session");
+          info.getJsonArray("lost", new JsonArray()).forEach(event -> lostFrames.add(((JsonObject) event).copy()
+              .put("stream", HistoryChecker.OWNER_NOTICES + resumedSession)));
+          bridge = next;
+          consumed = 0;
+          node = target;
+          if (session != null && !info.getBoolean("resumed")) {
+            history.sessionEnded(session, System.nanoTime() - started);
+            hooks.clear();
+            if (stream != null) {
+              streamDone();
+            }
+          }
+          session = info.getString("session");
+          next.register("hooknet.session." + session);
+          next.register("hooknet.sock.events");
+          hooks.values().forEach(next::register);
+          if (stream != null) {
+            subscribe(lastSeen());
+          }
+          return;
+        } catch (RuntimeException e) {
+          sleep(200);
+        }
+      }
+      bridge = null;
+    }
+
+    void subscribe(JsonObject since) {
+      if (stream == null) {
+        stream = "hooknet.client." + UUID.randomUUID() + ".cb";
+      }
+      bridge.register(stream);
+      JsonObject args = new JsonObject().put("address", stream);
+      if (since != null) {
+        args.put("since", since);
+      }
+      command("notify.register", null, args);
+    }
+
+    /** The (epoch, seq) of the last change or HN_SYNCED its stream saw, from every connection so far. */
+    JsonObject lastSeen() {
+      collect();
+      for (int i = streamEvents.size() - 1; i >= 0; i--) {
+        JsonObject event = streamEvents.get(i);
+        if (stream.equals(event.getString("stream")) && (!event.getBoolean("replay")
+            || "HN_SYNCED".equals(event.getString("cmd")))) {
+          return new JsonObject().put("epoch", event.getLong("epoch")).put("seq", event.getLong("seq"));
+        }
+      }
+      return null;
+    }
+
+    JsonObject command(String op, String hook, JsonObject args) {
+      JsonObject body = args.copy().put("op", op).put("family", FAMILY).put("event", "IN");
+      if (hook != null) {
+        body.put("hook", hook);
+      }
+      long start = System.nanoTime();
+      JsonObject reply = request(bridge, body, REQUEST);
+      long end = System.nanoTime();
+      ops++;
+      int errno = reply == null ? -1 : reply.getInteger("failureCode", 0);
+      JsonObject answer = reply == null || reply.containsKey("failureCode") ? null : reply.getJsonObject("body");
+      Long seq = answer != null && answer.containsKey("seq") ? answer.getLong("seq") : null;
+      Long epoch = answer != null && answer.containsKey("epoch") ? answer.getLong("epoch") : null;
+      history.op(name, "n" + (node + 1), session, op, EVENT, hook, start - started, end - started, errno, epoch,
+          seq);
+      if (reply == null) {
+        drop(false);
+      }
+      return reply;
+    }
+
+    /** Adds a pool endpoint on its node, connects to it and goes away: one end of read. */
+    void failASocket() {
+      JsonObject added = request(bridge, "hooknet.pool.n" + (node + 1) + ".cmd",
+          new JsonObject().put("op", "add").put("endpoint", "tcp"), Duration.ofSeconds(10));
+      if (added == null || added.containsKey("failureCode")) {
+        return;
+      }
+      // The endpoint listens on the node's loopback: the application connects from inside its namespace, writes
+      // one framed packet and goes away.
+      String[] hostPort = added.getJsonObject("body").getString("address").split(":");
+      try {
+        new ProcessBuilder(net.inside(node, List.of("bash", "-c", "exec 3<>/dev/tcp/" + hostPort[0] + "/"
+            + hostPort[1] + " && printf '\\0\\0\\0\\5hello' >&3"))).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    /** Breaks the connection; with {@code resume} it comes back at once to a random node and resumes. */
+    void drop(boolean resume) {
+      collect();
+      if (bridge != null) {
+        try {
+          bridge.close();
+        } catch (RuntimeException e) {
+          // already gone
+        }
+      }
+      bridge = null;
+      if (resume) {
+        history.fault("client-disconnect", name, System.nanoTime() - started, System.nanoTime() - started);
+        faultCounts.merge("client-disconnect", 1, Integer::sum);
+        node = random.nextInt(NODES);
+      }
+    }
+
+    /** Goes away for good: its session ends after the grace period; the client starts anew. */
+    void abandon() {
+      collect();
+      String ended = session;
+      drop(false);
+      history.sessionEnded(ended, System.nanoTime() - started);
+      faultCounts.merge("client-gone", 1, Integer::sum);
+      session = null;
+      hooks.clear();
+      if (stream != null) {
+        streamDone();
+      }
+    }
+
+    void streamDone() {
+      stream = null;
+    }
+
+    /** Moves what the current connection received into the client's records. */
+    void collect() {
+      if (bridge == null) {
+        return;
+      }
+      List<JsonObject> frames = bridge.frames();
+      for (JsonObject frame : frames.subList(consumed, frames.size())) {
+        if (!"message".equals(frame.getString("type"))) {
+          continue;
+        }
+        String address = frame.getString("address");
+        JsonObject body = frame.getJsonObject("body");
+        if (address.endsWith(".cb") && body != null) {
+          streamEvents.add(body.copy().put("stream", address));
+        } else if ("hooknet.sock.events".equals(address) && body != null) {
+          sockFrames.add(body.copy().put("incarnation", incarnationAt(body.getString("node"), body.getLong("ts"))));
+        } else if (address.startsWith("hooknet.session.") && body != null) {
+          lostFrames.add(body.copy().put("stream", HistoryChecker.OWNER_NOTICES
+              + address.substring("hooknet.session.".length())));
+        }
+      }
+      consumed = frames.size();
+    }
+
+    private int consumed;
+    final List<JsonObject> lostFrames = new ArrayList<>();
+
+    long eventCount() {
+      return streamEvents.size();
+    }
+
+    /** Waits until its stream has caught up with the final seq, so that it can be checked against the chain. */
+    void settle(long finalSeq) {
+      if (bridge == null || bridge.isClosed()) {
+        connect();
+      }
+      if (stream == null || bridge == null) {
+        return;
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        JsonObject last = lastSeen();
+        if (last != null && last.getLong("seq") == finalSeq) {
+          history.liveAtEnd(stream);
+          return;
+        }
+        sleep(100);
+      }
+      history.liveAtEnd(stream);
+    }
+
+    /** Puts its stream's events and the socket events it heard into the history. */
+    void record() {
+      collect();
+      for (JsonObject e : streamEvents) {
+        history.delivery(e.getString("stream"), EVENT, e.getString("cmd"), e.getString("hook"),
+            e.getString("hook") == null ? null : History.owner(e.getString("node"), e.getString("session")),
+            e.getLong("epoch"), e.getLong("seq"), e.getBoolean("replay"), e.getString("cause"),
+            e.getInteger("position"), 0);
+      }
+      for (JsonObject e : lostFrames) {
+        history.delivery(e.getString("stream"), EVENT, e.getString("cmd"), e.getString("hook"),
+            History.owner(e.getString("node"), e.getString("session")), e.getLong("epoch"), e.getLong("seq"),
+            e.getBoolean("replay"), e.getString("cause"), e.getInteger("position"), 0);
+      }
+      for (JsonObject e : sockFrames) {
+        sockEvents++;
+        history.sockEvent(e.getString("node") + "#" + e.getInteger("incarnation") + "@" + name,
+            e.getString("pool"), e.getLong("datafd"), e.getLong("seq"));
+      }
+    }
+
+    void close() {
+      if (bridge != null) {
+        try {
+          bridge.close();
+        } catch (RuntimeException e) {
+          // gone
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.hooknet.robustness;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Everything a robustness run saw, in the order it saw it: the registry operations clients issued with their
+ * answers, the events every callback stream received, the faults the nemesis made, the socket events, and the
+ * chains every node lists at the end. Thread-safe: clients record from their own threads.
+ */
+public final class History {
+
+  /** An owner as the registry names it: a session id, or {@code node:<name>} for a node. */
+  public static String owner(String node, String session) {
+    return session != null ? session : "node:" + node;
+  }
+
+  /** A registry operation on {@code event} by a client of {@code session} at {@code node}, and its answer. */
+  public record Op(long index, String client, String node, String session, String op, String event, String hook,
+      long startNanos, long endNanos, int errno, Long epoch, Long seq) {
+    public boolean ok() {
+      return errno == 0;
+    }
+  }
+
+  /** One event a callback stream received. */
+  public record Delivery(long index, String stream, String event, String cmd, String hook, String owner, long epoch,
+      long seq, boolean replay, String cause, int position, long atNanos) {
+  }
+
+  /** A fault the nemesis made, or a client's own disconnect. */
+  public record Fault(long index, String kind, String target, long startNanos, long endNanos) {
+  }
+
+  /** A session that ended (closed, or its client gone for good) at {@code endedNanos}. */
+  public record SessionEnd(long index, String session, long endedNanos) {
+  }
+
+  /** A socket event as a consumer received it. */
+  public record SockEvent(long index, String node, String pool, long datafd, long seq) {
+  }
+
+  /** The chain of {@code event} as {@code node} lists it at the end: hook and owner, in order. */
+  public record Chain(String node, String event, List<String> hooks, List<String> owners) {
+  }
+
+  private final long seed;
+  private long next;
+  private final List<Op> ops = new ArrayList<>();
+  private final List<Delivery> deliveries = new ArrayList<>();
+  private final List<Fault> faults = new ArrayList<>();
+  private final List<SessionEnd> sessionEnds = new ArrayList<>();
+  private final List<SockEvent> sockEvents = new ArrayList<>();
+  private final List<Chain> chains = new ArrayList<>();
+  private final List<String> liveStreams = new ArrayList<>();
+  private long endNanos;
+  private long graceNanos;
+
+  public History(long seed) {
+    this.seed = seed;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public synchronized Op op(String client, String node, String session, String op, String event, String hook,
+      long startNanos, long endNanos, int errno, Long epoch, Long seq) {
+    Op recorded = new Op(next++, client, node, session, op, event, hook, startNanos, endNanos, errno, epoch, seq);
+    ops.add(recorded);
+    return recorded;
+  }
+
+  public synchronized void delivery(String stream, String event, String cmd, String hook, String owner, long epoch,
+      long seq, boolean replay, String cause, int position, long atNanos) {
+    deliveries.add(new Delivery(next++, stream, event, cmd, hook, owner, epoch, seq, replay, cause, position,
+        atNanos));
+  }
+
+  public synchronized void fault(String kind, String target, long startNanos, long endNanos) {
+    faults.add(new Fault(next++, kind, target, startNanos, endNanos));
+  }
+
+  public synchronized void sessionEnded(String session, long endedNanos) {
+    sessionEnds.add(new SessionEnd(next++, session, endedNanos));
+  }
+
+  public synchronized void sockEvent(String node, String pool, long datafd, long seq) {
+    sockEvents.add(new SockEvent(next++, node, pool, datafd, seq));
+  }
+
+  public synchronized void chain(String node, String event, List<String> hooks, List<String> owners) {
+    chains.add(new Chain(node, event, List.copyOf(hooks), List.copyOf(owners)));
+  }
+
+  /** A stream whose callback was still registered at the end: its events must fold to the final chain. */
+  public synchronized void liveAtEnd(String stream) {
+    liveStreams.add(stream);
+  }
+
+  /** The run ended at {@code endNanos}, with sessions outliving their connection by {@code graceNanos}. */
+  public synchronized void end(long endNanos, long graceNanos) {
+    this.endNanos = endNanos;
+    this.graceNanos = graceNanos;
+  }
+
+  /** Every record, one per line in the order they were made, for reading a failed run in full. */
+  public synchronized void dump(java.nio.file.Path file) throws java.io.IOException {
+    List<Object> all = new ArrayList<>();
+    all.addAll(ops);
+    all.addAll(deliveries);
+    all.addAll(faults);
+    all.addAll(sessionEnds);
+    all.addAll(sockEvents);
+    all.addAll(chains);
+    java.nio.file.Files.write(file, all.stream().map(String::valueOf).toList());
+  }
+
+  synchronized List<Op> ops() {
+    return Collections.unmodifiableList(new ArrayList<>(ops));
+  }
+
+  synchronized List<Delivery> deliveries() {
+    return Collections.unmodifiableList(new ArrayList<>(deliveries));
+  }
+
+  synchronized List<Fault> faults() {
+    return Collections.unmodifiableList(new ArrayList<>(faults));
+  }
+
+  synchronized List<SessionEnd> sessionEnds() {
+    return Collections.unmodifiableList(new ArrayList<>(sessionEnds));
+  }
+
+  synchronized List<SockEvent> sockEvents() {
+    return Collections.unmodifiableList(new ArrayList<>(sockEvents));
+  }
+
+  synchronized List<Chain> chains() {
+    return Collections.unmodifiableList(new ArrayList<>(chains));
+  }
+
+  synchronized List<String> liveStreams() {
+    return Collections.unmodifiableList(new ArrayList<>(liveStreams));
+  }
+
+  synchronized long endNanos() {
+    return endNanos;
+  }
+
+  synchronized long graceNanos() {
+    return graceNanos;
+  }
+}

@@ -1,0 +1,288 @@
+package io.hooknet.robustness;
+
+import io.hooknet.robustness.History.Chain;
+import io.hooknet.robustness.History.Delivery;
+import io.hooknet.robustness.History.Op;
+import io.hooknet.robustness.History.SessionEnd;
+import io.hooknet.robustness.History.SockEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a {@link History} against the rules of {@code docs/guarantees.md}, one method per rule, each named as
+ * there. A violation carries the smallest part of the history that shows it, so that it can be read without the
+ * rest, and the report names the seed that replays the run.
+ */
+public final class HistoryChecker {
+
+  /** Changes a callback is told when a hook goes, other than at a replay's start. */
+  static final Set<String> REMOVAL_CAUSES = Set.of("UNREGISTERED", "CLIENT_LEFT", "NODE_LEFT", "MERGE_CONFLICT");
+  /** How long after its grace period a departed session's hooks may still be seen (its node's death detected). */
+  static final long OWNER_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(15);
+
+  /** The stream name prefix of what an owner is told on {@code hooknet.session.<id>}. */
+  public static final String OWNER_NOTICES = "owner:";
+
+  /** A broken rule, and the records that show it. */
+  public record Violation(String rule, String message, List<String> excerpt) {
+    @Override
+    public String toString() {
+      return "VIOLATION " + rule + ": " + message + excerpt.stream().map(line -> "\n    " + line)
+          .collect(Collectors.joining());
+    }
+  }
+
+  private final History history;
+  private final List<Violation> violations = new ArrayList<>();
+
+  private HistoryChecker(History history) {
+    this.history = history;
+  }
+
+  /** Every rule broken in {@code history}; empty when it keeps them all. */
+  public static List<Violation> check(History history) {
+    HistoryChecker checker = new HistoryChecker(history);
+    checker.streamOrder();
+    checker.oneIdentity();
+    checker.converged();
+    checker.acknowledged();
+    checker.fold();
+    checker.ownerGone();
+    checker.sockEvents();
+    return List.copyOf(checker.violations);
+  }
+
+  /** The report of {@link #check}: the violations, and how to replay the run. */
+  public static String report(History history, List<Violation> violations) {
+    StringBuilder report = new StringBuilder();
+    violations.forEach(violation -> report.append(violation).append('\n'));
+    report.append(violations.size()).append(" violation(s); replay with: bin/hooknet-robustness --seed ")
+        .append(history.seed()).append('\n');
+    return report.toString();
+  }
+
+  private void violation(String rule, String message, List<?> records) {
+    violations.add(new Violation(rule, message, records.stream().map(String::valueOf).toList()));
+  }
+
+  /** The callback streams; an owner's notices of hooks it lost ({@code owner:<session>}) are not one. */
+  private Map<String, List<Delivery>> streams() {
+    Map<String, List<Delivery>> streams = new LinkedHashMap<>();
+    history.deliveries().stream().filter(d -> !d.stream().startsWith(OWNER_NOTICES))
+        .forEach(d -> streams.computeIfAbsent(d.stream(), s -> new ArrayList<>()).add(d));
+    return streams;
+  }
+
+  /**
+   * stream-order: after each HN_SYNCED a stream's changes follow its seq one by one — no gap, no duplicate (the
+   * epoch may change with a change that continues the numbering) — no HN_SYNCED is behind the last change seen in
+   * its epoch, and a replay ends with HN_SYNCED before any live change.
+   */
+  private void streamOrder() {
+    streams().forEach((stream, events) -> {
+      Delivery last = null;
+      boolean inReplay = false;
+      List<Delivery> recent = new ArrayList<>();
+      for (Delivery d : events) {
+        recent.add(d);
+        if (recent.size() > 4) {
+          recent.remove(0);
+        }
+        if ("HN_SYNCED".equals(d.cmd())) {
+          if (last != null && d.epoch() == last.epoch() && d.seq() < last.seq()) {
+            violation("stream-order", stream + ": HN_SYNCED at seq " + d.seq() + " after seq " + last.seq()
+                + " was seen (travelling back)", recent);
+          }
+          inReplay = false;
+          last = d;
+        } else if (d.replay()) {
+          inReplay = true;
+        } else if (inReplay) {
+          violation("stream-order", stream + ": a live change inside a replay that never ended", recent);
+        } else if (last == null) {
+          violation("stream-order", stream + ": a live change before the first HN_SYNCED", recent);
+        } else if (d.seq() <= last.seq()) {
+          violation("stream-order", stream + ": duplicate: seq " + d.seq() + " after seq " + last.seq(), recent);
+        } else if (d.seq() > last.seq() + 1) {
+          violation("stream-order", stream + ": gap: seq " + d.seq() + " after seq " + last.seq() + " (missing "
+              + (d.seq() - last.seq() - 1) + ")", recent);
+          last = d;
+        } else {
+          last = d;
+        }
+      }
+    });
+  }
+
+  /** one-identity: an (event, epoch, seq) stands for one change, in every stream. */
+  private void oneIdentity() {
+    Map<String, Delivery> seen = new HashMap<>();
+    Set<String> reported = new HashSet<>();
+    for (Delivery d : history.deliveries()) {
+      if (d.replay() || "HN_SYNCED".equals(d.cmd()) || d.stream().startsWith(OWNER_NOTICES)) {
+        continue;
+      }
+      String identity = d.event() + "@" + d.epoch() + "." + d.seq();
+      Delivery first = seen.putIfAbsent(identity, d);
+      if (first != null && !(first.cmd().equals(d.cmd()) && Objects.equals(first.hook(), d.hook())
+          && Objects.equals(first.owner(), d.owner())) && reported.add(identity)) {
+        violation("one-identity", identity + " stands for two changes", List.of(first, d));
+      }
+    }
+  }
+
+  /** converged: every node lists the same chain of each event, with one owner per name. */
+  private void converged() {
+    Map<String, List<Chain>> byEvent = new TreeMap<>();
+    history.chains().forEach(chain -> byEvent.computeIfAbsent(chain.event(), e -> new ArrayList<>()).add(chain));
+    byEvent.forEach((event, chains) -> {
+      Chain first = chains.get(0);
+      for (Chain chain : chains) {
+        if (!chain.hooks().equals(first.hooks()) || !chain.owners().equals(first.owners())) {
+          violation("converged", event + ": nodes " + first.node() + " and " + chain.node()
+              + " list different chains", List.of(first, chain));
+        }
+        Set<String> names = new HashSet<>(chain.hooks());
+        if (names.size() != chain.hooks().size()) {
+          violation("converged", event + ": node " + chain.node() + " lists a name twice", List.of(chain));
+        }
+      }
+    });
+  }
+
+  /**
+   * acknowledged: each registration that was answered with a seq is in the final chain with its owner, or its
+   * removal was told to a callback with a typed cause.
+   */
+  private void acknowledged() {
+    Map<String, List<Op>> acked = new LinkedHashMap<>();
+    for (Op op : history.ops()) {
+      if (op.ok() && "hook.register".equals(op.op())) {
+        acked.computeIfAbsent(key(op.event(), op.hook(), History.owner(op.node(), op.session())),
+            k -> new ArrayList<>()).add(op);
+      }
+    }
+    Map<String, Set<String>> removals = new HashMap<>();
+    for (Delivery d : history.deliveries()) {
+      if ("HN_UNREGISTER".equals(d.cmd()) && REMOVAL_CAUSES.contains(d.cause())) {
+        removals.computeIfAbsent(key(d.event(), d.hook(), d.owner()), k -> new HashSet<>())
+            .add(d.epoch() + "." + d.seq() + "." + d.cause());
+      }
+    }
+    Map<String, Chain> finalChains = new HashMap<>();
+    history.chains().forEach(chain -> finalChains.putIfAbsent(chain.event(), chain));
+    acked.forEach((key, ops) -> {
+      Op op = ops.get(0);
+      Chain chain = finalChains.get(op.event());
+      boolean present = false;
+      if (chain != null) {
+        int at = chain.hooks().indexOf(op.hook());
+        present = at >= 0 && chain.owners().get(at).equals(History.owner(op.node(), op.session()));
+      }
+      int removed = removals.getOrDefault(key, Set.of()).size();
+      if (ops.size() > (present ? 1 : 0) + removed) {
+        List<Object> excerpt = new ArrayList<>(ops);
+        if (chain != null) {
+          excerpt.add(chain);
+        }
+        violation("acknowledged", key + ": " + ops.size() + " acknowledged registration(s), "
+            + (present ? "1 in the final chain" : "none in the final chain") + ", " + removed
+            + " removal(s) told", excerpt);
+      }
+    });
+  }
+
+  /** fold: a callback registered at the end, having seen its replay and every change, holds the final chain. */
+  private void fold() {
+    Map<String, List<Delivery>> streams = streams();
+    Map<String, Chain> finalChains = new HashMap<>();
+    history.chains().forEach(chain -> finalChains.putIfAbsent(chain.event(), chain));
+    for (String stream : history.liveStreams()) {
+      List<Delivery> events = streams.getOrDefault(stream, List.of());
+      if (events.isEmpty()) {
+        continue;
+      }
+      List<String> view = new ArrayList<>();
+      List<String> replaying = null;
+      boolean started = false;
+      for (Delivery d : events) {
+        String entry = d.hook() + "/" + d.owner();
+        if ("HN_SYNCED".equals(d.cmd())) {
+          if (replaying != null || "RESYNC".equals(d.cause()) || !started) {
+            view = replaying == null ? new ArrayList<>() : replaying;
+          }
+          replaying = null;
+          started = true;
+        } else if (d.replay() && "HN_REGISTER".equals(d.cmd())) {
+          if (replaying == null) {
+            replaying = new ArrayList<>();
+          }
+          replaying.add(entry);
+        } else if ("HN_REGISTER".equals(d.cmd())) {
+          view.add(Math.max(0, Math.min(d.position(), view.size())), entry);
+        } else {
+          view.remove(entry);
+        }
+      }
+      Chain chain = finalChains.get(events.get(0).event());
+      List<String> expected = new ArrayList<>();
+      if (chain != null) {
+        for (int i = 0; i < chain.hooks().size(); i++) {
+          expected.add(chain.hooks().get(i) + "/" + chain.owners().get(i));
+        }
+      }
+      if (!view.equals(expected)) {
+        List<Object> excerpt = new ArrayList<>(events.subList(Math.max(0, events.size() - 6), events.size()));
+        excerpt.add(chain);
+        violation("fold", stream + " folds to " + view + ", the final chain is " + expected, excerpt);
+      }
+    }
+  }
+
+  /** owner-gone: no hook outlives its session by more than the grace period (and the detection of a death). */
+  private void ownerGone() {
+    for (SessionEnd end : history.sessionEnds()) {
+      if (history.endNanos() - end.endedNanos() < history.graceNanos() + OWNER_MARGIN_NANOS) {
+        continue;
+      }
+      for (Chain chain : history.chains()) {
+        if (chain.owners().contains(end.session())) {
+          violation("owner-gone", "session " + end.session() + " ended "
+              + TimeUnit.NANOSECONDS.toSeconds(history.endNanos() - end.endedNanos()) + " s before the end, yet "
+              + chain.node() + " lists its hook", List.of(end, chain));
+        }
+      }
+    }
+  }
+
+  /** sock-events: one event per faulted datafd, and each pool's seq increasing as a consumer receives them. */
+  private void sockEvents() {
+    Map<String, SockEvent> byDatafd = new HashMap<>();
+    Map<String, SockEvent> lastOfPool = new HashMap<>();
+    for (SockEvent event : history.sockEvents()) {
+      SockEvent first = byDatafd.putIfAbsent(event.node() + "/" + event.pool() + "/" + event.datafd(), event);
+      if (first != null) {
+        violation("sock-events", "datafd " + event.datafd() + " of " + event.node() + "/" + event.pool()
+            + " reported twice", List.of(first, event));
+      }
+      SockEvent previous = lastOfPool.put(event.node() + "/" + event.pool(), event);
+      if (previous != null && event.seq() <= previous.seq()) {
+        violation("sock-events", event.node() + "/" + event.pool() + ": seq " + event.seq() + " after "
+            + previous.seq(), List.of(previous, event));
+      }
+    }
+  }
+
+  private static String key(String event, String hook, String owner) {
+    return event + "/" + hook + "/" + owner;
+  }
+}

@@ -1,0 +1,167 @@
+package io.hooknet.robustness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hooknet.robustness.HistoryChecker.Violation;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checker finds what it is for: a clean history passes, and each planted fault — a gap, a duplicate, a
+ * stream travelling back, two changes under one identity, a lost acknowledged registration, two owners of a name,
+ * nodes that disagree, a stale stream, a hook that outlived its session, a socket event told twice — is reported
+ * under its rule with the records that show it.
+ */
+class HistoryCheckerTest {
+
+  private static final String E = "f/IN";
+  private static final String S1 = "s-1";
+  private static final String S2 = "s-2";
+
+  /** Two clients register a and b, an observer stream sees the replay and both, every node lists a, b. */
+  private static History clean() {
+    History h = new History(42);
+    h.op("c1", "n1", S1, "hook.register", E, "a", 0, 1, 0, 1L, 1L);
+    h.op("c2", "n2", S2, "hook.register", E, "b", 2, 3, 0, 1L, 2L);
+    h.op("c2", "n2", S2, "hook.register", E, "a", 4, 5, 17, null, null);
+    h.delivery("obs", E, "HN_SYNCED", null, null, 1, 0, true, "REPLAY", -1, 0);
+    h.delivery("obs", E, "HN_REGISTER", "a", S1, 1, 1, false, "REGISTERED", 0, 1);
+    h.delivery("obs", E, "HN_REGISTER", "b", S2, 1, 2, false, "REGISTERED", 1, 3);
+    h.liveAtEnd("obs");
+    h.sockEvent("n1#1", "default", 1, 1);
+    h.sockEvent("n1#1", "default", 2, 2);
+    for (String node : List.of("n1", "n2", "n3")) {
+      h.chain(node, E, List.of("a", "b"), List.of(S1, S2));
+    }
+    h.end(TimeUnit.SECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(10));
+    return h;
+  }
+
+  private static List<Violation> check(History history) {
+    List<Violation> violations = HistoryChecker.check(history);
+    violations.forEach(System.out::println);
+    return violations;
+  }
+
+  @Test
+  void aCleanHistoryPasses() {
+    assertThat(check(clean())).isEmpty();
+  }
+
+  @Test
+  void aGap() {
+    History h = clean();
+    h.delivery("obs", E, "HN_REGISTER", "c", S1, 1, 4, false, "REGISTERED", 2, 6);
+    assertThat(check(h)).extracting(Violation::rule).contains("stream-order");
+    assertThat(check(h).get(0).message()).isEqualTo("obs: gap: seq 4 after seq 2 (missing 1)");
+    assertThat(check(h).get(0).excerpt()).last().asString().contains("seq=4");
+  }
+
+  @Test
+  void aDuplicate() {
+    History h = clean();
+    h.delivery("obs", E, "HN_REGISTER", "b", S2, 1, 2, false, "REGISTERED", 1, 6);
+    assertThat(check(h)).extracting(Violation::message).contains("obs: duplicate: seq 2 after seq 2");
+  }
+
+  @Test
+  void aStreamTravellingBack() {
+    History h = clean();
+    h.delivery("obs", E, "HN_SYNCED", null, null, 1, 1, false, "REPLAY", -1, 6);
+    assertThat(check(h)).extracting(Violation::rule).contains("stream-order");
+    assertThat(check(h).get(0).message()).contains("travelling back");
+  }
+
+  @Test
+  void aNewEpochThatContinuesTheNumberingIsNoGap() {
+    History h = clean();
+    h.op("c1", "n1", S1, "hook.register", E, "c", 6, 7, 0, 2L, 3L);
+    h.delivery("obs", E, "HN_REGISTER", "c", S1, 2, 3, false, "REGISTERED", 2, 8);
+    for (String node : List.of("n1", "n2", "n3")) {
+      h.chain(node, E, List.of("a", "b", "c"), List.of(S1, S2, S1));
+    }
+    assertThat(HistoryChecker.check(h)).extracting(Violation::rule).doesNotContain("stream-order");
+  }
+
+  @Test
+  void twoChangesUnderOneIdentity() {
+    History h = clean();
+    h.delivery("other", E, "HN_SYNCED", null, null, 1, 0, true, "REPLAY", -1, 0);
+    h.delivery("other", E, "HN_REGISTER", "z", S2, 1, 1, false, "REGISTERED", 0, 1);
+    assertThat(check(h)).extracting(Violation::rule).contains("one-identity");
+  }
+
+  @Test
+  void aLostAcknowledgedRegistration() {
+    History h = clean();
+    h.op("c3", "n3", "s-3", "hook.register", E, "lost", 6, 7, 0, 1L, 3L);
+    List<Violation> violations = check(h);
+    assertThat(violations).extracting(Violation::rule).containsExactly("acknowledged");
+    assertThat(violations.get(0).message())
+        .isEqualTo("f/IN/lost/s-3: 1 acknowledged registration(s), none in the final chain, 0 removal(s) told");
+    assertThat(violations.get(0).excerpt().get(0)).contains("hook=lost").contains("session=s-3").contains("seq=3");
+  }
+
+  @Test
+  void aRegistrationRemovedWithATypedCauseIsNotLost() {
+    History h = clean();
+    h.op("c3", "n3", "s-3", "hook.register", E, "gone", 6, 7, 0, 1L, 3L);
+    h.delivery("obs", E, "HN_REGISTER", "gone", "s-3", 1, 3, false, "REGISTERED", 2, 8);
+    h.delivery("obs", E, "HN_UNREGISTER", "gone", "s-3", 1, 4, false, "MERGE_CONFLICT", 2, 9);
+    assertThat(check(h)).isEmpty();
+  }
+
+  @Test
+  void twoOwnersOfOneName() {
+    History h = clean();
+    h.chain("n4", E, List.of("a", "b", "a"), List.of(S1, S2, S2));
+    assertThat(check(h)).extracting(Violation::rule).contains("converged");
+    assertThat(check(h)).extracting(Violation::message).contains("f/IN: node n4 lists a name twice");
+  }
+
+  @Test
+  void nodesThatDisagree() {
+    History h = clean();
+    h.chain("n4", E, List.of("b", "a"), List.of(S2, S1));
+    assertThat(check(h)).extracting(Violation::message).contains("f/IN: nodes n1 and n4 list different chains");
+  }
+
+  @Test
+  void aStaleStream() {
+    History h = clean();
+    h.delivery("late", E, "HN_REGISTER", "a", S1, 1, 1, true, "REPLAY", 0, 4);
+    h.delivery("late", E, "HN_SYNCED", null, null, 1, 1, true, "REPLAY", -1, 4);
+    h.liveAtEnd("late");
+    List<Violation> violations = check(h);
+    assertThat(violations).extracting(Violation::rule).containsExactly("fold");
+    assertThat(violations.get(0).message()).isEqualTo("late folds to [a/s-1], the final chain is [a/s-1, b/s-2]");
+  }
+
+  @Test
+  void aHookThatOutlivedItsSession() {
+    History h = clean();
+    h.sessionEnded(S2, TimeUnit.SECONDS.toNanos(50));
+    List<Violation> violations = check(h);
+    assertThat(violations).extracting(Violation::rule).containsExactly("owner-gone", "owner-gone", "owner-gone");
+    assertThat(violations.get(0).message()).isEqualTo("session s-2 ended 50 s before the end, yet n1 lists its hook");
+    History recent = clean();
+    recent.sessionEnded(S2, TimeUnit.SECONDS.toNanos(80));
+    assertThat(check(recent)).isEmpty();
+  }
+
+  @Test
+  void aSocketEventToldTwice() {
+    History h = clean();
+    h.sockEvent("n1#1", "default", 2, 3);
+    assertThat(check(h)).extracting(Violation::rule).containsExactly("sock-events");
+  }
+
+  @Test
+  void theReportNamesTheSeed() {
+    History h = clean();
+    h.sockEvent("n1#1", "default", 2, 3);
+    assertThat(HistoryChecker.report(h, HistoryChecker.check(h)))
+        .endsWith("1 violation(s); replay with: bin/hooknet-robustness --seed 42\n");
+  }
+}
