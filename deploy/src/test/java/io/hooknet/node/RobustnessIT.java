@@ -46,6 +46,11 @@ class RobustnessIT {
   static final long SEED = Long.getLong("robustness.seed", 20261201L);
   static final int SECONDS = Integer.getInteger("robustness.seconds", 60);
   static final int NODES = 3;
+  /** The host of the Java client, a fourth member that uses the Java API in its own JVM. */
+  static final int JAVA = NODES;
+  static final int HOSTS = NODES + 1;
+  /** The stream of a node's notices of hooks it lost in a merge. */
+  static final String OWNER_NOTICES_OF_NODE = HistoryChecker.OWNER_NOTICES + "node:";
   static final int CLIENTS = 4;
   static final int GRACE_SECONDS = 6;
   static final String TOKEN = "robustness-token";
@@ -53,6 +58,7 @@ class RobustnessIT {
   static final String EVENT = FAMILY + "/IN";
   static final List<String> NAMES = List.of("h0", "h1", "h2", "h3", "h4", "h5");
   static final int BRIDGE_PORT = 7000;
+  static final int HTTP_PORT = 8080;
   static final Duration REQUEST = Duration.ofSeconds(70);
 
   private NetNamespaces net;
@@ -60,11 +66,15 @@ class RobustnessIT {
   private History history;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final List<List<String>> commands = new ArrayList<>();
-  private final int[] incarnation = new int[NODES];
+  private final int[] incarnation = new int[HOSTS];
+  /** Every incarnation of the Java client, killed ones too: their records are read at the end. */
+  private final List<NodeProcess> javaClients = new ArrayList<>();
+  private long deadline;
+  private long javaEvents;
   /** When each incarnation of each node was started (wall clock, µs), to tell whose a sock event is. */
   private final List<List<Long>> incarnationStarts = Stream.generate(() -> (List<Long>) new ArrayList<Long>())
-      .limit(NODES).collect(Collectors.toList());
-  private final boolean[] down = new boolean[NODES];
+      .limit(HOSTS).collect(Collectors.toList());
+  private final boolean[] down = new boolean[HOSTS];
   private final Map<String, Integer> faultCounts = new TreeMap<>();
   private long started;
 
@@ -74,7 +84,7 @@ class RobustnessIT {
     assumeTrue(NetNamespaces.available(), "needs root and iproute2 for network namespaces");
     history = new History(SEED);
     Random random = new Random(SEED);
-    net = NetNamespaces.create(NODES);
+    net = NetNamespaces.create(HOSTS);
     vertx = Vertx.vertx();
     List<Client> clients = new ArrayList<>();
     try {
@@ -82,6 +92,8 @@ class RobustnessIT {
       setUp();
       Map<Integer, Long> fdsBefore = openFiles();
       started = System.nanoTime();
+      deadline = started + TimeUnit.SECONDS.toNanos(SECONDS);
+      startNode(JAVA);
       for (int i = 0; i < CLIENTS; i++) {
         clients.add(new Client("c" + (i + 1), i % NODES, new Random(random.nextLong()), false));
       }
@@ -91,7 +103,6 @@ class RobustnessIT {
         clients.add(new Client("o" + (i + 1), i, new Random(random.nextLong()), true));
       }
       List<Thread> threads = new ArrayList<>();
-      long deadline = started + TimeUnit.SECONDS.toNanos(SECONDS);
       for (Client client : clients) {
         Thread thread = new Thread(() -> client.run(deadline), "robustness-" + client.name);
         threads.add(thread);
@@ -107,12 +118,15 @@ class RobustnessIT {
         client.settle(finalSeq.get(EVENT));
       }
       clients.forEach(Client::record);
+      long javaOps = recordJavaClient(finalSeq.get(EVENT));
       history.end(System.nanoTime() - started, TimeUnit.SECONDS.toNanos(GRACE_SECONDS));
 
       List<HistoryChecker.Violation> violations = HistoryChecker.check(history);
       long events = clients.stream().mapToLong(Client::eventCount).sum();
-      long ops = clients.stream().mapToLong(client -> client.ops).sum();
-      System.out.printf("robustness run: seed %d, %d s, %d nodes, %d clients%n", SEED, SECONDS, NODES, CLIENTS);
+      long ops = clients.stream().mapToLong(client -> client.ops).sum() + javaOps;
+      events += javaEvents;
+      System.out.printf("robustness run: seed %d, %d s, %d nodes and a Java client's node, %d bridged clients "
+          + "and %d observers%n", SEED, SECONDS, NODES, CLIENTS, NODES);
       System.out.printf("  operations: %d; faults: %s; events checked: %d; sock events: %d; violations: %d%n",
           ops, faultCounts, events, clients.stream().mapToLong(client -> client.sockEvents).sum(),
           violations.size());
@@ -127,9 +141,12 @@ class RobustnessIT {
       assertThat(violations).as(HistoryChecker.report(history, violations)).isEmpty();
       assertThat(ops).isGreaterThan(SECONDS);
       assertThat(events).isPositive();
-      fdsAfter.forEach((node, after) -> assertThat(after).as("open files of n" + (node + 1))
-          .isLessThanOrEqualTo(fdsBefore.get(node) + 40));
-      for (int i = 0; i < NODES; i++) {
+      fdsBefore.forEach((node, before) -> {
+        if (fdsAfter.containsKey(node)) {
+          assertThat(fdsAfter.get(node)).as("open files of n" + (node + 1)).isLessThanOrEqualTo(before + 40);
+        }
+      });
+      for (int i = 0; i < HOSTS; i++) {
         JsonObject heap = heap(i);
         System.out.println("  heap of n" + (i + 1) + ": " + heap.encode());
         assertThat(heap.getDouble("used")).isLessThan(heap.getDouble("max") * 0.8);
@@ -141,6 +158,7 @@ class RobustnessIT {
           node.close();
         }
       });
+      javaClients.forEach(NodeProcess::close);
       if (vertx != null) {
         vertx.close();
       }
@@ -152,26 +170,47 @@ class RobustnessIT {
 
   private void startCluster() {
     String clusterName = LocalCluster.uniqueClusterName(RobustnessIT.class);
-    String members = Stream.iterate(0, i -> i + 1).limit(NODES).map(i -> net.address(i) + ":5701")
+    String members = Stream.iterate(0, i -> i + 1).limit(HOSTS).map(i -> net.address(i) + ":5701")
         .collect(Collectors.joining(","));
-    for (int i = 0; i < NODES; i++) {
-      commands.add(new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
-          "-jar", NodeProcess.jarPath().toAbsolutePath().toString(), "node", "--node-name", "n" + (i + 1),
-          "--cluster-name", clusterName, "--join", "tcp", "--host", net.address(i), "--cluster-port", "5701",
-          "--port-count", "1", "--members", members, "--heartbeat-seconds", "1", "--max-no-heartbeat-seconds", "3",
-          "--bridge-host", net.address(i), "--bridge-port", Integer.toString(BRIDGE_PORT), "--http-port", "8080",
-          "--enable-commands", "--token", TOKEN, "--session-grace-seconds", Integer.toString(GRACE_SECONDS),
-          "--hook-timeout-millis", "500")));
+    String java = ProcessHandle.current().info().command().orElse("java");
+    for (int i = 0; i < HOSTS; i++) {
+      List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+      command.addAll(i == JAVA ? List.of("-cp", System.getProperty("java.class.path"))
+          : List.of("-jar", NodeProcess.jarPath().toAbsolutePath().toString(), "node"));
+      command.addAll(List.of("--cluster-name", clusterName, "--join", "tcp", "--host", net.address(i),
+          "--cluster-port", "5701", "--port-count", "1", "--members", members, "--heartbeat-seconds", "1",
+          "--max-no-heartbeat-seconds", "3", "--bridge-host", net.address(i), "--bridge-port",
+          Integer.toString(BRIDGE_PORT), "--http-port",
+          Integer.toString(HTTP_PORT), "--enable-commands", "--token", TOKEN,
+          "--session-grace-seconds", Integer.toString(GRACE_SECONDS), "--hook-timeout-millis", "500"));
+      commands.add(command);
       nodes.add(null);
-      startNode(i);
+      if (i != JAVA) {
+        startNode(i);
+      }
     }
   }
 
+  /**
+   * Starts host {@code i}'s next incarnation: node {@code n<i+1>}, or the Java client's node {@code j<k>} (a new
+   * name each time, so that what a killed one owned is told apart from its successor's).
+   */
   private void startNode(int i) {
     incarnation[i]++;
     incarnationStarts.get(i).add(System.currentTimeMillis() * 1000);
-    NodeProcess node = NodeProcess.start("n" + (i + 1) + "#" + incarnation[i], net.inside(i, commands.get(i)));
+    List<String> command = new ArrayList<>(commands.get(i));
+    String name = i == JAVA ? "j" + incarnation[i] : "n" + (i + 1);
+    if (i == JAVA) {
+      int main = command.indexOf("-cp") + 2;
+      command.addAll(main, List.of("-Drobustness.seed=" + (SEED + incarnation[i]), "-Drobustness.origin=" + started,
+          "-Drobustness.deadline=" + deadline, JavaRegistryClient.class.getName()));
+    }
+    command.addAll(List.of("--node-name", name));
+    NodeProcess node = NodeProcess.start(name + "#" + incarnation[i], net.inside(i, command));
     nodes.set(i, node);
+    if (i == JAVA) {
+      javaClients.add(node);
+    }
     node.awaitStdout("bridges:", Duration.ofSeconds(90));
     down[i] = false;
   }
@@ -188,7 +227,7 @@ class RobustnessIT {
   /** Open file descriptors of each node that has not been restarted. */
   private Map<Integer, Long> openFiles() throws IOException {
     Map<Integer, Long> counts = new TreeMap<>();
-    for (int i = 0; i < NODES; i++) {
+    for (int i = 0; i < HOSTS; i++) {
       if (incarnation[i] == 1 && !down[i]) {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(nodes.get(i).pid()), "fd"))) {
           counts.put(i, fds.count());
@@ -228,19 +267,70 @@ class RobustnessIT {
     return at;
   }
 
+  /**
+   * Waits until the Java client's callback has caught up with the final seq, then puts the records of every
+   * incarnation of it into the history; gives the number of its operations.
+   */
+  private long recordJavaClient(long finalSeq) {
+    NodeProcess last = javaClients.get(javaClients.size() - 1);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String stream = null;
+    while (System.nanoTime() < until) {
+      List<JsonObject> records = records(last);
+      stream = records.stream().filter(r -> "subscribed".equals(r.getString("kind")))
+          .reduce((first, second) -> second).map(r -> r.getString("stream")).orElse(null);
+      String current = stream;
+      boolean caughtUp = records.stream().anyMatch(r -> "event".equals(r.getString("kind"))
+          && r.getString("stream").equals(current) && r.getJsonObject("event").getLong("seq") == finalSeq);
+      if (stream != null && caughtUp) {
+        break;
+      }
+      sleep(100);
+    }
+    if (stream != null) {
+      history.liveAtEnd(stream);
+    }
+    long ops = 0;
+    for (NodeProcess client : javaClients) {
+      for (JsonObject r : records(client)) {
+        if ("op".equals(r.getString("kind"))) {
+          ops++;
+          history.op("java", r.getString("node"), null, r.getString("op"), EVENT, r.getString("hook"),
+              r.getLong("start"), r.getLong("end"), r.getInteger("errno"), null, r.getLong("seq"));
+        } else if ("event".equals(r.getString("kind"))) {
+          javaEvents++;
+          JsonObject e = r.getJsonObject("event");
+          history.delivery(r.getString("stream"), EVENT, e.getString("cmd"), e.getString("hook"),
+              e.getString("hook") == null ? null : History.owner(e.getString("node"), e.getString("session")),
+              e.getLong("epoch"), e.getLong("seq"), e.getBoolean("replay"), e.getString("cause"),
+              e.getInteger("position"), r.getLong("at"));
+        }
+      }
+    }
+    return ops;
+  }
+
+  private static List<JsonObject> records(NodeProcess client) {
+    return client.stdout().stream().filter(line -> line.startsWith("record "))
+        .map(line -> new JsonObject(line.substring("record ".length()))).toList();
+  }
+
   // -- the nemesis --------------------------------------------------------------------------------------
 
   private void nemesis(Random random, long deadline) throws InterruptedException {
     Thread.sleep(3_000);
     while (System.nanoTime() < deadline - TimeUnit.SECONDS.toNanos(8)) {
-      int target = random.nextInt(NODES);
-      int other = (target + 1 + random.nextInt(NODES - 1)) % NODES;
+      int target = random.nextInt(HOSTS);
+      int other = (target + 1 + random.nextInt(HOSTS - 1)) % HOSTS;
       String kind = List.of("kill", "pause", "partition", "one-way", "lossy", "slow").get(random.nextInt(6));
       long start = System.nanoTime();
       switch (kind) {
         case "kill" -> {
           nodes.get(target).signal("KILL");
           down[target] = true;
+          if (target == JAVA) {
+            history.sessionEnded(History.owner("j" + incarnation[target], null), System.nanoTime() - started);
+          }
           Thread.sleep(2_000 + random.nextInt(2_000));
           startNode(target);
         }
@@ -270,7 +360,8 @@ class RobustnessIT {
           net.heal();
         }
       }
-      history.fault(kind, "n" + (target + 1), start - started, System.nanoTime() - started);
+      history.fault(kind, target == JAVA ? "j" + incarnation[target] : "n" + (target + 1), start - started,
+          System.nanoTime() - started);
       faultCounts.merge(kind, 1, Integer::sum);
       Thread.sleep(2_000 + random.nextInt(2_000));
     }
@@ -278,7 +369,7 @@ class RobustnessIT {
 
   private void quiesce() {
     net.heal();
-    for (int i = 0; i < NODES; i++) {
+    for (int i = 0; i < HOSTS; i++) {
       if (down[i]) {
         startNode(i);
       } else {
