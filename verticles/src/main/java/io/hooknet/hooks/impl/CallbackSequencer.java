@@ -75,6 +75,9 @@ final class CallbackSequencer {
   void start(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
     Stream stream = restart(key, session, at);
     if (events.stream().anyMatch(CallbackSequencer::replacesView)) {
+      List<HookEvent> told = new ArrayList<>(gone(stream.view, events, at));
+      told.addAll(events);
+      events = told;
       stream.view.clear();
     }
     for (HookEvent event : events) {
@@ -90,26 +93,38 @@ final class CallbackSequencer {
   }
 
   /**
-   * After a merge: the callback is told, as {@code MERGE_CONFLICT}, of each hook it knew that {@code replay} (the
-   * merged chain) no longer has with the same owner, then gets {@code replay}, then the notices after {@code at}.
-   * Notices that were waiting belong to the history before the merge and are dropped.
+   * After a merge: the callback gets {@code replay} (the merged chain), told first which hooks it knew are gone
+   * (see {@link #start}), then the notices after {@code at}. Notices that were waiting belong to the history before
+   * the merge and are dropped.
    */
   void resync(CallbackKey key, String session, ChangeId at, List<HookEvent> replay) {
     Stream old = streams.get(key);
-    List<HookEvent> events = new ArrayList<>();
     if (old != null) {
-      Map<String, HookEvent> merged = new HashMap<>();
-      replay.forEach(event -> merged.put(name(event), event));
-      for (HookEvent known : old.view.values()) {
-        HookEvent now = merged.get(name(known));
-        if (now == null || !sameOwner(now, known)) {
-          events.add(conflict(known, at));
-        }
-      }
       old.waiting.clear();
     }
-    events.addAll(replay);
-    start(key, session, at, events);
+    start(key, session, at, replay);
+  }
+
+  /**
+   * Of the hooks a stream's callback was told are there ({@code view}), those a replay marked {@code RESYNC} no
+   * longer has with the same owner: after a merge, or when the changes it missed are no longer kept, the callback
+   * gets the whole chain again and must be told, as {@code MERGE_CONFLICT}, which of the hooks it knew are gone,
+   * or their removal would go unseen. A first replay ({@code REPLAY}) has nothing to compare with.
+   */
+  private static List<HookEvent> gone(Map<String, HookEvent> view, List<HookEvent> events, ChangeId at) {
+    if (view.isEmpty() || events.stream().noneMatch(event -> event.cause() == Cause.RESYNC)) {
+      return List.of();
+    }
+    Map<String, HookEvent> now = new HashMap<>();
+    events.stream().filter(event -> event.cmd() == Cmd.HN_REGISTER).forEach(event -> now.put(name(event), event));
+    List<HookEvent> gone = new ArrayList<>();
+    for (HookEvent known : view.values()) {
+      HookEvent kept = now.get(name(known));
+      if (kept == null || !sameOwner(kept, known)) {
+        gone.add(conflict(known, at));
+      }
+    }
+    return gone;
   }
 
   /** A callback was unregistered: its teardown goes out and nothing more. */
