@@ -299,15 +299,19 @@ class RobustnessIT {
               r.getLong("start"), r.getLong("end"), r.getInteger("errno"), null, r.getLong("seq"));
         } else if ("event".equals(r.getString("kind"))) {
           javaEvents++;
-          JsonObject e = r.getJsonObject("event");
-          history.delivery(r.getString("stream"), EVENT, e.getString("cmd"), e.getString("hook"),
-              e.getString("hook") == null ? null : History.owner(e.getString("node"), e.getString("session")),
-              e.getLong("epoch"), e.getLong("seq"), e.getBoolean("replay"), e.getString("cause"),
-              e.getInteger("position"), r.getLong("at"));
+          delivery(r.getString("stream"), r.getJsonObject("event"), r.getLong("at"));
         }
       }
     }
     return ops;
+  }
+
+  /** Records one event a stream received, as its JSON (a {@code HookEvent}) says. */
+  private void delivery(String stream, JsonObject e, long atNanos) {
+    history.delivery(stream, EVENT, e.getString("cmd"), e.getString("hook"),
+        e.getString("hook") == null ? null : History.owner(e.getString("node"), e.getString("session")),
+        e.getLong("epoch"), e.getLong("seq"), e.getBoolean("replay"), e.getString("cause"), e.getInteger("position"),
+        atNanos);
   }
 
   private static List<JsonObject> records(NodeProcess client) {
@@ -772,17 +776,8 @@ class RobustnessIT {
     /** Puts its stream's events and the socket events it heard into the history. */
     void record() {
       collect();
-      for (JsonObject e : streamEvents) {
-        history.delivery(e.getString("stream"), EVENT, e.getString("cmd"), e.getString("hook"),
-            e.getString("hook") == null ? null : History.owner(e.getString("node"), e.getString("session")),
-            e.getLong("epoch"), e.getLong("seq"), e.getBoolean("replay"), e.getString("cause"),
-            e.getInteger("position"), 0);
-      }
-      for (JsonObject e : lostFrames) {
-        history.delivery(e.getString("stream"), EVENT, e.getString("cmd"), e.getString("hook"),
-            History.owner(e.getString("node"), e.getString("session")), e.getLong("epoch"), e.getLong("seq"),
-            e.getBoolean("replay"), e.getString("cause"), e.getInteger("position"), 0);
-      }
+      streamEvents.forEach(e -> delivery(e.getString("stream"), e, 0));
+      lostFrames.forEach(e -> delivery(e.getString("stream"), e, 0));
       for (JsonObject e : sockFrames) {
         sockEvents++;
         history.sockEvent(e.getString("node") + "#" + e.getInteger("incarnation") + "@" + name,
