@@ -134,7 +134,11 @@ class HookNodeDeathIT {
     // heartbeat interval: that is the configured heartbeat time, and the events must follow within a second.
     assertThat(seconds).isLessThan(MAX_NO_HEARTBEAT_SECONDS + HEARTBEAT_SECONDS + 1.0);
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
-      Await.until("k2's hooks to come back after the merge", Duration.ofSeconds(60), () -> events.size() >= 8);
+      try {
+        Await.until("k2's hooks to come back after the merge", Duration.ofSeconds(60), () -> events.size() >= 8);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; events " + events + "\n" + children.get(1).output(), e);
+      }
       assertThat(events.subList(4, 6)).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause())
           .containsExactly("k2-a HN_UNREGISTER NODE_LEFT", "k2-b HN_UNREGISTER NODE_LEFT");
       assertThat(events.subList(6, 8)).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause() + " " + e.node())

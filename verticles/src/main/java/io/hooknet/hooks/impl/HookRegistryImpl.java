@@ -77,7 +77,7 @@ public final class HookRegistryImpl implements HookRegistry {
         this::lost);
     this.sessions = new SessionsImpl(vertx, context, cluster.nodeName(), cluster.hazelcast(), cluster::memberNames,
         options.getSessionGraceSeconds(), store, deliveries, ownership);
-    this.merge = new MergeRecovery(cluster.nodeName(), store, sessions, ownership, deliveries);
+    this.merge = new MergeRecovery(vertx, cluster.nodeName(), store, sessions, ownership, deliveries);
   }
 
   public Future<Void> start() {
@@ -106,6 +106,7 @@ public final class HookRegistryImpl implements HookRegistry {
   public Future<Void> stop() {
     cluster.hazelcast().getCluster().removeMembershipListener(membership);
     cluster.hazelcast().getLifecycleService().removeLifecycleListener(lifecycle);
+    merge.stop();
     sessions.stop();
     List<Future<Void>> closing = new ArrayList<>();
     localConsumers.values().forEach(consumer -> closing.add(consumer.unregister()));

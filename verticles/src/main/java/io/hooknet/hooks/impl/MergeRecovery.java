@@ -3,6 +3,7 @@ package io.hooknet.hooks.impl;
 import io.hooknet.codec.HookCommand;
 import io.hooknet.hooks.impl.OwnerOps.Owned;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,19 +17,26 @@ import java.util.logging.Logger;
  * What a node does once Hazelcast has merged it back after a split: the cluster kept the other side's stored
  * registry, so the node connects its sessions again and asserts, family by family, what it and those sessions
  * own ({@link OwnerOps#reassert}), which settles every name held on both sides and re-synchronises the callbacks
- * it delivers.
+ * it delivers. Asserting is idempotent, so a try that fails (Hazelcast still migrating partitions just after the
+ * merge, a member leaving meanwhile) is repeated every {@value #RETRY_MILLIS} ms until one succeeds or the
+ * registry stops.
  */
 final class MergeRecovery {
 
   private static final Logger LOG = Logger.getLogger(MergeRecovery.class.getName());
 
+  static final long RETRY_MILLIS = 1000;
+
+  private final Vertx vertx;
   private final String node;
   private final FamilyStore store;
   private final SessionsImpl sessions;
   private final Ownership ownership;
   private final Deliveries deliveries;
+  private volatile boolean stopped;
 
-  MergeRecovery(String node, FamilyStore store, SessionsImpl sessions, Ownership ownership, Deliveries deliveries) {
+  MergeRecovery(Vertx vertx, String node, FamilyStore store, SessionsImpl sessions, Ownership ownership, Deliveries deliveries) {
+    this.vertx = vertx;
     this.node = node;
     this.store = store;
     this.sessions = sessions;
@@ -36,7 +44,22 @@ final class MergeRecovery {
     this.deliveries = deliveries;
   }
 
-  Future<Void> run() {
+  /** Asserts again, repeating failed tries until one succeeds or {@link #stop()}. */
+  void run() {
+    assertAgain().onFailure(failure -> {
+      if (stopped) {
+        return;
+      }
+      LOG.warning(() -> "asserting again after the merge failed, trying again in " + RETRY_MILLIS + " ms: " + failure);
+      vertx.setTimer(RETRY_MILLIS, timer -> run());
+    });
+  }
+
+  void stop() {
+    stopped = true;
+  }
+
+  private Future<Void> assertAgain() {
     // Sessions connected here again, and those of the others that still exist (a client reconnecting, within its
     // grace period): what they own is asserted again too, or the merge would drop it without a word.
     Set<String> owning = new HashSet<>();
@@ -65,6 +88,6 @@ final class MergeRecovery {
             return null;
           })));
       return Future.join(families).<Void>mapEmpty();
-    }).onFailure(failure -> LOG.warning(() -> "asserting again after the merge failed: " + failure));
+    });
   }
 }
