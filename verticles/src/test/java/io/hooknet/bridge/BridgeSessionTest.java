@@ -2,10 +2,14 @@ package io.hooknet.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.HookEvent;
+import io.hooknet.codec.HooknetException;
 import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.HookRegistryOptions;
 import io.hooknet.hooks.HookRegistryVerticle;
+import io.hooknet.hooks.impl.HookRegistryImpl;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
 import io.hooknet.testing.TcpBridgeClient;
@@ -202,6 +206,31 @@ class BridgeSessionTest {
     assertThat((System.nanoTime() - asked) / 1e9).isLessThan(GRACE_SECONDS);
     Await.until("the connection to close", Duration.ofSeconds(5), client::isClosed);
     client.close();
+  }
+
+  @Test
+  void aRegistrationThatArrivesAfterItsSessionEndedIsWithdrawnAndRefused() {
+    String family = family();
+    Callback observer = Callback.on(registries.get(0), family);
+    TcpBridgeClient client = client(0);
+    String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+    client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session.close"));
+    Await.until("the connection to close", Duration.ofSeconds(5), client::isClosed);
+    client.close();
+
+    // What a command of the session still in flight when it ended does: applied after the session's clean-up.
+    HookRegistryImpl registry = (HookRegistryImpl) registries.get(0);
+    Throwable refused = Await.failure(registry.execute(new HookCommand.HookRegister(family, "IN", "late", null, null,
+        "addr.late"), session));
+    assertThat(HooknetException.from(refused).errno()).isEqualTo(Errno.ESRCH.number());
+    assertThat(observer.await(3)).extracting(e -> e.cmd() + " " + e.hook() + " " + e.cause() + " " + e.session())
+        .containsExactly("HN_SYNCED null REPLAY null", "HN_REGISTER late REGISTERED " + session,
+            "HN_UNREGISTER late CLIENT_LEFT " + session);
+    try (TcpBridgeClient other = client(1)) {
+      assertThat(hooks(other, family)).isEmpty();
+    }
+    Await.result(registries.get(1).register(family, "IN", "marker", null, null, "addr.marker"));
+    assertThat(observer.await(4)).hasSize(4).last().extracting(HookEvent::hook).isEqualTo("marker");
   }
 
   private static void pause(Duration duration) {

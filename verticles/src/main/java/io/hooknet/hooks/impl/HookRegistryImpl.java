@@ -164,14 +164,18 @@ public final class HookRegistryImpl implements HookRegistry {
           ? sessions.check(owner, ((HookCommand.Registers) command).address()) : Future.succeededFuture();
       ChangeContext changeContext = store.changeContext();
       return allowed.compose(ok -> store.change(command.family(),
-          FamilyProcessor.command(command, owner, changeContext))).map(result -> {
+          FamilyProcessor.command(command, owner, changeContext))).compose(result -> {
             deliveries.apply(result);
             if (command instanceof HookCommand.Registers) {
-              ownership.registered((HookCommand.Registers) command, owner, changeContext.now());
-            } else if (command instanceof HookCommand.Unregisters) {
+              return sessions.settle(owner, command.family()).map(settled -> {
+                ownership.registered((HookCommand.Registers) command, owner, changeContext.now());
+                return result.ack();
+              });
+            }
+            if (command instanceof HookCommand.Unregisters) {
               ownership.unregistered(((HookCommand.Unregisters) command).registration());
             }
-            return result.ack();
+            return Future.succeededFuture(result.ack());
           });
     }
 

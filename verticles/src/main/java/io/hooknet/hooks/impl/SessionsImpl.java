@@ -208,6 +208,35 @@ final class SessionsImpl implements Sessions {
             : Future.failedFuture(taken(address)));
   }
 
+  /**
+   * A registration of {@code owner} in {@code family} was just applied. When {@code owner} is a session that has
+   * ended meanwhile, its clean-up may have passed the family before the registration came (a change held up by a
+   * paused member, say), and nothing would ever remove it: the family is cleaned up after the session again, and
+   * the registration is refused with ESRCH. A session without an entry that still has a connection here is alive
+   * (a merge kept the other side's sessions, and its entry is recreated when this node reattaches).
+   */
+  Future<Void> settle(Owner owner, String family) {
+    if (!owner.sessionOwned()) {
+      return Future.succeededFuture();
+    }
+    String session = owner.session();
+    return store.within(Future.fromCompletionStage(sessions.getAsync(session), context), "session " + session)
+        .compose(bytes -> {
+          SessionState state = bytes == null ? null : Mapping.fromCborBytes(bytes, SessionState.class);
+          if (state != null ? !state.ending() : connections.containsKey(session)) {
+            return Future.succeededFuture();
+          }
+          Cause cause = state == null || state.cause() == null ? Cause.CLIENT_LEFT : state.cause();
+          return store.change(family, FamilyProcessor.sessionEnded(session, cause, store.changeContext()))
+              .compose(result -> {
+                deliveries.apply(result);
+                return Future.failedFuture(HooknetException.of(Errno.ESRCH,
+                    "session %s ended while its registration in family %s was being made; it is withdrawn",
+                    session, family));
+              });
+        });
+  }
+
   private static HooknetException taken(String address) {
     return HooknetException.of(Errno.EACCES, "address '%s' belongs to another session", address);
   }
