@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hooknet.robustness.History;
 import io.hooknet.robustness.HistoryChecker;
+import io.hooknet.testing.BridgeClient;
 import io.hooknet.testing.LocalCluster;
+import io.hooknet.testing.SockJsBridgeClient;
 import io.hooknet.testing.TcpBridgeClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -95,12 +97,12 @@ class RobustnessIT {
       deadline = started + TimeUnit.SECONDS.toNanos(SECONDS);
       startNode(JAVA);
       for (int i = 0; i < CLIENTS; i++) {
-        clients.add(new Client("c" + (i + 1), i % NODES, new Random(random.nextLong()), false));
+        clients.add(new Client("c" + (i + 1), i % NODES, new Random(random.nextLong()), false, i % 2 == 1));
       }
       // One observer per node: subscribed from the start to the end, resuming after every fault, so that each
       // change is told to at least one callback.
       for (int i = 0; i < NODES; i++) {
-        clients.add(new Client("o" + (i + 1), i, new Random(random.nextLong()), true));
+        clients.add(new Client("o" + (i + 1), i, new Random(random.nextLong()), true, i == 1));
       }
       List<Thread> threads = new ArrayList<>();
       for (Client client : clients) {
@@ -126,7 +128,8 @@ class RobustnessIT {
       long ops = clients.stream().mapToLong(client -> client.ops).sum() + javaOps;
       events += javaEvents;
       System.out.printf("robustness run: seed %d, %d s, %d nodes and a Java client's node, %d bridged clients "
-          + "and %d observers%n", SEED, SECONDS, NODES, CLIENTS, NODES);
+          + "and %d observers (%d of them over SockJS, the others over TCP)%n", SEED, SECONDS, NODES, CLIENTS, NODES,
+          clients.stream().filter(client -> client.sockJs).count());
       System.out.printf("  operations: %d; faults: %s; events checked: %d; sock events: %d; violations: %d%n",
           ops, faultCounts, events, clients.stream().mapToLong(client -> client.sockEvents).sum(),
           violations.size());
@@ -452,12 +455,12 @@ class RobustnessIT {
   }
 
   /** Sends a registry command and waits for its reply frame; null when none comes in time. */
-  static JsonObject request(TcpBridgeClient bridge, JsonObject body, Duration timeout) {
+  static JsonObject request(BridgeClient bridge, JsonObject body, Duration timeout) {
     return request(bridge, "hooknet.hooks.cmd", body, timeout);
   }
 
   /** Sends a request to {@code address} and waits for its reply frame; null when none comes in time. */
-  static JsonObject request(TcpBridgeClient bridge, String address, JsonObject body, Duration timeout) {
+  static JsonObject request(BridgeClient bridge, String address, JsonObject body, Duration timeout) {
     String replyAddress;
     try {
       replyAddress = bridge.sendRequest(address, body);
@@ -495,7 +498,7 @@ class RobustnessIT {
     final String name;
     final Random random;
     int node;
-    TcpBridgeClient bridge;
+    BridgeClient bridge;
     String session;
     String stream;
     final List<JsonObject> streamEvents = new ArrayList<>();
@@ -505,12 +508,15 @@ class RobustnessIT {
     long sockEvents;
 
     final boolean observer;
+    /** Whether it uses the SockJS bridge (over SockJS's WebSocket transport) instead of the TCP bridge. */
+    final boolean sockJs;
 
-    Client(String name, int node, Random random, boolean observer) {
+    Client(String name, int node, Random random, boolean observer, boolean sockJs) {
       this.name = name;
       this.node = node;
       this.random = random;
       this.observer = observer;
+      this.sockJs = sockJs;
     }
 
     void run(long deadline) {
@@ -581,7 +587,8 @@ class RobustnessIT {
       for (int attempt = 0; attempt < NODES * 2; attempt++) {
         int target = (node + attempt) % NODES;
         try {
-          TcpBridgeClient next = new TcpBridgeClient(vertx, net.address(target), BRIDGE_PORT, TOKEN);
+          BridgeClient next = sockJs ? new SockJsBridgeClient(vertx, net.address(target), HTTP_PORT, TOKEN)
+              : new TcpBridgeClient(vertx, net.address(target), BRIDGE_PORT, TOKEN);
           if (session != null) {
             next.session(session);
           }

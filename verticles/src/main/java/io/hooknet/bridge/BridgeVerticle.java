@@ -51,15 +51,13 @@ public class BridgeVerticle extends VerticleBase {
       if (policy.isNew(socket)) {
         socket.closeHandler(closed -> policy.closed(socket));
       }
-      policy.allow(event.type(), event.getRawMessage(), socket, socket::close).onComplete(decided ->
-          event.complete(decided.succeeded() && decided.result()));
+      policy.allow(event.type(), event.getRawMessage(), socket, socket::close, event::complete);
     });
     router = Router.router(vertx);
     SockJSBridgeOptions sockJs = policy.permitted(new SockJSBridgeOptions())
         .setReplyTimeout(BridgePolicy.COMMAND_TIMEOUT_MILLIS);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(sockJs, event ->
-        policy.allow(event.type(), event.getRawMessage(), event.socket(), event.socket()::close).onComplete(
-            decided -> event.complete(decided.succeeded() && decided.result()))));
+        policy.allow(event.type(), event.getRawMessage(), event.socket(), event.socket()::close, event::complete)));
     Future<TcpEventBusBridge> tcpListening = vertx.fileSystem().createTempDirectory("hooknet-bridge").compose(dir -> {
       privateDir = dir;
       SocketAddress inside = SocketAddress.domainSocketAddress(Path.of(dir, "bridge.sock").toString());

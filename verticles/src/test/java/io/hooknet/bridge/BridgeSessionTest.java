@@ -10,8 +10,11 @@ import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.HookRegistryOptions;
 import io.hooknet.hooks.HookRegistryVerticle;
 import io.hooknet.hooks.impl.HookRegistryImpl;
+import io.hooknet.sockets.SocketPool;
 import io.hooknet.testing.Await;
+import io.hooknet.testing.BridgeClient;
 import io.hooknet.testing.LocalCluster;
+import io.hooknet.testing.SockJsBridgeClient;
 import io.hooknet.testing.TcpBridgeClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -25,6 +28,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bridge sessions as a plain TCP bridge client sees them, on the generic command address of a three-node cluster:
@@ -39,6 +44,7 @@ class BridgeSessionTest {
   private static LocalCluster cluster;
   private static final List<HookRegistry> registries = new ArrayList<>();
   private static final List<Integer> bridges = new ArrayList<>();
+  private static final List<Integer> httpPorts = new ArrayList<>();
   private static int families;
 
   @BeforeAll
@@ -54,6 +60,7 @@ class BridgeSessionTest {
           .setTcpPort(ports.get(0)).setHttpPort(ports.get(1)).setEnableCommands(true).setToken(TOKEN),
           hooks.registry())));
       bridges.add(ports.get(0));
+      httpPorts.add(ports.get(1));
     }
   }
 
@@ -231,6 +238,59 @@ class BridgeSessionTest {
     }
     Await.result(registries.get(1).register(family, "IN", "marker", null, null, "addr.marker"));
     assertThat(observer.await(4)).hasSize(4).last().extracting(HookEvent::hook).isEqualTo("marker");
+  }
+
+  @Test
+  void aSockJsClientsSessionIsTheSameAsATcpClientsAndResumesOverEitherBridge() {
+    String family = family();
+    String session;
+    try (SockJsBridgeClient first = new SockJsBridgeClient(vertx(1), "127.0.0.1", httpPorts.get(1), TOKEN)) {
+      session = first.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      first.ok(HookRegistry.nodeCommands("n1"), op("hook.register", family).put("hook", "a").put("address", "addr.a"));
+      JsonObject refused = first.request(HookRegistry.COMMANDS, new JsonObject().put("op", 7));
+      assertThat(refused.getInteger("failureCode")).isEqualTo(Errno.EINVAL.number());
+    }
+    try (TcpBridgeClient back = client(0).session(session)) {
+      assertThat(back.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")))
+          .isEqualTo(new JsonObject().put("session", session).put("node", "n1").put("resumed", true)
+              .put("graceSeconds", GRACE_SECONDS).put("lost", new JsonArray()));
+      // The hook names the node that carried out the command (the one the client was on, not n1 it named), and
+      // the session that owns it, now anchored at n1.
+      JsonObject hook = back.ok(HookRegistry.COMMANDS, op("list", family)).getJsonArray("events").getJsonObject(0)
+          .getJsonArray("hooks").getJsonObject(0);
+      assertThat(hook.getString("hook") + " " + hook.getString("node") + " " + hook.getString("session"))
+          .isEqualTo("a n2 " + session);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "sockjs"})
+  void messagesToAClientKeepTheirOrderWhileItsSessionIsBeingOpened(String transport) {
+    String address = SocketPool.SOCK_EVENTS;
+    for (int round = 0; round < 5; round++) {
+      try (BridgeClient client = transport.equals("tcp") ? client(1)
+          : new SockJsBridgeClient(vertx(1), "127.0.0.1", httpPorts.get(1), TOKEN)) {
+        client.register(address);
+        Await.until("the client to listen", Duration.ofSeconds(10), () -> {
+          vertx(1).eventBus().publish(address, new JsonObject().put("probe", true));
+          return !client.messages(address).isEmpty();
+        });
+        // The first command opens the client's session, which takes a trip to the cluster; messages published
+        // meanwhile wait for that decision and must then come in the order they were published.
+        client.sendRequest(HookRegistry.COMMANDS, new JsonObject().put("op", "session"));
+        for (int i = 0; i < 200; i++) {
+          vertx(1).eventBus().publish(address, new JsonObject().put("n", i));
+        }
+        List<Integer> numbers = new ArrayList<>();
+        Await.until("200 numbered messages", Duration.ofSeconds(20), () -> {
+          numbers.clear();
+          client.messages(address).stream().filter(body -> body.containsKey("n"))
+              .forEach(body -> numbers.add(body.getInteger("n")));
+          return numbers.size() == 200;
+        });
+        assertThat(numbers).isSorted();
+      }
+    }
   }
 
   private static void pause(Duration duration) {

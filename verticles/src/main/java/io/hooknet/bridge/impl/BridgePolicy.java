@@ -9,6 +9,7 @@ import io.hooknet.hooks.Sessions.Session;
 import io.hooknet.metrics.HooknetMeters;
 import io.hooknet.sockets.SocketPool;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.BridgeOptions;
@@ -100,18 +101,23 @@ public final class BridgePolicy {
   }
 
   /**
-   * Whether a bridge event of connection {@code socket} may go ahead; may rewrite {@code raw}. {@code close}
+   * Decides whether a bridge event of connection {@code socket} may go ahead (may rewrite {@code raw}) and hands the
+   * decision to {@code then}, which lets the bridge act on it. A connection's events are decided and acted on one
+   * after the other, in the order they came: the next is decided only once {@code then} has run for this one, so
+   * that a decision that takes time (opening a session) cannot let later messages overtake earlier ones. {@code close}
    * closes the connection, should its session be taken over or end.
    */
-  public Future<Boolean> allow(BridgeEventType type, JsonObject raw, Object socket, Runnable close) {
+  public void allow(BridgeEventType type, JsonObject raw, Object socket, Runnable close, Handler<Boolean> then) {
     Connection connection = connections.computeIfAbsent(socket, s -> new Connection(s, close));
-    Future<Boolean> decision = connection.decided.transform(previous -> decide(type, raw, socket, connection))
+    connection.decided = connection.decided.transform(previous -> decide(type, raw, socket, connection))
         .otherwise(failure -> {
           LOG.fine(() -> type + " refused: " + failure.getMessage());
           return false;
+        })
+        .map(allowed -> {
+          then.handle(allowed);
+          return null;
         });
-    connection.decided = decision.mapEmpty();
-    return decision;
   }
 
   /**
