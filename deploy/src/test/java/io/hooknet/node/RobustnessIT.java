@@ -30,8 +30,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A history-checked run: three nodes in network namespaces on 198.18.0.0/15, bridged clients issuing random
@@ -45,7 +46,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class RobustnessIT {
 
-  static final long SEED = Long.getLong("robustness.seed", 20261201L);
+  /** The seeds run when none is given; {@code -Drobustness.seed=N} runs seed N alone. */
+  static final List<Long> SEEDS = List.of(20261201L, 7L);
   static final int SECONDS = Integer.getInteger("robustness.seconds", 60);
   static final int NODES = 3;
   /** The host of the Java client, a fourth member that uses the Java API in its own JVM. */
@@ -80,12 +82,21 @@ class RobustnessIT {
   private final Map<String, Integer> faultCounts = new TreeMap<>();
   private long started;
 
-  @Test
+  private long seed;
+
+  static List<Long> seeds() {
+    String one = System.getProperty("robustness.seed");
+    return one == null ? SEEDS : List.of(Long.parseLong(one));
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
   @EnabledIfSystemProperty(named = "robustness.seconds", matches = "\\d+")
-  void aHistoryUnderFaultsKeepsTheGuarantees() throws Exception {
+  void aHistoryUnderFaultsKeepsTheGuarantees(long seed) throws Exception {
     assumeTrue(NetNamespaces.available(), "needs root and iproute2 for network namespaces");
-    history = new History(SEED);
-    Random random = new Random(SEED);
+    this.seed = seed;
+    history = new History(seed);
+    Random random = new Random(seed);
     net = NetNamespaces.create(HOSTS);
     vertx = Vertx.vertx();
     List<Client> clients = new ArrayList<>();
@@ -128,14 +139,14 @@ class RobustnessIT {
       long ops = clients.stream().mapToLong(client -> client.ops).sum() + javaOps;
       events += javaEvents;
       System.out.printf("robustness run: seed %d, %d s, %d nodes and a Java client's node, %d bridged clients "
-          + "and %d observers (%d of them over SockJS, the others over TCP)%n", SEED, SECONDS, NODES, CLIENTS, NODES,
+          + "and %d observers (%d of them over SockJS, the others over TCP)%n", seed, SECONDS, NODES, CLIENTS, NODES,
           clients.stream().filter(client -> client.sockJs).count());
       System.out.printf("  operations: %d; faults: %s; events checked: %d; sock events: %d; violations: %d%n",
           ops, faultCounts, events, clients.stream().mapToLong(client -> client.sockEvents).sum(),
           violations.size());
       if (!violations.isEmpty()) {
         System.out.println(HistoryChecker.report(history, violations));
-        Path dump = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + SEED + ".history");
+        Path dump = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + seed + ".history");
         history.dump(dump);
         System.out.println("  the whole history: " + dump);
       }
@@ -205,7 +216,7 @@ class RobustnessIT {
     String name = i == JAVA ? "j" + incarnation[i] : "n" + (i + 1);
     if (i == JAVA) {
       int main = command.indexOf("-cp") + 2;
-      command.addAll(main, List.of("-Drobustness.seed=" + (SEED + incarnation[i]), "-Drobustness.origin=" + started,
+      command.addAll(main, List.of("-Drobustness.seed=" + (seed + incarnation[i]), "-Drobustness.origin=" + started,
           "-Drobustness.deadline=" + deadline, JavaRegistryClient.class.getName()));
     }
     command.addAll(List.of("--node-name", name));
