@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -288,7 +289,7 @@ class BridgeSessionTest {
               .forEach(body -> numbers.add(body.getInteger("n")));
           return numbers.size() == 200;
         });
-        assertThat(numbers).isSorted();
+        assertThat(numbers).isEqualTo(IntStream.range(0, 200).boxed().collect(Collectors.toList()));
       }
     }
   }
