@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ScaleNode {
 
   static final String RAW = "bench.scale.raw";
+  private static final long SETTLED_BYTES = 64 * 1024;
 
   private ScaleNode() {
   }
@@ -87,7 +88,25 @@ public final class ScaleNode {
     return Future.succeededFuture();
   }
 
-  private static long heapAfterGc() {
+  /**
+   * The live heap: collected until two readings 100 ms apart agree within {@value #SETTLED_BYTES} bytes (at most
+   * 30 tries), so that state the node lets go of shortly after a step (a join's migrations, a batch's buffers)
+   * is not counted on one side of a difference only.
+   */
+  private static long heapAfterGc() throws InterruptedException {
+    long previous = collectedHeap();
+    for (int i = 0; i < 30; i++) {
+      Thread.sleep(100);
+      long now = collectedHeap();
+      if (Math.abs(now - previous) <= SETTLED_BYTES) {
+        return now;
+      }
+      previous = now;
+    }
+    return previous;
+  }
+
+  private static long collectedHeap() {
     System.gc();
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
