@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * Hazelcast is AP: both sides accept. After the merge exactly one registration per name survives by the
  * documented rule (the earlier registration wins), the other's owner and every callback that knew it are told
  * {@code MERGE_CONFLICT}, every node lists the same chain, every callback's stream folds to that chain, and no
- * change identity (epoch, seq) stands for two different changes.
+ * change identity (epoch, seq) stands for two different changes. A session that one side ends while the other
+ * acknowledged a registration of it loses that registration at the merge, and every callback is told.
  */
 class PartitionIT {
 
@@ -186,6 +187,41 @@ class PartitionIT {
     }
     assertThat(middle.lost()).isEmpty();
     assertThat(late.lost()).isEmpty();
+  }
+
+  @Test
+  void aSessionEndedOnOneSideLosesWhatTheOtherAcknowledgedAndEveryCallbackIsTold() {
+    Client admin = connect(0);
+    admin.command(new JsonObject().put("op", "family.add").put("family", "px"));
+    admin.command(op("event.add"));
+    Client watcher = connect(0);
+    watcher.bridge().register(watcher.callback());
+    watcher.command(op("notify.register").put("address", watcher.callback()));
+    Client far = connect(2);
+
+    net.split(List.of(2));
+    nodes.get(0).awaitStderr("node n3 left cluster", CONVERGE);
+    nodes.get(2).awaitStderr("node n2 left cluster", CONVERGE);
+    // n3's side acknowledges a registration of far's session, while n1's side ends that session: its client
+    // resumes it there and closes it.
+    far.register("orphan");
+    try (TcpBridgeClient elsewhere = new TcpBridgeClient(vertx, net.address(0), BRIDGE_PORT, TOKEN)) {
+      elsewhere.session(far.session());
+      assertThat(elsewhere.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session"))
+          .getBoolean("resumed")).isTrue();
+      elsewhere.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session.close"));
+    }
+
+    net.heal();
+    nodes.get(2).awaitStderr("1 sessions that ended meanwhile lose theirs", CONVERGE);
+    String orphan = "orphan@" + far.session();
+    Await.until("the watcher to be told of the orphan's removal", CONVERGE,
+        () -> describe(watcher.events()).contains("HN_UNREGISTER " + orphan + " CLIENT_LEFT"));
+    assertThat(describe(watcher.events())).containsSubsequence("HN_REGISTER " + orphan + " REGISTERED",
+        "HN_UNREGISTER " + orphan + " CLIENT_LEFT");
+    assertThat(fold(watcher.events())).isEmpty();
+    Await.until("every node to list an empty chain", CONVERGE, () -> List.of(0, 1, 2).stream()
+        .allMatch(node -> chainAt(node).isEmpty()));
   }
 
   private List<String> chainAt(int node) {

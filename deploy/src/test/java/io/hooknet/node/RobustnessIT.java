@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -73,6 +73,8 @@ class RobustnessIT {
   private final int[] incarnation = new int[HOSTS];
   /** Every incarnation of the Java client, killed ones too: their records are read at the end. */
   private final List<NodeProcess> javaClients = new ArrayList<>();
+  /** Every incarnation of every node, in the order started: their output is kept when a run finds a violation. */
+  private final List<NodeProcess> incarnations = new ArrayList<>();
   private long deadline;
   private long javaEvents;
   /** When each incarnation of each node was started (wall clock, µs), to tell whose a sock event is. */
@@ -81,6 +83,7 @@ class RobustnessIT {
   private final boolean[] down = new boolean[HOSTS];
   private final Map<String, Integer> faultCounts = new TreeMap<>();
   private long started;
+  private long startedMillis;
 
   private long seed;
 
@@ -91,7 +94,6 @@ class RobustnessIT {
 
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
-  @EnabledIfSystemProperty(named = "robustness.seconds", matches = "\\d+")
   void aHistoryUnderFaultsKeepsTheGuarantees(long seed) throws Exception {
     assumeTrue(NetNamespaces.available(), "needs root and iproute2 for network namespaces");
     this.seed = seed;
@@ -105,6 +107,7 @@ class RobustnessIT {
       setUp();
       Map<Integer, Long> fdsBefore = openFiles();
       started = System.nanoTime();
+      startedMillis = System.currentTimeMillis();
       deadline = started + TimeUnit.SECONDS.toNanos(SECONDS);
       startNode(JAVA);
       for (int i = 0; i < CLIENTS; i++) {
@@ -149,6 +152,10 @@ class RobustnessIT {
         Path dump = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + seed + ".history");
         history.dump(dump);
         System.out.println("  the whole history: " + dump);
+        Path outputs = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + seed + ".nodes");
+        Files.writeString(outputs, "history time 0 is " + Instant.ofEpochMilli(startedMillis) + "\n"
+            + incarnations.stream().map(NodeProcess::output).collect(Collectors.joining("\n")));
+        System.out.println("  the nodes' output: " + outputs);
       }
       Map<Integer, Long> fdsAfter = openFiles();
       System.out.println("  open files per node (never restarted) before/after: " + fdsBefore + " / " + fdsAfter);
@@ -222,6 +229,7 @@ class RobustnessIT {
     command.addAll(List.of("--node-name", name));
     NodeProcess node = NodeProcess.start(name + "#" + incarnation[i], net.inside(i, command));
     nodes.set(i, node);
+    incarnations.add(node);
     if (i == JAVA) {
       javaClients.add(node);
     }
@@ -396,16 +404,23 @@ class RobustnessIT {
     }
   }
 
-  /** Waits until every node lists the same chain twice in a row; records the chains; gives each event's seq. */
+  /**
+   * Waits until the family takes changes from every node (reads are answered while a change waits behind a stuck
+   * partition) and every node lists the same chain twice in a row; records the chains; gives each event's seq.
+   */
   private Map<String, Long> converge() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     List<JsonObject> previous = null;
     while (true) {
+      boolean writable = true;
+      for (int i = 0; i < NODES; i++) {
+        writable &= changeable(i);
+      }
       List<JsonObject> lists = new ArrayList<>();
       for (int i = 0; i < NODES; i++) {
         lists.add(list(i));
       }
-      boolean same = lists.stream().allMatch(list -> list != null && list.equals(lists.get(0)));
+      boolean same = writable && lists.stream().allMatch(list -> list != null && list.equals(lists.get(0)));
       if (same && lists.equals(previous)) {
         for (int i = 0; i < NODES; i++) {
           JsonArray hooks = lists.get(i).getJsonArray("hooks");
@@ -440,6 +455,21 @@ class RobustnessIT {
   private static List<String> owners(JsonObject list) {
     return list.getJsonArray("hooks").stream().map(h -> History.owner(((JsonObject) h).getString("node"),
         ((JsonObject) h).getString("session"))).toList();
+  }
+
+  /**
+   * Whether a change of the family reaches its owner from node {@code i}: adding the event it has is refused there
+   * with EEXIST, changing nothing.
+   */
+  private boolean changeable(int i) {
+    try (TcpBridgeClient admin = new TcpBridgeClient(vertx, net.address(i), BRIDGE_PORT, TOKEN)) {
+      JsonObject reply = request(admin, new JsonObject().put("op", "event.add").put("family", FAMILY)
+          .put("event", "IN"), Duration.ofSeconds(30));
+      request(admin, new JsonObject().put("op", "session.close"), Duration.ofSeconds(10));
+      return reply != null && reply.getInteger("failureCode", 0) == 17;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The chain of rb/IN as node {@code i} lists it, without the per-hook counters; null when it does not answer. */
@@ -616,7 +646,7 @@ class RobustnessIT {
           consumed = 0;
           node = target;
           if (session != null && !info.getBoolean("resumed")) {
-            history.sessionEnded(session, System.nanoTime() - started);
+            history.sessionFoundEnded(session, System.nanoTime() - started);
             hooks.clear();
             if (stream != null) {
               streamDone();

@@ -33,8 +33,12 @@ public final class History {
   public record Fault(long index, String kind, String target, long startNanos, long endNanos) {
   }
 
-  /** A session that ended (closed, or its client gone for good) at {@code endedNanos}. */
-  public record SessionEnd(long index, String session, long endedNanos) {
+  /**
+   * A session that ended at {@code endedNanos}: closed or abandoned by its client, or, {@code byCluster}, ended by
+   * the cluster while its client was away or cut off with its node (found when the client came back and the
+   * session was not resumed).
+   */
+  public record SessionEnd(long index, String session, long endedNanos, boolean byCluster) {
   }
 
   /** A socket event as a consumer received it. */
@@ -82,8 +86,14 @@ public final class History {
     faults.add(new Fault(next++, kind, target, startNanos, endNanos));
   }
 
+  /** Its client closed or abandoned {@code session}. */
   public synchronized void sessionEnded(String session, long endedNanos) {
-    sessionEnds.add(new SessionEnd(next++, session, endedNanos));
+    sessionEnds.add(new SessionEnd(next++, session, endedNanos, false));
+  }
+
+  /** The client of {@code session} came back and found that the cluster had ended it. */
+  public synchronized void sessionFoundEnded(String session, long endedNanos) {
+    sessionEnds.add(new SessionEnd(next++, session, endedNanos, true));
   }
 
   public synchronized void sockEvent(String node, String pool, long datafd, long seq) {

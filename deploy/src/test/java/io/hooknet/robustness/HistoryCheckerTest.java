@@ -104,6 +104,21 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void aRegistrationThatWentSilentlyWithItsSessionIsLostToo() {
+    // However the session ended, by its client or by the cluster, its registrations' removal must be told.
+    for (boolean byCluster : new boolean[] {false, true}) {
+      History h = clean();
+      h.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, 1L, 3L);
+      if (byCluster) {
+        h.sessionFoundEnded("s-3", 9);
+      } else {
+        h.sessionEnded("s-3", 9);
+      }
+      assertThat(check(h)).extracting(Violation::rule).containsExactly("acknowledged");
+    }
+  }
+
+  @Test
   void aRegistrationRemovedWithATypedCauseIsNotLost() {
     History h = clean();
     h.op("c3", "n3", "s-3", "hook.register", E, "gone", 6, 7, 0, 1L, 3L);

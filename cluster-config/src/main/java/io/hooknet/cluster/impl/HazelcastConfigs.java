@@ -12,6 +12,11 @@ import java.io.File;
 /** Turns {@link ClusterOptions} into a Hazelcast {@link Config}: the join mode's file, then the options over it. */
 public final class HazelcastConfigs {
 
+  /** Hazelcast's operation call timeout: hooknet's command timeout (20 s), not Hazelcast's 60 s. */
+  static final long OPERATION_CALL_TIMEOUT_MILLIS = 20_000;
+  static final String SESSIONS_MAP = "hooknet.sessions";
+  static final String SESSION_MERGE_POLICY = "io.hooknet.hooks.impl.SessionMergePolicy";
+
   private HazelcastConfigs() {
   }
 
@@ -27,8 +32,14 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.tcp.join.port.try.count", Integer.toString(options.getPortCount()));
     config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(options.getHeartbeatIntervalSeconds()));
     config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(options.getMaxNoHeartbeatSeconds()));
+    // An operation that never reached its member (sent into a connection a partition then cut) is given up after
+    // twice this without a heartbeat; a partition migration stuck on one holds every change of that partition.
+    // 60 s by default; hooknet's commands answer within 20 s.
+    config.setProperty("hazelcast.operation.call.timeout.millis", Long.toString(OPERATION_CALL_TIMEOUT_MILLIS));
     config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(options.getMergeFirstRunDelaySeconds()));
     config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(options.getMergeNextRunDelaySeconds()));
+    // An ended session stays ended across a merge (named here: the class is the registry's, on every node).
+    config.getMapConfig(SESSIONS_MAP).getMergePolicyConfig().setPolicy(SESSION_MERGE_POLICY);
     config.getMemberAttributeConfig().setAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE, options.getNodeName());
     network(config.getNetworkConfig(), options);
     return config;

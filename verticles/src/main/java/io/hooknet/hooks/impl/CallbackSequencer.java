@@ -7,6 +7,7 @@ import io.hooknet.codec.HookEvent.Cmd;
 import io.hooknet.hooks.impl.Effects.CallbackKey;
 import io.hooknet.metrics.HooknetMeters;
 import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,6 +46,9 @@ final class CallbackSequencer {
   private final Map<CallbackKey, Stream> streams = new ConcurrentHashMap<>();
   private final Set<String> meteredEvents = new HashSet<>();
 
+  /** How many of the latest changes given a stream remembers. */
+  private static final int RECENT = 256;
+
   private static final class Stream {
     final String session;
     /** The seq of the next change to deliver; -1 until the stream has started. */
@@ -53,6 +57,8 @@ final class CallbackSequencer {
     final TreeMap<Long, HookEvent> waiting = new TreeMap<>();
     /** What the callback was told is there: hook (or, at protocol level, event) name to its latest event. */
     final Map<String, HookEvent> view = new LinkedHashMap<>();
+    /** The latest changes given, so that a gap fill overtaken by late notices gives none twice. */
+    final ArrayDeque<ChangeId> recent = new ArrayDeque<>();
     long timer = -1;
     boolean filling;
 
@@ -73,12 +79,22 @@ final class CallbackSequencer {
    * missed) go out now, then the notices after {@code at}.
    */
   void start(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
+    Stream old = streams.get(key);
+    Set<ChangeId> given = old == null || !old.filling ? Set.of() : Set.copyOf(old.recent);
+    long delivered = old == null ? -1 : old.next;
     Stream stream = restart(key, session, at);
     if (events.stream().anyMatch(CallbackSequencer::replacesView)) {
       List<HookEvent> told = new ArrayList<>(gone(stream.view, events, at));
       told.addAll(events);
       events = told;
       stream.view.clear();
+    } else if (given.contains(at)) {
+      // The changes a gap fill asked for came live meanwhile (their sender was only late): what the stream was
+      // given already is not given again, and it goes on after the last of it. (A fill from another lineage, the
+      // family replaced by a merge, restarts the stream as it says.)
+      events = events.stream().filter(event -> event.cmd() == Cmd.HN_SYNCED ? event.seq() >= delivered - 1
+          : !given.contains(event.change())).toList();
+      stream.next = Math.max(stream.next, delivered);
     }
     for (HookEvent event : events) {
       track(stream, event);
@@ -171,8 +187,19 @@ final class CallbackSequencer {
     Stream stream = new Stream(session);
     if (old != null) {
       cancelTimer(old);
-      stream.waiting.putAll(old.waiting.tailMap(at.seq(), false));
+      // Notices waiting from the lineage the stream had, when it restarts in another (a merge replaced the
+      // family), are not of this one: a lineage never numbers changes under an epoch it has left.
+      Set<Long> left = new HashSet<>();
+      old.recent.forEach(change -> left.add(change.epoch()));
+      left.add(old.epoch);
+      left.remove(at.epoch());
+      old.waiting.tailMap(at.seq(), false).forEach((seq, event) -> {
+        if (!left.contains(event.epoch())) {
+          stream.waiting.put(seq, event);
+        }
+      });
       stream.view.putAll(old.view);
+      stream.recent.addAll(old.recent);
     }
     stream.next = at.seq() + 1;
     stream.epoch = at.epoch();
@@ -233,6 +260,12 @@ final class CallbackSequencer {
   }
 
   private static void track(Stream stream, HookEvent event) {
+    if (event.cmd() != Cmd.HN_SYNCED) {
+      stream.recent.addLast(event.change());
+      if (stream.recent.size() > RECENT) {
+        stream.recent.removeFirst();
+      }
+    }
     if (event.cmd() == Cmd.HN_REGISTER) {
       stream.view.put(name(event), event);
     } else if (event.cmd() == Cmd.HN_UNREGISTER) {

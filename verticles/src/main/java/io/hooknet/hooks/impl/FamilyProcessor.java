@@ -1,5 +1,7 @@
 package io.hooknet.hooks.impl;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HookCommand;
@@ -22,10 +24,15 @@ import java.util.Map;
  * bytes of {@link FamilyState}, the request records below and {@link Result}, so members need no Java
  * serialization of their own classes beyond this processor. Everything random or time-dependent is fixed by the
  * caller in a {@link ChangeContext}, so the backup, which runs the processor again, computes the same state.
+ *
+ * <p>A command that reaches the family's owner after the deadline of its context (in Hazelcast's cluster time) is
+ * refused with {@code ETIMEDOUT} and changes nothing: the node that asked has given up on it and answered so, and a
+ * change Hazelcast kept retrying behind a stuck partition must not land minutes later. Only the owner decides
+ * that; its backup is told to apply what the owner applied, and gets nothing when the owner refused.
  */
-final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]> {
+final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, HazelcastInstanceAware {
 
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /** What a change gave: an errno (0 for success) and message, or the answer and what to tell whom. */
   record Result(int errno, String message, Replies.Ack ack, List<Notice> notices, List<HookEvent> published,
@@ -52,14 +59,45 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]> {
   record Reassert(List<Owned> owned, String node, ChangeContext context) {
   }
 
-  private enum Kind { COMMAND, RESUME, OWNER_GONE, COUNT_RUN, REASSERT }
+  /** What session {@code session}, ending, held in a family as this node knows it, withdrawn with {@code cause}. */
+  record Withdraw(List<Owned> owned, String session, Cause cause, ChangeContext context) {
+  }
+
+  private enum Kind { COMMAND, RESUME, OWNER_GONE, COUNT_RUN, REASSERT, WITHDRAW }
 
   private final Kind kind;
   private final byte[] request;
+  /** Run as a backup: it applies what the owner applied, whatever the time. */
+  private final boolean backup;
+  private transient HazelcastInstance hazelcast;
+  /** Set on the owner when it refused the command for its deadline: the backup then has nothing to do. */
+  private transient boolean refused;
 
   private FamilyProcessor(Kind kind, Object request) {
+    this(kind, Mapping.toCborBytes(request), false);
+  }
+
+  private FamilyProcessor(Kind kind, byte[] request, boolean backup) {
     this.kind = kind;
-    this.request = Mapping.toCborBytes(request);
+    this.request = request;
+    this.backup = backup;
+  }
+
+  static FamilyProcessor withdraw(List<Owned> owned, String session, Cause cause, ChangeContext context) {
+    return new FamilyProcessor(Kind.WITHDRAW, new Withdraw(List.copyOf(owned), session, cause, context));
+  }
+
+  @Override
+  public void setHazelcastInstance(HazelcastInstance hazelcast) {
+    this.hazelcast = hazelcast;
+  }
+
+  @Override
+  public EntryProcessor<String, byte[], byte[]> getBackupProcessor() {
+    if (refused) {
+      return null;
+    }
+    return backup ? this : new FamilyProcessor(kind, request, true);
   }
 
   static FamilyProcessor command(HookCommand<?> command, Owner owner, ChangeContext context) {
@@ -126,12 +164,25 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]> {
         Reassert reassert = Mapping.fromCborBytes(request, Reassert.class);
         return OwnerOps.reassert(state, family, reassert.owned(), reassert.node(), new Effects(reassert.context()));
       }
+      case WITHDRAW: {
+        Withdraw withdraw = Mapping.fromCborBytes(request, Withdraw.class);
+        return state == null ? null : OwnerOps.withdraw(state, withdraw.owned(), withdraw.session(),
+            withdraw.cause(), new Effects(withdraw.context()));
+      }
       case RESUME: {
         Command command = Mapping.fromCborBytes(request, Command.class);
         return RegistryOps.resume(state, command.command(), command.owner(), command.context());
       }
       default: {
         Command command = Mapping.fromCborBytes(request, Command.class);
+        long late = backup || hazelcast == null || command.context().deadline() == 0 ? 0
+            : hazelcast.getCluster().getClusterTime() - command.context().deadline();
+        if (late > 0) {
+          refused = true;
+          throw HooknetException.of(Errno.ETIMEDOUT, "%s on %s: not applied, it reached the family's owner %d ms "
+              + "after the command timeout", Mapping.typeId(HookCommand.class, command.command().getClass()),
+              family, late);
+        }
         return RegistryOps.apply(state, command.command(), command.owner(), command.context());
       }
     }

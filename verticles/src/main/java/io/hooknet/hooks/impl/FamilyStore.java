@@ -48,10 +48,13 @@ final class FamilyStore {
     return families;
   }
 
-  /** A context for a change asked for now, by this node, in the cluster view it sees. */
+  /**
+   * A context for a change asked for now, by this node, in the cluster view it sees; a command in it is refused
+   * once the command timeout has passed in cluster time.
+   */
   ChangeContext changeContext() {
     return new ChangeContext(view(), ThreadLocalRandom.current().nextLong(1, EPOCH_BOUND), historySize,
-        System.currentTimeMillis());
+        System.currentTimeMillis(), hazelcast.getCluster().getClusterTime() + timeoutMillis);
   }
 
   /** Runs {@code processor} on one family; its rule failure fails the future with its errno. */
@@ -73,7 +76,11 @@ final class FamilyStore {
     }, false), "change every family");
   }
 
-  /** {@code future}, or {@code ETIMEDOUT} when it has no outcome within the command timeout. */
+  /**
+   * {@code future}, or {@code ETIMEDOUT} when it has no outcome within the command timeout. A change that has not
+   * reached the family's owner by then never will be applied ({@link FamilyProcessor} refuses it past the
+   * deadline of its {@link ChangeContext}); one that has may have been.
+   */
   <T> Future<T> within(Future<T> future, String what) {
     Promise<T> answer = Promise.promise();
     long timer = vertx.setTimer(timeoutMillis, id -> answer.tryFail(HooknetException.of(Errno.ETIMEDOUT,

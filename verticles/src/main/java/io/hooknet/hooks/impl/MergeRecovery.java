@@ -1,6 +1,7 @@
 package io.hooknet.hooks.impl;
 
 import io.hooknet.codec.HookCommand;
+import io.hooknet.codec.HookEvent.Cause;
 import io.hooknet.hooks.impl.OwnerOps.Owned;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,7 +62,9 @@ final class MergeRecovery {
 
   private Future<Void> assertAgain() {
     // Sessions connected here again, and those of the others that still exist (a client reconnecting, within its
-    // grace period): what they own is asserted again too, or the merge would drop it without a word.
+    // grace period): what they own is asserted again too, or the merge would drop it without a word. A session
+    // that ended on the other side while this one acknowledged its registrations is withdrawn here: what it owned
+    // is put back where no one else holds the name and removed with CLIENT_LEFT, so that every callback is told.
     Set<String> owning = new HashSet<>();
     ownership.of(owner -> owner.sessionOwned()).forEach(owned -> owning.add(owned.owner().session()));
     return sessions.reattach().compose(live -> sessions.alive(owning).map(alive -> {
@@ -69,6 +72,8 @@ final class MergeRecovery {
       asserted.addAll(live);
       return asserted;
     })).compose(live -> {
+      Set<String> ended = new HashSet<>(owning);
+      ended.removeAll(live);
       Predicate<Owner> mine = owner -> owner.sessionOwned() ? live.contains(owner.session())
           : owner.node().equals(node);
       Map<String, List<Owned>> byFamily = new LinkedHashMap<>();
@@ -80,8 +85,10 @@ final class MergeRecovery {
         }
       }
       LOG.info(() -> "node " + node + " merged back into the cluster; asserting again what it and " + live.size()
-          + " sessions own in " + byFamily.size() + " families");
+          + " sessions own in " + byFamily.size() + " families" + (ended.isEmpty() ? ""
+          : "; " + ended.size() + " sessions that ended meanwhile lose theirs"));
       List<Future<Void>> families = new ArrayList<>();
+      ended.forEach(session -> families.add(sessions.withdraw(session, Cause.CLIENT_LEFT)));
       byFamily.forEach((family, owned) -> families.add(store.change(family,
           FamilyProcessor.reassert(owned, node, store.changeContext())).map(result -> {
             deliveries.apply(result);

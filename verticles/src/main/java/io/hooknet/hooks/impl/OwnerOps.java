@@ -99,7 +99,7 @@ final class OwnerOps {
       HookCommand.Registration what = ((HookCommand.Registers) registration.command()).registration();
       switch (what.kind()) {
         case HOOK:
-          reassertHook(family, (HookCommand.HookRegister) registration.command(), registration, effects);
+          reassertHook(family, (HookCommand.HookRegister) registration.command(), registration, false, effects);
           break;
         case CALLBACK:
           EventState event = family.event(what.event());
@@ -116,17 +116,38 @@ final class OwnerOps {
     return new Outcome(family, new Replies.Ack(0), effects, true);
   }
 
+  /**
+   * Removes what session {@code session} held here, as the node that made its registrations knows them
+   * ({@code owned}): those the stored family lacks (made on a side of a split the cluster did not keep) are put back
+   * first where no one else holds the name, so that every callback is told of each removal with {@code cause}.
+   * The caller forgets what it withdrew, so that each registration is withdrawn once.
+   */
+  static Outcome withdraw(FamilyState family, List<Owned> owned, String session, Cause cause, Effects effects) {
+    for (Owned registration : owned) {
+      if (registration.command() instanceof HookCommand.HookRegister) {
+        reassertHook(family, (HookCommand.HookRegister) registration.command(), registration, true, effects);
+      }
+    }
+    return removeOwned(family, ofSession(session), cause, effects);
+  }
+
+  /** Puts one hook back; {@code yielding} (its owner has ended), only where the name is free, telling no loss. */
   private static void reassertHook(FamilyState family, HookCommand.HookRegister command, Owned registration,
-      Effects effects) {
+      boolean yielding, Effects effects) {
     EventState event = family.event(command.event());
     HookChain.Link ours = new HookChain.Link(command.hook(), command.hint(), command.hintValue(),
         command.address(), registration.owner().node(), registration.owner().session(), registration.registeredAt());
     if (event == null || event.shutdown) {
-      lose(family.family, registration, event, effects);
+      if (!yielding) {
+        lose(family.family, registration, event, effects);
+      }
       return;
     }
     int position = new HookChain(event.chain).indexOf(command.hook());
     if (position >= 0 && event.chain.get(position).owner().same(registration.owner())) {
+      return;
+    }
+    if (yielding && (position >= 0 || !fits(event, -1, ours))) {
       return;
     }
     if (position >= 0 && !wins(ours.registeredAt(), ours.owner(), event.chain.get(position))) {

@@ -13,9 +13,9 @@ import java.util.Map;
  * here, the grace period running out there) happen one after the other. The answer says whether the step applied.
  *
  * <pre>
- *   (none) --create--> connected --detach / its node left--> disconnected --expire (grace over)--> ending --> (none)
- *                          ^                                       |
- *                          +-------------- attach (resume) --------+
+ *   (none) --create--> connected --detach / its node left--> disconnected --expire (grace over)--> ending
+ *                          ^                                       |             ending --cleaned--> tombstone
+ *                          +-------------- attach (resume) --------+             (gone when its time is up)
  * </pre>
  * An ending session is never resumed: its registrations are being removed, and a client that asks for it gets a
  * new session. All times are fixed by the caller, so the backup computes the same state.
@@ -26,17 +26,29 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
 
   /**
    * A session as the cluster stores it. {@code attachment} counts the connections it has had; {@code lost} holds
-   * the notices of hooks it lost in a merge while no connection of it could be told, for its next resume.
+   * the notices of hooks it lost in a merge while no connection of it could be told, for its next resume. An
+   * ended session stays a while as a tombstone ({@code ending} and {@code cleaned}: its registrations are gone),
+   * so that a merge with a side where it still lived ends it there too instead of bringing it back.
    */
   record SessionState(String id, String node, long attachment, boolean connected, long deadline, Cause cause,
-      boolean ending, List<HookEvent> lost) {
+      boolean ending, List<HookEvent> lost, boolean cleaned) {
     SessionState {
       lost = lost == null ? List.of() : List.copyOf(lost);
     }
 
     SessionState(String id, String node, long attachment, boolean connected, long deadline, Cause cause,
+        boolean ending, List<HookEvent> lost) {
+      this(id, node, attachment, connected, deadline, cause, ending, lost, false);
+    }
+
+    SessionState(String id, String node, long attachment, boolean connected, long deadline, Cause cause,
         boolean ending) {
-      this(id, node, attachment, connected, deadline, cause, ending, List.of());
+      this(id, node, attachment, connected, deadline, cause, ending, List.of(), false);
+    }
+
+    /** This ending session, its clean-up done ({@code true}) or still to do. */
+    SessionState cleaned(boolean done) {
+      return new SessionState(id, node, attachment, false, deadline, cause, true, List.of(), done);
     }
   }
 
@@ -47,7 +59,7 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
   record Step(boolean applied, SessionState state) {
   }
 
-  private enum Kind { CREATE, ATTACH, REATTACH, DETACH, NODE_GONE, EXPIRE, END, LOST }
+  private enum Kind { CREATE, ATTACH, REATTACH, DETACH, NODE_GONE, EXPIRE, END, LOST, CLEANED }
 
   private final Kind kind;
   private final String node;
@@ -105,6 +117,11 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
     return new SessionProcessor(Kind.EXPIRE, null, 0, now, null);
   }
 
+  /** The registrations of an ending session are gone: it stays as a tombstone. */
+  static SessionProcessor cleaned() {
+    return new SessionProcessor(Kind.CLEANED, null, 0, 0, null);
+  }
+
   /** Ends the session now, as its client asked ({@code session.close}). */
   static SessionProcessor end() {
     return new SessionProcessor(Kind.END, null, 0, 0, Cause.CLIENT_LEFT);
@@ -150,6 +167,8 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
       case NODE_GONE:
         return state == null || !state.connected() || !state.node().equals(node) ? null
             : new SessionState(id, node, state.attachment(), false, time, cause, false);
+      case CLEANED:
+        return state == null || !state.ending() || state.cleaned() ? null : state.cleaned(true);
       case EXPIRE:
         return state == null || state.connected() || state.ending() || time < state.deadline() ? null
             : new SessionState(id, state.node(), state.attachment(), false, state.deadline(), state.cause(), true);

@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import io.hooknet.codec.Errno;
+import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.HookEvent;
 import io.hooknet.codec.HookEvent.Cause;
 import io.hooknet.codec.HooknetException;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -45,6 +47,11 @@ final class SessionsImpl implements Sessions {
   static final String MAP = "hooknet.sessions";
   static final String CLAIMS = "hooknet.sessions.claims";
   static final long SWEEP_MILLIS = 500;
+  /**
+   * How long an ended session stays as a tombstone: a split healed within this time ends the session on the side
+   * where it still lived, rather than bringing it back.
+   */
+  static final long TOMBSTONE_MINUTES = 60;
   private static final Logger LOG = Logger.getLogger(Sessions.class.getName());
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final DeliveryOptions LOST_DELIVERY = new DeliveryOptions().setSendTimeout(1_000);
@@ -63,6 +70,8 @@ final class SessionsImpl implements Sessions {
   private final Map<String, Connection> connections = new HashMap<>();
   /** Sessions this node is ending now. */
   private final Set<String> ending = new HashSet<>();
+  /** Sessions whose registrations this node is withdrawing now. */
+  private final Set<String> withdrawing = new HashSet<>();
   private long sweeper = -1;
 
   /** A connection of a session here; the lost notices it was resumed with are handed out once. */
@@ -315,20 +324,23 @@ final class SessionsImpl implements Sessions {
     });
   }
 
-  /** Removes an ending session's registrations, its claims and finally the session itself. */
+  /** Removes an ending session's registrations and its claims, then leaves it as a tombstone. */
   private Future<Void> end(String session, Cause cause) {
     if (!ending.add(session)) {
       return Future.succeededFuture();
     }
-    return store.changeAll(FamilyProcessor.sessionEnded(session, cause, store.changeContext()))
+    return withdraw(session, cause)
+        .compose(withdrawn -> store.changeAll(FamilyProcessor.sessionEnded(session, cause, store.changeContext())))
         .compose(results -> {
           results.forEach(deliveries::apply);
           return vertx.executeBlocking(() -> {
             claims.removeAll(Predicates.equal("this", session));
-            sessions.remove(session);
             return null;
           }, false);
         })
+        .compose(released -> step(session, SessionProcessor.cleaned()))
+        .compose(step -> store.within(vertx.executeBlocking(
+            () -> sessions.setTtl(session, TOMBSTONE_MINUTES, TimeUnit.MINUTES), false), "session " + session))
         .<Void>mapEmpty()
         .onSuccess(done -> {
           ownership.forget(OwnerOps.ofSession(session));
@@ -338,6 +350,29 @@ final class SessionsImpl implements Sessions {
         .onComplete(done -> ending.remove(session));
   }
 
+  /**
+   * Removes, family by family, what this node knows {@code session} registered through it, putting back first what
+   * the stored registry lacks: after a merge the cluster may have kept the other side's families, where the
+   * session's clean-up finds nothing to tell. What is withdrawn is forgotten, so each registration goes once.
+   */
+  Future<Void> withdraw(String session, Cause cause) {
+    if (!withdrawing.add(session)) {
+      return Future.succeededFuture();
+    }
+    Map<String, List<OwnerOps.Owned>> byFamily = new HashMap<>();
+    ownership.of(OwnerOps.ofSession(session)).forEach(owned -> byFamily
+        .computeIfAbsent(owned.command().family(), family -> new ArrayList<>()).add(owned));
+    List<Future<Void>> families = new ArrayList<>();
+    byFamily.forEach((family, owned) -> families.add(store.change(family,
+        FamilyProcessor.withdraw(owned, session, cause, store.changeContext())).map(result -> {
+          deliveries.apply(result);
+          owned.forEach(registration -> ownership.lost(
+              ((HookCommand.Registers) registration.command()).registration(), registration.owner()));
+          return null;
+        })));
+    return Future.all(families).<Void>mapEmpty().onComplete(done -> withdrawing.remove(session));
+  }
+
   /** Starts the grace period of sessions whose node left, and ends the sessions whose grace period is over. */
   private void sweep() {
     vertx.executeBlocking(() -> sessions.getAll(sessions.localKeySet()), false).onSuccess(entries -> {
@@ -345,7 +380,7 @@ final class SessionsImpl implements Sessions {
       Set<String> live = members.get();
       for (byte[] bytes : entries.values()) {
         SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
-        if (state.ending()) {
+        if (state.ending() && !state.cleaned()) {
           end(state.id(), state.cause());
         } else if (state.connected() && !live.contains(state.node())) {
           step(state.id(), SessionProcessor.nodeGone(state.node(), now + graceMillis));

@@ -8,9 +8,12 @@ import io.hooknet.codec.HookEvent;
 import io.hooknet.codec.HookEvent.Cause;
 import io.hooknet.codec.HookEvent.Cmd;
 import io.hooknet.hooks.impl.Effects.CallbackKey;
+import io.hooknet.testing.Await;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +60,46 @@ class CallbackSequencerTest {
 
     assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1",
         "HN_REGISTER b n1 REPLAY 1.2", "HN_SYNCED null n1 REPLAY 1.2");
+  }
+
+  @Test
+  void changesAGapFillAskedForThatCameLiveMeanwhileAreNotToldTwice() {
+    AtomicReference<ChangeId> asked = new AtomicReference<>();
+    CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.seq()), (key, session, last) -> asked.set(last));
+    filling.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
+        synced(1, 1, Cause.REPLAY)));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED));
+    Await.until("the gap after seq 1 to be filled", Duration.ofSeconds(5), () -> asked.get() != null);
+    assertThat(asked.get()).isEqualTo(new ChangeId(1, 1));
+    // The late sender's notice comes after all, then the fill's answer with the same changes.
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED));
+    filling.start(KEY, "s", new ChangeId(1, 3), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false,
+        Cause.REGISTERED), hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED),
+        synced(1, 3, Cause.REPLAY)));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 4, false, Cause.REGISTERED));
+
+    assertThat(told).containsExactly("HN_REGISTER a 1", "HN_SYNCED null 1", "HN_REGISTER b 2", "HN_REGISTER c 3",
+        "HN_SYNCED null 3", "HN_REGISTER d 4");
+  }
+
+  @Test
+  void aGapFillFromAnotherLineageRestartsTheStreamAsItSays() {
+    AtomicReference<ChangeId> asked = new AtomicReference<>();
+    CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.epoch() + "." + event.seq()), (key, session, last) -> asked.set(last));
+    filling.start(KEY, "s", new ChangeId(1, 1), List.of(synced(1, 1, Cause.REPLAY)));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 4, false, Cause.REGISTERED));
+    Await.until("the gap after seq 2 to be filled", Duration.ofSeconds(5), () -> asked.get() != null);
+    // The family the fill reads was replaced by a merge: its changes 2 and 3 are others, under epoch 2.
+    filling.start(KEY, "s", new ChangeId(2, 3), List.of(hook(Cmd.HN_REGISTER, "x", "n2", 2, 2, false,
+        Cause.REGISTERED), hook(Cmd.HN_REGISTER, "y", "n2", 2, 3, false, Cause.REGISTERED),
+        synced(2, 3, Cause.REPLAY)));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "z", "n2", 2, 4, false, Cause.REGISTERED));
+
+    assertThat(told).containsExactly("HN_SYNCED null 1.1", "HN_REGISTER b 1.2", "HN_REGISTER x 2.2",
+        "HN_REGISTER y 2.3", "HN_SYNCED null 2.3", "HN_REGISTER z 2.4");
   }
 
   private static HookEvent hook(Cmd cmd, String hook, String node, long epoch, long seq, boolean replay,

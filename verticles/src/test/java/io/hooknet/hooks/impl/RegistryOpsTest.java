@@ -292,6 +292,35 @@ class RegistryOpsTest {
     assertThat(again.effects().lost).extracting(lost -> lost.event().hook()).containsExactly("y");
   }
 
+  @Test
+  void anEndingSessionIsWithdrawnWithWhatTheStoredFamilyLacksToldToEveryCallback() {
+    Owner live = new Owner("n1", "s1");
+    Owner ending = new Owner("n2", "s2");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.n1"), "n1");
+    apply(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "taken", null, null, "addr.s1"), live);
+    HookCommand.HookRegister kept = new HookCommand.HookRegister("inet", "PHYSICAL_IN", "kept", null, null,
+        "addr.s2");
+    apply(kept, ending);
+    // What node n2 knows s2 registered: "kept" is stored; "split" and its own "taken" were made on a side of a
+    // split the cluster did not keep, "taken" earlier than s1's.
+    List<OwnerOps.Owned> owned = List.of(new OwnerOps.Owned(kept, ending, 5),
+        new OwnerOps.Owned(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "split", null, null, "addr.s2"),
+            ending, 6),
+        new OwnerOps.Owned(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "taken", null, null, "addr.s2"),
+            ending, 0));
+    Outcome withdrawn = store(OwnerOps.withdraw(stored(), owned, "s2", HookEvent.Cause.CLIENT_LEFT, effects()));
+
+    // An ending owner never takes a name from a live one; what it held elsewhere comes back only to go, and it,
+    // gone, is told nothing.
+    assertThat(family.event("PHYSICAL_IN").chain).extracting(link -> link.hook() + "@" + link.session())
+        .containsExactly("taken@s1");
+    assertThat(withdrawn.effects().notices).extracting(n -> n.key().address() + " " + n.event().cmd() + " "
+        + n.event().hook() + " " + n.event().session() + " " + n.event().cause()).containsExactly(
+            "cb.n1 HN_REGISTER split s2 REGISTERED", "cb.n1 HN_UNREGISTER kept s2 CLIENT_LEFT",
+            "cb.n1 HN_UNREGISTER split s2 CLIENT_LEFT");
+    assertThat(withdrawn.effects().lost).isEmpty();
+  }
+
   private Outcome register(String hook, Hint hint, String hintValue, String node) {
     return apply(new HookCommand.HookRegister("inet", "PHYSICAL_IN", hook, hint, hintValue, "addr." + hook), node);
   }
@@ -310,7 +339,7 @@ class RegistryOpsTest {
 
   /** The first epoch is {@value #EPOCH}; a change in another view starts epoch {@link #nonce()}. */
   private ChangeContext context() {
-    return new ChangeContext(view, nonce(), historyLimit, clock++);
+    return new ChangeContext(view, nonce(), historyLimit, clock++, 0);
   }
 
   private long nonce() {

@@ -1,0 +1,108 @@
+package io.hooknet.hooks.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.HookCommand;
+import io.hooknet.codec.impl.Mapping;
+import io.hooknet.hooks.impl.FamilyProcessor.Result;
+import io.hooknet.testing.Await;
+import io.hooknet.testing.LocalCluster;
+import java.time.Duration;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A command that reaches the family's owner after its deadline is refused there and changes nothing, on the owner
+ * and its backup; one in time is applied, and its backup applies it whatever the time by then.
+ */
+class FamilyProcessorDeadlineTest {
+
+  private static final String NODE = "n1";
+  private static LocalCluster cluster;
+  private static HazelcastInstance hazelcast;
+
+  @BeforeAll
+  static void start() {
+    cluster = LocalCluster.start(FamilyProcessorDeadlineTest.class, 1);
+    hazelcast = cluster.node(0).hazelcast();
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  private static ChangeContext context(long deadline) {
+    return new ChangeContext(1, 7, 16, System.currentTimeMillis(), deadline);
+  }
+
+  private static HookCommand.HookRegister register(String family, String hook) {
+    return new HookCommand.HookRegister(family, "IN", hook, null, null, "hooknet.hook.n1." + hook);
+  }
+
+  /** A stored family {@code family} with event IN, made through the map as the registry makes it. */
+  private static IMap<String, byte[]> family(String family) {
+    IMap<String, byte[]> map = hazelcast.getMap(FamilyStore.MAP);
+    long later = hazelcast.getCluster().getClusterTime() + 20_000;
+    for (HookCommand<?> command : new HookCommand<?>[] {new HookCommand.FamilyAdd(family),
+        new HookCommand.EventAdd(family, "IN")}) {
+      Result result = Mapping.fromCborBytes(map.executeOnKey(family,
+          FamilyProcessor.command(command, Owner.node(NODE), context(later))), Result.class);
+      assertThat(result.errno()).isZero();
+    }
+    return map;
+  }
+
+  @Test
+  void aCommandPastItsDeadlineIsRefusedWithEtimedoutAndChangesNothing() {
+    IMap<String, byte[]> map = family("late");
+    byte[] before = map.get("late");
+    long past = hazelcast.getCluster().getClusterTime() - 1_500;
+    Result result = Mapping.fromCborBytes(map.executeOnKey("late",
+        FamilyProcessor.command(register("late", "h"), Owner.node(NODE), context(past))), Result.class);
+    assertThat(result.errno()).isEqualTo(Errno.ETIMEDOUT.number());
+    assertThat(result.message()).startsWith("hook.register on late: not applied, it reached the family's owner ")
+        .endsWith(" ms after the command timeout");
+    assertThat(map.get("late")).isEqualTo(before);
+    FamilyState state = Mapping.fromCborBytes(map.get("late"), FamilyState.class);
+    assertThat(state.event("IN").chain).isEmpty();
+    assertThat(state.event("IN").changes.seq).isZero();
+  }
+
+  @Test
+  void theOwnerAloneDecidesTheBackupAppliesWhatItApplied() {
+    IMap<String, byte[]> map = family("backup");
+    byte[] stored = map.get("backup");
+    long soon = hazelcast.getCluster().getClusterTime() + 300;
+    FamilyProcessor owner = FamilyProcessor.command(register("backup", "h"), Owner.node(NODE), context(soon));
+    owner.setHazelcastInstance(hazelcast);
+    Map.Entry<String, byte[]> primary = new SimpleEntry<>("backup", stored);
+    assertThat(Mapping.fromCborBytes(owner.process(primary), Result.class).errno()).isZero();
+    EntryProcessor<String, byte[], byte[]> backup = owner.getBackupProcessor();
+    assertThat(backup).isNotNull().isNotSameAs(owner);
+    Await.until("the deadline to pass", Duration.ofSeconds(5),
+        () -> hazelcast.getCluster().getClusterTime() > soon);
+    if (backup instanceof FamilyProcessor) {
+      ((FamilyProcessor) backup).setHazelcastInstance(hazelcast);
+    }
+    Map.Entry<String, byte[]> replica = new SimpleEntry<>("backup", stored);
+    backup.process(replica);
+    assertThat(replica.getValue()).isEqualTo(primary.getValue()).isNotEqualTo(stored);
+
+    // Past its deadline the owner refuses, and its backup is told nothing.
+    FamilyProcessor late = FamilyProcessor.command(register("backup", "h2"), Owner.node(NODE), context(soon));
+    late.setHazelcastInstance(hazelcast);
+    Map.Entry<String, byte[]> untouched = new SimpleEntry<>("backup", primary.getValue());
+    assertThat(Mapping.fromCborBytes(late.process(untouched), Result.class).errno())
+        .isEqualTo(Errno.ETIMEDOUT.number());
+    assertThat(untouched.getValue()).isEqualTo(primary.getValue());
+    assertThat(late.getBackupProcessor()).isNull();
+  }
+}

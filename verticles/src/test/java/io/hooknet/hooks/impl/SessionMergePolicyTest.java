@@ -1,0 +1,57 @@
+package io.hooknet.hooks.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.spi.merge.MergingValue;
+import io.hooknet.codec.HookEvent.Cause;
+import io.hooknet.codec.impl.Mapping;
+import io.hooknet.hooks.impl.SessionProcessor.SessionState;
+import org.junit.jupiter.api.Test;
+
+/** Two sides' copies of a session merge so that an ended session stays ended. */
+class SessionMergePolicyTest {
+
+  private static final SessionState LIVE = new SessionState("s", "n3", 2, true, 0, null, false);
+  private static final SessionState TOMBSTONE = new SessionState("s", "n1", 3, false, 0, Cause.CLIENT_LEFT, true)
+      .cleaned(true);
+
+  /** A side's entry as Hazelcast hands it to the policy. */
+  private record Side(byte[] bytes) implements MergingValue<Object> {
+    @Override
+    public Object getDeserializedValue() {
+      return bytes;
+    }
+
+    @Override
+    public Object getRawValue() {
+      return bytes;
+    }
+  }
+
+  private static Side side(SessionState state) {
+    return new Side(Mapping.toCborBytes(state));
+  }
+
+  private static SessionState merged(Side merging, Side existing) {
+    return Mapping.fromCborBytes((byte[]) new SessionMergePolicy().merge(merging, existing), SessionState.class);
+  }
+
+  @Test
+  void anEndedSessionWinsOverALiveCopyAndItsCleanUpRunsAgain() {
+    for (SessionState result : new SessionState[] {merged(side(LIVE), side(TOMBSTONE)),
+        merged(side(TOMBSTONE), side(LIVE))}) {
+      assertThat(result.ending()).isTrue();
+      assertThat(result.cleaned()).isFalse();
+      assertThat(result.connected()).isFalse();
+      assertThat(result.cause()).isEqualTo(Cause.CLIENT_LEFT);
+    }
+    assertThat(merged(side(TOMBSTONE), side(TOMBSTONE)).cleaned()).isTrue();
+  }
+
+  @Test
+  void otherwiseTheClustersEntryStaysAndASessionOnlyTheMergingSideKnowsIsTakenIn() {
+    SessionState other = new SessionState("s", "n1", 5, true, 0, null, false);
+    assertThat(merged(side(LIVE), side(other))).isEqualTo(other);
+    assertThat(merged(side(LIVE), null)).isEqualTo(LIVE);
+  }
+}
