@@ -38,6 +38,12 @@ class HazelcastConfigsTest {
     assertThat(config.getMapConfig("hooknet.sessions").getBackupCount()).isEqualTo(2);
     assertThat(config.getMapConfig("hooknet.sessions").getMergePolicyConfig().getPolicy())
         .isEqualTo("io.hooknet.hooks.impl.SessionMergePolicy");
+    assertThat(config.getMapConfig("hooknet.sessions").getBackupCount()).isEqualTo(2);
+    // The other maps keep Hazelcast's merge policy.
+    for (String map : new String[] {"hooknet.hooks", "hooknet.sessions.claims", "hooknet.nodes"}) {
+      assertThat(config.getMapConfig(map).getMergePolicyConfig().getPolicy()).as(map)
+          .isEqualTo("com.hazelcast.spi.merge.PutIfAbsentMergePolicy");
+    }
   }
 
   @Test

@@ -2,7 +2,9 @@ package io.hooknet.robustness;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything a robustness run saw, in the order it saw it: the registry operations clients issued with their
@@ -137,6 +139,13 @@ public final class History {
 
   synchronized List<Fault> faults() {
     return Collections.unmodifiableList(new ArrayList<>(faults));
+  }
+
+  /** The sessions that ended, by their clients or by the cluster. */
+  public synchronized Set<String> endedSessions() {
+    Set<String> ended = new HashSet<>();
+    sessionEnds.forEach(end -> ended.add(end.session()));
+    return ended;
   }
 
   synchronized List<SessionEnd> sessionEnds() {

@@ -189,7 +189,8 @@ public final class HistoryChecker {
         present = at >= 0 && chain.owners().get(at).equals(History.owner(op.node(), op.session()));
       }
       int removed = removals.getOrDefault(key, Set.of()).size();
-      if (ops.size() > (present ? 1 : 0) + removed) {
+      int registrations = ops.size() - remadeAcrossASplit(key, ops);
+      if (registrations > (present ? 1 : 0) + removed) {
         List<Object> excerpt = new ArrayList<>(ops);
         if (chain != null) {
           excerpt.add(chain);
@@ -199,6 +200,54 @@ public final class HistoryChecker {
             + " removal(s) told", excerpt);
       }
     });
+  }
+
+  /**
+   * How many of {@code ops} (acknowledged registrations of one name by one owner) were made on a side of a split
+   * and made again by the same owner, on the other side, before any removal of it was told: the merge keeps one
+   * registration of the two, and one removal accounts for both. A registration was made on a side of a split when
+   * its seq also numbers another change, under another epoch, that a callback was told.
+   */
+  private int remadeAcrossASplit(String key, List<Op> ops) {
+    Map<Long, Set<Long>> epochsOfSeq = new HashMap<>();
+    Map<Long, Long> epochOfAck = new HashMap<>();
+    for (Delivery d : history.deliveries()) {
+      if (!d.replay() && !"HN_SYNCED".equals(d.cmd())) {
+        epochsOfSeq.computeIfAbsent(d.seq(), seq -> new HashSet<>()).add(d.epoch());
+        if ("HN_REGISTER".equals(d.cmd()) && key.equals(key(d.event(), d.hook(), d.owner()))) {
+          epochOfAck.putIfAbsent(d.seq(), d.epoch());
+        }
+      }
+    }
+    int remade = 0;
+    for (int i = 0; i + 1 < ops.size(); i++) {
+      Op op = ops.get(i);
+      Long epoch = op.seq() == null ? null : epochOfAck.get(op.seq());
+      if (epoch != null && epochsOfSeq.getOrDefault(op.seq(), Set.of()).stream().anyMatch(e -> !e.equals(epoch))
+          && !removalToldBetween(key, op, ops.get(i + 1))) {
+        remade++;
+      }
+    }
+    return remade;
+  }
+
+  /** Whether a stream was told a removal of {@code key} between {@code first}'s registration and {@code next}'s. */
+  private boolean removalToldBetween(String key, Op first, Op next) {
+    Map<String, List<Delivery>> streams = streams();
+    for (List<Delivery> events : streams.values()) {
+      boolean afterFirst = false;
+      for (Delivery d : events) {
+        boolean ours = key.equals(key(d.event(), d.hook(), d.owner())) && !d.replay();
+        if (ours && "HN_REGISTER".equals(d.cmd()) && Objects.equals(d.seq(), first.seq())) {
+          afterFirst = true;
+        } else if (ours && "HN_REGISTER".equals(d.cmd()) && Objects.equals(d.seq(), next.seq())) {
+          break;
+        } else if (afterFirst && ours && "HN_UNREGISTER".equals(d.cmd()) && REMOVAL_CAUSES.contains(d.cause())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** fold: a callback registered at the end, having seen its replay and every change, holds the final chain. */

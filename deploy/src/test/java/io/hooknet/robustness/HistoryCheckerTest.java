@@ -119,6 +119,31 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void aRegistrationMadeAgainByItsOwnerAcrossASplitIsOneRegistration() {
+    // s-3 registers x on one side of a split (seq 3 under epoch 9, while the other side numbers another change 3
+    // under epoch 1), then again on the other side; the merge keeps one, and one removal accounts for both.
+    History split = clean();
+    split.op("c3", "n3", "s-3", "hook.register", E, "x", 6, 7, 0, null, 3L);
+    split.op("c3", "n1", "s-3", "hook.register", E, "x", 8, 9, 0, null, 4L);
+    split.delivery("side", E, "HN_SYNCED", null, null, 9, 2, true, "REPLAY", -1, 0);
+    split.delivery("side", E, "HN_REGISTER", "x", "s-3", 9, 3, false, "REGISTERED", 2, 7);
+    split.delivery("other", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 0);
+    split.delivery("other", E, "HN_REGISTER", "z", S1, 1, 3, false, "REGISTERED", 2, 7);
+    split.delivery("other", E, "HN_REGISTER", "x", "s-3", 1, 4, false, "REGISTERED", 3, 9);
+    split.delivery("other", E, "HN_UNREGISTER", "x", "s-3", 1, 5, false, "UNREGISTERED", 3, 10);
+    assertThat(check(split)).isEmpty();
+    // Within one lineage, a second registration without a removal told in between means the first was lost.
+    History lost = clean();
+    lost.op("c3", "n3", "s-3", "hook.register", E, "x", 6, 7, 0, null, 3L);
+    lost.op("c3", "n1", "s-3", "hook.register", E, "x", 8, 9, 0, null, 4L);
+    lost.delivery("other", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 0);
+    lost.delivery("other", E, "HN_REGISTER", "x", "s-3", 1, 3, false, "REGISTERED", 2, 7);
+    lost.delivery("other", E, "HN_REGISTER", "x", "s-3", 1, 4, false, "REGISTERED", 2, 9);
+    lost.delivery("other", E, "HN_UNREGISTER", "x", "s-3", 1, 5, false, "UNREGISTERED", 2, 10);
+    assertThat(check(lost)).extracting(Violation::rule).containsExactly("acknowledged");
+  }
+
+  @Test
   void aRegistrationRemovedWithATypedCauseIsNotLost() {
     History h = clean();
     h.op("c3", "n3", "s-3", "hook.register", E, "gone", 6, 7, 0, 1L, 3L);

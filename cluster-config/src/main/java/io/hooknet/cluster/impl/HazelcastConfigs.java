@@ -3,6 +3,8 @@ package io.hooknet.cluster.impl;
 import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.HooknetCluster;
@@ -38,8 +40,13 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.operation.call.timeout.millis", Long.toString(OPERATION_CALL_TIMEOUT_MILLIS));
     config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(options.getMergeFirstRunDelaySeconds()));
     config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(options.getMergeNextRunDelaySeconds()));
-    // An ended session stays ended across a merge (named here: the class is the registry's, on every node).
-    config.getMapConfig(SESSIONS_MAP).getMergePolicyConfig().setPolicy(SESSION_MERGE_POLICY);
+    // An ended session stays ended across a merge (named here: the class is the registry's, on every node). The
+    // sessions map gets a config of its own, copied from the one it matches: getMapConfig returns the matching
+    // wildcard config itself, and its policy would apply to every hooknet.* map.
+    MapConfig sessions = new MapConfig(config.getMapConfig(SESSIONS_MAP)).setName(SESSIONS_MAP);
+    sessions.setMergePolicyConfig(new MergePolicyConfig(sessions.getMergePolicyConfig())
+        .setPolicy(SESSION_MERGE_POLICY));
+    config.addMapConfig(sessions);
     config.getMemberAttributeConfig().setAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE, options.getNodeName());
     network(config.getNetworkConfig(), options);
     return config;
