@@ -37,7 +37,7 @@ class HazelcastConfigsTest {
     assertThat(config.getMapConfig("hooknet.nodes").getBackupCount()).isEqualTo(2);
     assertThat(config.getMapConfig("hooknet.sessions").getBackupCount()).isEqualTo(2);
     assertThat(config.getMapConfig("hooknet.sessions").getMergePolicyConfig().getPolicy())
-        .isEqualTo("io.hooknet.hooks.impl.SessionMergePolicy");
+        .isEqualTo("io.hooknet.cluster.impl.SessionMergePolicy");
     assertThat(config.getMapConfig("hooknet.sessions").getBackupCount()).isEqualTo(2);
     // The other maps keep Hazelcast's merge policy.
     for (String map : new String[] {"hooknet.hooks", "hooknet.sessions.claims", "hooknet.nodes"}) {

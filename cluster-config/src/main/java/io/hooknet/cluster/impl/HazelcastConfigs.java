@@ -17,7 +17,6 @@ public final class HazelcastConfigs {
   /** Hazelcast's operation call timeout: hooknet's command timeout (20 s), not Hazelcast's 60 s. */
   static final long OPERATION_CALL_TIMEOUT_MILLIS = 20_000;
   static final String SESSIONS_MAP = "hooknet.sessions";
-  static final String SESSION_MERGE_POLICY = "io.hooknet.hooks.impl.SessionMergePolicy";
 
   private HazelcastConfigs() {
   }
@@ -40,12 +39,12 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.operation.call.timeout.millis", Long.toString(OPERATION_CALL_TIMEOUT_MILLIS));
     config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(options.getMergeFirstRunDelaySeconds()));
     config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(options.getMergeNextRunDelaySeconds()));
-    // An ended session stays ended across a merge (named here: the class is the registry's, on every node). The
-    // sessions map gets a config of its own, copied from the one it matches: getMapConfig returns the matching
-    // wildcard config itself, and its policy would apply to every hooknet.* map.
+    // An ended session stays ended across a merge. The sessions map gets a config of its own, copied from the one
+    // it matches: getMapConfig returns the matching wildcard config itself, and its policy would apply to every
+    // hooknet.* map.
     MapConfig sessions = new MapConfig(config.getMapConfig(SESSIONS_MAP)).setName(SESSIONS_MAP);
     sessions.setMergePolicyConfig(new MergePolicyConfig(sessions.getMergePolicyConfig())
-        .setPolicy(SESSION_MERGE_POLICY));
+        .setPolicy(SessionMergePolicy.class.getName()));
     config.addMapConfig(sessions);
     config.getMemberAttributeConfig().setAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE, options.getNodeName());
     network(config.getNetworkConfig(), options);

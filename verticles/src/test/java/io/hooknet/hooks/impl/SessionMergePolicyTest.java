@@ -3,12 +3,13 @@ package io.hooknet.hooks.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.spi.merge.MergingValue;
+import io.hooknet.cluster.impl.SessionMergePolicy;
 import io.hooknet.codec.HookEvent.Cause;
 import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.impl.SessionProcessor.SessionState;
 import org.junit.jupiter.api.Test;
 
-/** Two sides' copies of a session merge so that an ended session stays ended. */
+/** Two sides' copies of a session merge so that an ended session stays ended (the policy reads the states as CBOR). */
 class SessionMergePolicyTest {
 
   private static final SessionState LIVE = new SessionState("s", "n3", 2, true, 0, null, false);
