@@ -14,8 +14,6 @@ import java.io.File;
 /** Turns {@link ClusterOptions} into a Hazelcast {@link Config}: the join mode's file, then the options over it. */
 public final class HazelcastConfigs {
 
-  /** Hazelcast's operation call timeout: hooknet's command timeout (20 s), not Hazelcast's 60 s. */
-  static final long OPERATION_CALL_TIMEOUT_MILLIS = 20_000;
   static final String SESSIONS_MAP = "hooknet.sessions";
 
   private HazelcastConfigs() {
@@ -33,10 +31,6 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.tcp.join.port.try.count", Integer.toString(options.getPortCount()));
     config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(options.getHeartbeatIntervalSeconds()));
     config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(options.getMaxNoHeartbeatSeconds()));
-    // An operation that never reached its member (sent into a connection a partition then cut) is given up after
-    // twice this without a heartbeat; a partition migration stuck on one holds every change of that partition.
-    // 60 s by default; hooknet's commands answer within 20 s.
-    config.setProperty("hazelcast.operation.call.timeout.millis", Long.toString(OPERATION_CALL_TIMEOUT_MILLIS));
     config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(options.getMergeFirstRunDelaySeconds()));
     config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(options.getMergeNextRunDelaySeconds()));
     // An ended session stays ended across a merge. The sessions map gets a config of its own, copied from the one
