@@ -128,7 +128,10 @@ class ProbesIT {
     }
     assertThat(get(0, "/health").statusCode()).isEqualTo(200);
     JsonObject up = new JsonObject(awaitReady(0, 200).body());
-    assertThat(check(up, "cluster").getJsonObject("data").getInteger("members")).isEqualTo(2);
+    assertThat(check(up, "cluster").getJsonObject("data").getInteger("members"))
+        .as(() -> "members seen by n1 once ready: " + up.encode() + "\n" + nodes.node(0).output() + "\n"
+            + nodes.node(1).output())
+        .isEqualTo(2);
     nodes.node(2).signal("CONT");
     client.close();
   }
