@@ -47,8 +47,11 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
   record Command(HookCommand<?> command, Owner owner, ChangeContext context) {
   }
 
-  /** The clean-up after an owner: a node that left, or a session that ended ({@code session} set). */
-  record OwnerGone(String node, String session, Cause cause, ChangeContext context) {
+  /**
+   * The clean-up after an owner: a node that left (the member {@code member}, a Hazelcast member id), or a session
+   * that ended ({@code session} set).
+   */
+  record OwnerGone(String node, String member, String session, Cause cause, ChangeContext context) {
   }
 
   /** A run of {@code event} that called the hooks {@code called}. */
@@ -109,12 +112,17 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
     return new FamilyProcessor(Kind.RESUME, new Command(command, owner, context));
   }
 
-  static FamilyProcessor nodeLeft(String node, ChangeContext context) {
-    return new FamilyProcessor(Kind.OWNER_GONE, new OwnerGone(node, null, Cause.NODE_LEFT, context));
+  /**
+   * The clean-up after member {@code member}, node {@code node}, which left. It changes nothing where the family's
+   * owner sees that member in the cluster: a clean-up decided on a side of a split and run after the merge would
+   * otherwise remove a live node's hooks and callbacks.
+   */
+  static FamilyProcessor nodeLeft(String node, String member, ChangeContext context) {
+    return new FamilyProcessor(Kind.OWNER_GONE, new OwnerGone(node, member, null, Cause.NODE_LEFT, context));
   }
 
   static FamilyProcessor sessionEnded(String session, Cause cause, ChangeContext context) {
-    return new FamilyProcessor(Kind.OWNER_GONE, new OwnerGone(null, session, cause, context));
+    return new FamilyProcessor(Kind.OWNER_GONE, new OwnerGone(null, null, session, cause, context));
   }
 
   static FamilyProcessor countRun(String event, List<String> called) {
@@ -151,6 +159,11 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
       case OWNER_GONE: {
         OwnerGone gone = Mapping.fromCborBytes(request, OwnerGone.class);
         if (state == null) {
+          return null;
+        }
+        if (!backup && hazelcast != null && gone.member() != null && hazelcast.getCluster().getMembers().stream()
+            .anyMatch(member -> member.getUuid().toString().equals(gone.member()))) {
+          refused = true;
           return null;
         }
         return OwnerOps.removeOwned(state, gone.session() != null ? OwnerOps.ofSession(gone.session())

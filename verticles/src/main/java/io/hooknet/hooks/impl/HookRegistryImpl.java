@@ -90,7 +90,8 @@ public final class HookRegistryImpl implements HookRegistry {
       public void memberRemoved(MembershipEvent event) {
         String node = event.getMember().getAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE);
         if (node != null) {
-          context.runOnContext(v -> cleanUpAfter(node));
+          String member = event.getMember().getUuid().toString();
+          context.runOnContext(v -> cleanUpAfter(node, member));
         }
       }
     });
@@ -343,9 +344,9 @@ public final class HookRegistryImpl implements HookRegistry {
     }
   }
 
-  /** Runs the departed node's clean-up on every family at once, where each family's entry lives. */
-  private void cleanUpAfter(String node) {
-    store.changeAll(FamilyProcessor.nodeLeft(node, store.changeContext()))
+  /** Runs the departed member's clean-up on every family at once, where each family's entry lives. */
+  private void cleanUpAfter(String node, String member) {
+    store.changeAll(FamilyProcessor.nodeLeft(node, member, store.changeContext()))
         .onSuccess(results -> results.forEach(deliveries::apply))
         .onFailure(failure -> LOG.warning(() -> "clean-up after node " + node + " failed: " + failure));
   }

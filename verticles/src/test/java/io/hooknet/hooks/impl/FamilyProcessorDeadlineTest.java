@@ -14,13 +14,15 @@ import io.hooknet.testing.LocalCluster;
 import java.time.Duration;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A command that reaches the family's owner after its deadline is refused there and changes nothing, on the owner
- * and its backup; one in time is applied, and its backup applies it whatever the time by then.
+ * and its backup; one in time is applied, and its backup applies it whatever the time by then. Likewise a node's
+ * clean-up changes nothing while the owner sees that node's member in the cluster.
  */
 class FamilyProcessorDeadlineTest {
 
@@ -74,6 +76,21 @@ class FamilyProcessorDeadlineTest {
     FamilyState state = Mapping.fromCborBytes(map.get("late"), FamilyState.class);
     assertThat(state.event("IN").chain).isEmpty();
     assertThat(state.event("IN").changes.seq).isZero();
+  }
+
+  @Test
+  void aNodesCleanUpChangesNothingWhileItsMemberIsInTheCluster() {
+    IMap<String, byte[]> map = family("stale");
+    long later = hazelcast.getCluster().getClusterTime() + 20_000;
+    map.executeOnKey("stale", FamilyProcessor.command(register("stale", "h"), Owner.node(NODE), context(later)));
+    byte[] before = map.get("stale");
+    String here = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    // Decided on a side of a split that lost this member, run once it is back: nothing goes.
+    map.executeOnEntries(FamilyProcessor.nodeLeft(NODE, here, context(later)));
+    assertThat(map.get("stale")).isEqualTo(before);
+    // A member that is gone: its node's hooks go.
+    map.executeOnEntries(FamilyProcessor.nodeLeft(NODE, UUID.randomUUID().toString(), context(later)));
+    assertThat(Mapping.fromCborBytes(map.get("stale"), FamilyState.class).event("IN").chain).isEmpty();
   }
 
   @Test
