@@ -18,27 +18,29 @@ import java.util.function.Predicate;
  */
 final class Ownership {
 
-  private final Map<Registration, Owned> owned = new LinkedHashMap<>();
+  /**
+   * One record per registration and owner: after a split two owners may each hold a name through this node (one
+   * on each side), and the record of the one the merged registry lacks must survive the other's.
+   */
+  private record Key(Registration registration, String owner) {
+  }
+
+  private final Map<Key, Owned> owned = new LinkedHashMap<>();
 
   void registered(HookCommand.Registers command, Owner owner, long registeredAt) {
-    Registration key = command.registration();
-    Owned previous = owned.get(key);
     // A resumed callback keeps its first registration, which decides merge conflicts.
-    if (previous == null || !previous.owner().same(owner)) {
-      owned.put(key, new Owned((HookCommand<?>) command, owner, registeredAt));
-    }
+    owned.putIfAbsent(new Key(command.registration(), owner.key()),
+        new Owned((HookCommand<?>) command, owner, registeredAt));
   }
 
+  /** The registration is gone, whoever held it. */
   void unregistered(Registration registration) {
-    owned.remove(registration);
+    owned.keySet().removeIf(key -> key.registration().equals(registration));
   }
 
-  /** Forgets a registration that another kept in a merge. */
+  /** Forgets a registration of {@code owner} that another kept in a merge, or that was withdrawn. */
   void lost(Registration registration, Owner owner) {
-    Owned held = owned.get(registration);
-    if (held != null && held.owner().same(owner)) {
-      owned.remove(registration);
-    }
+    owned.remove(new Key(registration, owner.key()));
   }
 
   void forget(Predicate<Owner> gone) {
@@ -82,6 +84,7 @@ final class Ownership {
   }
 
   private void keep(HookCommand.Registers command, Owner owner, long registeredAt) {
-    owned.putIfAbsent(command.registration(), new Owned((HookCommand<?>) command, owner, registeredAt));
+    owned.putIfAbsent(new Key(command.registration(), owner.key()),
+        new Owned((HookCommand<?>) command, owner, registeredAt));
   }
 }
