@@ -18,29 +18,27 @@ import java.util.function.Predicate;
  */
 final class Ownership {
 
-  /**
-   * One record per registration and owner: after a split two owners may each hold a name through this node (one
-   * on each side), and the record of the one the merged registry lacks must survive the other's.
-   */
-  private record Key(Registration registration, String owner) {
-  }
-
-  private final Map<Key, Owned> owned = new LinkedHashMap<>();
+  private final Map<Registration, Owned> owned = new LinkedHashMap<>();
 
   void registered(HookCommand.Registers command, Owner owner, long registeredAt) {
+    Registration key = command.registration();
+    Owned previous = owned.get(key);
     // A resumed callback keeps its first registration, which decides merge conflicts.
-    owned.putIfAbsent(new Key(command.registration(), owner.key()),
-        new Owned((HookCommand<?>) command, owner, registeredAt));
+    if (previous == null || !previous.owner().same(owner)) {
+      owned.put(key, new Owned((HookCommand<?>) command, owner, registeredAt));
+    }
   }
 
-  /** The registration is gone, whoever held it. */
   void unregistered(Registration registration) {
-    owned.keySet().removeIf(key -> key.registration().equals(registration));
+    owned.remove(registration);
   }
 
-  /** Forgets a registration of {@code owner} that another kept in a merge, or that was withdrawn. */
+  /** Forgets a registration that another kept in a merge. */
   void lost(Registration registration, Owner owner) {
-    owned.remove(new Key(registration, owner.key()));
+    Owned held = owned.get(registration);
+    if (held != null && held.owner().same(owner)) {
+      owned.remove(registration);
+    }
   }
 
   void forget(Predicate<Owner> gone) {
@@ -84,7 +82,6 @@ final class Ownership {
   }
 
   private void keep(HookCommand.Registers command, Owner owner, long registeredAt) {
-    owned.putIfAbsent(new Key(command.registration(), owner.key()),
-        new Owned((HookCommand<?>) command, owner, registeredAt));
+    owned.putIfAbsent(command.registration(), new Owned((HookCommand<?>) command, owner, registeredAt));
   }
 }
