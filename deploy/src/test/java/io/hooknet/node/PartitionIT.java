@@ -113,11 +113,17 @@ class PartitionIT {
     return client;
   }
 
+  /** A client of node {@code node} that adds family px and its event IN. */
+  private Client connectAndAddEvent(int node) {
+    Client client = connect(node);
+    client.command(new JsonObject().put("op", "family.add").put("family", "px"));
+    client.command(op("event.add"));
+    return client;
+  }
+
   @Test
   void theSameNameTakenOnBothSidesOfASplitEndsWithOneOwnerAndTheOtherToldMergeConflict() {
-    Client left = connect(0);
-    left.command(new JsonObject().put("op", "family.add").put("family", "px"));
-    left.command(op("event.add"));
+    Client left = connectAndAddEvent(0);
     Client middle = connect(1);
     Client right = connect(2);
     for (Client client : clients) {
@@ -191,9 +197,7 @@ class PartitionIT {
 
   @Test
   void aSessionEndedOnOneSideLosesWhatTheOtherAcknowledgedAndEveryCallbackIsTold() {
-    Client admin = connect(0);
-    admin.command(new JsonObject().put("op", "family.add").put("family", "px"));
-    admin.command(op("event.add"));
+    connectAndAddEvent(0);
     Client watcher = connect(0);
     watcher.bridge().register(watcher.callback());
     watcher.command(op("notify.register").put("address", watcher.callback()));
