@@ -161,7 +161,10 @@ public final class HistoryChecker {
 
   /**
    * acknowledged: each registration that was answered with a seq is in the final chain with its owner, or its
-   * removal was told to a callback with a typed cause.
+   * removal was told to a callback (or to its owner) with a typed cause. A registration no stream was ever told of
+   * (made on a side of a split no callback watched, and lost at the merge) is accounted for by what its owner was
+   * told afterwards: that its session was not resumed (the other side ended it), or the answer to its own
+   * unregistration of the name; what the callbacks were told of is checked stream by stream (fold).
    */
   private void acknowledged() {
     Map<String, List<Op>> acked = new LinkedHashMap<>();
@@ -189,7 +192,7 @@ public final class HistoryChecker {
         present = at >= 0 && chain.owners().get(at).equals(History.owner(op.node(), op.session()));
       }
       int removed = removals.getOrDefault(key, Set.of()).size();
-      int registrations = ops.size() - remadeAcrossASplit(key, ops);
+      int registrations = ops.size() - remadeAcrossASplit(key, ops) - goneToItsOwner(key, ops);
       if (registrations > (present ? 1 : 0) + removed) {
         List<Object> excerpt = new ArrayList<>(ops);
         if (chain != null) {
@@ -200,6 +203,32 @@ public final class HistoryChecker {
             + " removal(s) told", excerpt);
       }
     });
+  }
+
+  /**
+   * How many of {@code ops} (acknowledged registrations of one name by one owner) no stream was told of, and whose
+   * client afterwards found the session ended by the cluster or had its own unregistration of the name answered.
+   */
+  private int goneToItsOwner(String key, List<Op> ops) {
+    Set<Long> toldSeqs = new HashSet<>();
+    for (Delivery d : history.deliveries()) {
+      if ("HN_REGISTER".equals(d.cmd()) && !d.replay() && key.equals(key(d.event(), d.hook(), d.owner()))) {
+        toldSeqs.add(d.seq());
+      }
+    }
+    int ended = 0;
+    for (Op op : ops) {
+      boolean foundEnded = op.session() != null && history.sessionEnds().stream().anyMatch(end -> end.byCluster()
+          && end.session().equals(op.session()) && end.endedNanos() > op.endNanos());
+      boolean unregistered = history.ops().stream().anyMatch(other -> other.ok()
+          && "hook.unregister".equals(other.op()) && other.hook().equals(op.hook())
+          && other.event().equals(op.event()) && other.startNanos() > op.endNanos()
+          && History.owner(other.node(), other.session()).equals(History.owner(op.node(), op.session())));
+      if ((foundEnded || unregistered) && !toldSeqs.contains(op.seq())) {
+        ended++;
+      }
+    }
+    return ended;
   }
 
   /**

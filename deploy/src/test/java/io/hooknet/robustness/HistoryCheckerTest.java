@@ -105,17 +105,44 @@ class HistoryCheckerTest {
 
   @Test
   void aRegistrationThatWentSilentlyWithItsSessionIsLostToo() {
-    // However the session ended, by its client or by the cluster, its registrations' removal must be told.
+    // However the session ended, by its client or by the cluster, the removal of a registration that callbacks were
+    // told of must be told.
     for (boolean byCluster : new boolean[] {false, true}) {
       History h = clean();
       h.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, 1L, 3L);
+      h.delivery("watcher", E, "HN_REGISTER", "split", "s-3", 1, 3, false, "REGISTERED", 2, 7);
       if (byCluster) {
         h.sessionFoundEnded("s-3", 9);
       } else {
         h.sessionEnded("s-3", 9);
       }
-      assertThat(check(h)).extracting(Violation::rule).containsExactly("acknowledged");
+      assertThat(check(h)).extracting(Violation::rule).contains("acknowledged");
     }
+  }
+
+  @Test
+  void aRegistrationNoOneWasToldOfIsAccountedForByWhatItsOwnerWasToldAfter() {
+    // s-3 registers on a side of a split that no callback watches; the other side ends the session, and its client,
+    // coming back there, finds it ended: the registration went with it, and the owner was told so.
+    History h = clean();
+    h.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    h.sessionFoundEnded("s-3", 9);
+    assertThat(check(h)).isEmpty();
+    // Found ended before the registration was answered: that is no answer to the registration.
+    History early = clean();
+    early.sessionFoundEnded("s-3", 5);
+    early.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    assertThat(check(early)).extracting(Violation::rule).containsExactly("acknowledged");
+    // Its owner unregistered the name afterwards and was answered.
+    History unregistered = clean();
+    unregistered.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    unregistered.op("c3", "n1", "s-3", "hook.unregister", E, "split", 8, 9, 0, null, 4L);
+    assertThat(check(unregistered)).isEmpty();
+    // Closed by its own client: the session's clean-up must tell its removal.
+    History closed = clean();
+    closed.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    closed.sessionEnded("s-3", 9);
+    assertThat(check(closed)).extracting(Violation::rule).containsExactly("acknowledged");
   }
 
   @Test

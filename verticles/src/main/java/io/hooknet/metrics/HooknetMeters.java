@@ -85,6 +85,16 @@ public final class HooknetMeters {
         .register(registry()).increment();
   }
 
+  /**
+   * A callback's stream got a change of another lineage of its family (replaced by a merge without this node taking
+   * part) and was brought over to it from the family as it is.
+   */
+  public static void lineageChanged() {
+    Counter.builder("hooknet.callback.lineage.switches")
+        .description("Callback streams brought over to another lineage of their family after a merge")
+        .register(registry()).increment();
+  }
+
   /** The bridge sessions connected to this node, counted by {@code count}. */
   public static void bridgeSessions(Supplier<Number> count) {
     Gauge.builder("hooknet.bridge.sessions", count).description("Bridge sessions connected to this node")

@@ -14,8 +14,10 @@ import java.io.IOException;
  * How the registry's sessions ({@code hooknet.sessions}: CBOR maps with the fields of a session's state) of two
  * sides of a split merge: a session that ended on either side stays ended, disconnected, with its clean-up to run
  * again over the merged registry unless both sides had done it (a tombstone from one side and a live session from
- * the other, whose registrations the other side kept); otherwise the cluster's own entry stays, and a session only
- * the merging side knows is taken in. Hazelcast's default, put-if-absent, would bring an ended session back to
+ * the other, whose registrations the other side kept) — except a session a side ended only because its node was
+ * gone from that side's view ({@code NODE_LEFT}), which the other side has connected, as of the same or a later
+ * attachment: its client stayed with its node, and the session goes on. Otherwise the cluster's own entry stays,
+ * and a session only the merging side knows is taken in. Hazelcast's default, put-if-absent, would bring an ended session back to
  * life with the registrations it held on the other side. It reads the entries as CBOR trees, so that every member
  * can load it whatever else it runs.
  */
@@ -37,8 +39,12 @@ public final class SessionMergePolicy implements SplitBrainMergePolicy<Object, M
       return existing.getRawValue();
     }
     boolean theirsEnded = theirs.path("ending").asBoolean();
-    if (!theirsEnded && !ours.path("ending").asBoolean()) {
+    boolean oursEnded = ours.path("ending").asBoolean();
+    if (!theirsEnded && !oursEnded) {
       return existing.getRawValue();
+    }
+    if (theirsEnded != oursEnded && stayedConnected(theirsEnded ? ours : theirs, theirsEnded ? theirs : ours)) {
+      return (theirsEnded ? merging : existing).getRawValue();
     }
     ObjectNode ended = (theirsEnded ? theirs : ours).deepCopy();
     ended.put("connected", false);
@@ -50,6 +56,12 @@ public final class SessionMergePolicy implements SplitBrainMergePolicy<Object, M
     } catch (IOException e) {
       return existing.getRawValue();
     }
+  }
+
+  /** Whether {@code live} has the session connected, which {@code ended} ended only for its node's absence. */
+  private static boolean stayedConnected(ObjectNode live, ObjectNode ended) {
+    return live.path("connected").asBoolean() && "NODE_LEFT".equals(ended.path("cause").asText())
+        && live.path("attachment").asLong() >= ended.path("attachment").asLong();
   }
 
   private static ObjectNode tree(MergingValue<Object> value) {

@@ -28,7 +28,10 @@ import java.util.function.BiConsumer;
  * {@code gapMillis} (the callback went, or is delivered elsewhere now) it is dropped. A gap that stays open for
  * {@code gapMillis} (its sender died between the change and the send) is not skipped: the {@link Filler} is asked
  * for the missing changes from the event's history, or a replay marked RESYNC, so a callback never misses a change
- * silently. Each stream keeps the view its callback was given, so that after a merge the callback can be told which
+ * silently. A notice that does not continue what the stream was given (it follows a change of another epoch than the
+ * stream's last, or numbers a seq given already under another epoch) was made in another lineage of the family: a
+ * merge, or a member's partition lost and restored, replaced the family without this node taking part. It is not
+ * delivered; the {@link Filler} is asked at once, and brings the stream over to the family as it is. Each stream keeps the view its callback was given, so that after a merge the callback can be told which
  * hooks it knew are gone. Runs on one event loop.
  */
 final class CallbackSequencer {
@@ -49,12 +52,17 @@ final class CallbackSequencer {
   /** How many of the latest changes given a stream remembers. */
   private static final int RECENT = 256;
 
+  /** A live change waiting for its turn, with the epoch of the change before it in its lineage. */
+  private record Pending(HookEvent event, long previousEpoch) {
+  }
+
   private static final class Stream {
     final String session;
     /** The seq of the next change to deliver; -1 until the stream has started. */
     volatile long next = -1;
+    /** The epoch of the last change given (of the state replayed, after a replay). */
     long epoch;
-    final TreeMap<Long, HookEvent> waiting = new TreeMap<>();
+    final TreeMap<Long, Pending> waiting = new TreeMap<>();
     /** What the callback was told is there: hook (or, at protocol level, event) name to its latest event. */
     final Map<String, HookEvent> view = new LinkedHashMap<>();
     /** The latest changes given, so that a gap fill overtaken by late notices gives none twice. */
@@ -82,6 +90,7 @@ final class CallbackSequencer {
     Stream old = streams.get(key);
     Set<ChangeId> given = old == null || !old.filling ? Set.of() : Set.copyOf(old.recent);
     long delivered = old == null ? -1 : old.next;
+    long deliveredEpoch = old == null ? 0 : old.epoch;
     Stream stream = restart(key, session, at);
     if (events.stream().anyMatch(CallbackSequencer::replacesView)) {
       List<HookEvent> told = new ArrayList<>(gone(stream.view, events, at));
@@ -94,7 +103,10 @@ final class CallbackSequencer {
       // family replaced by a merge, restarts the stream as it says.)
       events = events.stream().filter(event -> event.cmd() == Cmd.HN_SYNCED ? event.seq() >= delivered - 1
           : !given.contains(event.change())).toList();
-      stream.next = Math.max(stream.next, delivered);
+      if (delivered > stream.next) {
+        stream.next = delivered;
+        stream.epoch = deliveredEpoch;
+      }
     }
     for (HookEvent event : events) {
       track(stream, event);
@@ -163,8 +175,11 @@ final class CallbackSequencer {
     });
   }
 
-  /** A live change for a callback of this node. */
-  void live(CallbackKey key, HookEvent event) {
+  /**
+   * A live change for a callback of this node; {@code previousEpoch} is the epoch of the change before it in the
+   * lineage it was made in.
+   */
+  void live(CallbackKey key, HookEvent event, long previousEpoch) {
     Stream stream = streams.get(key);
     if (stream == null) {
       stream = new Stream(null);
@@ -173,9 +188,12 @@ final class CallbackSequencer {
       pending.timer = vertx.setTimer(gapMillis, timer -> dropPending(key, pending));
     }
     if (stream.next >= 0 && event.seq() < stream.next) {
+      if (givenUnderAnotherEpoch(stream, event.change())) {
+        lineageChanged(key, stream);
+      }
       return;
     }
-    stream.waiting.put(event.seq(), event);
+    stream.waiting.put(event.seq(), new Pending(event, previousEpoch));
     drain(key, stream);
   }
 
@@ -193,9 +211,9 @@ final class CallbackSequencer {
       old.recent.forEach(change -> left.add(change.epoch()));
       left.add(old.epoch);
       left.remove(at.epoch());
-      old.waiting.tailMap(at.seq(), false).forEach((seq, event) -> {
-        if (!left.contains(event.epoch())) {
-          stream.waiting.put(seq, event);
+      old.waiting.tailMap(at.seq(), false).forEach((seq, pending) -> {
+        if (!left.contains(pending.event().epoch())) {
+          stream.waiting.put(seq, pending);
         }
       });
       stream.view.putAll(old.view);
@@ -212,7 +230,17 @@ final class CallbackSequencer {
       return;
     }
     while (!stream.waiting.isEmpty() && stream.waiting.firstKey() == stream.next) {
-      HookEvent event = stream.waiting.pollFirstEntry().getValue();
+      Pending pending = stream.waiting.firstEntry().getValue();
+      if (pending.previousEpoch() != stream.epoch) {
+        if (!stream.filling) {
+          stream.waiting.pollFirstEntry();
+          lineageChanged(key, stream);
+        }
+        // While a fill is on its way the notice waits: the fill's answer tells which lineage the stream goes on in.
+        return;
+      }
+      stream.waiting.pollFirstEntry();
+      HookEvent event = pending.event();
       track(stream, event);
       stream.epoch = event.epoch();
       deliver.accept(key, event);
@@ -229,6 +257,32 @@ final class CallbackSequencer {
     if (streams.get(key) != stream || stream.waiting.isEmpty()) {
       return;
     }
+    fill(key, stream);
+  }
+
+  /** Whether the stream was given a change with {@code change}'s seq under another epoch. */
+  private static boolean givenUnderAnotherEpoch(Stream stream, ChangeId change) {
+    boolean other = false;
+    for (ChangeId given : stream.recent) {
+      if (given.equals(change)) {
+        return false;
+      }
+      other |= given.seq() == change.seq();
+    }
+    return other;
+  }
+
+  /** A notice of another lineage came: the stream is brought over now, rather than after a gap's wait. */
+  private void lineageChanged(CallbackKey key, Stream stream) {
+    if (stream.filling || stream.next < 0) {
+      return;
+    }
+    cancelTimer(stream);
+    HooknetMeters.lineageChanged();
+    fill(key, stream);
+  }
+
+  private void fill(CallbackKey key, Stream stream) {
     stream.filling = true;
     HooknetMeters.gapFilled();
     filler.fill(key, stream.session, new ChangeId(stream.epoch, stream.next - 1));

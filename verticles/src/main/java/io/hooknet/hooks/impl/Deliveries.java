@@ -130,7 +130,7 @@ final class Deliveries {
   private void take(NodeMessage message) {
     if (message.notice() != null) {
       HooknetMeters.callbackLag(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - message.madeAtMillis())));
-      sequencer.live(message.notice().key(), message.notice().event());
+      sequencer.live(message.notice().key(), message.notice().event(), message.notice().previousEpoch());
     } else if (message.replay() != null) {
       replay(message.replay());
     } else {

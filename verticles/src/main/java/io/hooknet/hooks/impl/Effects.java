@@ -27,8 +27,12 @@ final class Effects {
     }
   }
 
-  /** A live change for the callback {@code key}, delivered in order by node {@code deliverer}. */
-  record Notice(CallbackKey key, String deliverer, HookEvent event) {
+  /**
+   * A live change for the callback {@code key}, delivered in order by node {@code deliverer}; {@code previousEpoch}
+   * is the epoch of the change before it (seq one less) in its lineage, so that a stream can tell a change that
+   * continues what it was given from one of another lineage with the next seq.
+   */
+  record Notice(CallbackKey key, String deliverer, HookEvent event, long previousEpoch) {
   }
 
   /** How a callback's stream changes. */
@@ -81,25 +85,28 @@ final class Effects {
   /** A change to {@code event}'s chain: numbered, kept, told to its callbacks and published. */
   HookEvent hookChange(FamilyState family, EventState event, HookChain.Link link, int position, Cmd cmd,
       Cause cause) {
+    long previous = event.changes.epoch;
     ChangeId id = event.changes.next(context);
     HookEvent change = hookEvent(family, event, link, position, cmd, cause, id, false);
     event.changes.keep(change, context.historyLimit());
-    tell(event.callbacks, family.family, event.event, change);
+    tell(event.callbacks, family.family, event.event, change, previous);
     return change;
   }
 
   /** A change to the family's events: numbered, kept, told to its protocol callbacks and published. */
   HookEvent protocolChange(FamilyState family, String event, String node, Cmd cmd, Cause cause) {
+    long previous = family.changes.epoch;
     ChangeId id = family.changes.next(context);
     HookEvent change = protocolEvent(family.family, event, node, cmd, cause, id, false);
     family.changes.keep(change, context.historyLimit());
-    tell(family.callbacks, family.family, null, change);
+    tell(family.callbacks, family.family, null, change, previous);
     return change;
   }
 
-  private void tell(List<Callback> callbacks, String family, String event, HookEvent change) {
+  private void tell(List<Callback> callbacks, String family, String event, HookEvent change, long previousEpoch) {
     for (Callback callback : callbacks) {
-      notices.add(new Notice(new CallbackKey(family, event, callback.address()), callback.node(), change));
+      notices.add(new Notice(new CallbackKey(family, event, callback.address()), callback.node(), change,
+          previousEpoch));
     }
     published.add(change);
   }

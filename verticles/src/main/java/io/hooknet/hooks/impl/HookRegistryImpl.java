@@ -320,8 +320,8 @@ public final class HookRegistryImpl implements HookRegistry {
     HookCommand<Replies.Ack> resume = key.event() == null
         ? new HookCommand.ProtocolNotifyRegister(key.family(), key.address(), last)
         : new HookCommand.NotifyRegister(key.family(), key.event(), key.address(), last);
-    LOG.warning(() -> "callback " + key + " misses the change after seq " + last.seq()
-        + " (its sender left before telling it); resuming it from the history");
+    LOG.warning(() -> "callback " + key + " misses the change after " + last.epoch() + "/" + last.seq()
+        + " (its sender left before telling it, or a merge replaced the family); resuming it from the family");
     store.change(key.family(), FamilyProcessor.resume(resume, new Owner(nodeName(), session),
         store.changeContext())).onSuccess(deliveries::apply).onFailure(failure -> {
           LOG.warning(() -> "callback " + key + " could not be resumed: " + failure.getMessage());

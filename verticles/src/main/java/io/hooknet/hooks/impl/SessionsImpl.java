@@ -18,6 +18,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
@@ -73,6 +75,14 @@ final class SessionsImpl implements Sessions {
   /** Sessions whose registrations this node is withdrawing now. */
   private final Set<String> withdrawing = new HashSet<>();
   private long sweeper = -1;
+  private MessageConsumer<JsonObject> resumedElsewhere;
+
+  /**
+   * Where a node tells the others that a session resumed at it ({@code {"session", "node"}}): the node it left
+   * forgets what it knew the session owns, which the new node adopted from the stored registry. Kept, that copy would
+   * go stale (the session unregisters through its new node) and be asserted again at the node's next merge.
+   */
+  static final String RESUMED = "hooknet.hooks.sessions.resumed";
 
   /** A connection of a session here; the lost notices it was resumed with are handed out once. */
   private static final class Connection {
@@ -117,10 +127,17 @@ final class SessionsImpl implements Sessions {
 
   void start() {
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
+    resumedElsewhere = vertx.eventBus().consumer(RESUMED, message -> {
+      String session = message.body().getString("session");
+      if (!node.equals(message.body().getString("node")) && !connections.containsKey(session)) {
+        ownership.forget(OwnerOps.ofSession(session));
+      }
+    });
   }
 
   void stop() {
     vertx.cancelTimer(sweeper);
+    resumedElsewhere.unregister();
   }
 
   @Override
@@ -136,6 +153,7 @@ final class SessionsImpl implements Sessions {
             // The callbacks of a resumed session restart when its client resumes each of them, with what it missed.
             deliveries.sequencer().suspend(session.id());
             adopt(session.id());
+            vertx.eventBus().publish(RESUMED, new JsonObject().put("session", session.id()).put("node", node));
           }
           if (previous != null) {
             previous.close().run();

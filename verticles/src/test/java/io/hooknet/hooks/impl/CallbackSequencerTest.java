@@ -36,7 +36,7 @@ class CallbackSequencerTest {
   void aResyncReplayTellsWhichKnownHooksAreGoneBeforeTheNewChain() {
     sequencer.start(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true, Cause.REPLAY),
         hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, true, Cause.REPLAY), synced(1, 2, Cause.REPLAY)));
-    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "c", "n2", 1, 3, false, Cause.REGISTERED));
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "c", "n2", 1, 3, false, Cause.REGISTERED), 1);
     told.clear();
 
     // The changes after 1.3 are no longer kept: the whole chain again, in which b is gone and c has another owner.
@@ -69,15 +69,15 @@ class CallbackSequencerTest {
         + event.hook() + " " + event.seq()), (key, session, last) -> asked.set(last));
     filling.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
         synced(1, 1, Cause.REPLAY)));
-    filling.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED), 1);
     Await.until("the gap after seq 1 to be filled", Duration.ofSeconds(5), () -> asked.get() != null);
     assertThat(asked.get()).isEqualTo(new ChangeId(1, 1));
     // The late sender's notice comes after all, then the fill's answer with the same changes.
-    filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED), 1);
     filling.start(KEY, "s", new ChangeId(1, 3), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false,
         Cause.REGISTERED), hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED),
         synced(1, 3, Cause.REPLAY)));
-    filling.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 4, false, Cause.REGISTERED));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 4, false, Cause.REGISTERED), 1);
 
     assertThat(told).containsExactly("HN_REGISTER a 1", "HN_SYNCED null 1", "HN_REGISTER b 2", "HN_REGISTER c 3",
         "HN_SYNCED null 3", "HN_REGISTER d 4");
@@ -89,17 +89,71 @@ class CallbackSequencerTest {
     CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
         + event.hook() + " " + event.epoch() + "." + event.seq()), (key, session, last) -> asked.set(last));
     filling.start(KEY, "s", new ChangeId(1, 1), List.of(synced(1, 1, Cause.REPLAY)));
-    filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED));
-    filling.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 4, false, Cause.REGISTERED));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED), 1);
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 4, false, Cause.REGISTERED), 1);
     Await.until("the gap after seq 2 to be filled", Duration.ofSeconds(5), () -> asked.get() != null);
     // The family the fill reads was replaced by a merge: its changes 2 and 3 are others, under epoch 2.
     filling.start(KEY, "s", new ChangeId(2, 3), List.of(hook(Cmd.HN_REGISTER, "x", "n2", 2, 2, false,
         Cause.REGISTERED), hook(Cmd.HN_REGISTER, "y", "n2", 2, 3, false, Cause.REGISTERED),
         synced(2, 3, Cause.REPLAY)));
-    filling.live(KEY, hook(Cmd.HN_REGISTER, "z", "n2", 2, 4, false, Cause.REGISTERED));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "z", "n2", 2, 4, false, Cause.REGISTERED), 2);
 
     assertThat(told).containsExactly("HN_SYNCED null 1.1", "HN_REGISTER b 1.2", "HN_REGISTER x 2.2",
         "HN_REGISTER y 2.3", "HN_SYNCED null 2.3", "HN_REGISTER z 2.4");
+  }
+
+  @Test
+  void aChangeThatFollowsAnotherLineageIsNotDeliveredAndTheStreamIsBroughtOverAtOnce() {
+    AtomicReference<ChangeId> asked = new AtomicReference<>();
+    CallbackSequencer merged = new CallbackSequencer(vertx, 60_000, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.cause() + " " + event.epoch() + "." + event.seq()),
+        (key, session, last) -> asked.set(last));
+    merged.start(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true, Cause.REPLAY),
+        hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, true, Cause.REPLAY), synced(1, 2, Cause.REPLAY)));
+    told.clear();
+    // Seq 3 comes next, but it follows a change of epoch 5: the family was replaced by another side's, whose change
+    // 2 is not the one this stream was given.
+    merged.live(KEY, hook(Cmd.HN_UNREGISTER, "a", "n1", 6, 3, false, Cause.UNREGISTERED), 5);
+    assertThat(told).isEmpty();
+    assertThat(asked.get()).isEqualTo(new ChangeId(1, 2));
+    // The family as it is does not have 1.2: the whole chain again, which tells that b is gone.
+    merged.start(KEY, "s", new ChangeId(6, 3), List.of(hook(Cmd.HN_REGISTER, "c", "n2", 6, 3, true, Cause.RESYNC),
+        synced(6, 3, Cause.RESYNC)));
+    merged.live(KEY, hook(Cmd.HN_REGISTER, "d", "n2", 6, 4, false, Cause.REGISTERED), 6);
+
+    assertThat(told).containsExactly("HN_UNREGISTER a MERGE_CONFLICT 6.3", "HN_UNREGISTER b MERGE_CONFLICT 6.3",
+        "HN_REGISTER c RESYNC 6.3", "HN_SYNCED null RESYNC 6.3", "HN_REGISTER d REGISTERED 6.4");
+  }
+
+  @Test
+  void aSeqGivenUnderAnotherEpochBringsTheStreamOverAndADuplicateDoesNot() {
+    List<ChangeId> asked = new ArrayList<>();
+    CallbackSequencer merged = new CallbackSequencer(vertx, 60_000, (key, event) -> told.add(event.hook() + " "
+        + event.epoch() + "." + event.seq()), (key, session, last) -> asked.add(last));
+    merged.start(KEY, "s", new ChangeId(1, 1), List.of(synced(1, 1, Cause.REPLAY)));
+    merged.live(KEY, hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, false, Cause.REGISTERED), 1);
+    merged.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 3, false, Cause.REGISTERED), 1);
+    merged.live(KEY, hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, false, Cause.REGISTERED), 1);
+    assertThat(asked).isEmpty();
+
+    merged.live(KEY, hook(Cmd.HN_REGISTER, "x", "n2", 4, 2, false, Cause.REGISTERED), 4);
+    assertThat(asked).containsExactly(new ChangeId(1, 3));
+    assertThat(told).containsExactly("null 1.1", "a 1.2", "b 1.3");
+  }
+
+  @Test
+  void anEpochThatChangesWithinTheLineageGoesOnWithoutAFill() {
+    List<ChangeId> asked = new ArrayList<>();
+    CallbackSequencer viewChanged = new CallbackSequencer(vertx, 60_000, (key, event) -> told.add(event.hook()
+        + " " + event.epoch() + "." + event.seq()), (key, session, last) -> asked.add(last));
+    viewChanged.start(KEY, "s", new ChangeId(1, 1), List.of(synced(1, 1, Cause.REPLAY)));
+    // A member joined between seq 2 and 3: the lineage goes on under epoch 5.
+    viewChanged.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 5, 3, false, Cause.REGISTERED), 1);
+    viewChanged.live(KEY, hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, false, Cause.REGISTERED), 1);
+    viewChanged.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 5, 4, false, Cause.REGISTERED), 5);
+
+    assertThat(told).containsExactly("null 1.1", "a 1.2", "b 5.3", "c 5.4");
+    assertThat(asked).isEmpty();
   }
 
   private static HookEvent hook(Cmd cmd, String hook, String node, long epoch, long seq, boolean replay,

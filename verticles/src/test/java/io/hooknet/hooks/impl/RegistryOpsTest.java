@@ -61,7 +61,7 @@ class RegistryOpsTest {
     HookEvent change = new HookEvent(Cmd.HN_REGISTER, "inet", "PHYSICAL_IN", "d", "n1", null, Hint.FIRST, null, 0,
         EPOCH, 4, false, Cause.REGISTERED);
     assertThat(live.effects().notices).containsExactly(
-        new Notice(new CallbackKey("inet", "PHYSICAL_IN", "cb1"), "n2", change));
+        new Notice(new CallbackKey("inet", "PHYSICAL_IN", "cb1"), "n2", change, EPOCH));
     assertThat(live.effects().published).containsExactly(change);
   }
 
@@ -181,7 +181,7 @@ class RegistryOpsTest {
     Outcome added = apply(new HookCommand.EventAdd("inet", "PHYSICAL_OUT"), "n2");
     assertThat(added.effects().notices).containsExactly(new Notice(new CallbackKey("inet", null, "pcb"), "n1",
         new HookEvent(Cmd.HN_REGISTER, "inet", "PHYSICAL_OUT", null, "n2", null, null, null, -1, EPOCH, 2, false,
-            Cause.REGISTERED)));
+            Cause.REGISTERED), EPOCH));
     assertErrno(3, "ESRCH: family 'nope' does not exist", () -> RegistryOps.apply(null,
         new HookCommand.ProtocolNotifyRegister("nope", "pcb"), Owner.node("n1"), context()));
   }

@@ -50,6 +50,20 @@ class SessionMergePolicyTest {
   }
 
   @Test
+  void aSessionEndedOnlyForItsNodesAbsenceGoesOnWhereItStayedConnected() {
+    // The side cut off from n3 ended the session when its grace period ran out; on n3's side the client stayed.
+    SessionState nodeGone = new SessionState("s", "n3", 2, false, 0, Cause.NODE_LEFT, true).cleaned(true);
+    assertThat(merged(side(LIVE), side(nodeGone))).isEqualTo(LIVE);
+    assertThat(merged(side(nodeGone), side(LIVE))).isEqualTo(LIVE);
+    // Resumed and then closed by its client on the other side: a later attachment, and a client's end.
+    SessionState laterNodeGone = new SessionState("s", "n1", 3, false, 0, Cause.NODE_LEFT, true);
+    assertThat(merged(side(LIVE), side(laterNodeGone)).ending()).isTrue();
+    // Disconnected on the live side too: nothing tells the client stayed, and the end stands.
+    SessionState waiting = new SessionState("s", "n3", 2, false, 99, Cause.CLIENT_LEFT, false);
+    assertThat(merged(side(waiting), side(nodeGone)).ending()).isTrue();
+  }
+
+  @Test
   void otherwiseTheClustersEntryStaysAndASessionOnlyTheMergingSideKnowsIsTakenIn() {
     SessionState other = new SessionState("s", "n1", 5, true, 0, null, false);
     assertThat(merged(side(LIVE), side(other))).isEqualTo(other);
