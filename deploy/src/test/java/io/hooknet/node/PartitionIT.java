@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * documented rule (the earlier registration wins), the other's owner and every callback that knew it are told
  * {@code MERGE_CONFLICT}, every node lists the same chain, every callback's stream folds to that chain, and no
  * change identity (epoch, seq) stands for two different changes. A session that one side ends while the other
- * acknowledged a registration of it loses that registration at the merge, and every callback is told.
+ * acknowledged a registration of it loses that registration at the merge, and every callback is told; a hook its
+ * session unregistered after moving to another node is not asserted again by the node it left.
  */
 class PartitionIT {
 
@@ -226,6 +227,38 @@ class PartitionIT {
     assertThat(fold(watcher.events())).isEmpty();
     Await.until("every node to list an empty chain", CONVERGE, () -> List.of(0, 1, 2).stream()
         .allMatch(node -> chainAt(node).isEmpty()));
+  }
+
+  @Test
+  void aHookUnregisteredAfterItsSessionMovedIsNotAssertedAgainByTheNodeItLeft() {
+    connectAndAddEvent(0);
+    Client watcher = connect(0);
+    watcher.bridge().register(watcher.callback());
+    watcher.command(op("notify.register").put("address", watcher.callback()));
+    Client mover = connect(2);
+    mover.register("moved");
+    // The client goes over to n1 and unregisters its hook there; n3 merges back after a split later on.
+    mover.bridge().close();
+    try (TcpBridgeClient there = new TcpBridgeClient(vertx, net.address(0), BRIDGE_PORT, TOKEN)) {
+      there.session(mover.session());
+      assertThat(there.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getBoolean("resumed"))
+          .isTrue();
+      there.ok(HookRegistry.COMMANDS, op("hook.unregister").put("hook", "moved"));
+
+      net.split(List.of(2));
+      nodes.get(2).awaitStderr("node n1 left cluster", CONVERGE);
+      net.heal();
+      nodes.get(2).awaitStderr("has asserted again what it owns after the merge", CONVERGE);
+      // A change made through n3 after its re-assertion: the watcher is told it after whatever the merge told.
+      Client after = connect(2);
+      after.register("after");
+      String moved = "moved@" + mover.session();
+      Await.until("the watcher to be told of the later change", CONVERGE,
+          () -> describe(watcher.events()).contains("HN_REGISTER after@" + after.session() + " REGISTERED"));
+      assertThat(describe(watcher.events()).stream().filter(event -> event.contains(moved)))
+          .containsExactly("HN_REGISTER " + moved + " REGISTERED", "HN_UNREGISTER " + moved + " UNREGISTERED");
+      assertThat(List.of(0, 1, 2).stream().map(this::chainAt)).allMatch(List.of("after@" + after.session())::equals);
+    }
   }
 
   private List<String> chainAt(int node) {

@@ -47,7 +47,9 @@ final class MergeRecovery {
 
   /** Asserts again, repeating failed tries until one succeeds or {@link #stop()}. */
   void run() {
-    assertAgain().onFailure(failure -> {
+    assertAgain()
+        .onSuccess(done -> LOG.info(() -> "node " + node + " has asserted again what it owns after the merge"))
+        .onFailure(failure -> {
       if (stopped) {
         return;
       }

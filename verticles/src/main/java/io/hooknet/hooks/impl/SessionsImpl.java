@@ -78,9 +78,10 @@ final class SessionsImpl implements Sessions {
   private MessageConsumer<JsonObject> resumedElsewhere;
 
   /**
-   * Where a node tells the others that a session resumed at it ({@code {"session", "node"}}): the node it left
-   * forgets what it knew the session owns, which the new node adopted from the stored registry. Kept, that copy would
-   * go stale (the session unregisters through its new node) and be asserted again at the node's next merge.
+   * Where a node tells the others that a session resumed at it ({@code {"session", "node", "attachment"}}): a node
+   * it left forgets what it knew the session owns, which the new node adopted from the stored registry. Kept, that
+   * copy would go stale (the session unregisters through its new node) and be asserted again at the node's next
+   * merge.
    */
   static final String RESUMED = "hooknet.hooks.sessions.resumed";
 
@@ -129,7 +130,10 @@ final class SessionsImpl implements Sessions {
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
     resumedElsewhere = vertx.eventBus().consumer(RESUMED, message -> {
       String session = message.body().getString("session");
-      if (!node.equals(message.body().getString("node")) && !connections.containsKey(session)) {
+      Connection here = connections.get(session);
+      boolean resumedHereSince = here != null
+          && here.session().attachment() > message.body().getLong("attachment", Long.MAX_VALUE);
+      if (!node.equals(message.body().getString("node")) && !resumedHereSince) {
         ownership.forget(OwnerOps.ofSession(session));
       }
     });
@@ -153,7 +157,8 @@ final class SessionsImpl implements Sessions {
             // The callbacks of a resumed session restart when its client resumes each of them, with what it missed.
             deliveries.sequencer().suspend(session.id());
             adopt(session.id());
-            vertx.eventBus().publish(RESUMED, new JsonObject().put("session", session.id()).put("node", node));
+            vertx.eventBus().publish(RESUMED, new JsonObject().put("session", session.id()).put("node", node)
+                .put("attachment", session.attachment()));
           }
           if (previous != null) {
             previous.close().run();
