@@ -2,6 +2,9 @@ package io.hooknet.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hazelcast.map.IMap;
+import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.HookRegistryVerticle;
 import io.hooknet.sockets.SocketPool;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The permission model over the raw TCP bridge protocol: listening is open, commands need enabling and the
  * token, a duplicate register is refused rather than leaked, a session's client addresses are its own, and
- * malformed frames and commands are answered without harming the connection.
+ * malformed frames and commands are answered without harming the connection; a connection that closes while its
+ * session's entry is away (a merge bringing it back) still starts the session's grace period.
  */
 class TcpBridgeTest {
 
@@ -136,6 +140,24 @@ class TcpBridgeTest {
           .containsExactly("HN_SYNCED null", "HN_REGISTER marker");
       assertThat(thief.messages(address)).isEmpty();
     }
+  }
+
+  @Test
+  void aConnectionClosedWhileItsSessionsEntryIsAwayStillStartsItsGracePeriod() {
+    IMap<String, byte[]> sessions = cluster.node(0).hazelcast().getMap("hooknet.sessions");
+    String session;
+    byte[] entry;
+    try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
+      session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      // A merge is bringing the session's entry back from the side it was made on: it is not in the map yet when
+      // the client goes.
+      entry = sessions.remove(session);
+      assertThat(Mapping.fromCborBytes(entry, JsonNode.class).get("connected").asBoolean()).isTrue();
+    }
+    sessions.put(session, entry);
+    Await.until("the session's entry to show it disconnected", Duration.ofSeconds(10),
+        () -> !Mapping.fromCborBytes(sessions.get(session), JsonNode.class).get("connected").asBoolean());
+    assertThat(Mapping.fromCborBytes(sessions.get(session), JsonNode.class).get("ending").asBoolean()).isFalse();
   }
 
   @Test

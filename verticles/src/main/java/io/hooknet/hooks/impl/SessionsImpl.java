@@ -76,6 +76,18 @@ final class SessionsImpl implements Sessions {
   private final Set<String> withdrawing = new HashSet<>();
   private long sweeper = -1;
   private MessageConsumer<JsonObject> resumedElsewhere;
+  /**
+   * Connections closed here whose detach found no entry for their session (or no answer): during a merge the
+   * session's entry may not be in the cluster yet, and come back from this side connected, with no connection
+   * anywhere and no grace period to end it. Tried again at every sweep until the entry takes it or tells otherwise.
+   */
+  private final Map<String, Detach> pendingDetaches = new HashMap<>();
+
+  private record Detach(long attachment, long deadline, long giveUpAt) {
+  }
+
+  /** How long a detach that found no entry is tried again: longer than a merge takes to bring entries back. */
+  static final long DETACH_RETRY_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
   /**
    * Where a node tells the others that a session resumed at it ({@code {"session", "node", "attachment"}}): a node
@@ -206,10 +218,21 @@ final class SessionsImpl implements Sessions {
     }
     connections.remove(session.id());
     deliveries.sequencer().suspend(session.id());
-    long deadline = System.currentTimeMillis() + graceMillis;
-    step(session.id(), SessionProcessor.detach(session.attachment(), deadline)).onSuccess(step -> {
-      if (step.applied()) {
-        vertx.setTimer(Math.max(1, graceMillis), id -> expire(session.id()));
+    long now = System.currentTimeMillis();
+    tryDetach(session.id(), new Detach(session.attachment(), now + graceMillis, now + DETACH_RETRY_MILLIS));
+  }
+
+  private void tryDetach(String session, Detach detach) {
+    step(session, SessionProcessor.detach(detach.attachment(), detach.deadline())).onComplete(done -> {
+      Connection here = connections.get(session);
+      if (done.succeeded() && done.result().applied()) {
+        pendingDetaches.remove(session);
+        vertx.setTimer(Math.max(1, detach.deadline() - System.currentTimeMillis()), id -> expire(session));
+      } else if ((done.failed() || done.result().state() == null) && here == null
+          && System.currentTimeMillis() < detach.giveUpAt()) {
+        pendingDetaches.put(session, detach);
+      } else {
+        pendingDetaches.remove(session);
       }
     });
   }
@@ -324,6 +347,28 @@ final class SessionsImpl implements Sessions {
    * Of {@code ids}, the sessions that exist in the cluster and are not ending: connected anywhere, or within their
    * grace period.
    */
+  /**
+   * After a merge: of sessions {@code ids}, those whose entry says they are connected here, though this node has no
+   * connection for them (it closed during the merge, before the entry was back in the cluster), are detached now,
+   * so that their grace period runs and ends them.
+   */
+  Future<Void> detachAbandoned(Set<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store.within(vertx.executeBlocking(() -> sessions.getAll(ids), false), "sessions").map(found -> {
+      long now = System.currentTimeMillis();
+      found.values().forEach(bytes -> {
+        SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
+        if (state.connected() && node.equals(state.node()) && !connections.containsKey(state.id())) {
+          LOG.info(() -> "session " + state.id() + " has no connection here after the merge; its grace period runs");
+          tryDetach(state.id(), new Detach(state.attachment(), now + graceMillis, now + DETACH_RETRY_MILLIS));
+        }
+      });
+      return null;
+    });
+  }
+
   Future<Set<String>> alive(Set<String> ids) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Set.of());
@@ -398,6 +443,9 @@ final class SessionsImpl implements Sessions {
 
   /** Starts the grace period of sessions whose node left, and ends the sessions whose grace period is over. */
   private void sweep() {
+    Map<String, Detach> due = new HashMap<>(pendingDetaches);
+    pendingDetaches.clear();
+    due.forEach(this::tryDetach);
     vertx.executeBlocking(() -> sessions.getAll(sessions.localKeySet()), false).onSuccess(entries -> {
       long now = System.currentTimeMillis();
       Set<String> live = members.get();
