@@ -32,7 +32,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -44,7 +43,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the faults heal and the cluster converges, {@link HistoryChecker} checks the history against
  * {@code docs/guarantees.md}, and the nodes' file descriptors and heap are compared with their start.
  *
- * <p>{@code -Drobustness.seed=N} and {@code -Drobustness.seconds=S} choose the run ({@code bin/hooknet-robustness}).
+ * <p>It runs in the whole suite, each of {@link #SEEDS} for 60 s; {@code -Drobustness.seed=N} and
+ * {@code -Drobustness.seconds=S} choose another run ({@code bin/hooknet-robustness}).
  */
 class RobustnessIT {
 
@@ -96,7 +96,6 @@ class RobustnessIT {
 
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
-  @EnabledIfSystemProperty(named = "robustness.seconds", matches = "\\d+")
   void aHistoryUnderFaultsKeepsTheGuarantees(long seed) throws Exception {
     assumeTrue(NetNamespaces.available(), "needs root and iproute2 for network namespaces");
     this.seed = seed;

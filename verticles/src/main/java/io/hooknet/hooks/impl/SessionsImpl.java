@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -90,8 +91,8 @@ final class SessionsImpl implements Sessions {
   static final long DETACH_RETRY_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
   /**
-   * Where a node tells the others that a session resumed at it ({@code {"session", "node", "attachment"}}): a node
-   * it left forgets what it knew the session owns, which the new node adopted from the stored registry. Kept, that
+   * Where a node tells the others that a session resumed at it ({@code {"session", "node", "attachment", "members"}},
+   * the members in its view): a node it left forgets what it knew the session owns, which the new node adopted from the stored registry. Kept, that
    * copy would go stale (the session unregisters through its new node) and be asserted again at the node's next
    * merge.
    */
@@ -145,7 +146,10 @@ final class SessionsImpl implements Sessions {
       Connection here = connections.get(session);
       boolean resumedHereSince = here != null
           && here.session().attachment() > message.body().getLong("attachment", Long.MAX_VALUE);
-      if (!node.equals(message.body().getString("node")) && !resumedHereSince) {
+      // Sent from the other side of a split (the event bus holds it until the heal): this node's copy may hold what
+      // the session registered here meanwhile, which its merge asserts or withdraws.
+      boolean fromAnotherSide = !message.body().getJsonArray("members", new JsonArray()).contains(node);
+      if (!node.equals(message.body().getString("node")) && !resumedHereSince && !fromAnotherSide) {
         ownership.forget(OwnerOps.ofSession(session));
       }
     });
@@ -170,7 +174,7 @@ final class SessionsImpl implements Sessions {
             deliveries.sequencer().suspend(session.id());
             adopt(session.id());
             vertx.eventBus().publish(RESUMED, new JsonObject().put("session", session.id()).put("node", node)
-                .put("attachment", session.attachment()));
+                .put("attachment", session.attachment()).put("members", new JsonArray(List.copyOf(members.get()))));
           }
           if (previous != null) {
             previous.close().run();
