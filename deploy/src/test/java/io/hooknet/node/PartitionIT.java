@@ -114,6 +114,22 @@ class PartitionIT {
     return client;
   }
 
+  /** {@code client}, with its callback registered on px/IN. */
+  private Client watching(Client client) {
+    client.bridge().register(client.callback());
+    client.command(op("notify.register").put("address", client.callback()));
+    return client;
+  }
+
+  /** A connection to node {@code node} that has resumed session {@code session}. */
+  private TcpBridgeClient resumeAt(int node, String session) {
+    TcpBridgeClient bridge = new TcpBridgeClient(vertx, net.address(node), BRIDGE_PORT, TOKEN);
+    bridge.session(session);
+    assertThat(bridge.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getBoolean("resumed"))
+        .isTrue();
+    return bridge;
+  }
+
   /** A client of node {@code node} that adds family px and its event IN. */
   private Client connectAndAddEvent(int node) {
     Client client = connect(node);
@@ -128,8 +144,7 @@ class PartitionIT {
     Client middle = connect(1);
     Client right = connect(2);
     for (Client client : clients) {
-      client.bridge().register(client.callback());
-      client.command(op("notify.register").put("address", client.callback()));
+      watching(client);
     }
     left.register("base");
     for (Client client : clients) {
@@ -199,9 +214,7 @@ class PartitionIT {
   @Test
   void aSessionEndedOnOneSideLosesWhatTheOtherAcknowledgedAndEveryCallbackIsTold() {
     connectAndAddEvent(0);
-    Client watcher = connect(0);
-    watcher.bridge().register(watcher.callback());
-    watcher.command(op("notify.register").put("address", watcher.callback()));
+    Client watcher = watching(connect(0));
     Client far = connect(2);
 
     net.split(List.of(2));
@@ -210,10 +223,7 @@ class PartitionIT {
     // n3's side acknowledges a registration of far's session, while n1's side ends that session: its client
     // resumes it there and closes it.
     far.register("orphan");
-    try (TcpBridgeClient elsewhere = new TcpBridgeClient(vertx, net.address(0), BRIDGE_PORT, TOKEN)) {
-      elsewhere.session(far.session());
-      assertThat(elsewhere.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session"))
-          .getBoolean("resumed")).isTrue();
+    try (TcpBridgeClient elsewhere = resumeAt(0, far.session())) {
       elsewhere.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session.close"));
     }
 
@@ -232,17 +242,12 @@ class PartitionIT {
   @Test
   void aHookUnregisteredAfterItsSessionMovedIsNotAssertedAgainByTheNodeItLeft() {
     connectAndAddEvent(0);
-    Client watcher = connect(0);
-    watcher.bridge().register(watcher.callback());
-    watcher.command(op("notify.register").put("address", watcher.callback()));
+    Client watcher = watching(connect(0));
     Client mover = connect(2);
     mover.register("moved");
     // The client goes over to n1 and unregisters its hook there; n3 merges back after a split later on.
     mover.bridge().close();
-    try (TcpBridgeClient there = new TcpBridgeClient(vertx, net.address(0), BRIDGE_PORT, TOKEN)) {
-      there.session(mover.session());
-      assertThat(there.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getBoolean("resumed"))
-          .isTrue();
+    try (TcpBridgeClient there = resumeAt(0, mover.session())) {
       there.ok(HookRegistry.COMMANDS, op("hook.unregister").put("hook", "moved"));
 
       net.split(List.of(2));

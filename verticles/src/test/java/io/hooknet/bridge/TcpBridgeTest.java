@@ -3,6 +3,7 @@ package io.hooknet.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.map.IMap;
 import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.HookRegistry;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * The permission model over the raw TCP bridge protocol: listening is open, commands need enabling and the
  * token, a duplicate register is refused rather than leaked, a session's client addresses are its own, and
  * malformed frames and commands are answered without harming the connection; a connection that closes while its
- * session's entry is away (a merge bringing it back) still starts the session's grace period.
+ * session's entry is away (a merge bringing it back) still starts the session's grace period, and a connection
+ * follows its session as the cluster has it: connected again when taken for gone, closed when ended elsewhere.
  */
 class TcpBridgeTest {
 
@@ -158,6 +160,26 @@ class TcpBridgeTest {
     Await.until("the session's entry to show it disconnected", Duration.ofSeconds(10),
         () -> !Mapping.fromCborBytes(sessions.get(session), JsonNode.class).get("connected").asBoolean());
     assertThat(Mapping.fromCborBytes(sessions.get(session), JsonNode.class).get("ending").asBoolean()).isFalse();
+  }
+
+  @Test
+  void aConnectionFollowsItsSessionAsTheClusterHasIt() {
+    IMap<String, byte[]> sessions = cluster.node(0).hazelcast().getMap("hooknet.sessions");
+    try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
+      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      // The rest of the cluster took this node for gone and started the session's grace period; the node is back
+      // and the connection still here: the session is connected again.
+      ObjectNode state = (ObjectNode) Mapping.fromCborBytes(sessions.get(session), JsonNode.class);
+      sessions.put(session, Mapping.toCborBytes(state.deepCopy().put("connected", false)
+          .put("deadline", System.currentTimeMillis() + 600_000).put("cause", "NODE_LEFT")));
+      Await.until("the session to be connected again", Duration.ofSeconds(10),
+          () -> Mapping.fromCborBytes(sessions.get(session), JsonNode.class).get("connected").asBoolean());
+      assertThat(client.isClosed()).isFalse();
+      // The cluster ended the session meanwhile: its connection here is closed, and its client, resuming, learns it.
+      sessions.put(session, Mapping.toCborBytes(state.deepCopy().put("connected", false).put("ending", true)
+          .put("cause", "NODE_LEFT")));
+      Await.until("the connection to be closed", Duration.ofSeconds(10), client::isClosed);
+    }
   }
 
   @Test

@@ -41,7 +41,10 @@ import java.util.regex.Pattern;
  * {@value #CLAIMS}. A session's grace period is timed by the node where its connection closed; besides, every node
  * sweeps the sessions whose entries it holds every {@value #SWEEP_MILLIS} ms: sessions anchored at a node that left
  * start their grace period, expired ones end. So a session ends even when the node that timed it dies, and no
- * session depends on a listener event that Hazelcast may have lost. Ending a session removes its registrations
+ * session depends on a listener event that Hazelcast may have lost. Every {@value #CHECK_MILLIS} ms a node also
+ * checks the sessions it has connections for: one that ended elsewhere (the cluster took this node for gone) has
+ * its connection closed, so that its client learns it on resuming; one the cluster took for disconnected while
+ * this node was away, with its connection still here, is connected again. Ending a session removes its registrations
  * with one clean-up on every family, which, like a node's, can run twice without telling anything twice.
  * Runs on the registry's event loop.
  */
@@ -50,6 +53,7 @@ final class SessionsImpl implements Sessions {
   static final String MAP = "hooknet.sessions";
   static final String CLAIMS = "hooknet.sessions.claims";
   static final long SWEEP_MILLIS = 500;
+  static final long CHECK_MILLIS = 2000;
   /**
    * How long an ended session stays as a tombstone: a split healed within this time ends the session on the side
    * where it still lived, rather than bringing it back.
@@ -76,6 +80,7 @@ final class SessionsImpl implements Sessions {
   /** Sessions whose registrations this node is withdrawing now. */
   private final Set<String> withdrawing = new HashSet<>();
   private long sweeper = -1;
+  private long checker = -1;
   private MessageConsumer<JsonObject> resumedElsewhere;
   /**
    * Connections closed here whose detach found no entry for their session (or no answer): during a merge the
@@ -141,6 +146,7 @@ final class SessionsImpl implements Sessions {
 
   void start() {
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
+    checker = vertx.setPeriodic(CHECK_MILLIS, id -> checkConnections());
     resumedElsewhere = vertx.eventBus().consumer(RESUMED, message -> {
       String session = message.body().getString("session");
       Connection here = connections.get(session);
@@ -157,6 +163,7 @@ final class SessionsImpl implements Sessions {
 
   void stop() {
     vertx.cancelTimer(sweeper);
+    vertx.cancelTimer(checker);
     resumedElsewhere.unregister();
   }
 
@@ -464,6 +471,33 @@ final class SessionsImpl implements Sessions {
         }
       }
     });
+  }
+
+  /** See the class comment: the sessions connected here, as the cluster has them. */
+  private void checkConnections() {
+    if (connections.isEmpty()) {
+      return;
+    }
+    Set<String> ids = new HashSet<>(connections.keySet());
+    vertx.executeBlocking(() -> sessions.getAll(ids), false).onSuccess(found -> found.values().forEach(bytes -> {
+      SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
+      Connection connection = connections.get(state.id());
+      if (connection == null || state.attachment() != connection.session().attachment()) {
+        return;
+      }
+      if (state.ending()) {
+        LOG.info(() -> "session " + state.id() + " ended while its client was connected here (" + state.cause()
+            + "); closing its connection");
+        connections.remove(state.id());
+        connection.close().run();
+      } else if (!state.connected() && node.equals(state.node())) {
+        step(state.id(), SessionProcessor.reattach(node, state.attachment())).onSuccess(step -> {
+          if (step.applied()) {
+            LOG.info(() -> "session " + state.id() + " is connected here again (this node was taken for gone)");
+          }
+        });
+      }
+    }));
   }
 
   private Future<Step> step(String session, SessionProcessor processor) {
