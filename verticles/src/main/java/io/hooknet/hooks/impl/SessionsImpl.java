@@ -81,6 +81,9 @@ final class SessionsImpl implements Sessions {
   private final Set<String> withdrawing = new HashSet<>();
   private long sweeper = -1;
   private long checker = -1;
+  /** A sweep or a check still waiting for the cluster (a migration may hold reads for long): the next one waits. */
+  private boolean sweeping;
+  private boolean checking;
   private MessageConsumer<JsonObject> resumedElsewhere;
   /**
    * Connections closed here whose detach found no entry for their session (or no answer): during a merge the
@@ -457,47 +460,54 @@ final class SessionsImpl implements Sessions {
     Map<String, Detach> due = new HashMap<>(pendingDetaches);
     pendingDetaches.clear();
     due.forEach(this::tryDetach);
-    vertx.executeBlocking(() -> sessions.getAll(sessions.localKeySet()), false).onSuccess(entries -> {
-      long now = System.currentTimeMillis();
-      Set<String> live = members.get();
-      for (byte[] bytes : entries.values()) {
-        SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
-        if (state.ending() && !state.cleaned()) {
-          end(state.id(), state.cause());
-        } else if (state.connected() && !live.contains(state.node())) {
-          step(state.id(), SessionProcessor.nodeGone(state.node(), now + graceMillis));
-        } else if (!state.connected() && now >= state.deadline()) {
-          expire(state.id());
-        }
-      }
-    });
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
+    vertx.executeBlocking(() -> sessions.getAll(sessions.localKeySet()), false).onComplete(done -> sweeping = false)
+        .onSuccess(entries -> {
+          long now = System.currentTimeMillis();
+          Set<String> live = members.get();
+          for (byte[] bytes : entries.values()) {
+            SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
+            if (state.ending() && !state.cleaned()) {
+              end(state.id(), state.cause());
+            } else if (state.connected() && !live.contains(state.node())) {
+              step(state.id(), SessionProcessor.nodeGone(state.node(), now + graceMillis));
+            } else if (!state.connected() && now >= state.deadline()) {
+              expire(state.id());
+            }
+          }
+        });
   }
 
   /** See the class comment: the sessions connected here, as the cluster has them. */
   private void checkConnections() {
-    if (connections.isEmpty()) {
+    if (connections.isEmpty() || checking) {
       return;
     }
+    checking = true;
     Set<String> ids = new HashSet<>(connections.keySet());
-    vertx.executeBlocking(() -> sessions.getAll(ids), false).onSuccess(found -> found.values().forEach(bytes -> {
-      SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
-      Connection connection = connections.get(state.id());
-      if (connection == null || state.attachment() != connection.session().attachment()) {
-        return;
-      }
-      if (state.ending()) {
-        LOG.info(() -> "session " + state.id() + " ended while its client was connected here (" + state.cause()
-            + "); closing its connection");
-        connections.remove(state.id());
-        connection.close().run();
-      } else if (!state.connected() && node.equals(state.node())) {
-        step(state.id(), SessionProcessor.reattach(node, state.attachment())).onSuccess(step -> {
-          if (step.applied()) {
-            LOG.info(() -> "session " + state.id() + " is connected here again (this node was taken for gone)");
+    vertx.executeBlocking(() -> sessions.getAll(ids), false).onComplete(done -> checking = false)
+        .onSuccess(found -> found.values().forEach(bytes -> {
+          SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
+          Connection connection = connections.get(state.id());
+          if (connection == null || state.attachment() != connection.session().attachment()) {
+            return;
           }
-        });
-      }
-    }));
+          if (state.ending()) {
+            LOG.info(() -> "session " + state.id() + " ended while its client was connected here (" + state.cause()
+                + "); closing its connection");
+            connections.remove(state.id());
+            connection.close().run();
+          } else if (!state.connected() && node.equals(state.node())) {
+            step(state.id(), SessionProcessor.reattach(node, state.attachment())).onSuccess(step -> {
+              if (step.applied()) {
+                LOG.info(() -> "session " + state.id() + " is connected here again (this node was taken for gone)");
+              }
+            });
+          }
+        }));
   }
 
   private Future<Step> step(String session, SessionProcessor processor) {
