@@ -84,6 +84,8 @@ final class SessionsImpl implements Sessions {
   /** A sweep or a check still waiting for the cluster (a migration may hold reads for long): the next one waits. */
   private boolean sweeping;
   private boolean checking;
+  /** Sessions whose client asked to close them here: their connection stays until the answer is out. */
+  private final Set<String> closing = new HashSet<>();
   private MessageConsumer<JsonObject> resumedElsewhere;
   /**
    * Connections closed here whose detach found no entry for their session (or no answer): during a merge the
@@ -324,6 +326,7 @@ final class SessionsImpl implements Sessions {
 
   /** Ends {@code session} now, as its client asked; its connection here is closed once the answer is out. */
   Future<Void> close(String session) {
+    closing.add(session);
     return step(session, SessionProcessor.end()).compose(step -> step.applied()
         ? end(session, Cause.CLIENT_LEFT)
         : Future.failedFuture(HooknetException.of(Errno.ESRCH, "session %s has already ended", session)))
@@ -332,7 +335,7 @@ final class SessionsImpl implements Sessions {
           if (connection != null) {
             context.runOnContext(v -> connection.close().run());
           }
-        });
+        }).onComplete(done -> closing.remove(session));
   }
 
   /** After a merge: every session with a connection here is connected again, or, when it has ended, closed. */
@@ -492,7 +495,8 @@ final class SessionsImpl implements Sessions {
         .onSuccess(found -> found.values().forEach(bytes -> {
           SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
           Connection connection = connections.get(state.id());
-          if (connection == null || state.attachment() != connection.session().attachment()) {
+          if (connection == null || state.attachment() != connection.session().attachment()
+              || closing.contains(state.id())) {
             return;
           }
           if (state.ending()) {
