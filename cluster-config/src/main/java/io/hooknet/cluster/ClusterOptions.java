@@ -25,6 +25,7 @@ public class ClusterOptions {
   public static final int DEFAULT_MAX_NO_HEARTBEAT_SECONDS = 5;
   public static final int DEFAULT_MERGE_FIRST_RUN_DELAY_SECONDS = 5;
   public static final int DEFAULT_MERGE_NEXT_RUN_DELAY_SECONDS = 5;
+  public static final int DEFAULT_MIGRATION_TIMEOUT_SECONDS = 20;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -41,6 +42,7 @@ public class ClusterOptions {
   private int maxNoHeartbeatSeconds = DEFAULT_MAX_NO_HEARTBEAT_SECONDS;
   private int mergeFirstRunDelaySeconds = DEFAULT_MERGE_FIRST_RUN_DELAY_SECONDS;
   private int mergeNextRunDelaySeconds = DEFAULT_MERGE_NEXT_RUN_DELAY_SECONDS;
+  private int migrationTimeoutSeconds = DEFAULT_MIGRATION_TIMEOUT_SECONDS;
 
   public ClusterOptions() {
   }
@@ -59,6 +61,7 @@ public class ClusterOptions {
     this.maxNoHeartbeatSeconds = other.maxNoHeartbeatSeconds;
     this.mergeFirstRunDelaySeconds = other.mergeFirstRunDelaySeconds;
     this.mergeNextRunDelaySeconds = other.mergeNextRunDelaySeconds;
+    this.migrationTimeoutSeconds = other.migrationTimeoutSeconds;
   }
 
   /** Options from JSON with the same keys as {@link #toJson()}; absent keys keep their defaults. */
@@ -84,6 +87,7 @@ public class ClusterOptions {
     maxNoHeartbeatSeconds = json.getInteger("maxNoHeartbeatSeconds", maxNoHeartbeatSeconds);
     mergeFirstRunDelaySeconds = json.getInteger("mergeFirstRunDelaySeconds", mergeFirstRunDelaySeconds);
     mergeNextRunDelaySeconds = json.getInteger("mergeNextRunDelaySeconds", mergeNextRunDelaySeconds);
+    migrationTimeoutSeconds = json.getInteger("migrationTimeoutSeconds", migrationTimeoutSeconds);
   }
 
   public JsonObject toJson() {
@@ -100,7 +104,8 @@ public class ClusterOptions {
         .put("heartbeatIntervalSeconds", heartbeatIntervalSeconds)
         .put("maxNoHeartbeatSeconds", maxNoHeartbeatSeconds)
         .put("mergeFirstRunDelaySeconds", mergeFirstRunDelaySeconds)
-        .put("mergeNextRunDelaySeconds", mergeNextRunDelaySeconds);
+        .put("mergeNextRunDelaySeconds", mergeNextRunDelaySeconds)
+        .put("migrationTimeoutSeconds", migrationTimeoutSeconds);
   }
 
   /** A join mode by name, case-insensitive: {@code loopback}, {@code tcp}, {@code multicast}, {@code kubernetes}. */
@@ -153,6 +158,7 @@ public class ClusterOptions {
     }
     requireSeconds("mergeFirstRunDelaySeconds", mergeFirstRunDelaySeconds);
     requireSeconds("mergeNextRunDelaySeconds", mergeNextRunDelaySeconds);
+    requireSeconds("migrationTimeoutSeconds", migrationTimeoutSeconds);
     return this;
   }
 
@@ -308,6 +314,21 @@ public class ClusterOptions {
   /** How often the split-brain merge check runs after the first, 1-3600 s. Default {@value #DEFAULT_MERGE_NEXT_RUN_DELAY_SECONDS}. */
   public ClusterOptions setMergeNextRunDelaySeconds(int mergeNextRunDelaySeconds) {
     this.mergeNextRunDelaySeconds = mergeNextRunDelaySeconds;
+    return this;
+  }
+
+  public int getMigrationTimeoutSeconds() {
+    return migrationTimeoutSeconds;
+  }
+
+  /**
+   * How long a partition migration may take, 1-3600 s. Writes to a migrating partition wait for it, so a migration
+   * lost in a network fault holds them up this long plus Hazelcast's operation heartbeat timeout (60 s); the
+   * registry's entries are small enough to migrate in well under a second. Default
+   * {@value #DEFAULT_MIGRATION_TIMEOUT_SECONDS} (Hazelcast's own is 300).
+   */
+  public ClusterOptions setMigrationTimeoutSeconds(int migrationTimeoutSeconds) {
+    this.migrationTimeoutSeconds = migrationTimeoutSeconds;
     return this;
   }
 }

@@ -21,6 +21,7 @@ class ClusterOptionsTest {
     assertThat(options.getMembers()).containsExactly("127.0.0.1");
     assertThat(options.getHeartbeatIntervalSeconds()).isEqualTo(1);
     assertThat(options.getMaxNoHeartbeatSeconds()).isEqualTo(5);
+    assertThat(options.getMigrationTimeoutSeconds()).isEqualTo(20);
   }
 
   @Test
@@ -28,7 +29,7 @@ class ClusterOptionsTest {
     ClusterOptions options = new ClusterOptions().setNodeName("edge-1").setClusterName("prod").setJoin(JoinMode.TCP)
         .setHost("198.18.0.1").setPort(6000).setPortCount(3).setMembers(List.of("198.18.0.2:6000", "[::1]:6001"))
         .setKubernetesService("hooknet").setHeartbeatIntervalSeconds(2).setMaxNoHeartbeatSeconds(9)
-        .setMergeFirstRunDelaySeconds(7).setMergeNextRunDelaySeconds(8);
+        .setMergeFirstRunDelaySeconds(7).setMergeNextRunDelaySeconds(8).setMigrationTimeoutSeconds(30);
     assertThat(new ClusterOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
     assertThat(new ClusterOptions(options).toJson()).isEqualTo(options.toJson());
     assertThat(options.toJson().getString("join")).isEqualTo("tcp");
@@ -86,6 +87,8 @@ class ClusterOptionsTest {
         "EINVAL: cluster setting 'maxNoHeartbeatSeconds': 5 must be more than heartbeatIntervalSeconds (5)");
     assertInvalid(o -> o.setMergeNextRunDelaySeconds(4000),
         "EINVAL: cluster setting 'mergeNextRunDelaySeconds': 4000 is not between 1 and 3600 seconds");
+    assertInvalid(o -> o.setMigrationTimeoutSeconds(0),
+        "EINVAL: cluster setting 'migrationTimeoutSeconds': 0 is not between 1 and 3600 seconds");
   }
 
   private static void assertInvalid(Consumer<ClusterOptions> change, String message) {

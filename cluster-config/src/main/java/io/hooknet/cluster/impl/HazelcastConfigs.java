@@ -33,6 +33,7 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(options.getMaxNoHeartbeatSeconds()));
     config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(options.getMergeFirstRunDelaySeconds()));
     config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(options.getMergeNextRunDelaySeconds()));
+    config.setProperty("hazelcast.partition.migration.timeout", Integer.toString(options.getMigrationTimeoutSeconds()));
     // An ended session stays ended across a merge. The sessions map gets a config of its own, copied from the one
     // it matches: getMapConfig returns the matching wildcard config itself, and its policy would apply to every
     // hooknet.* map.
