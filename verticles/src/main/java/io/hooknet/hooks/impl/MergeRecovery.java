@@ -69,9 +69,9 @@ final class MergeRecovery {
     // is put back where no one else holds the name and removed with CLIENT_LEFT, so that every callback is told.
     Set<String> owning = new HashSet<>();
     ownership.of(owner -> owner.sessionOwned()).forEach(owned -> owning.add(owned.owner().session()));
-    // A session whose connection here closed while the merge was bringing its entry back is detached first.
-    return sessions.reattach().compose(live -> sessions.detachAbandoned(owning).map(live))
-        .compose(live -> sessions.alive(owning).map(alive -> {
+    // A session whose connection here closed while the merge was bringing its entry back is detached.
+    return sessions.reattach()
+        .compose(live -> sessions.aliveAfterMerge(owning).map(alive -> {
           Set<String> asserted = new HashSet<>(alive);
           asserted.addAll(live);
           return asserted;

@@ -361,40 +361,26 @@ final class SessionsImpl implements Sessions {
   }
 
   /**
-   * Of {@code ids}, the sessions that exist in the cluster and are not ending: connected anywhere, or within their
-   * grace period.
-   */
-  /**
-   * After a merge: of sessions {@code ids}, those whose entry says they are connected here, though this node has no
+   * After a merge: of sessions {@code ids}, those that exist in the cluster and are not ending (connected anywhere,
+   * or within their grace period). Those whose entry says they are connected here, though this node has no
    * connection for them (it closed during the merge, before the entry was back in the cluster), are detached now,
    * so that their grace period runs and ends them.
    */
-  Future<Void> detachAbandoned(Set<String> ids) {
+  Future<Set<String>> aliveAfterMerge(Set<String> ids) {
     if (ids.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(Set.of());
     }
     return store.within(vertx.executeBlocking(() -> sessions.getAll(ids), false), "sessions").map(found -> {
       long now = System.currentTimeMillis();
+      Set<String> alive = new HashSet<>();
       found.values().forEach(bytes -> {
         SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
         if (state.connected() && node.equals(state.node()) && !connections.containsKey(state.id())) {
           LOG.info(() -> "session " + state.id() + " has no connection here after the merge; its grace period runs");
           tryDetach(state.id(), new Detach(state.attachment(), now + graceMillis, now + DETACH_RETRY_MILLIS));
         }
-      });
-      return null;
-    });
-  }
-
-  Future<Set<String>> alive(Set<String> ids) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture(Set.of());
-    }
-    return store.within(vertx.executeBlocking(() -> sessions.getAll(ids), false), "sessions").map(found -> {
-      Set<String> alive = new HashSet<>();
-      found.forEach((id, bytes) -> {
-        if (!Mapping.fromCborBytes(bytes, SessionState.class).ending()) {
-          alive.add(id);
+        if (!state.ending()) {
+          alive.add(state.id());
         }
       });
       return alive;
