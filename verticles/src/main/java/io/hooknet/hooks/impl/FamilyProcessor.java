@@ -154,6 +154,19 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
     }
   }
 
+  /**
+   * Refuses a session's clean-up that was asked in another cluster view than the owner's now ({@code EAGAIN}): a
+   * node that ended a session on its side of a split must not clean up after it in the merged cluster, where the
+   * other side may have it connected. The node reads the session's state again and retries.
+   */
+  private void refuseInAnotherView(ChangeContext context, String family) {
+    if (!backup && hazelcast != null && context != null && context.view() != FamilyStore.view(hazelcast)) {
+      refused = true;
+      throw HooknetException.of(Errno.EAGAIN, "session clean-up on %s: not applied, the cluster changed since it "
+          + "was asked", family);
+    }
+  }
+
   private Outcome outcome(String family, FamilyState state) {
     switch (kind) {
       case OWNER_GONE: {
@@ -165,6 +178,9 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
             .anyMatch(member -> member.getUuid().toString().equals(gone.member()))) {
           refused = true;
           return null;
+        }
+        if (gone.session() != null) {
+          refuseInAnotherView(gone.context(), family);
         }
         return OwnerOps.removeOwned(state, gone.session() != null ? OwnerOps.ofSession(gone.session())
             : OwnerOps.ofNode(gone.node()), gone.cause(), new Effects(gone.context()));
@@ -179,6 +195,7 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
       }
       case WITHDRAW: {
         Withdraw withdraw = Mapping.fromCborBytes(request, Withdraw.class);
+        refuseInAnotherView(withdraw.context(), family);
         return state == null ? null : OwnerOps.withdraw(state, withdraw.owned(), withdraw.session(),
             withdraw.cause(), new Effects(withdraw.context()));
       }

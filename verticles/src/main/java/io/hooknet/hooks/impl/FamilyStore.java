@@ -97,8 +97,15 @@ final class FamilyStore {
     return answer.future();
   }
 
-  /** The cluster view this node sees: a hash of its members' ids, which differs on the two sides of a split. */
   private long view() {
+    return view(hazelcast);
+  }
+
+  /**
+   * The cluster view member {@code hazelcast} sees: a hash of its members' ids, which differs on the two sides of a
+   * split and changes with every member that comes or goes.
+   */
+  static long view(HazelcastInstance hazelcast) {
     List<UUID> members = new ArrayList<>();
     for (Member member : hazelcast.getCluster().getMembers()) {
       members.add(member.getUuid());

@@ -12,6 +12,7 @@ import io.hooknet.codec.Json;
 import io.hooknet.codec.Replies.SessionInfo;
 import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.Sessions;
+import io.hooknet.hooks.impl.FamilyProcessor.Result;
 import io.hooknet.hooks.impl.SessionProcessor.SessionState;
 import io.hooknet.hooks.impl.SessionProcessor.Step;
 import io.vertx.core.Context;
@@ -404,6 +405,11 @@ final class SessionsImpl implements Sessions {
         .compose(withdrawn -> store.changeAll(FamilyProcessor.sessionEnded(session, cause, store.changeContext())))
         .compose(results -> {
           results.forEach(deliveries::apply);
+          for (Result result : results) {
+            if (result.errno() != 0) {
+              return Future.failedFuture(result.failure());
+            }
+          }
           return vertx.executeBlocking(() -> {
             claims.removeAll(Predicates.equal("this", session));
             return null;

@@ -7,6 +7,7 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HookCommand;
+import io.hooknet.codec.HookEvent.Cause;
 import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.impl.FamilyProcessor.Result;
 import io.hooknet.testing.Await;
@@ -91,6 +92,28 @@ class FamilyProcessorDeadlineTest {
     // A member that is gone: its node's hooks go.
     map.executeOnEntries(FamilyProcessor.nodeLeft(NODE, UUID.randomUUID().toString(), context(later)));
     assertThat(Mapping.fromCborBytes(map.get("stale"), FamilyState.class).event("IN").chain).isEmpty();
+  }
+
+  @Test
+  void aSessionsCleanUpAskedInAnotherClusterViewIsRefusedWithEagainAndChangesNothing() {
+    IMap<String, byte[]> map = family("merged");
+    long later = hazelcast.getCluster().getClusterTime() + 20_000;
+    Owner session = new Owner(NODE, "s-1");
+    map.executeOnKey("merged", FamilyProcessor.command(register("merged", "h"), session, context(later)));
+    byte[] before = map.get("merged");
+    // Asked on a side of a split (another view than the owner's now), run after the merge: refused, nothing goes.
+    Result refused = Mapping.fromCborBytes(map.executeOnKey("merged",
+        FamilyProcessor.sessionEnded("s-1", Cause.NODE_LEFT, context(later))), Result.class);
+    assertThat(refused.errno()).isEqualTo(Errno.EAGAIN.number());
+    assertThat(refused.message())
+        .isEqualTo("session clean-up on merged: not applied, the cluster changed since it was asked");
+    assertThat(map.get("merged")).isEqualTo(before);
+    // Asked in the view the owner sees: the session's hook goes.
+    ChangeContext now = new ChangeContext(FamilyStore.view(hazelcast), 7, 16, System.currentTimeMillis(), later);
+    Result applied = Mapping.fromCborBytes(map.executeOnKey("merged",
+        FamilyProcessor.sessionEnded("s-1", Cause.NODE_LEFT, now)), Result.class);
+    assertThat(applied.errno()).isZero();
+    assertThat(Mapping.fromCborBytes(map.get("merged"), FamilyState.class).event("IN").chain).isEmpty();
   }
 
   @Test
