@@ -58,8 +58,11 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
   record CountRun(String event, List<String> called) {
   }
 
-  /** What node {@code node} asserts again after a merge. */
-  record Reassert(List<Owned> owned, String node, ChangeContext context) {
+  /**
+   * What node {@code node} asserts again after a merge: its own merge ({@code resyncAll}), or another node's, when
+   * only the callbacks it has to put back are re-synchronised.
+   */
+  record Reassert(List<Owned> owned, String node, boolean resyncAll, ChangeContext context) {
   }
 
   /** What session {@code session}, ending, held in a family as this node knows it, withdrawn with {@code cause}. */
@@ -129,8 +132,8 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
     return new FamilyProcessor(Kind.COUNT_RUN, new CountRun(event, List.copyOf(called)));
   }
 
-  static FamilyProcessor reassert(List<Owned> owned, String node, ChangeContext context) {
-    return new FamilyProcessor(Kind.REASSERT, new Reassert(List.copyOf(owned), node, context));
+  static FamilyProcessor reassert(List<Owned> owned, String node, boolean resyncAll, ChangeContext context) {
+    return new FamilyProcessor(Kind.REASSERT, new Reassert(List.copyOf(owned), node, resyncAll, context));
   }
 
   @Override
@@ -191,7 +194,8 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
       }
       case REASSERT: {
         Reassert reassert = Mapping.fromCborBytes(request, Reassert.class);
-        return OwnerOps.reassert(state, family, reassert.owned(), reassert.node(), new Effects(reassert.context()));
+        return OwnerOps.reassert(state, family, reassert.owned(), reassert.node(), reassert.resyncAll(),
+            new Effects(reassert.context()));
       }
       case WITHDRAW: {
         Withdraw withdraw = Mapping.fromCborBytes(request, Withdraw.class);

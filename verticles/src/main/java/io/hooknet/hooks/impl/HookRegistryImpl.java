@@ -46,6 +46,8 @@ public final class HookRegistryImpl implements HookRegistry {
 
   private static final Logger LOG = Logger.getLogger(HookRegistry.class.getName());
   private static final long GAP_MILLIS = 2_000;
+  /** Where a node that merged back tells the others, so that they assert again what their sessions own. */
+  static final String MERGED = "hooknet.hooks.merged";
   /** The {@code op} name of each command type, for the meters. */
   private static final Map<Class<?>, String> OPS = new ConcurrentHashMap<>();
 
@@ -63,6 +65,7 @@ public final class HookRegistryImpl implements HookRegistry {
   private Handler<HookEvent> lostHandler = event -> { };
   private UUID membership;
   private UUID lifecycle;
+  private MessageConsumer<String> merged;
 
   /** Made on the event loop the registry runs on. */
   public HookRegistryImpl(Vertx vertx, HooknetCluster cluster, HookRegistryOptions options) {
@@ -97,7 +100,15 @@ public final class HookRegistryImpl implements HookRegistry {
     });
     lifecycle = cluster.hazelcast().getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        context.runOnContext(v -> merge.run());
+        context.runOnContext(v -> {
+          merge.run();
+          vertx.eventBus().publish(MERGED, cluster.nodeName());
+        });
+      }
+    });
+    merged = vertx.eventBus().<String>consumer(MERGED, message -> {
+      if (!cluster.nodeName().equals(message.body())) {
+        merge.runAfter(message.body());
       }
     });
     sessions.start();
@@ -111,6 +122,9 @@ public final class HookRegistryImpl implements HookRegistry {
     sessions.stop();
     List<Future<Void>> closing = new ArrayList<>();
     localConsumers.values().forEach(consumer -> closing.add(consumer.unregister()));
+    if (merged != null) {
+      closing.add(merged.unregister());
+    }
     closing.add(deliveries.stop());
     return Future.join(closing).mapEmpty();
   }

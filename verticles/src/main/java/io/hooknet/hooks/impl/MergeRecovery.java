@@ -18,9 +18,12 @@ import java.util.logging.Logger;
  * What a node does once Hazelcast has merged it back after a split: the cluster kept the other side's stored
  * registry, so the node connects its sessions again and asserts, family by family, what it and those sessions
  * own ({@link OwnerOps#reassert}), which settles every name held on both sides and re-synchronises the callbacks
- * it delivers. Asserting is idempotent, so a try that fails (Hazelcast still migrating partitions just after the
- * merge, a member leaving meanwhile) is repeated every {@value #RETRY_MILLIS} ms until one succeeds or the
- * registry stops.
+ * it delivers. The other nodes do the same when they hear of the merge ({@link #runAfter}): a family the cluster
+ * had lost (its partition gone with the members that held it) comes back as the merging side had it, which may
+ * lack what their sessions registered meanwhile, or keep the clean-up the merging side made after a session the
+ * cluster has connected. Asserting is idempotent, so a try that fails (Hazelcast still migrating partitions just
+ * after the merge, a member leaving meanwhile) is repeated every {@value #RETRY_MILLIS} ms until one succeeds or
+ * the registry stops.
  */
 final class MergeRecovery {
 
@@ -45,16 +48,29 @@ final class MergeRecovery {
     this.deliveries = deliveries;
   }
 
-  /** Asserts again, repeating failed tries until one succeeds or {@link #stop()}. */
+  /** Asserts again after this node merged back, repeating failed tries until one succeeds or {@link #stop()}. */
   void run() {
-    assertAgain()
-        .onSuccess(done -> LOG.info(() -> "node " + node + " has asserted again what it owns after the merge"))
+    run(true, "node " + node + " merged back into the cluster", "after the merge");
+  }
+
+  /**
+   * Asserts again, as {@link #run()} does, after node {@code merged} merged back: what this node and the sessions
+   * connected here own.
+   */
+  void runAfter(String merged) {
+    run(false, "node " + merged + " merged back into the cluster, node " + node + " is in it",
+        "after " + merged + "'s merge");
+  }
+
+  private void run(boolean merging, String why, String after) {
+    assertAgain(merging, why)
+        .onSuccess(done -> LOG.info(() -> "node " + node + " has asserted again what it owns " + after))
         .onFailure(failure -> {
       if (stopped) {
         return;
       }
-      LOG.warning(() -> "asserting again after the merge failed, trying again in " + RETRY_MILLIS + " ms: " + failure);
-      vertx.setTimer(RETRY_MILLIS, timer -> run());
+      LOG.warning(() -> "asserting again " + after + " failed, trying again in " + RETRY_MILLIS + " ms: " + failure);
+      vertx.setTimer(RETRY_MILLIS, timer -> run(merging, why, after));
     });
   }
 
@@ -62,13 +78,16 @@ final class MergeRecovery {
     stopped = true;
   }
 
-  private Future<Void> assertAgain() {
-    // Sessions connected here again, and those of the others that still exist (a client reconnecting, within its
-    // grace period): what they own is asserted again too, or the merge would drop it without a word. A session
-    // that ended on the other side while this one acknowledged its registrations is withdrawn here: what it owned
-    // is put back where no one else holds the name and removed with CLIENT_LEFT, so that every callback is told.
+  private Future<Void> assertAgain(boolean merging, String why) {
+    // Sessions connected here again, and, on the node that merged, those of the others that still exist (a client
+    // reconnecting, within its grace period): what they own is asserted again too, or the merge would drop it
+    // without a word. A session that ended on the other side while the merging node acknowledged its registrations
+    // is withdrawn there: what it owned is put back where no one else holds the name and removed with CLIENT_LEFT,
+    // so that every callback is told.
     Set<String> owning = new HashSet<>();
-    ownership.of(owner -> owner.sessionOwned()).forEach(owned -> owning.add(owned.owner().session()));
+    if (merging) {
+      ownership.of(owner -> owner.sessionOwned()).forEach(owned -> owning.add(owned.owner().session()));
+    }
     // A session whose connection here closed while the merge was bringing its entry back is detached.
     return sessions.reattach()
         .compose(live -> sessions.aliveAfterMerge(owning).map(alive -> {
@@ -88,13 +107,13 @@ final class MergeRecovery {
           sessions.check(owned.owner(), ((HookCommand.Registers) owned.command()).address());
         }
       }
-      LOG.info(() -> "node " + node + " merged back into the cluster; asserting again what it and " + live.size()
+      LOG.info(() -> why + "; asserting again what it and " + live.size()
           + " sessions own in " + byFamily.size() + " families" + (ended.isEmpty() ? ""
           : "; " + ended.size() + " sessions that ended meanwhile lose theirs"));
       List<Future<Void>> families = new ArrayList<>();
       ended.forEach(session -> families.add(sessions.withdraw(session, Cause.CLIENT_LEFT)));
       byFamily.forEach((family, owned) -> families.add(store.change(family,
-          FamilyProcessor.reassert(owned, node, store.changeContext())).map(result -> {
+          FamilyProcessor.reassert(owned, node, merging, store.changeContext())).map(result -> {
             deliveries.apply(result);
             return null;
           })));

@@ -15,7 +15,9 @@ import io.hooknet.hooks.impl.FamilyState.Callback;
 import io.hooknet.hooks.impl.FamilyState.EventState;
 import io.hooknet.hooks.impl.RegistryOps.Outcome;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -91,10 +93,20 @@ final class OwnerOps {
    * comment), then re-synchronises every callback {@code node} delivers here.
    */
   static Outcome reassert(FamilyState family, String name, List<Owned> owned, String node, Effects effects) {
+    return reassert(family, name, owned, node, true, effects);
+  }
+
+  /**
+   * As above; with {@code resyncAll} false (a node that stayed in the cluster while another merged back), only the
+   * callbacks that had to be put back are re-synchronised: the others missed nothing.
+   */
+  static Outcome reassert(FamilyState family, String name, List<Owned> owned, String node, boolean resyncAll,
+      Effects effects) {
     if (family == null) {
       owned.forEach(registration -> lose(name, registration, null, effects));
       return new Outcome(null, new Replies.Ack(0), effects, false);
     }
+    Set<String> putBack = new HashSet<>();
     for (Owned registration : owned) {
       HookCommand.Registration what = ((HookCommand.Registers) registration.command()).registration();
       switch (what.kind()) {
@@ -103,16 +115,20 @@ final class OwnerOps {
           break;
         case CALLBACK:
           EventState event = family.event(what.event());
-          if (event != null && !event.shutdown) {
-            reassertCallback(HookOps.Site.of(family, event), what.name(), registration, node, effects);
+          if (event != null && !event.shutdown
+              && reassertCallback(HookOps.Site.of(family, event), what.name(), registration, node, effects)) {
+            putBack.add(what.name());
           }
           break;
         default:
-          reassertCallback(HookOps.Site.of(family), what.name(), registration, node, effects);
+          if (reassertCallback(HookOps.Site.of(family), what.name(), registration, node, effects)) {
+            putBack.add(what.name());
+          }
       }
     }
-    resync(HookOps.Site.of(family), node, effects);
-    family.events.forEach(event -> resync(HookOps.Site.of(family, event), node, effects));
+    Predicate<Callback> resynced = callback -> resyncAll || putBack.contains(callback.address());
+    resync(HookOps.Site.of(family), node, resynced, effects);
+    family.events.forEach(event -> resync(HookOps.Site.of(family, event), node, resynced, effects));
     return new Outcome(family, new Replies.Ack(0), effects, true);
   }
 
@@ -180,13 +196,14 @@ final class OwnerOps {
     }
   }
 
-  private static void reassertCallback(HookOps.Site site, String address, Owned registration, String node,
+  /** Puts the callback back, or anchors it here; whether it had to be put back (it missed what came meanwhile). */
+  private static boolean reassertCallback(HookOps.Site site, String address, Owned registration, String node,
       Effects effects) {
     Callback ours = new Callback(address, node, registration.owner().session(), registration.registeredAt());
     int index = indexOf(site.callbacks(), address);
     if (index < 0) {
       site.callbacks().add(ours);
-      return;
+      return true;
     }
     Callback theirs = site.callbacks().get(index);
     if (theirs.owner().same(registration.owner())) {
@@ -194,12 +211,14 @@ final class OwnerOps {
     } else if (wins(ours.registeredAt(), ours.owner(), theirs)) {
       site.callbacks().set(index, ours);
       effects.replay(site.key(address), theirs, StreamChange.STOP, site.changes().current(), List.of());
+      return true;
     }
+    return false;
   }
 
-  private static void resync(HookOps.Site site, String node, Effects effects) {
+  private static void resync(HookOps.Site site, String node, Predicate<Callback> which, Effects effects) {
     for (Callback callback : site.callbacks()) {
-      if (callback.node().equals(node)) {
+      if (callback.node().equals(node) && which.test(callback)) {
         CallbackKey key = site.key(callback.address());
         effects.replay(key, callback, StreamChange.MERGE_RESYNC, site.changes().current(),
             site.replay().apply(Cause.RESYNC, node));

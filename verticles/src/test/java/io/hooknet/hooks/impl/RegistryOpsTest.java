@@ -293,6 +293,31 @@ class RegistryOpsTest {
   }
 
   @Test
+  void aNodeThatStayedWhileAnotherMergedPutsBackOnlyWhatTheFamilyLacksAndResyncsOnlyThat() {
+    // n3 stayed in the cluster; the family came back from the merging side without s3's callback cb.gone.
+    Owner session = new Owner("n3", "s3");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.kept"), session);
+    apply(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "h", null, null, "addr.s3"), session);
+    List<OwnerOps.Owned> owned = List.of(
+        new OwnerOps.Owned(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.kept"), session, 1),
+        new OwnerOps.Owned(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.gone"), session, 2),
+        new OwnerOps.Owned(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "h", null, null, "addr.s3"), session,
+            3));
+    Outcome after = store(OwnerOps.reassert(stored(), "inet", owned, "n3", false, effects()));
+
+    assertThat(family.event("PHYSICAL_IN").callbacks).extracting(FamilyState.Callback::address)
+        .containsExactly("cb.kept", "cb.gone");
+    assertThat(family.event("PHYSICAL_IN").chain).extracting(HookChain.Link::hook).containsExactly("h");
+    assertThat(after.effects().notices).isEmpty();
+    assertThat(after.effects().replays).extracting(r -> r.key().address() + " " + r.change() + " " + r.events()
+        .stream().map(e -> e.hook() + "/" + e.cause()).collect(Collectors.joining(","))).containsExactly(
+            "cb.gone MERGE_RESYNC h/RESYNC,null/RESYNC");
+    // The merging node re-synchronises every callback it delivers.
+    Outcome merging = store(OwnerOps.reassert(stored(), "inet", owned, "n3", true, effects()));
+    assertThat(merging.effects().replays).extracting(r -> r.key().address()).containsExactly("cb.kept", "cb.gone");
+  }
+
+  @Test
   void anEndingSessionIsWithdrawnWithWhatTheStoredFamilyLacksToldToEveryCallback() {
     Owner live = new Owner("n1", "s1");
     Owner ending = new Owner("n2", "s2");
