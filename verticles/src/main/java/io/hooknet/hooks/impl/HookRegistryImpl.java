@@ -46,8 +46,11 @@ public final class HookRegistryImpl implements HookRegistry {
 
   private static final Logger LOG = Logger.getLogger(HookRegistry.class.getName());
   private static final long GAP_MILLIS = 2_000;
-  /** Where a node that merged back tells the others, so that they assert again what their sessions own. */
-  static final String MERGED = "hooknet.hooks.merged";
+  /**
+   * How long after a member joins the others assert again what they and their sessions own: a member that merged
+   * back sends its data once it has joined.
+   */
+  private static final long JOIN_SETTLE_MILLIS = 3_000;
   /** The {@code op} name of each command type, for the meters. */
   private static final Map<Class<?>, String> OPS = new ConcurrentHashMap<>();
 
@@ -65,7 +68,6 @@ public final class HookRegistryImpl implements HookRegistry {
   private Handler<HookEvent> lostHandler = event -> { };
   private UUID membership;
   private UUID lifecycle;
-  private MessageConsumer<String> merged;
 
   /** Made on the event loop the registry runs on. */
   public HookRegistryImpl(Vertx vertx, HooknetCluster cluster, HookRegistryOptions options) {
@@ -87,6 +89,11 @@ public final class HookRegistryImpl implements HookRegistry {
     membership = cluster.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
+        String node = event.getMember().getAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE);
+        if (node != null && !node.equals(cluster.nodeName())) {
+          // A member that merged back brings its data after it joins: assert once that is in.
+          context.runOnContext(v -> vertx.setTimer(JOIN_SETTLE_MILLIS, timer -> merge.runAfter(node)));
+        }
       }
 
       @Override
@@ -100,15 +107,7 @@ public final class HookRegistryImpl implements HookRegistry {
     });
     lifecycle = cluster.hazelcast().getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        context.runOnContext(v -> {
-          merge.run();
-          vertx.eventBus().publish(MERGED, cluster.nodeName());
-        });
-      }
-    });
-    merged = vertx.eventBus().<String>consumer(MERGED, message -> {
-      if (!cluster.nodeName().equals(message.body())) {
-        merge.runAfter(message.body());
+        context.runOnContext(v -> merge.run());
       }
     });
     sessions.start();
@@ -122,9 +121,6 @@ public final class HookRegistryImpl implements HookRegistry {
     sessions.stop();
     List<Future<Void>> closing = new ArrayList<>();
     localConsumers.values().forEach(consumer -> closing.add(consumer.unregister()));
-    if (merged != null) {
-      closing.add(merged.unregister());
-    }
     closing.add(deliveries.stop());
     return Future.join(closing).mapEmpty();
   }

@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * What a node does once Hazelcast has merged it back after a split: the cluster kept the other side's stored
  * registry, so the node connects its sessions again and asserts, family by family, what it and those sessions
  * own ({@link OwnerOps#reassert}), which settles every name held on both sides and re-synchronises the callbacks
- * it delivers. The other nodes do the same when they hear of the merge ({@link #runAfter}): a family the cluster
+ * it delivers. The other nodes do the same when the node joins them ({@link #runAfter}): a family the cluster
  * had lost (its partition gone with the members that held it) comes back as the merging side had it, which may
  * lack what their sessions registered meanwhile, or keep the clean-up the merging side made after a session the
  * cluster has connected. Asserting is idempotent, so a try that fails (Hazelcast still migrating partitions just
@@ -54,17 +55,17 @@ final class MergeRecovery {
   }
 
   /**
-   * Asserts again, as {@link #run()} does, after node {@code merged} merged back: what this node and the sessions
-   * connected here own.
+   * Asserts again, as {@link #run()} does, after node {@code joined} joined the cluster (it may have merged back):
+   * what this node and the sessions connected here own.
    */
-  void runAfter(String merged) {
-    run(false, "node " + merged + " merged back into the cluster, node " + node + " is in it",
-        "after " + merged + "'s merge");
+  void runAfter(String joined) {
+    run(false, "node " + joined + " joined the cluster", "after " + joined + " joined");
   }
 
   private void run(boolean merging, String why, String after) {
     assertAgain(merging, why)
-        .onSuccess(done -> LOG.info(() -> "node " + node + " has asserted again what it owns " + after))
+        .onSuccess(done -> LOG.log(merging ? Level.INFO : Level.FINE,
+            () -> "node " + node + " has asserted again what it owns " + after))
         .onFailure(failure -> {
       if (stopped) {
         return;
@@ -107,7 +108,8 @@ final class MergeRecovery {
           sessions.check(owned.owner(), ((HookCommand.Registers) owned.command()).address());
         }
       }
-      LOG.info(() -> why + "; asserting again what it and " + live.size()
+      LOG.log(merging ? Level.INFO : Level.FINE, () -> why + "; node " + node + " asserts again what it and "
+          + live.size()
           + " sessions own in " + byFamily.size() + " families" + (ended.isEmpty() ? ""
           : "; " + ended.size() + " sessions that ended meanwhile lose theirs"));
       List<Future<Void>> families = new ArrayList<>();
