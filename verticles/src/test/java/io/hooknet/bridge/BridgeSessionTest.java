@@ -217,6 +217,23 @@ class BridgeSessionTest {
   }
 
   @Test
+  void aSessionWhoseEntryWasLostEndsWhenItsGracePeriodIsOver() {
+    String family = family();
+    Callback observer = Callback.on(registries.get(0), family);
+    TcpBridgeClient client = client(0);
+    String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+    client.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "orphan").put("address", "addr.o"));
+    observer.await(2);
+    // The partition that held the session's entry is lost (its members died at once): no entry, ever again.
+    cluster.node(0).hazelcast().getMap("hooknet.sessions").delete(session);
+    long closed = System.nanoTime();
+    client.close();
+    assertThat(observer.await(3).get(2)).extracting(e -> e.hook() + " " + e.session() + " " + e.cause())
+        .isEqualTo("orphan " + session + " CLIENT_LEFT");
+    assertThat((System.nanoTime() - closed) / 1e9).isGreaterThanOrEqualTo(GRACE_SECONDS);
+  }
+
+  @Test
   void aRegistrationThatArrivesAfterItsSessionEndedIsWithdrawnAndRefused() {
     String family = family();
     Callback observer = Callback.on(registries.get(0), family);

@@ -91,7 +91,8 @@ final class SessionsImpl implements Sessions {
   /**
    * Connections closed here whose detach found no entry for their session (or no answer): during a merge the
    * session's entry may not be in the cluster yet, and come back from this side connected, with no connection
-   * anywhere and no grace period to end it. Tried again at every sweep until the entry takes it or tells otherwise.
+   * anywhere and no grace period to end it. Tried again at every sweep until the entry takes it or tells otherwise;
+   * an entry still absent when the grace period is over was lost with its partition, and the session is ended.
    */
   private final Map<String, Detach> pendingDetaches = new HashMap<>();
 
@@ -242,11 +243,19 @@ final class SessionsImpl implements Sessions {
   private void tryDetach(String session, Detach detach) {
     step(session, SessionProcessor.detach(detach.attachment(), detach.deadline())).onComplete(done -> {
       Connection here = connections.get(session);
+      long now = System.currentTimeMillis();
       if (done.succeeded() && done.result().applied()) {
         pendingDetaches.remove(session);
-        vertx.setTimer(Math.max(1, detach.deadline() - System.currentTimeMillis()), id -> expire(session));
+        vertx.setTimer(Math.max(1, detach.deadline() - now), id -> expire(session));
+      } else if (done.succeeded() && done.result().state() == null && here == null && now >= detach.deadline()) {
+        // Still no entry when the grace period is over: it was lost with the partition that held it, and nothing
+        // else will ever end the session. Its registrations go as if its grace period had run out.
+        pendingDetaches.remove(session);
+        LOG.warning(() -> "session " + session + " has no entry in the cluster " + (now - detach.deadline()
+            + graceMillis) / 1000 + " s after its connection closed here; ending it");
+        end(session, Cause.CLIENT_LEFT);
       } else if ((done.failed() || done.result().state() == null) && here == null
-          && System.currentTimeMillis() < detach.giveUpAt()) {
+          && now < detach.giveUpAt()) {
         pendingDetaches.put(session, detach);
       } else {
         pendingDetaches.remove(session);
