@@ -29,6 +29,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -81,8 +82,8 @@ class RobustnessIT {
   private long deadline;
   private long javaEvents;
   /** When each incarnation of each node was started (wall clock, µs), to tell whose a sock event is. */
-  private final List<List<Long>> incarnationStarts = Stream.generate(() -> (List<Long>) new ArrayList<Long>())
-      .limit(HOSTS).collect(Collectors.toList());
+  private final List<List<Long>> incarnationStarts = Stream
+      .generate(() -> (List<Long>) new CopyOnWriteArrayList<Long>()).limit(HOSTS).collect(Collectors.toList());
   private final boolean[] down = new boolean[HOSTS];
   private final Map<String, Integer> faultCounts = new TreeMap<>();
   private long started;
@@ -575,6 +576,9 @@ class RobustnessIT {
         try {
           step();
         } catch (RuntimeException e) {
+          if (failures++ == 0) {
+            System.out.println("client " + name + " broke off a step (and reconnects): " + e);
+          }
           drop(false);
         }
         sleep(50 + random.nextInt(250));
@@ -776,7 +780,9 @@ class RobustnessIT {
       }
     }
 
+    /** Its stream ended with its session (it went away, or found the session ended): the callback went too. */
     void streamDone() {
+      history.streamEnded(stream, System.nanoTime() - started);
       stream = null;
     }
 
@@ -786,7 +792,9 @@ class RobustnessIT {
         return;
       }
       List<JsonObject> frames = bridge.frames();
-      for (JsonObject frame : frames.subList(consumed, frames.size())) {
+      while (consumed < frames.size()) {
+        // Counted before it is read: a frame that fails to read is not read again.
+        JsonObject frame = frames.get(consumed++);
         if (!"message".equals(frame.getString("type"))) {
           continue;
         }
@@ -795,16 +803,17 @@ class RobustnessIT {
         if (address.endsWith(".cb") && body != null) {
           streamEvents.add(body.copy().put("stream", address));
         } else if ("hooknet.sock.events".equals(address) && body != null) {
-          sockFrames.add(body.copy().put("incarnation", incarnationAt(body.getString("node"), body.getLong("ts"))));
+          sockFrames.add(body.copy().put("incarnation", incarnationAt(body.getString("node"), body.getLong("ts")))
+              .put("via", "n" + (node + 1)));
         } else if (address.startsWith("hooknet.session.") && body != null) {
           lostFrames.add(body.copy().put("stream", HistoryChecker.OWNER_NOTICES
               + address.substring("hooknet.session.".length())));
         }
       }
-      consumed = frames.size();
     }
 
     private int consumed;
+    private int failures;
     final List<JsonObject> lostFrames = new ArrayList<>();
 
     long eventCount() {
@@ -839,7 +848,7 @@ class RobustnessIT {
       for (JsonObject e : sockFrames) {
         sockEvents++;
         history.sockEvent(e.getString("node") + "#" + e.getInteger("incarnation") + "@" + name,
-            e.getString("pool"), e.getLong("datafd"), e.getLong("seq"));
+            e.getString("pool"), e.getLong("datafd"), e.getLong("seq"), e.getString("via"));
       }
     }
 

@@ -43,8 +43,15 @@ public final class History {
   public record SessionEnd(long index, String session, long endedNanos, boolean byCluster) {
   }
 
-  /** A socket event as a consumer received it. */
-  public record SockEvent(long index, String node, String pool, long datafd, long seq) {
+  /**
+   * A callback stream that ended with its client's session at {@code endedNanos}: the client went away, or came
+   * back and found the session ended. Its callback went with the session; nothing more is owed to it.
+   */
+  public record StreamEnd(long index, String stream, long endedNanos) {
+  }
+
+  /** A socket event as a consumer received it, through its connection to node {@code via}. */
+  public record SockEvent(long index, String node, String pool, long datafd, long seq, String via) {
   }
 
   /** The chain of {@code event} as {@code node} lists it at the end: hook and owner, in order. */
@@ -57,6 +64,7 @@ public final class History {
   private final List<Delivery> deliveries = new ArrayList<>();
   private final List<Fault> faults = new ArrayList<>();
   private final List<SessionEnd> sessionEnds = new ArrayList<>();
+  private final List<StreamEnd> streamEnds = new ArrayList<>();
   private final List<SockEvent> sockEvents = new ArrayList<>();
   private final List<Chain> chains = new ArrayList<>();
   private final List<String> liveStreams = new ArrayList<>();
@@ -98,8 +106,12 @@ public final class History {
     sessionEnds.add(new SessionEnd(next++, session, endedNanos, true));
   }
 
-  public synchronized void sockEvent(String node, String pool, long datafd, long seq) {
-    sockEvents.add(new SockEvent(next++, node, pool, datafd, seq));
+  public synchronized void streamEnded(String stream, long endedNanos) {
+    streamEnds.add(new StreamEnd(next++, stream, endedNanos));
+  }
+
+  public synchronized void sockEvent(String node, String pool, long datafd, long seq, String via) {
+    sockEvents.add(new SockEvent(next++, node, pool, datafd, seq, via));
   }
 
   public synchronized void chain(String node, String event, List<String> hooks, List<String> owners) {
@@ -124,6 +136,7 @@ public final class History {
     all.addAll(deliveries);
     all.addAll(faults);
     all.addAll(sessionEnds);
+    all.addAll(streamEnds);
     all.addAll(sockEvents);
     all.addAll(chains);
     java.nio.file.Files.write(file, all.stream().map(String::valueOf).toList());
@@ -150,6 +163,10 @@ public final class History {
 
   synchronized List<SessionEnd> sessionEnds() {
     return Collections.unmodifiableList(new ArrayList<>(sessionEnds));
+  }
+
+  synchronized List<StreamEnd> streamEnds() {
+    return Collections.unmodifiableList(new ArrayList<>(streamEnds));
   }
 
   synchronized List<SockEvent> sockEvents() {

@@ -206,16 +206,15 @@ public final class HistoryChecker {
   }
 
   /**
-   * How many of {@code ops} (acknowledged registrations of one name by one owner) no stream was told of, and whose
-   * client afterwards found the session ended by the cluster or had its own unregistration of the name answered.
+   * How many of {@code ops} (acknowledged registrations of one name by one owner) no stream that outlived its session
+   * was told of, and whose client afterwards found the session ended by the cluster, had its own unregistration
+   * of the name answered, or, having made it on a side of a split, went away. A stream counts as told of a registration when it got the name from that owner at that
+   * seq or later (a later registration of it too, to be safe); a stream that ended with its own session (its
+   * callback went with it) is owed nothing more.
    */
   private int goneToItsOwner(String key, List<Op> ops) {
-    Set<Long> toldSeqs = new HashSet<>();
-    for (Delivery d : history.deliveries()) {
-      if ("HN_REGISTER".equals(d.cmd()) && !d.replay() && key.equals(key(d.event(), d.hook(), d.owner()))) {
-        toldSeqs.add(d.seq());
-      }
-    }
+    Set<String> endedStreams = new HashSet<>();
+    history.streamEnds().forEach(end -> endedStreams.add(end.stream()));
     int ended = 0;
     for (Op op : ops) {
       boolean foundEnded = op.session() != null && history.sessionEnds().stream().anyMatch(end -> end.byCluster()
@@ -224,11 +223,30 @@ public final class HistoryChecker {
           && "hook.unregister".equals(other.op()) && other.hook().equals(op.hook())
           && other.event().equals(op.event()) && other.startNanos() > op.endNanos()
           && History.owner(other.node(), other.session()).equals(History.owner(op.node(), op.session())));
-      if ((foundEnded || unregistered) && !toldSeqs.contains(op.seq())) {
+      boolean leftAfterASplit = op.session() != null && onASideOfASplit(key, op) && history.sessionEnds().stream()
+          .anyMatch(end -> end.session().equals(op.session()) && end.endedNanos() > op.endNanos());
+      if ((foundEnded || unregistered || leftAfterASplit) && toldOnlyToEndedStreams(key, op, endedStreams)) {
         ended++;
       }
     }
     return ended;
+  }
+
+  /**
+   * Whether registration {@code op} was made on a side of a split no stream watched: its seq numbers another change
+   * that a stream was told. If it then loses its name at the merge, only its owner is told ({@code MERGE_CONFLICT}
+   * on the session's notices), and an owner whose client has gone by then is told nothing.
+   */
+  private boolean onASideOfASplit(String key, Op op) {
+    return op.seq() != null && history.deliveries().stream().anyMatch(d -> !d.replay()
+        && !"HN_SYNCED".equals(d.cmd()) && d.event().equals(op.event()) && d.seq() == op.seq()
+        && !key.equals(key(d.event(), d.hook(), d.owner())));
+  }
+
+  private boolean toldOnlyToEndedStreams(String key, Op op, Set<String> endedStreams) {
+    return history.deliveries().stream().noneMatch(d -> "HN_REGISTER".equals(d.cmd())
+        && key.equals(key(d.event(), d.hook(), d.owner())) && op.seq() != null && d.seq() >= op.seq()
+        && !endedStreams.contains(d.stream()));
   }
 
   /**

@@ -29,8 +29,8 @@ class HistoryCheckerTest {
     h.delivery("obs", E, "HN_REGISTER", "a", S1, 1, 1, false, "REGISTERED", 0, 1);
     h.delivery("obs", E, "HN_REGISTER", "b", S2, 1, 2, false, "REGISTERED", 1, 3);
     h.liveAtEnd("obs");
-    h.sockEvent("n1#1", "default", 1, 1);
-    h.sockEvent("n1#1", "default", 2, 2);
+    h.sockEvent("n1#1", "default", 1, 1, "n1");
+    h.sockEvent("n1#1", "default", 2, 2, "n1");
     for (String node : List.of("n1", "n2", "n3")) {
       h.chain(node, E, List.of("a", "b"), List.of(S1, S2));
     }
@@ -146,6 +146,48 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void aRegistrationToldOnlyToCallbacksThatWentWithTheirSessionsIsAccountedForByItsOwner() {
+    // s-3 registers on a side of a split; only "watcher", a callback of a session on that side too, is told. The
+    // other side ends both sessions; both clients come back and find them ended: the watcher's callback went with
+    // its session, and the registration's owner was told.
+    History h = clean();
+    h.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    h.delivery("watcher", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 5);
+    h.delivery("watcher", E, "HN_REGISTER", "split", "s-3", 1, 3, false, "REGISTERED", 2, 7);
+    h.sessionFoundEnded("s-4", 8);
+    h.streamEnded("watcher", 8);
+    h.sessionFoundEnded("s-3", 9);
+    assertThat(check(h)).isEmpty();
+    // A callback told of it that lives on (here through a replay) must be told of its removal.
+    History lives = clean();
+    lives.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    lives.delivery("watcher", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 5);
+    lives.delivery("watcher", E, "HN_REGISTER", "split", "s-3", 1, 3, false, "REGISTERED", 2, 7);
+    lives.streamEnded("watcher", 8);
+    lives.delivery("other", E, "HN_REGISTER", "split", "s-3", 1, 3, true, "REPLAY", 0, 8);
+    lives.delivery("other", E, "HN_SYNCED", null, null, 1, 3, true, "REPLAY", -1, 8);
+    lives.sessionFoundEnded("s-3", 9);
+    assertThat(check(lives)).extracting(Violation::rule).containsExactly("acknowledged");
+  }
+
+  @Test
+  void aRegistrationOnASideNoOneWatchedWhoseClientWentAwayIsAccountedFor() {
+    // s-3 registers "split" on a side of a split no callback watches, as seq 3, which the other side numbers
+    // another change; its client then goes away. At the merge the name is lost to the other side's owner and only
+    // s-3 would be told, on its session's notices, which no one reads any more.
+    History h = clean();
+    h.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    h.delivery("obs", E, "HN_REGISTER", "c", S1, 1, 3, false, "REGISTERED", 2, 7);
+    h.sessionEnded("s-3", 9);
+    assertThat(check(h)).extracting(Violation::rule).doesNotContain("acknowledged");
+    // Without another change at its seq it was made where everyone watched: its removal must be told.
+    History watched = clean();
+    watched.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    watched.sessionEnded("s-3", 9);
+    assertThat(check(watched)).extracting(Violation::rule).containsExactly("acknowledged");
+  }
+
+  @Test
   void aRegistrationMadeAgainByItsOwnerAcrossASplitIsOneRegistration() {
     // s-3 registers x on one side of a split (seq 3 under epoch 9, while the other side numbers another change 3
     // under epoch 1), then again on the other side; the merge keeps one, and one removal accounts for both.
@@ -220,14 +262,14 @@ class HistoryCheckerTest {
   @Test
   void aSocketEventToldTwice() {
     History h = clean();
-    h.sockEvent("n1#1", "default", 2, 3);
+    h.sockEvent("n1#1", "default", 2, 3, "n1");
     assertThat(check(h)).extracting(Violation::rule).containsExactly("sock-events");
   }
 
   @Test
   void theReportNamesTheSeed() {
     History h = clean();
-    h.sockEvent("n1#1", "default", 2, 3);
+    h.sockEvent("n1#1", "default", 2, 3, "n1");
     assertThat(HistoryChecker.report(h, HistoryChecker.check(h)))
         .endsWith("1 violation(s); replay with: bin/hooknet-robustness --seed 42\n");
   }
