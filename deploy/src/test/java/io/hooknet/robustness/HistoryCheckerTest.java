@@ -38,6 +38,13 @@ class HistoryCheckerTest {
     return h;
   }
 
+  /** A clean history in which s-3's client registers "split" through n3 and is answered with seq 3. */
+  private static History splitRegistration() {
+    History h = clean();
+    h.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    return h;
+  }
+
   private static List<Violation> check(History history) {
     List<Violation> violations = HistoryChecker.check(history);
     violations.forEach(System.out::println);
@@ -124,8 +131,7 @@ class HistoryCheckerTest {
   void aRegistrationNoOneWasToldOfIsAccountedForByWhatItsOwnerWasToldAfter() {
     // s-3 registers on a side of a split that no callback watches; the other side ends the session, and its client,
     // coming back there, finds it ended: the registration went with it, and the owner was told so.
-    History h = clean();
-    h.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    History h = splitRegistration();
     h.sessionFoundEnded("s-3", 9);
     assertThat(check(h)).isEmpty();
     // Found ended before the registration was answered: that is no answer to the registration.
@@ -134,13 +140,11 @@ class HistoryCheckerTest {
     early.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
     assertThat(check(early)).extracting(Violation::rule).containsExactly("acknowledged");
     // Its owner unregistered the name afterwards and was answered.
-    History unregistered = clean();
-    unregistered.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    History unregistered = splitRegistration();
     unregistered.op("c3", "n1", "s-3", "hook.unregister", E, "split", 8, 9, 0, null, 4L);
     assertThat(check(unregistered)).isEmpty();
     // Closed by its own client: the session's clean-up must tell its removal.
-    History closed = clean();
-    closed.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    History closed = splitRegistration();
     closed.sessionEnded("s-3", 9);
     assertThat(check(closed)).extracting(Violation::rule).containsExactly("acknowledged");
   }
@@ -150,8 +154,7 @@ class HistoryCheckerTest {
     // s-3 registers on a side of a split; only "watcher", a callback of a session on that side too, is told. The
     // other side ends both sessions; both clients come back and find them ended: the watcher's callback went with
     // its session, and the registration's owner was told.
-    History h = clean();
-    h.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    History h = splitRegistration();
     h.delivery("watcher", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 5);
     h.delivery("watcher", E, "HN_REGISTER", "split", "s-3", 1, 3, false, "REGISTERED", 2, 7);
     h.sessionFoundEnded("s-4", 8);
@@ -159,8 +162,7 @@ class HistoryCheckerTest {
     h.sessionFoundEnded("s-3", 9);
     assertThat(check(h)).isEmpty();
     // A callback told of it that lives on (here through a replay) must be told of its removal.
-    History lives = clean();
-    lives.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    History lives = splitRegistration();
     lives.delivery("watcher", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 5);
     lives.delivery("watcher", E, "HN_REGISTER", "split", "s-3", 1, 3, false, "REGISTERED", 2, 7);
     lives.streamEnded("watcher", 8);
@@ -175,14 +177,12 @@ class HistoryCheckerTest {
     // s-3 registers "split" on a side of a split no callback watches, as seq 3, which the other side numbers
     // another change; its client then goes away. At the merge the name is lost to the other side's owner and only
     // s-3 would be told, on its session's notices, which no one reads any more.
-    History h = clean();
-    h.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    History h = splitRegistration();
     h.delivery("obs", E, "HN_REGISTER", "c", S1, 1, 3, false, "REGISTERED", 2, 7);
     h.sessionEnded("s-3", 9);
     assertThat(check(h)).extracting(Violation::rule).doesNotContain("acknowledged");
     // Without another change at its seq it was made where everyone watched: its removal must be told.
-    History watched = clean();
-    watched.op("c3", "n3", "s-3", "hook.register", E, "split", 6, 7, 0, null, 3L);
+    History watched = splitRegistration();
     watched.sessionEnded("s-3", 9);
     assertThat(check(watched)).extracting(Violation::rule).containsExactly("acknowledged");
   }
