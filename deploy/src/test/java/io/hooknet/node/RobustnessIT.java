@@ -3,6 +3,7 @@ package io.hooknet.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.hooknet.codec.Errno;
 import io.hooknet.robustness.History;
 import io.hooknet.robustness.HistoryChecker;
 import io.hooknet.testing.BridgeClient;
@@ -592,6 +593,10 @@ class RobustnessIT {
           return;
         }
       }
+      if (stream != null && subscribeUnanswered) {
+        subscribe(lastSeen());
+        return;
+      }
       if (observer) {
         if (stream == null) {
           subscribe(null);
@@ -610,7 +615,7 @@ class RobustnessIT {
       } else if (dice < 50 && !hooks.isEmpty()) {
         String own = List.copyOf(hooks.keySet()).get(random.nextInt(hooks.size()));
         JsonObject reply = command("hook.unregister", own, new JsonObject());
-        if (reply != null && (!reply.containsKey("failureCode") || reply.getInteger("failureCode") == 6)) {
+        if (reply != null && (!reply.containsKey("failureCode") || reply.getInteger("failureCode") == Errno.ENXIO.number())) {
           hooks.remove(own);
         }
       } else if (dice < 60) {
@@ -658,6 +663,7 @@ class RobustnessIT {
               .put("stream", HistoryChecker.OWNER_NOTICES + resumedSession)));
           bridge = next;
           consumed = 0;
+          connections++;
           node = target;
           if (session != null && !info.getBoolean("resumed")) {
             history.sessionFoundEnded(session, System.nanoTime() - started);
@@ -690,7 +696,11 @@ class RobustnessIT {
       if (since != null) {
         args.put("since", since);
       }
-      command("notify.register", null, args);
+      JsonObject reply = command("notify.register", null, args);
+      // Asked again with the last change seen, as the clients do: a resume gives exactly what was missed, and a
+      // callback that was registered after all answers EEXIST to a fresh register.
+      subscribeUnanswered = reply == null
+          || reply.containsKey("failureCode") && reply.getInteger("failureCode") != Errno.EEXIST.number();
     }
 
     /** The (epoch, seq) of the last change or HN_SYNCED its stream saw, from every connection so far. */
@@ -804,7 +814,7 @@ class RobustnessIT {
           streamEvents.add(body.copy().put("stream", address));
         } else if ("hooknet.sock.events".equals(address) && body != null) {
           sockFrames.add(body.copy().put("incarnation", incarnationAt(body.getString("node"), body.getLong("ts")))
-              .put("via", "n" + (node + 1)));
+              .put("via", "n" + (node + 1) + " #" + connections));
         } else if (address.startsWith("hooknet.session.") && body != null) {
           lostFrames.add(body.copy().put("stream", HistoryChecker.OWNER_NOTICES
               + address.substring("hooknet.session.".length())));
@@ -814,6 +824,10 @@ class RobustnessIT {
 
     private int consumed;
     private int failures;
+    /** How many connections it has made: socket events are checked per connection. */
+    private int connections;
+    /** Its stream's last notify.register had no answer, or failed: its outcome is unknown and it is asked again. */
+    private boolean subscribeUnanswered;
     final List<JsonObject> lostFrames = new ArrayList<>();
 
     long eventCount() {
@@ -827,6 +841,9 @@ class RobustnessIT {
       }
       if (stream == null || bridge == null) {
         return;
+      }
+      if (subscribeUnanswered) {
+        subscribe(lastSeen());
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (System.nanoTime() < deadline) {
@@ -847,8 +864,8 @@ class RobustnessIT {
       lostFrames.forEach(e -> delivery(e.getString("stream"), e, 0));
       for (JsonObject e : sockFrames) {
         sockEvents++;
-        history.sockEvent(e.getString("node") + "#" + e.getInteger("incarnation") + "@" + name,
-            e.getString("pool"), e.getLong("datafd"), e.getLong("seq"), e.getString("via"));
+        history.sockEvent(e.getString("node") + "#" + e.getInteger("incarnation"), e.getString("pool"),
+            e.getLong("datafd"), e.getLong("seq"), name, e.getString("via"));
       }
     }
 

@@ -50,8 +50,12 @@ public final class History {
   public record StreamEnd(long index, String stream, long endedNanos) {
   }
 
-  /** A socket event as a consumer received it, through its connection to node {@code via}. */
-  public record SockEvent(long index, String node, String pool, long datafd, long seq, String via) {
+  /**
+   * A socket event of pool {@code pool} of node incarnation {@code node} as consumer {@code receiver} received it,
+   * through its connection {@code via} (a node and the client's count of its connections).
+   */
+  public record SockEvent(long index, String node, String pool, long datafd, long seq, String receiver,
+      String via) {
   }
 
   /** The chain of {@code event} as {@code node} lists it at the end: hook and owner, in order. */
@@ -110,8 +114,9 @@ public final class History {
     streamEnds.add(new StreamEnd(next++, stream, endedNanos));
   }
 
-  public synchronized void sockEvent(String node, String pool, long datafd, long seq, String via) {
-    sockEvents.add(new SockEvent(next++, node, pool, datafd, seq, via));
+  public synchronized void sockEvent(String node, String pool, long datafd, long seq, String receiver,
+      String via) {
+    sockEvents.add(new SockEvent(next++, node, pool, datafd, seq, receiver, via));
   }
 
   public synchronized void chain(String node, String event, List<String> hooks, List<String> owners) {

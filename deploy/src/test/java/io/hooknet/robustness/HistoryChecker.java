@@ -360,20 +360,31 @@ public final class HistoryChecker {
     }
   }
 
-  /** sock-events: one event per faulted datafd, and each pool's seq increasing as a consumer receives them. */
+  /**
+   * sock-events: one event per faulted datafd (one seq for it, and one datafd per seq, whoever received it), and
+   * each pool's seq increasing over each connection a consumer received them through. A client that moved to
+   * another node may hear a publication again from there (event bus publications reach each node on their own).
+   */
   private void sockEvents() {
     Map<String, SockEvent> byDatafd = new HashMap<>();
-    Map<String, SockEvent> lastOfPool = new HashMap<>();
+    Map<String, SockEvent> bySeq = new HashMap<>();
+    Map<String, SockEvent> lastOverConnection = new HashMap<>();
     for (SockEvent event : history.sockEvents()) {
-      SockEvent first = byDatafd.putIfAbsent(event.node() + "/" + event.pool() + "/" + event.datafd(), event);
-      if (first != null) {
-        violation("sock-events", "datafd " + event.datafd() + " of " + event.node() + "/" + event.pool()
-            + " reported twice", List.of(first, event));
+      String pool = event.node() + "/" + event.pool();
+      SockEvent first = byDatafd.putIfAbsent(pool + "/" + event.datafd(), event);
+      if (first != null && first.seq() != event.seq()) {
+        violation("sock-events", "datafd " + event.datafd() + " of " + pool + " reported twice, as seq "
+            + first.seq() + " and " + event.seq(), List.of(first, event));
       }
-      SockEvent previous = lastOfPool.put(event.node() + "/" + event.pool(), event);
+      SockEvent numbered = bySeq.putIfAbsent(pool + "#" + event.seq(), event);
+      if (numbered != null && numbered.datafd() != event.datafd()) {
+        violation("sock-events", pool + ": seq " + event.seq() + " numbers datafd " + numbered.datafd() + " and "
+            + event.datafd(), List.of(numbered, event));
+      }
+      SockEvent previous = lastOverConnection.put(pool + "@" + event.receiver() + "/" + event.via(), event);
       if (previous != null && event.seq() <= previous.seq()) {
-        violation("sock-events", event.node() + "/" + event.pool() + ": seq " + event.seq() + " after "
-            + previous.seq(), List.of(previous, event));
+        violation("sock-events", pool + " to " + event.receiver() + " over " + event.via() + ": seq "
+            + event.seq() + " after " + previous.seq(), List.of(previous, event));
       }
     }
   }

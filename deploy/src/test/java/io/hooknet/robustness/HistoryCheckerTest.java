@@ -29,8 +29,8 @@ class HistoryCheckerTest {
     h.delivery("obs", E, "HN_REGISTER", "a", S1, 1, 1, false, "REGISTERED", 0, 1);
     h.delivery("obs", E, "HN_REGISTER", "b", S2, 1, 2, false, "REGISTERED", 1, 3);
     h.liveAtEnd("obs");
-    h.sockEvent("n1#1", "default", 1, 1, "n1");
-    h.sockEvent("n1#1", "default", 2, 2, "n1");
+    h.sockEvent("n1#1", "default", 1, 1, "c1", "n1 #1");
+    h.sockEvent("n1#1", "default", 2, 2, "c1", "n1 #1");
     for (String node : List.of("n1", "n2", "n3")) {
       h.chain(node, E, List.of("a", "b"), List.of(S1, S2));
     }
@@ -262,14 +262,37 @@ class HistoryCheckerTest {
   @Test
   void aSocketEventToldTwice() {
     History h = clean();
-    h.sockEvent("n1#1", "default", 2, 3, "n1");
+    h.sockEvent("n1#1", "default", 2, 3, "c1", "n1 #1");
     assertThat(check(h)).extracting(Violation::rule).containsExactly("sock-events");
+  }
+
+  @Test
+  void aSocketEventToldTwiceOverOneConnection() {
+    History h = clean();
+    h.sockEvent("n1#1", "default", 2, 2, "c1", "n1 #1");
+    assertThat(check(h)).extracting(Violation::message)
+        .containsExactly("n1#1/default to c1 over n1 #1: seq 2 after 2");
+  }
+
+  @Test
+  void aSocketEventHeardAgainFromTheNodeItsClientMovedToIsNoViolation() {
+    History h = clean();
+    h.sockEvent("n1#1", "default", 2, 2, "c1", "n2 #2");
+    assertThat(check(h)).isEmpty();
+  }
+
+  @Test
+  void oneSeqForTwoSocketEvents() {
+    History h = clean();
+    h.sockEvent("n1#1", "default", 3, 2, "c2", "n1 #1");
+    assertThat(check(h)).extracting(Violation::message)
+        .containsExactly("n1#1/default: seq 2 numbers datafd 2 and 3");
   }
 
   @Test
   void theReportNamesTheSeed() {
     History h = clean();
-    h.sockEvent("n1#1", "default", 2, 3, "n1");
+    h.sockEvent("n1#1", "default", 2, 3, "c1", "n1 #1");
     assertThat(HistoryChecker.report(h, HistoryChecker.check(h)))
         .endsWith("1 violation(s); replay with: bin/hooknet-robustness --seed 42\n");
   }
