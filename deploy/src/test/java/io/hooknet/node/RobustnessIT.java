@@ -158,10 +158,6 @@ class RobustnessIT {
         Path dump = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + seed + ".history");
         history.dump(dump);
         System.out.println("  the whole history: " + dump);
-        Path outputs = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + seed + ".nodes");
-        Files.writeString(outputs, "history time 0 is " + Instant.ofEpochMilli(startedMillis) + "\n"
-            + incarnations.stream().map(NodeProcess::output).collect(Collectors.joining("\n")));
-        System.out.println("  the nodes' output: " + outputs);
       }
       Map<Integer, Long> fdsAfter = openFiles();
       System.out.println("  open files per node (never restarted) before/after: " + fdsBefore + " / " + fdsAfter);
@@ -178,6 +174,9 @@ class RobustnessIT {
         System.out.println("  heap of n" + (i + 1) + ": " + heap.encode());
         assertThat(heap.getDouble("used")).isLessThan(heap.getDouble("max") * 0.8);
       }
+    } catch (Exception | AssertionError e) {
+      keepOutputs();
+      throw e;
     } finally {
       clients.forEach(Client::close);
       nodes.forEach(node -> {
@@ -191,6 +190,14 @@ class RobustnessIT {
       }
       net.close();
     }
+  }
+
+  /** Writes every node incarnation's output where a failed run can be read after. */
+  private void keepOutputs() throws IOException {
+    Path outputs = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + seed + ".nodes");
+    Files.writeString(outputs, "history time 0 is " + Instant.ofEpochMilli(startedMillis) + "\n"
+        + incarnations.stream().map(NodeProcess::output).collect(Collectors.joining("\n")));
+    System.out.println("  the nodes' output: " + outputs);
   }
 
   // -- the cluster ------------------------------------------------------------------------------------------

@@ -53,7 +53,12 @@ final class FamilyStore {
    * once the command timeout has passed in cluster time.
    */
   ChangeContext changeContext() {
-    return new ChangeContext(view(), ThreadLocalRandom.current().nextLong(1, EPOCH_BOUND), historySize,
+    return changeContext(view());
+  }
+
+  /** A context for a change decided in cluster view {@code view}: refused where the view is another by then. */
+  ChangeContext changeContext(long view) {
+    return new ChangeContext(view, ThreadLocalRandom.current().nextLong(1, EPOCH_BOUND), historySize,
         System.currentTimeMillis(), hazelcast.getCluster().getClusterTime() + timeoutMillis);
   }
 
@@ -97,7 +102,8 @@ final class FamilyStore {
     return answer.future();
   }
 
-  private long view() {
+  /** The cluster view this node sees now. */
+  long view() {
     return view(hazelcast);
   }
 

@@ -241,6 +241,7 @@ final class SessionsImpl implements Sessions {
   }
 
   private void tryDetach(String session, Detach detach) {
+    long view = store.view();
     step(session, SessionProcessor.detach(detach.attachment(), detach.deadline())).onComplete(done -> {
       Connection here = connections.get(session);
       long now = System.currentTimeMillis();
@@ -253,7 +254,7 @@ final class SessionsImpl implements Sessions {
         pendingDetaches.remove(session);
         LOG.warning(() -> "session " + session + " has no entry in the cluster " + (now - detach.deadline()
             + graceMillis) / 1000 + " s after its connection closed here; ending it");
-        end(session, Cause.CLIENT_LEFT);
+        end(session, Cause.CLIENT_LEFT, view);
       } else if ((done.failed() || done.result().state() == null) && here == null
           && now < detach.giveUpAt()) {
         pendingDetaches.put(session, detach);
@@ -337,8 +338,9 @@ final class SessionsImpl implements Sessions {
   /** Ends {@code session} now, as its client asked; its connection here is closed once the answer is out. */
   Future<Void> close(String session) {
     closing.add(session);
+    // The client's own decision holds in whatever view the clean-up is made.
     return step(session, SessionProcessor.end()).compose(step -> step.applied()
-        ? end(session, Cause.CLIENT_LEFT)
+        ? end(session, Cause.CLIENT_LEFT, store.view())
         : Future.failedFuture(HooknetException.of(Errno.ESRCH, "session %s has already ended", session)))
         .onSuccess(done -> {
           Connection connection = connections.remove(session);
@@ -348,11 +350,17 @@ final class SessionsImpl implements Sessions {
         }).onComplete(done -> closing.remove(session));
   }
 
-  /** After a merge: every session with a connection here is connected again, or, when it has ended, closed. */
+  /**
+   * After a merge or a join: every session with a connection here is connected again, or, when it has ended, closed.
+   * A session its client is closing here is left to {@link #close}: its connection stays until the answer is out.
+   */
   Future<List<String>> reattach() {
     List<Future<String>> steps = new ArrayList<>();
     for (Connection connection : new ArrayList<>(connections.values())) {
       String id = connection.session().id();
+      if (closing.contains(id)) {
+        continue;
+      }
       steps.add(step(id, SessionProcessor.reattach(node, connection.session().attachment())).map(step -> {
         if (step.applied()) {
           return id;
@@ -398,20 +406,27 @@ final class SessionsImpl implements Sessions {
   }
 
   private void expire(String session) {
+    long view = store.view();
     step(session, SessionProcessor.expire(System.currentTimeMillis())).onSuccess(step -> {
       if (step.applied()) {
-        end(session, step.state().cause());
+        end(session, step.state().cause(), view);
       }
     });
   }
 
-  /** Removes an ending session's registrations and its claims, then leaves it as a tombstone. */
-  private Future<Void> end(String session, Cause cause) {
+  /**
+   * Removes an ending session's registrations and its claims, then leaves it as a tombstone. {@code view} is the
+   * cluster view in which the session was found ending: a family's owner that sees another view by the time the
+   * clean-up reaches it refuses it ({@code EAGAIN}; a merge may have the session connected on the other side), and
+   * the next sweep reads the session again.
+   */
+  private Future<Void> end(String session, Cause cause, long view) {
     if (!ending.add(session)) {
       return Future.succeededFuture();
     }
-    return withdraw(session, cause)
-        .compose(withdrawn -> store.changeAll(FamilyProcessor.sessionEnded(session, cause, store.changeContext())))
+    return withdraw(session, cause, view)
+        .compose(withdrawn -> store.changeAll(FamilyProcessor.sessionEnded(session, cause,
+            store.changeContext(view))))
         .compose(results -> {
           results.forEach(deliveries::apply);
           for (Result result : results) {
@@ -442,6 +457,10 @@ final class SessionsImpl implements Sessions {
    * session's clean-up finds nothing to tell. What is withdrawn is forgotten, so each registration goes once.
    */
   Future<Void> withdraw(String session, Cause cause) {
+    return withdraw(session, cause, store.view());
+  }
+
+  private Future<Void> withdraw(String session, Cause cause, long view) {
     if (!withdrawing.add(session)) {
       return Future.succeededFuture();
     }
@@ -450,7 +469,7 @@ final class SessionsImpl implements Sessions {
         .computeIfAbsent(owned.command().family(), family -> new ArrayList<>()).add(owned));
     List<Future<Void>> families = new ArrayList<>();
     byFamily.forEach((family, owned) -> families.add(store.change(family,
-        FamilyProcessor.withdraw(owned, session, cause, store.changeContext())).map(result -> {
+        FamilyProcessor.withdraw(owned, session, cause, store.changeContext(view))).map(result -> {
           deliveries.apply(result);
           owned.forEach(registration -> ownership.lost(
               ((HookCommand.Registers) registration.command()).registration(), registration.owner()));
@@ -468,6 +487,7 @@ final class SessionsImpl implements Sessions {
       return;
     }
     sweeping = true;
+    long view = store.view();
     vertx.executeBlocking(() -> sessions.getAll(sessions.localKeySet()), false).onComplete(done -> sweeping = false)
         .onSuccess(entries -> {
           long now = System.currentTimeMillis();
@@ -475,7 +495,7 @@ final class SessionsImpl implements Sessions {
           for (byte[] bytes : entries.values()) {
             SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
             if (state.ending() && !state.cleaned()) {
-              end(state.id(), state.cause());
+              end(state.id(), state.cause(), view);
             } else if (state.connected() && !live.contains(state.node())) {
               step(state.id(), SessionProcessor.nodeGone(state.node(), now + graceMillis));
             } else if (!state.connected() && now >= state.deadline()) {
