@@ -282,6 +282,25 @@ final class CallbackSequencer {
     fill(key, stream);
   }
 
+  /**
+   * The fill of {@code key}'s stream got no answer (the cluster did not take it in time, a merge under way): the
+   * stream is not given up, and the fill is asked again after {@code gapMillis}, from where the stream is then.
+   */
+  void fillFailed(CallbackKey key) {
+    Stream stream = streams.get(key);
+    if (stream == null) {
+      return;
+    }
+    stream.filling = false;
+    cancelTimer(stream);
+    stream.timer = vertx.setTimer(gapMillis, timer -> {
+      stream.timer = -1;
+      if (streams.get(key) == stream && !stream.filling) {
+        fill(key, stream);
+      }
+    });
+  }
+
   private void fill(CallbackKey key, Stream stream) {
     stream.filling = true;
     HooknetMeters.gapFilled();

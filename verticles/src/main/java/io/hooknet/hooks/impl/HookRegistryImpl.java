@@ -334,8 +334,15 @@ public final class HookRegistryImpl implements HookRegistry {
         + " (its sender left before telling it, or a merge replaced the family); resuming it from the family");
     store.change(key.family(), FamilyProcessor.resume(resume, new Owner(nodeName(), session),
         store.changeContext())).onSuccess(deliveries::apply).onFailure(failure -> {
-          LOG.warning(() -> "callback " + key + " could not be resumed: " + failure.getMessage());
-          deliveries.sequencer().stop(key, List.of());
+          if (failure instanceof HooknetException && ((HooknetException) failure).errno() != Errno.ETIMEDOUT.number()
+              && ((HooknetException) failure).errno() != Errno.EAGAIN.number()) {
+            LOG.warning(() -> "callback " + key + " could not be resumed: " + failure.getMessage());
+            deliveries.sequencer().stop(key, List.of());
+          } else {
+            // No answer in time (a merge holding the family's changes, say): the callback is still there.
+            LOG.warning(() -> "callback " + key + " could not be resumed yet, asking again: " + failure.getMessage());
+            deliveries.sequencer().fillFailed(key);
+          }
         });
   }
 

@@ -59,7 +59,7 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
   record Step(boolean applied, SessionState state) {
   }
 
-  private enum Kind { CREATE, ATTACH, REATTACH, DETACH, NODE_GONE, EXPIRE, END, LOST, CLEANED }
+  private enum Kind { CREATE, ATTACH, REATTACH, DETACH, NODE_GONE, EXPIRE, END, LOST, TAKE_LOST, CLEANED }
 
   private final Kind kind;
   private final String node;
@@ -85,6 +85,15 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
   /** Keeps the notice of a hook the session lost, for its next resume, unless it has ended. */
   static SessionProcessor lost(HookEvent event) {
     return new SessionProcessor(Kind.LOST, null, 0, 0, null, Mapping.toCborBytes(event));
+  }
+
+  /**
+   * Hands the kept notices to connection {@code attachment} at {@code node}, which the session has now: a notice
+   * kept while no connection of the session listened (during a merge, say) is not left waiting for a resume that
+   * may never come. The step's state has them; the stored one no longer does.
+   */
+  static SessionProcessor takeLost(String node, long attachment) {
+    return new SessionProcessor(Kind.TAKE_LOST, node, attachment, 0, null);
   }
 
   /** A new session anchored at {@code node}, unless the id is taken. */
@@ -135,7 +144,7 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
     if (next == null) {
       return Mapping.toCborBytes(new Step(false, state));
     }
-    SessionState stored = kind == Kind.ATTACH ? new SessionState(next.id(), next.node(), next.attachment(),
+    SessionState stored = kind == Kind.ATTACH || kind == Kind.TAKE_LOST ? new SessionState(next.id(), next.node(), next.attachment(),
         next.connected(), next.deadline(), next.cause(), next.ending()) : next;
     entry.setValue(Mapping.toCborBytes(stored));
     return Mapping.toCborBytes(new Step(true, next));
@@ -158,9 +167,12 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
         lost.add(Mapping.fromCborBytes(notice, HookEvent.class));
         return new SessionState(id, state.node(), state.attachment(), state.connected(), state.deadline(),
             state.cause(), false, lost.subList(Math.max(0, lost.size() - MAX_LOST), lost.size()));
+      case TAKE_LOST:
+        return state == null || state.ending() || !state.connected() || !node.equals(state.node())
+            || state.attachment() != attachment || state.lost().isEmpty() ? null : state;
       case REATTACH:
         return state != null && state.ending() ? null
-            : new SessionState(id, node, attachment, true, 0, null, false);
+            : new SessionState(id, node, attachment, true, 0, null, false, state == null ? null : state.lost());
       case DETACH:
         return state == null || !state.connected() || state.attachment() != attachment ? null
             : new SessionState(id, state.node(), attachment, false, time, cause, false);

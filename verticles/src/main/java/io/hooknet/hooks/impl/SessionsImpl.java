@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
  * session depends on a listener event that Hazelcast may have lost. Every {@value #CHECK_MILLIS} ms a node also
  * checks the sessions it has connections for: one that ended elsewhere (the cluster took this node for gone) has
  * its connection closed, so that its client learns it on resuming; one the cluster took for disconnected while
- * this node was away, with its connection still here, is connected again. Ending a session removes its registrations
+ * this node was away, with its connection still here, is connected again; one that kept notices of hooks it lost
+ * while none of its connections listened (during a merge) has them handed to its connection here. Ending a session removes its registrations
  * with one clean-up on every family, which, like a node's, can run twice without telling anything twice.
  * Runs on the registry's event loop.
  */
@@ -525,6 +526,8 @@ final class SessionsImpl implements Sessions {
                 + "); closing its connection");
             connections.remove(state.id());
             connection.close().run();
+          } else if (state.connected() && node.equals(state.node()) && !state.lost().isEmpty()) {
+            handOverLost(state.id(), state.attachment());
           } else if (!state.connected() && node.equals(state.node())) {
             step(state.id(), SessionProcessor.reattach(node, state.attachment())).onSuccess(step -> {
               if (step.applied()) {
@@ -533,6 +536,19 @@ final class SessionsImpl implements Sessions {
             });
           }
         }));
+  }
+
+  /** Tells the connection here the lost notices its session kept meanwhile, each once. */
+  private void handOverLost(String session, long attachment) {
+    step(session, SessionProcessor.takeLost(node, attachment)).onSuccess(step -> {
+      if (step.applied()) {
+        LOG.info(() -> "session " + session + " is told here of " + step.state().lost().size()
+            + " hook(s) it lost meanwhile");
+        DeliveryOptions here = new DeliveryOptions().setLocalOnly(true);
+        step.state().lost().forEach(event -> vertx.eventBus().publish(Sessions.ownerAddress(session),
+            Json.toJson(event), here));
+      }
+    });
   }
 
   private Future<Step> step(String session, SessionProcessor processor) {

@@ -84,6 +84,30 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void aGapFillWithoutAnAnswerIsAskedAgainFromWhereTheStreamIs() {
+    List<ChangeId> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.seq()), (key, session, last) -> asked.add(last));
+    filling.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
+        synced(1, 1, Cause.REPLAY)));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED), 1);
+    Await.until("the gap after seq 1 to be filled", Duration.ofSeconds(5), () -> asked.size() == 1);
+    vertx.runOnContext(v -> filling.fillFailed(KEY));
+    Await.until("the fill to be asked again", Duration.ofSeconds(5), () -> asked.size() == 2);
+    assertThat(asked).containsExactly(new ChangeId(1, 1), new ChangeId(1, 1));
+    filling.start(KEY, "s", new ChangeId(1, 3), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false,
+        Cause.REGISTERED), hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED),
+        synced(1, 3, Cause.REPLAY)));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 4, false, Cause.REGISTERED), 1);
+    assertThat(told).containsExactly("HN_REGISTER a 1", "HN_SYNCED null 1", "HN_REGISTER b 2", "HN_REGISTER c 3",
+        "HN_SYNCED null 3", "HN_REGISTER d 4");
+    // A stream that went (its callback unregistered) is not asked for again.
+    filling.stop(KEY, List.of());
+    filling.fillFailed(KEY);
+    assertThat(asked).hasSize(2);
+  }
+
+  @Test
   void aGapFillFromAnotherLineageRestartsTheStreamAsItSays() {
     AtomicReference<ChangeId> asked = new AtomicReference<>();
     CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
