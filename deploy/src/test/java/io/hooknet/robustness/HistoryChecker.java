@@ -253,7 +253,8 @@ public final class HistoryChecker {
    * How many of {@code ops} (acknowledged registrations of one name by one owner) were made on a side of a split
    * and made again by the same owner, on the other side, before any removal of it was told: the merge keeps one
    * registration of the two, and one removal accounts for both. A registration was made on a side of a split when
-   * its seq also numbers another change, under another epoch, that a callback was told.
+   * its seq also numbers another change, under another epoch, that a callback was told, or when the owner's next
+   * registration of the name, made later, was numbered lower.
    */
   private int remadeAcrossASplit(String key, List<Op> ops) {
     Map<Long, Set<Long>> epochsOfSeq = new HashMap<>();
@@ -269,9 +270,13 @@ public final class HistoryChecker {
     int remade = 0;
     for (int i = 0; i + 1 < ops.size(); i++) {
       Op op = ops.get(i);
+      Op next = ops.get(i + 1);
       Long epoch = op.seq() == null ? null : epochOfAck.get(op.seq());
-      if (epoch != null && epochsOfSeq.getOrDefault(op.seq(), Set.of()).stream().anyMatch(e -> !e.equals(epoch))
-          && !removalToldBetween(key, op, ops.get(i + 1))) {
+      // Within one lineage a later change has a higher seq: a later registration numbered lower is on another side.
+      boolean numberedBack = op.seq() != null && next.seq() != null && next.seq() <= op.seq()
+          && next.startNanos() > op.endNanos();
+      if ((numberedBack || epoch != null && epochsOfSeq.getOrDefault(op.seq(), Set.of()).stream()
+          .anyMatch(e -> !e.equals(epoch))) && !removalToldBetween(key, op, next)) {
         remade++;
       }
     }

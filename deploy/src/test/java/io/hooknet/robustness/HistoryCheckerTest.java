@@ -201,6 +201,15 @@ class HistoryCheckerTest {
     split.delivery("other", E, "HN_REGISTER", "x", "s-3", 1, 4, false, "REGISTERED", 3, 9);
     split.delivery("other", E, "HN_UNREGISTER", "x", "s-3", 1, 5, false, "UNREGISTERED", 3, 10);
     assertThat(check(split)).isEmpty();
+    // No callback saw either live (only replays did), but the later one is numbered lower: another lineage.
+    History unseen = clean();
+    unseen.op("c3", "n2", "s-3", "hook.register", E, "x", 6, 7, 0, null, 5L);
+    unseen.op("c3", "n1", "s-3", "hook.register", E, "x", 8, 9, 0, null, 3L);
+    unseen.op("c3", "n1", "s-3", "hook.unregister", E, "x", 10, 11, 0, null, 6L);
+    unseen.delivery("late", E, "HN_REGISTER", "x", "s-3", 9, 5, true, "REPLAY", 0, 0);
+    unseen.delivery("late", E, "HN_SYNCED", null, null, 9, 5, true, "REPLAY", -1, 0);
+    unseen.delivery("late", E, "HN_UNREGISTER", "x", "s-3", 9, 6, false, "UNREGISTERED", 0, 11);
+    assertThat(check(unseen)).isEmpty();
     // Within one lineage, a second registration without a removal told in between means the first was lost.
     History lost = clean();
     lost.op("c3", "n3", "s-3", "hook.register", E, "x", 6, 7, 0, null, 3L);

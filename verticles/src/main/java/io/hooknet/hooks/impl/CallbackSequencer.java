@@ -88,6 +88,17 @@ final class CallbackSequencer {
    */
   void start(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
     Stream old = streams.get(key);
+    if (old != null && old.next >= 0 && at.epoch() == old.epoch && at.seq() < old.next
+        && events.stream().noneMatch(CallbackSequencer::replacesView)) {
+      // The changes up to one the stream has given already, in its epoch: the answer to a fill asked again after
+      // the first had no answer in time, when both came, or to one overtaken by late notices. All of it was given
+      // but the end of the fill, when it is the stream's latest.
+      old.filling = false;
+      events.stream().filter(event -> event.cmd() == Cmd.HN_SYNCED && event.seq() >= old.next - 1)
+          .forEach(event -> deliver.accept(key, event));
+      drain(key, old);
+      return;
+    }
     Set<ChangeId> given = old == null || !old.filling ? Set.of() : Set.copyOf(old.recent);
     long delivered = old == null ? -1 : old.next;
     long deliveredEpoch = old == null ? 0 : old.epoch;

@@ -101,6 +101,13 @@ class CallbackSequencerTest {
     filling.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 4, false, Cause.REGISTERED), 1);
     assertThat(told).containsExactly("HN_REGISTER a 1", "HN_SYNCED null 1", "HN_REGISTER b 2", "HN_REGISTER c 3",
         "HN_SYNCED null 3", "HN_REGISTER d 4");
+    // The first fill was answered after all: nothing in it is told again.
+    filling.start(KEY, "s", new ChangeId(1, 3), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false,
+        Cause.REGISTERED), hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED),
+        synced(1, 3, Cause.REPLAY)));
+    filling.live(KEY, hook(Cmd.HN_UNREGISTER, "d", "n1", 1, 5, false, Cause.UNREGISTERED), 1);
+    assertThat(told).containsExactly("HN_REGISTER a 1", "HN_SYNCED null 1", "HN_REGISTER b 2", "HN_REGISTER c 3",
+        "HN_SYNCED null 3", "HN_REGISTER d 4", "HN_UNREGISTER d 5");
     // A stream that went (its callback unregistered) is not asked for again.
     filling.stop(KEY, List.of());
     filling.fillFailed(KEY);
