@@ -6,6 +6,7 @@ import io.hooknet.codec.Errno;
 import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.HookEvent;
 import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.HookRegistryOptions;
 import io.hooknet.hooks.HookRegistryVerticle;
@@ -22,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -324,6 +326,28 @@ class BridgeSessionTest {
     return client.ok(HookRegistry.COMMANDS, op("list", family)).getJsonArray("events").getJsonObject(0)
         .getJsonArray("hooks").stream().map(hook -> ((JsonObject) hook).getString("hook"))
         .collect(Collectors.toList());
+  }
+
+  @Test
+  void whatAnEndedSessionStillOwnsGoesWithItsCauseWhereverAMergeLeftIt() {
+    String family = family();
+    Callback observer = Callback.on(registries.get(0), family);
+    try (TcpBridgeClient client = client(1)) {
+      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      client.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "kept").put("address", "addr.kept"));
+      observer.await(2);
+      // As a merge can leave it: the family kept from one side still has the hook, while the session ended on the
+      // other side, which cleaned up after it there; its entry is the tombstone.
+      cluster.node(0).hazelcast().<String, byte[]>getMap("hooknet.sessions").set(session, Mapping.toCborBytes(
+          Map.of("id", session, "node", "n2", "attachment", 1, "connected", false, "deadline", 0, "cause",
+              "NODE_LEFT", "ending", true, "lost", List.of(), "cleaned", true)));
+      assertThat(observer.await(3).get(2)).extracting(e -> e.cmd() + " " + e.hook() + " " + e.cause())
+          .isEqualTo("HN_UNREGISTER kept NODE_LEFT");
+    }
+    try (TcpBridgeClient other = client(0)) {
+      assertThat(hooks(other, family)).isEmpty();
+    }
+    assertThat(observer.all()).hasSize(3);
   }
 
   /** A Java callback on {@code family/IN} that records what it is told. */

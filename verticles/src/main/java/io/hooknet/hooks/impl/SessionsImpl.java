@@ -56,6 +56,8 @@ final class SessionsImpl implements Sessions {
   static final String CLAIMS = "hooknet.sessions.claims";
   static final long SWEEP_MILLIS = 500;
   static final long CHECK_MILLIS = 2000;
+  /** How often a node looks in the families it holds for what ended sessions still own. */
+  static final long RECONCILE_MILLIS = 10_000;
   /**
    * How long an ended session stays as a tombstone: a split healed within this time ends the session on the side
    * where it still lived, rather than bringing it back.
@@ -83,6 +85,8 @@ final class SessionsImpl implements Sessions {
   private final Set<String> withdrawing = new HashSet<>();
   private long sweeper = -1;
   private long checker = -1;
+  private long reconciler = -1;
+  private boolean reconciling;
   /** A sweep or a check still waiting for the cluster (a migration may hold reads for long): the next one waits. */
   private boolean sweeping;
   private boolean checking;
@@ -155,6 +159,7 @@ final class SessionsImpl implements Sessions {
   void start() {
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
     checker = vertx.setPeriodic(CHECK_MILLIS, id -> checkConnections());
+    reconciler = vertx.setPeriodic(RECONCILE_MILLIS, id -> reconcile());
     resumedElsewhere = vertx.eventBus().consumer(RESUMED, message -> {
       String session = message.body().getString("session");
       Connection here = connections.get(session);
@@ -172,6 +177,7 @@ final class SessionsImpl implements Sessions {
   void stop() {
     vertx.cancelTimer(sweeper);
     vertx.cancelTimer(checker);
+    vertx.cancelTimer(reconciler);
     resumedElsewhere.unregister();
   }
 
@@ -536,6 +542,61 @@ final class SessionsImpl implements Sessions {
             });
           }
         }));
+  }
+
+  /** An ended session that still owns something in a family. */
+  private record Leftover(String family, String session, Cause cause) {
+  }
+
+  /**
+   * Anti-entropy: the families whose entries this node holds are searched for hooks and callbacks of sessions the
+   * cluster has as ended and cleaned up after, and their clean-up runs again on those families. However faults interleaved a session's
+   * end with merges (a side's copy of a family, kept at a merge, holding what the other side's clean-up removed), an
+   * ended session's registrations go within {@value #RECONCILE_MILLIS} ms of the families and sessions agreeing, with
+   * its cause told to every callback. Clean-up runs twice without telling anything twice.
+   */
+  private void reconcile() {
+    if (reconciling) {
+      return;
+    }
+    reconciling = true;
+    long view = store.view();
+    vertx.executeBlocking(() -> {
+      Map<String, Set<String>> owners = new HashMap<>();
+      for (String family : store.map().localKeySet()) {
+        byte[] bytes = store.map().get(family);
+        if (bytes == null) {
+          continue;
+        }
+        FamilyState state = Mapping.fromCborBytes(bytes, FamilyState.class);
+        Set<String> sessions = owners.computeIfAbsent(family, f -> new HashSet<>());
+        state.callbacks.forEach(callback -> sessions.add(callback.session()));
+        for (FamilyState.EventState event : state.events) {
+          event.chain.forEach(link -> sessions.add(link.session()));
+          event.callbacks.forEach(callback -> sessions.add(callback.session()));
+        }
+        sessions.remove(null);
+      }
+      Set<String> all = new HashSet<>();
+      owners.values().forEach(all::addAll);
+      Map<String, byte[]> found = all.isEmpty() ? Map.of() : sessions.getAll(all);
+      List<Leftover> leftovers = new ArrayList<>();
+      owners.forEach((family, ids) -> ids.forEach(id -> {
+        byte[] bytes = found.get(id);
+        SessionState state = bytes == null ? null : Mapping.fromCborBytes(bytes, SessionState.class);
+        // Only a finished clean-up (a tombstone): a session still ending is the sweep's, which withdraws first.
+        if (state != null && state.ending() && state.cleaned()) {
+          leftovers.add(new Leftover(family, id, state.cause() == null ? Cause.CLIENT_LEFT : state.cause()));
+        }
+      }));
+      return leftovers;
+    }, false).onComplete(done -> reconciling = false).onSuccess(leftovers -> leftovers.forEach(leftover -> {
+      LOG.info(() -> "session " + leftover.session() + " has ended, yet family " + leftover.family()
+          + " still has what it owned; cleaning up after it again");
+      store.change(leftover.family(), FamilyProcessor.sessionEnded(leftover.session(), leftover.cause(),
+          store.changeContext(view))).onSuccess(deliveries::apply).onFailure(failure -> LOG.fine(
+              () -> "clean-up after session " + leftover.session() + " on " + leftover.family() + ": " + failure));
+    }));
   }
 
   /** Tells the connection here the lost notices its session kept meanwhile, each once. */
