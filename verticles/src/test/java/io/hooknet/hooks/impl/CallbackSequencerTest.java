@@ -62,6 +62,12 @@ class CallbackSequencerTest {
         "HN_REGISTER b n1 REPLAY 1.2", "HN_SYNCED null n1 REPLAY 1.2");
   }
 
+  /** A gap fill's answer after seq 1: the changes 2 and 3, then HN_SYNCED. */
+  private static List<HookEvent> changesTwoAndThree() {
+    return List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED),
+        hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED), synced(1, 3, Cause.REPLAY));
+  }
+
   @Test
   void changesAGapFillAskedForThatCameLiveMeanwhileAreNotToldTwice() {
     AtomicReference<ChangeId> asked = new AtomicReference<>();
@@ -74,9 +80,7 @@ class CallbackSequencerTest {
     assertThat(asked.get()).isEqualTo(new ChangeId(1, 1));
     // The late sender's notice comes after all, then the fill's answer with the same changes.
     filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED), 1);
-    filling.start(KEY, "s", new ChangeId(1, 3), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false,
-        Cause.REGISTERED), hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED),
-        synced(1, 3, Cause.REPLAY)));
+    filling.start(KEY, "s", new ChangeId(1, 3), changesTwoAndThree());
     filling.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 4, false, Cause.REGISTERED), 1);
 
     assertThat(told).containsExactly("HN_REGISTER a 1", "HN_SYNCED null 1", "HN_REGISTER b 2", "HN_REGISTER c 3",
@@ -95,16 +99,12 @@ class CallbackSequencerTest {
     vertx.runOnContext(v -> filling.fillFailed(KEY));
     Await.until("the fill to be asked again", Duration.ofSeconds(5), () -> asked.size() == 2);
     assertThat(asked).containsExactly(new ChangeId(1, 1), new ChangeId(1, 1));
-    filling.start(KEY, "s", new ChangeId(1, 3), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false,
-        Cause.REGISTERED), hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED),
-        synced(1, 3, Cause.REPLAY)));
+    filling.start(KEY, "s", new ChangeId(1, 3), changesTwoAndThree());
     filling.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 4, false, Cause.REGISTERED), 1);
     assertThat(told).containsExactly("HN_REGISTER a 1", "HN_SYNCED null 1", "HN_REGISTER b 2", "HN_REGISTER c 3",
         "HN_SYNCED null 3", "HN_REGISTER d 4");
     // The first fill was answered after all: nothing in it is told again.
-    filling.start(KEY, "s", new ChangeId(1, 3), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false,
-        Cause.REGISTERED), hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED),
-        synced(1, 3, Cause.REPLAY)));
+    filling.start(KEY, "s", new ChangeId(1, 3), changesTwoAndThree());
     filling.live(KEY, hook(Cmd.HN_UNREGISTER, "d", "n1", 1, 5, false, Cause.UNREGISTERED), 1);
     assertThat(told).containsExactly("HN_REGISTER a 1", "HN_SYNCED null 1", "HN_REGISTER b 2", "HN_REGISTER c 3",
         "HN_SYNCED null 3", "HN_REGISTER d 4", "HN_UNREGISTER d 5");
