@@ -350,6 +350,29 @@ class BridgeSessionTest {
     assertThat(observer.all()).hasSize(3);
   }
 
+  @Test
+  void aLostHookNoticeKeptWhileNoListenerWasThereReachesTheConnectedClientOnce() {
+    String family = family();
+    try (TcpBridgeClient client = client(1)) {
+      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      String notices = "hooknet.session." + session;
+      client.register(notices);
+      // As a merge leaves it when the notice found no listener: kept in the session's entry, the client connected.
+      HookEvent lost = new HookEvent(HookEvent.Cmd.HN_UNREGISTER, family, "IN", "gone", "n2", session, null, null, 0,
+          7, 3, false, HookEvent.Cause.MERGE_CONFLICT);
+      cluster.node(0).hazelcast().<String, byte[]>getMap("hooknet.sessions").set(session, Mapping.toCborBytes(
+          Map.of("id", session, "node", "n2", "attachment", 1, "connected", true, "deadline", 0, "ending", false,
+              "lost", List.of(lost), "cleaned", false)));
+      assertThat(client.awaitMessages(notices, 1)).extracting(e -> e.getString("cmd") + " " + e.getString("hook")
+          + " " + e.getString("cause") + " " + e.getLong("seq")).containsExactly("HN_UNREGISTER gone MERGE_CONFLICT 3");
+      // Handed over once: later connection checks find nothing more to give.
+      // Nothing can be awaited for an absence: two more connection checks (2 s each) pass first.
+      long checked = System.nanoTime() + Duration.ofMillis(4_500).toNanos();
+      Await.until("two more connection checks", Duration.ofSeconds(10), () -> System.nanoTime() > checked);
+      assertThat(client.messages(notices)).hasSize(1);
+    }
+  }
+
   /** A Java callback on {@code family/IN} that records what it is told. */
   static final class Callback {
     private final List<HookEvent> events = new CopyOnWriteArrayList<>();
