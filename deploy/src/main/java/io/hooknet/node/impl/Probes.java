@@ -56,10 +56,11 @@ public final class Probes {
           promise.complete(new Status().setOk(member).setData(new JsonObject()
               .put("cluster", cluster.clusterName()).put("members", cluster.memberNames().size())));
         })
-        // isClusterSafe asks every member, so it runs off the event loop.
+        // isClusterSafe asks every member, so it runs off the event loop; when it takes longer than the check's
+        // timeout the check has already answered DOWN, and the late answer is dropped.
         .register("partitions", 5_000, promise -> cluster.vertx().executeBlocking(() ->
             hazelcast.getLifecycleService().isRunning() && hazelcast.getPartitionService().isClusterSafe(), false)
-            .onComplete(safe -> promise.complete(new Status().setOk(safe.succeeded() && safe.result()))))
+            .onComplete(safe -> promise.tryComplete(new Status().setOk(safe.succeeded() && safe.result()))))
         .register("registry", promise -> promise.complete(new Status().setOk(registryUp.getAsBoolean())))
         .register("bridges", promise -> promise.complete(new Status().setOk(bridgesUp.getAsBoolean())));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
