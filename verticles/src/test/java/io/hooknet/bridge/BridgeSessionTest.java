@@ -373,6 +373,32 @@ class BridgeSessionTest {
     }
   }
 
+  @Test
+  void aSessionTheClusterHasAtANodeWithoutItsConnectionEndsAfterItsGracePeriodAsNodeLeft() {
+    String family = family();
+    Callback observer = Callback.on(registries.get(0), family);
+    try (TcpBridgeClient client = client(1)) {
+      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      client.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "stray").put("address", "addr.s"));
+      observer.await(2);
+      // As a node killed and restarted under its name leaves it: the entry says connected to n3, which is a member
+      // and has no connection for the session.
+      long stranded = System.nanoTime();
+      cluster.node(0).hazelcast().<String, byte[]>getMap("hooknet.sessions").set(session, Mapping.toCborBytes(
+          Map.of("id", session, "node", "n3", "attachment", 1, "connected", true, "deadline", 0, "ending", false,
+              "lost", List.of(), "cleaned", false)));
+      assertThat(observer.await(3).get(2)).extracting(e -> e.cmd() + " " + e.hook() + " " + e.session() + " "
+          + e.cause()).isEqualTo("HN_UNREGISTER stray " + session + " NODE_LEFT");
+      assertThat((System.nanoTime() - stranded) / 1e9).isGreaterThanOrEqualTo(GRACE_SECONDS);
+      // The session has ended: n2, where its client is still connected, closes the connection.
+      Await.until("the connection to close", Duration.ofSeconds(5), client::isClosed);
+    }
+    try (TcpBridgeClient other = client(0)) {
+      assertThat(hooks(other, family)).isEmpty();
+    }
+    assertThat(observer.all()).hasSize(3);
+  }
+
   /** A Java callback on {@code family/IN} that records what it is told. */
   static final class Callback {
     private final List<HookEvent> events = new CopyOnWriteArrayList<>();

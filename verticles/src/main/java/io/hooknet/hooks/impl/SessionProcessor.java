@@ -113,7 +113,15 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
 
   /** Connection {@code attachment} closed: the grace period runs until {@code deadline}. */
   static SessionProcessor detach(long attachment, long deadline) {
-    return new SessionProcessor(Kind.DETACH, null, attachment, deadline, Cause.CLIENT_LEFT);
+    return detach(attachment, deadline, Cause.CLIENT_LEFT);
+  }
+
+  /**
+   * Connection {@code attachment} is gone for {@code cause}: {@link Cause#NODE_LEFT} when the node it was at no
+   * longer has it (it restarted); the grace period runs until {@code deadline}.
+   */
+  static SessionProcessor detach(long attachment, long deadline, Cause cause) {
+    return new SessionProcessor(Kind.DETACH, null, attachment, deadline, cause);
   }
 
   /** Node {@code node} left: a session still anchored there runs its grace period until {@code deadline}. */

@@ -46,7 +46,10 @@ import java.util.regex.Pattern;
  * checks the sessions it has connections for: one that ended elsewhere (the cluster took this node for gone) has
  * its connection closed, so that its client learns it on resuming; one the cluster took for disconnected while
  * this node was away, with its connection still here, is connected again; one that kept notices of hooks it lost
- * while none of its connections listened (during a merge) has them handed to its connection here. Ending a session removes its registrations
+ * while none of its connections listened (during a merge) has them handed to its connection here. Every
+ * {@value #ORPHAN_MILLIS} ms a node looks for sessions the cluster has as connected to it without a connection here
+ * (it restarted under its name before any sweep saw it gone): their grace period runs, with cause
+ * {@code NODE_LEFT}. Ending a session removes its registrations
  * with one clean-up on every family, which, like a node's, can run twice without telling anything twice.
  * Runs on the registry's event loop.
  */
@@ -56,6 +59,11 @@ final class SessionsImpl implements Sessions {
   static final String CLAIMS = "hooknet.sessions.claims";
   static final long SWEEP_MILLIS = 500;
   static final long CHECK_MILLIS = 2000;
+  /**
+   * How often a node looks for sessions the cluster has as connected to it without a connection here (its process
+   * restarted under the same name, say); one seen so twice in a row with the same attachment is detached.
+   */
+  static final long ORPHAN_MILLIS = 5_000;
   /** How often a node looks in the families it holds for what ended sessions still own. */
   static final long RECONCILE_MILLIS = 10_000;
   /**
@@ -86,7 +94,11 @@ final class SessionsImpl implements Sessions {
   private long sweeper = -1;
   private long checker = -1;
   private long reconciler = -1;
+  private long orphanChecker = -1;
   private boolean reconciling;
+  private boolean orphanChecking;
+  /** Sessions seen connected here, with no connection here, at the last orphan check: their attachment. */
+  private Map<String, Long> unclaimed = Map.of();
   /** A sweep or a check still waiting for the cluster (a migration may hold reads for long): the next one waits. */
   private boolean sweeping;
   private boolean checking;
@@ -101,7 +113,10 @@ final class SessionsImpl implements Sessions {
    */
   private final Map<String, Detach> pendingDetaches = new HashMap<>();
 
-  private record Detach(long attachment, long deadline, long giveUpAt) {
+  private record Detach(long attachment, long deadline, long giveUpAt, Cause cause) {
+    Detach(long attachment, long deadline, long giveUpAt) {
+      this(attachment, deadline, giveUpAt, Cause.CLIENT_LEFT);
+    }
   }
 
   /** How long a detach that found no entry is tried again: longer than a merge takes to bring entries back. */
@@ -160,6 +175,7 @@ final class SessionsImpl implements Sessions {
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
     checker = vertx.setPeriodic(CHECK_MILLIS, id -> checkConnections());
     reconciler = vertx.setPeriodic(RECONCILE_MILLIS, id -> reconcile());
+    orphanChecker = vertx.setPeriodic(ORPHAN_MILLIS, id -> checkOrphans());
     resumedElsewhere = vertx.eventBus().consumer(RESUMED, message -> {
       String session = message.body().getString("session");
       Connection here = connections.get(session);
@@ -178,6 +194,7 @@ final class SessionsImpl implements Sessions {
     vertx.cancelTimer(sweeper);
     vertx.cancelTimer(checker);
     vertx.cancelTimer(reconciler);
+    vertx.cancelTimer(orphanChecker);
     resumedElsewhere.unregister();
   }
 
@@ -249,7 +266,8 @@ final class SessionsImpl implements Sessions {
 
   private void tryDetach(String session, Detach detach) {
     long view = store.view();
-    step(session, SessionProcessor.detach(detach.attachment(), detach.deadline())).onComplete(done -> {
+    SessionProcessor detached = SessionProcessor.detach(detach.attachment(), detach.deadline(), detach.cause());
+    step(session, detached).onComplete(done -> {
       Connection here = connections.get(session);
       long now = System.currentTimeMillis();
       if (done.succeeded() && done.result().applied()) {
@@ -261,7 +279,7 @@ final class SessionsImpl implements Sessions {
         pendingDetaches.remove(session);
         LOG.warning(() -> "session " + session + " has no entry in the cluster " + (now - detach.deadline()
             + graceMillis) / 1000 + " s after its connection closed here; ending it");
-        end(session, Cause.CLIENT_LEFT, view);
+        end(session, detach.cause(), view);
       } else if ((done.failed() || done.result().state() == null) && here == null
           && now < detach.giveUpAt()) {
         pendingDetaches.put(session, detach);
@@ -542,6 +560,58 @@ final class SessionsImpl implements Sessions {
             });
           }
         }));
+  }
+
+  /**
+   * Sessions the cluster has as connected to this node, which has no connection for them: entries of a process that
+   * ran under this node's name before (killed and restarted before any sweep saw its name gone), or of a connection
+   * whose close the entry missed. The sweep cannot tell them, as the node's name is a member; nothing else would
+   * ever end them. One seen twice in a row with the same attachment (an attach racing the check is seen once) is
+   * detached, and its grace period runs.
+   */
+  private void checkOrphans() {
+    if (orphanChecking) {
+      return;
+    }
+    orphanChecking = true;
+    store.within(vertx.executeBlocking(() -> {
+      Map<String, Long> found = new HashMap<>();
+      sessions.entrySet(new ConnectedAt(node)).forEach(entry -> found.put(entry.getKey(),
+          Mapping.fromCborBytes(entry.getValue(), SessionState.class).attachment()));
+      return found;
+    }, false), "sessions connected to " + node).onComplete(done -> orphanChecking = false).onSuccess(found -> {
+      Map<String, Long> seen = new HashMap<>();
+      long now = System.currentTimeMillis();
+      found.forEach((id, attachment) -> {
+        Connection connection = connections.get(id);
+        if (connection != null || closing.contains(id)) {
+          return;
+        }
+        seen.put(id, attachment);
+        if (attachment.equals(unclaimed.get(id))) {
+          LOG.info(() -> "session " + id + " is connected here as the cluster has it, but this node has no "
+              + "connection for it; its grace period runs");
+          tryDetach(id, new Detach(attachment, now + graceMillis, now + DETACH_RETRY_MILLIS, Cause.NODE_LEFT));
+        }
+      });
+      unclaimed = seen;
+    });
+  }
+
+  /** Selects the sessions connected to one node; runs where the entries are. */
+  private static final class ConnectedAt implements com.hazelcast.query.Predicate<String, byte[]> {
+    private static final long serialVersionUID = 1L;
+    private final String node;
+
+    ConnectedAt(String node) {
+      this.node = node;
+    }
+
+    @Override
+    public boolean apply(Map.Entry<String, byte[]> entry) {
+      SessionState state = Mapping.fromCborBytes(entry.getValue(), SessionState.class);
+      return state.connected() && node.equals(state.node());
+    }
   }
 
   /** An ended session that still owns something in a family. */
