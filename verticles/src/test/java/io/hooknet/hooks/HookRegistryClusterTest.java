@@ -30,13 +30,14 @@ class HookRegistryClusterTest {
   private static final AtomicInteger FAMILIES = new AtomicInteger();
   private static LocalCluster cluster;
   private static final List<HookRegistry> registries = new ArrayList<>();
+  private static final List<String> deployments = new ArrayList<>();
 
   @BeforeAll
   static void start() {
     cluster = LocalCluster.start(HookRegistryClusterTest.class, 3);
     for (int i = 0; i < 3; i++) {
       HookRegistryVerticle verticle = new HookRegistryVerticle(cluster.node(i));
-      Await.result(cluster.vertx(i).deployVerticle(verticle));
+      deployments.add(Await.result(cluster.vertx(i).deployVerticle(verticle)));
       registries.add(verticle.registry());
     }
   }
@@ -231,6 +232,28 @@ class HookRegistryClusterTest {
     assertThat(slow.size()).as("the slow callback is still at its first event or two").isLessThan(4);
     Await.until("the slow callback to catch up", Duration.ofSeconds(10), () -> slow.size() == 4);
     assertThat(slow).extracting(HookEvent::seq).containsExactly(0L, 1L, 2L, 3L);
+  }
+
+  @Test
+  void whatAnEarlierProcessOfANodeRegisteredGoesAsNodeLeftWhenItStartsAgainUnderItsName() {
+    String family = family();
+    Callback seen = new Callback();
+    Await.result(registries.get(0).notifyRegister(family, "PHYSICAL_IN", seen));
+    Await.result(registries.get(2).register(family, "PHYSICAL_IN", "earlier", Hint.NONE, null, call -> 0));
+    seen.await(2);
+    // n3's registry stops without a word, as a killed process does, and starts again under its name before the
+    // others could see it leave (here they never do: its member stays).
+    Await.result(cluster.vertx(2).undeploy(deployments.get(2)));
+    HookRegistryVerticle again = new HookRegistryVerticle(cluster.node(2));
+    deployments.set(2, Await.result(cluster.vertx(2).deployVerticle(again)));
+    registries.set(2, again.registry());
+    Await.result(again.registry().register(family, "PHYSICAL_IN", "now", Hint.NONE, null, call -> 0));
+
+    assertThat(seen.await(4).subList(2, 4)).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause() + " "
+        + e.node()).containsExactlyInAnyOrder("earlier HN_UNREGISTER NODE_LEFT n3", "now HN_REGISTER REGISTERED n3");
+    assertThat(Await.result(registries.get(1).list(family, "PHYSICAL_IN")).events().get(0).hooks())
+        .extracting(Replies.HookInfo::hook).containsExactly("now");
+    assertThat(seen.all()).hasSize(4);
   }
 
   /** A callback that records what it is told. */

@@ -49,9 +49,12 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
 
   /**
    * The clean-up after an owner: a node that left (the member {@code member}, a Hazelcast member id), or a session
-   * that ended ({@code session} set).
+   * that ended ({@code session} set). With {@code before} (ms; 0: any time), only what was registered before it.
    */
-  record OwnerGone(String node, String member, String session, Cause cause, ChangeContext context) {
+  record OwnerGone(String node, String member, String session, Cause cause, ChangeContext context, long before) {
+    OwnerGone(String node, String member, String session, Cause cause, ChangeContext context) {
+      this(node, member, session, cause, context, 0);
+    }
   }
 
   /** A run of {@code event} that called the hooks {@code called}. */
@@ -124,6 +127,17 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
     return new FamilyProcessor(Kind.OWNER_GONE, new OwnerGone(node, member, null, Cause.NODE_LEFT, context));
   }
 
+  /**
+   * The clean-up after an earlier process of node {@code node}, which ran under its name until it was killed:
+   * what the node itself registered before {@code startedAt}, the time its process started. The others' clean-up
+   * after that process may not have been through (or may not have happened, had it restarted before they saw it
+   * gone); the new process owns none of it.
+   */
+  static FamilyProcessor earlierProcess(String node, long startedAt, ChangeContext context) {
+    return new FamilyProcessor(Kind.OWNER_GONE, new OwnerGone(node, null, null, Cause.NODE_LEFT, context,
+        startedAt));
+  }
+
   static FamilyProcessor sessionEnded(String session, Cause cause, ChangeContext context) {
     return new FamilyProcessor(Kind.OWNER_GONE, new OwnerGone(null, null, session, cause, context));
   }
@@ -186,7 +200,8 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
           refuseInAnotherView(gone.context(), family);
         }
         return OwnerOps.removeOwned(state, gone.session() != null ? OwnerOps.ofSession(gone.session())
-            : OwnerOps.ofNode(gone.node()), gone.cause(), new Effects(gone.context()));
+            : OwnerOps.ofNode(gone.node()), gone.before() == 0 ? Long.MAX_VALUE : gone.before(), gone.cause(),
+            new Effects(gone.context()));
       }
       case COUNT_RUN: {
         CountRun run = Mapping.fromCborBytes(request, CountRun.class);

@@ -20,6 +20,7 @@ import io.hooknet.hooks.HookRegistryOptions;
 import io.hooknet.hooks.Sessions;
 import io.hooknet.hooks.impl.Effects.CallbackKey;
 import io.hooknet.hooks.impl.Effects.Lost;
+import io.hooknet.hooks.impl.FamilyProcessor.Result;
 import io.hooknet.metrics.HooknetMeters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.ToIntFunction;
 import java.util.logging.Logger;
 
@@ -51,6 +53,8 @@ public final class HookRegistryImpl implements HookRegistry {
    * back sends its data once it has joined.
    */
   private static final long JOIN_SETTLE_MILLIS = 3_000;
+  /** How soon a clean-up after a node that got no answer from every family is asked again. */
+  private static final long CLEAN_UP_RETRY_MILLIS = 2_000;
   /** The {@code op} name of each command type, for the meters. */
   private static final Map<Class<?>, String> OPS = new ConcurrentHashMap<>();
 
@@ -68,6 +72,9 @@ public final class HookRegistryImpl implements HookRegistry {
   private Handler<HookEvent> lostHandler = event -> { };
   private UUID membership;
   private UUID lifecycle;
+  /** When this process's registry was made: what this node registered earlier was an earlier process's. */
+  private final long startedAt = System.currentTimeMillis();
+  private boolean stopped;
 
   /** Made on the event loop the registry runs on. */
   public HookRegistryImpl(Vertx vertx, HooknetCluster cluster, HookRegistryOptions options) {
@@ -111,10 +118,12 @@ public final class HookRegistryImpl implements HookRegistry {
       }
     });
     sessions.start();
+    cleanUpEarlierProcess();
     return deliveries.start();
   }
 
   public Future<Void> stop() {
+    stopped = true;
     cluster.hazelcast().getCluster().removeMembershipListener(membership);
     cluster.hazelcast().getLifecycleService().removeLifecycleListener(lifecycle);
     merge.stop();
@@ -361,11 +370,42 @@ public final class HookRegistryImpl implements HookRegistry {
     }
   }
 
-  /** Runs the departed member's clean-up on every family at once, where each family's entry lives. */
+  /**
+   * Runs the departed member's clean-up on every family at once, where each family's entry lives. A clean-up that
+   * not every family answered (a partition migration lost with the member holds changes for long) is asked again
+   * while the node is not back: whatever the member owned must go.
+   */
   private void cleanUpAfter(String node, String member) {
-    store.changeAll(FamilyProcessor.nodeLeft(node, member, store.changeContext()))
-        .onSuccess(results -> results.forEach(deliveries::apply))
-        .onFailure(failure -> LOG.warning(() -> "clean-up after node " + node + " failed: " + failure));
+    cleanUp(FamilyProcessor.nodeLeft(node, member, store.changeContext()), "node " + node,
+        () -> !cluster.memberNames().contains(node), () -> cleanUpAfter(node, member));
+  }
+
+  /**
+   * What an earlier process of this node registered under its name goes, as that node's does when it leaves
+   * ({@code NODE_LEFT}); asked until every family has answered.
+   */
+  private void cleanUpEarlierProcess() {
+    cleanUp(FamilyProcessor.earlierProcess(cluster.nodeName(), startedAt, store.changeContext()),
+        "an earlier process of " + cluster.nodeName(), () -> true, this::cleanUpEarlierProcess);
+  }
+
+  private void cleanUp(FamilyProcessor processor, String after, BooleanSupplier stillDue,
+      Runnable again) {
+    store.changeAll(processor).onComplete(done -> {
+      if (done.succeeded()) {
+        done.result().forEach(deliveries::apply);
+      }
+      Throwable failure = done.failed() ? done.cause() : done.result().stream().filter(result -> result.errno() != 0)
+          .findFirst().map(Result::failure).orElse(null);
+      if (failure != null && !stopped && stillDue.getAsBoolean()) {
+        LOG.warning(() -> "clean-up after " + after + " not through, asking again: " + failure.getMessage());
+        vertx.setTimer(CLEAN_UP_RETRY_MILLIS, id -> {
+          if (!stopped && stillDue.getAsBoolean()) {
+            again.run();
+          }
+        });
+      }
+    });
   }
 
   private static String hookKey(String family, String event, String hook) {

@@ -59,11 +59,18 @@ final class OwnerOps {
    * nothing, so every node may run it and each hook is reported once.
    */
   static Outcome removeOwned(FamilyState family, Predicate<Owner> gone, Cause cause, Effects effects) {
-    boolean changed = dropCallbacks(HookOps.Site.of(family), gone, effects);
+    return removeOwned(family, gone, Long.MAX_VALUE, cause, effects);
+  }
+
+  /** As above, of the registrations made before {@code before} (ms, by the clock of the node that made them). */
+  static Outcome removeOwned(FamilyState family, Predicate<Owner> gone, long before, Cause cause,
+      Effects effects) {
+    boolean changed = dropCallbacks(HookOps.Site.of(family), gone, before, effects);
     for (EventState event : new ArrayList<>(family.events)) {
-      changed |= dropCallbacks(HookOps.Site.of(family, event), gone, effects);
+      changed |= dropCallbacks(HookOps.Site.of(family, event), gone, before, effects);
       for (int i = 0; i < event.chain.size(); i++) {
-        if (gone.test(event.chain.get(i).owner())) {
+        HookChain.Link link = event.chain.get(i);
+        if (gone.test(link.owner()) && link.registeredAt() < before) {
           HookOps.remove(family, event, i--, cause, effects);
           changed = true;
         }
@@ -75,10 +82,10 @@ final class OwnerOps {
     return new Outcome(family, new Replies.Ack(0), effects, changed);
   }
 
-  private static boolean dropCallbacks(HookOps.Site site, Predicate<Owner> gone, Effects effects) {
+  private static boolean dropCallbacks(HookOps.Site site, Predicate<Owner> gone, long before, Effects effects) {
     boolean changed = false;
     for (Callback callback : new ArrayList<>(site.callbacks())) {
-      if (gone.test(callback.owner())) {
+      if (gone.test(callback.owner()) && callback.registeredAt() < before) {
         site.callbacks().remove(callback);
         effects.replay(site.key(callback.address()), callback, StreamChange.STOP, site.changes().current(),
             List.of());
