@@ -65,6 +65,8 @@ final class CallbackSequencer {
     final TreeMap<Long, Pending> waiting = new TreeMap<>();
     /** What the callback was told is there: hook (or, at protocol level, event) name to its latest event. */
     final Map<String, HookEvent> view = new LinkedHashMap<>();
+    /** The change the stream last (re)started at. */
+    ChangeId from;
     /** The latest changes given, so that a gap fill overtaken by late notices gives none twice. */
     final ArrayDeque<ChangeId> recent = new ArrayDeque<>();
     long timer = -1;
@@ -88,11 +90,14 @@ final class CallbackSequencer {
    */
   void start(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
     Stream old = streams.get(key);
-    if (old != null && old.next >= 0 && at.epoch() == old.epoch && at.seq() < old.next
+    if (old != null && old.next >= 0 && at.seq() < old.next
+        && (at.epoch() == old.epoch || at.equals(old.from) || old.recent.contains(at))
         && events.stream().noneMatch(CallbackSequencer::replacesView)) {
-      // The changes up to one the stream has given already, in its epoch: the answer to a fill asked again after
-      // the first had no answer in time, when both came, or to one overtaken by late notices. All of it was given
-      // but the end of the fill, when it is the stream's latest.
+      // The changes up to one the stream has given already (in its epoch, or one it started at or remembers
+      // giving, when the numbering went on under a new epoch since): the answer to a fill asked again after the first had no answer
+      // in time, when both came, to one overtaken by late notices, or a start that reached this node late (it was
+      // sent again while a merge held it up). All of it was given but the end of a fill, when it is the stream's
+      // latest; restarting from it would give the later changes again.
       old.filling = false;
       events.stream().filter(event -> event.cmd() == Cmd.HN_SYNCED && event.seq() >= old.next - 1)
           .forEach(event -> deliver.accept(key, event));
@@ -232,6 +237,7 @@ final class CallbackSequencer {
     }
     stream.next = at.seq() + 1;
     stream.epoch = at.epoch();
+    stream.from = at;
     streams.put(key, stream);
     return stream;
   }

@@ -187,6 +187,25 @@ class CallbackSequencerTest {
     assertThat(asked).isEmpty();
   }
 
+  @Test
+  void aLateStartAtAChangeGivenBeforeTheEpochChangedGivesNothingAgain() {
+    List<ChangeId> asked = new ArrayList<>();
+    CallbackSequencer merged = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.epoch() + "." + event.seq()), (key, session, last) -> asked.add(last));
+    merged.start(KEY, "s", new ChangeId(7, 692), List.of(hook(Cmd.HN_REGISTER, "h0", "j5", 7, 692, true,
+        Cause.RESYNC), synced(7, 692, Cause.RESYNC)));
+    // A node left: its clean-up numbers on under a new epoch.
+    merged.live(KEY, hook(Cmd.HN_UNREGISTER, "h0", "j5", 6, 693, false, Cause.NODE_LEFT), 7);
+    merged.live(KEY, hook(Cmd.HN_UNREGISTER, "h3", "j5", 6, 694, false, Cause.NODE_LEFT), 6);
+    // A start of this stream at 7.692 with nothing missed, sent before the clean-up, arrives only now.
+    merged.start(KEY, "s", new ChangeId(7, 692), List.of());
+    merged.live(KEY, hook(Cmd.HN_REGISTER, "h0", "j5", 8, 695, false, Cause.REGISTERED), 6);
+
+    assertThat(told).containsExactly("HN_REGISTER h0 7.692", "HN_SYNCED null 7.692", "HN_UNREGISTER h0 6.693",
+        "HN_UNREGISTER h3 6.694", "HN_REGISTER h0 8.695");
+    assertThat(asked).isEmpty();
+  }
+
   private static HookEvent hook(Cmd cmd, String hook, String node, long epoch, long seq, boolean replay,
       Cause cause) {
     return new HookEvent(cmd, "inet", "IN", hook, node, null, Hint.NONE, null, 0, epoch, seq, replay, cause);
