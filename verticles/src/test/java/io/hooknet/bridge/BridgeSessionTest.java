@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -333,14 +334,11 @@ class BridgeSessionTest {
     String family = family();
     Callback observer = Callback.on(registries.get(0), family);
     try (TcpBridgeClient client = client(1)) {
-      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
-      client.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "kept").put("address", "addr.kept"));
+      String session = sessionWithHook(client, family, "kept");
       observer.await(2);
       // As a merge can leave it: the family kept from one side still has the hook, while the session ended on the
       // other side, which cleaned up after it there; its entry is the tombstone.
-      cluster.node(0).hazelcast().<String, byte[]>getMap("hooknet.sessions").set(session, Mapping.toCborBytes(
-          Map.of("id", session, "node", "n2", "attachment", 1, "connected", false, "deadline", 0, "cause",
-              "NODE_LEFT", "ending", true, "lost", List.of(), "cleaned", true)));
+      setEntry(session, Map.of("connected", false, "cause", "NODE_LEFT", "ending", true, "cleaned", true));
       assertThat(observer.await(3).get(2)).extracting(e -> e.cmd() + " " + e.hook() + " " + e.cause())
           .isEqualTo("HN_UNREGISTER kept NODE_LEFT");
     }
@@ -360,9 +358,7 @@ class BridgeSessionTest {
       // As a merge leaves it when the notice found no listener: kept in the session's entry, the client connected.
       HookEvent lost = new HookEvent(HookEvent.Cmd.HN_UNREGISTER, family, "IN", "gone", "n2", session, null, null, 0,
           7, 3, false, HookEvent.Cause.MERGE_CONFLICT);
-      cluster.node(0).hazelcast().<String, byte[]>getMap("hooknet.sessions").set(session, Mapping.toCborBytes(
-          Map.of("id", session, "node", "n2", "attachment", 1, "connected", true, "deadline", 0, "ending", false,
-              "lost", List.of(lost), "cleaned", false)));
+      setEntry(session, Map.of("lost", List.of(lost)));
       assertThat(client.awaitMessages(notices, 1)).extracting(e -> e.getString("cmd") + " " + e.getString("hook")
           + " " + e.getString("cause") + " " + e.getLong("seq")).containsExactly("HN_UNREGISTER gone MERGE_CONFLICT 3");
       // Handed over once: later connection checks find nothing more to give.
@@ -378,15 +374,12 @@ class BridgeSessionTest {
     String family = family();
     Callback observer = Callback.on(registries.get(0), family);
     try (TcpBridgeClient client = client(1)) {
-      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
-      client.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "stray").put("address", "addr.s"));
+      String session = sessionWithHook(client, family, "stray");
       observer.await(2);
       // As a node killed and restarted under its name leaves it: the entry says connected to n3, which is a member
       // and has no connection for the session.
       long stranded = System.nanoTime();
-      cluster.node(0).hazelcast().<String, byte[]>getMap("hooknet.sessions").set(session, Mapping.toCborBytes(
-          Map.of("id", session, "node", "n3", "attachment", 1, "connected", true, "deadline", 0, "ending", false,
-              "lost", List.of(), "cleaned", false)));
+      setEntry(session, Map.of("node", "n3"));
       assertThat(observer.await(3).get(2)).extracting(e -> e.cmd() + " " + e.hook() + " " + e.session() + " "
           + e.cause()).isEqualTo("HN_UNREGISTER stray " + session + " NODE_LEFT");
       assertThat((System.nanoTime() - stranded) / 1e9).isGreaterThanOrEqualTo(GRACE_SECONDS);
@@ -397,6 +390,24 @@ class BridgeSessionTest {
       assertThat(hooks(other, family)).isEmpty();
     }
     assertThat(observer.all()).hasSize(3);
+  }
+
+  /** Opens {@code client}'s session and registers hook {@code hook} in it; gives the session. */
+  private static String sessionWithHook(TcpBridgeClient client, String family, String hook) {
+    String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+    client.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", hook).put("address", "addr." + hook));
+    return session;
+  }
+
+  /**
+   * Writes {@code session}'s entry as faults can leave it: connected to n2 at attachment 1 with nothing kept,
+   * but for what {@code state} says.
+   */
+  private static void setEntry(String session, Map<String, Object> state) {
+    Map<String, Object> entry = new HashMap<>(Map.of("id", session, "node", "n2", "attachment", 1, "connected", true,
+        "deadline", 0, "ending", false, "lost", List.of(), "cleaned", false));
+    entry.putAll(state);
+    cluster.node(0).hazelcast().<String, byte[]>getMap("hooknet.sessions").set(session, Mapping.toCborBytes(entry));
   }
 
   /** A Java callback on {@code family/IN} that records what it is told. */
