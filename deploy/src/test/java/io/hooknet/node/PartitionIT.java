@@ -188,7 +188,13 @@ class PartitionIT {
     Await.until("the late callback's replay", CONVERGE, () -> late.events().size() == expected.size() + 1);
     assertThat(fold(late.events())).isEqualTo(expected);
     // Each loser's owner is told once, and each callback that knew a loser is told once.
-    Await.until("the owners' notices", CONVERGE, () -> left.lost().size() == 1 && right.lost().size() == 1);
+    try {
+      Await.until("the owners' notices", CONVERGE, () -> left.lost().size() == 1 && right.lost().size() == 1);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; left was told " + describe(left.lost()) + ", right "
+          + describe(right.lost()) + nodes.stream().map(node -> "\n" + node.output()).collect(Collectors.joining()),
+          e);
+    }
     assertThat(describe(left.lost())).containsExactly("HN_UNREGISTER dup1@" + left.session() + " MERGE_CONFLICT");
     assertThat(describe(right.lost())).containsExactly("HN_UNREGISTER dup2@" + right.session() + " MERGE_CONFLICT");
     for (Client client : List.of(left, middle)) {

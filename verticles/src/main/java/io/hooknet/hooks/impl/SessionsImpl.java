@@ -74,6 +74,8 @@ final class SessionsImpl implements Sessions {
   private static final Logger LOG = Logger.getLogger(Sessions.class.getName());
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final DeliveryOptions LOST_DELIVERY = new DeliveryOptions().setSendTimeout(1_000);
+  /** How often keeping a lost notice is tried (every {@value #CHECK_MILLIS} ms): longer than a merge's stall. */
+  private static final int KEEP_LOST_ATTEMPTS = 60;
 
   private final Vertx vertx;
   private final Context context;
@@ -246,10 +248,24 @@ final class SessionsImpl implements Sessions {
         .onFailure(failure -> {
           if (failure instanceof ReplyException
               && ((ReplyException) failure).failureType() == ReplyFailure.NO_HANDLERS) {
-            step(session, SessionProcessor.lost(event)).onFailure(kept -> LOG.warning(() -> "session " + session
-                + " could not keep the notice of a lost hook: " + kept.getMessage()));
+            keepLost(session, event, 1);
           }
         });
+  }
+
+  /**
+   * Keeps a lost notice in the session's entry; asked again while the cluster does not answer (a merge's
+   * migrations hold the entry), as the notice exists nowhere else.
+   */
+  private void keepLost(String session, HookEvent event, int attempt) {
+    step(session, SessionProcessor.lost(event)).onFailure(failure -> {
+      if (attempt < KEEP_LOST_ATTEMPTS) {
+        vertx.setTimer(CHECK_MILLIS, id -> keepLost(session, event, attempt + 1));
+      } else {
+        LOG.warning(() -> "session " + session + " could not keep the notice of a lost hook after " + attempt
+            + " attempts: " + failure.getMessage());
+      }
+    });
   }
 
   @Override
@@ -537,7 +553,8 @@ final class SessionsImpl implements Sessions {
     }
     checking = true;
     Set<String> ids = new HashSet<>(connections.keySet());
-    vertx.executeBlocking(() -> sessions.getAll(ids), false).onComplete(done -> checking = false)
+    store.within(vertx.executeBlocking(() -> sessions.getAll(ids), false), "sessions connected here")
+        .onComplete(done -> checking = false)
         .onSuccess(found -> found.values().forEach(bytes -> {
           SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
           Connection connection = connections.get(state.id());
