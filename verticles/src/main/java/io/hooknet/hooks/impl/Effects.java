@@ -53,8 +53,11 @@ final class Effects {
       List<HookEvent> events) {
   }
 
-  /** A registration of {@code owner} that is gone after a merge, described by {@code event}. */
-  record Lost(Owner owner, HookEvent event) {
+  /**
+   * A registration of {@code owner} that is gone after a merge, described by {@code event}; {@code registeredAt}
+   * tells the registration apart from a later one of the same name (two re-assertions may both find it lost).
+   */
+  record Lost(Owner owner, HookEvent event, long registeredAt) {
   }
 
   final List<Notice> notices = new ArrayList<>();

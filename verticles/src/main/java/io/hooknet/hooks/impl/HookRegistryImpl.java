@@ -28,6 +28,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -69,6 +70,14 @@ public final class HookRegistryImpl implements HookRegistry {
   private final SessionsImpl sessions;
   private final MergeRecovery merge;
   private final Map<String, MessageConsumer<?>> localConsumers = new ConcurrentHashMap<>();
+  /** The lost registrations whose owners were told, latest {@value #TOLD_LOST_KEPT}. */
+  private final Map<String, Boolean> toldLost = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > TOLD_LOST_KEPT;
+    }
+  };
+  private static final int TOLD_LOST_KEPT = 4096;
   private Handler<HookEvent> lostHandler = event -> { };
   private UUID membership;
   private UUID lifecycle;
@@ -355,9 +364,17 @@ public final class HookRegistryImpl implements HookRegistry {
         });
   }
 
-  /** A registration of this node or of one of its sessions was lost in a merge. */
+  /**
+   * A registration of this node or of one of its sessions was lost in a merge; its owner is told once, however
+   * many re-assertions found it lost (this node's and the others', each after the merge).
+   */
   private void lost(Lost lost) {
     HookEvent event = lost.event();
+    String registration = lost.owner() + " " + hookKey(event.family(), event.event(), event.hook()) + " "
+        + lost.registeredAt();
+    if (toldLost.put(registration, Boolean.TRUE) != null) {
+      return;
+    }
     ownership.lost(new HookCommand.Registration(HookCommand.Registration.Kind.HOOK, event.family(), event.event(),
         event.hook()), lost.owner());
     LOG.warning(() -> "hook '" + event.hook() + "' of " + lost.owner() + " on " + event.family() + "/"

@@ -182,9 +182,9 @@ final class OwnerOps {
       return;
     }
     if (position >= 0) {
-      Owner theirs = event.chain.get(position).owner();
-      effects.lost.add(new Effects.Lost(theirs, HookOps.remove(family, event, position, Cause.MERGE_CONFLICT,
-          effects)));
+      HookChain.Link theirs = event.chain.get(position);
+      effects.lost.add(new Effects.Lost(theirs.owner(), HookOps.remove(family, event, position,
+          Cause.MERGE_CONFLICT, effects), theirs.registeredAt()));
     }
     HookOps.insert(family, event, ours, Cause.REGISTERED, effects);
   }
@@ -242,7 +242,7 @@ final class OwnerOps {
     ChangeId at = event == null ? new ChangeId(0, 0) : event.changes.current();
     effects.lost.add(new Effects.Lost(registration.owner(), new HookEvent(Cmd.HN_UNREGISTER, family, hook.event(),
         hook.hook(), registration.owner().node(), registration.owner().session(), hook.hint(), hook.hintValue(), -1,
-        at.epoch(), at.seq(), false, Cause.MERGE_CONFLICT)));
+        at.epoch(), at.seq(), false, Cause.MERGE_CONFLICT), registration.registeredAt()));
   }
 
   /** The merge rule: the registration made first keeps the name; for equal times, the owner's key decides. */
