@@ -34,7 +34,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -46,14 +45,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the faults heal and the cluster converges, {@link HistoryChecker} checks the history against
  * {@code docs/guarantees.md}, and the nodes' file descriptors and heap are compared with their start.
  *
- * <p>{@code -Drobustness.seconds=S} runs it ({@code bin/hooknet-robustness}), each of {@link #SEEDS} or
- * {@code -Drobustness.seed=N}; the README's test command does not run it yet (see {@code docs/guarantees.md}).
+ * <p>The README's test command runs each of {@link #SEEDS} for {@value #DEFAULT_SECONDS} s; {@code
+ * -Drobustness.seconds=S} and {@code -Drobustness.seed=N} make another run ({@code bin/hooknet-robustness}).
  */
 class RobustnessIT {
 
   /** The seeds run when none is given; {@code -Drobustness.seed=N} runs seed N alone. */
   static final List<Long> SEEDS = List.of(20261201L, 7L);
-  static final int SECONDS = Integer.getInteger("robustness.seconds", 60);
+  static final int DEFAULT_SECONDS = 60;
+  static final int SECONDS = Integer.getInteger("robustness.seconds", DEFAULT_SECONDS);
   static final int NODES = 3;
   /** The host of the Java client, a fourth member that uses the Java API in its own JVM. */
   static final int JAVA = NODES;
@@ -99,7 +99,6 @@ class RobustnessIT {
 
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
-  @EnabledIfSystemProperty(named = "robustness.seconds", matches = "\\d+")
   void aHistoryUnderFaultsKeepsTheGuarantees(long seed) throws Exception {
     assumeTrue(NetNamespaces.available(), "needs root and iproute2 for network namespaces");
     this.seed = seed;
