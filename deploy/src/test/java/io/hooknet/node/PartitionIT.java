@@ -10,6 +10,11 @@ import io.hooknet.testing.LocalCluster;
 import io.hooknet.testing.TcpBridgeClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +41,8 @@ class PartitionIT {
   private static final String TOKEN = "partition-token";
   private static final int CLUSTER_PORT = 5701;
   private static final int BRIDGE_PORT = 7000;
+  private static final int HTTP_PORT = 8080;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Duration START = Duration.ofSeconds(90);
   private static final Duration CONVERGE = Duration.ofSeconds(60);
 
@@ -79,7 +86,7 @@ class PartitionIT {
           "--node-name", "n" + (i + 1), "--cluster-name", clusterName, "--join", "tcp",
           "--host", net.address(i), "--cluster-port", Integer.toString(CLUSTER_PORT), "--port-count", "1",
           "--members", members, "--heartbeat-seconds", "1", "--max-no-heartbeat-seconds", "3",
-          "--bridge-host", net.address(i), "--bridge-port", Integer.toString(BRIDGE_PORT), "--http-port", "8080",
+          "--bridge-host", net.address(i), "--bridge-port", Integer.toString(BRIDGE_PORT), "--http-port", Integer.toString(HTTP_PORT),
           "--enable-commands", "--token", TOKEN, "--session-grace-seconds", "120"));
       NodeProcess node = NodeProcess.start("n" + (i + 1), net.inside(i, command));
       nodes.add(node);
@@ -98,6 +105,30 @@ class PartitionIT {
     nodes.forEach(NodeProcess::close);
     if (net != null) {
       net.close();
+    }
+  }
+
+  /**
+   * Cuts node {@code node} off from the others once every node is ready: the cluster's partitions safe, so that
+   * each member holds a replica of every entry (two backups) and both sides of the split know every name.
+   */
+  private void splitOff(int node) {
+    for (int i = 0; i < 3; i++) {
+      URI ready = URI.create("http://" + net.address(i) + ":" + HTTP_PORT + "/ready");
+      Await.until("n" + (i + 1) + " to be ready", CONVERGE, () -> status(ready) == 200);
+    }
+    net.split(List.of(node));
+  }
+
+  private static int status(URI uri) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
@@ -152,7 +183,7 @@ class PartitionIT {
           .equals(List.of("base@" + left.session())));
     }
 
-    net.split(List.of(2));
+    splitOff(2);
     nodes.get(0).awaitStderr("node n3 left cluster", CONVERGE);
     nodes.get(2).awaitStderr("node n1 left cluster", CONVERGE);
     nodes.get(2).awaitStderr("node n2 left cluster", CONVERGE);
@@ -223,7 +254,7 @@ class PartitionIT {
     Client watcher = watching(connect(0));
     Client far = connect(2);
 
-    net.split(List.of(2));
+    splitOff(2);
     nodes.get(0).awaitStderr("node n3 left cluster", CONVERGE);
     nodes.get(2).awaitStderr("node n2 left cluster", CONVERGE);
     // n3's side acknowledges a registration of far's session, while n1's side ends that session: its client
@@ -261,7 +292,7 @@ class PartitionIT {
     try (TcpBridgeClient there = resumeAt(0, mover.session())) {
       there.ok(HookRegistry.COMMANDS, op("hook.unregister").put("hook", "moved"));
 
-      net.split(List.of(2));
+      splitOff(2);
       nodes.get(2).awaitStderr("node n1 left cluster", CONVERGE);
       net.heal();
       nodes.get(2).awaitStderr("has asserted again what it owns after the merge", CONVERGE);
