@@ -35,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import java.util.logging.Logger;
 
@@ -393,8 +394,8 @@ public final class HookRegistryImpl implements HookRegistry {
    * while the node is not back: whatever the member owned must go.
    */
   private void cleanUpAfter(String node, String member) {
-    cleanUp(FamilyProcessor.nodeLeft(node, member, store.changeContext()), "node " + node,
-        () -> !cluster.memberNames().contains(node), () -> cleanUpAfter(node, member));
+    cleanUp(context -> FamilyProcessor.nodeLeft(node, member, context), "node " + node,
+        () -> !cluster.memberNames().contains(node));
   }
 
   /**
@@ -402,23 +403,23 @@ public final class HookRegistryImpl implements HookRegistry {
    * ({@code NODE_LEFT}); asked until every family has answered.
    */
   private void cleanUpEarlierProcess() {
-    cleanUp(FamilyProcessor.earlierProcess(cluster.nodeName(), startedAt, store.changeContext()),
-        "an earlier process of " + cluster.nodeName(), () -> true, this::cleanUpEarlierProcess);
+    cleanUp(context -> FamilyProcessor.earlierProcess(cluster.nodeName(), startedAt, context),
+        "an earlier process of " + cluster.nodeName(), () -> true);
   }
 
-  private void cleanUp(FamilyProcessor processor, String after, BooleanSupplier stillDue,
-      Runnable again) {
-    store.changeAll(processor).onComplete(done -> {
+  /** Runs a clean-up on every family, asking again (in a fresh context) while not every family answered. */
+  private void cleanUp(Function<ChangeContext, FamilyProcessor> processor, String after, BooleanSupplier stillDue) {
+    store.changeAll(processor.apply(store.changeContext())).onComplete(done -> {
       if (done.succeeded()) {
         done.result().forEach(deliveries::apply);
       }
       Throwable failure = done.failed() ? done.cause() : done.result().stream().filter(result -> result.errno() != 0)
           .findFirst().map(Result::failure).orElse(null);
-      if (failure != null && !stopped && stillDue.getAsBoolean()) {
+      if (failure != null && !stopped) {
         LOG.warning(() -> "clean-up after " + after + " not through, asking again: " + failure.getMessage());
         vertx.setTimer(CLEAN_UP_RETRY_MILLIS, id -> {
           if (!stopped && stillDue.getAsBoolean()) {
-            again.run();
+            cleanUp(processor, after, stillDue);
           }
         });
       }
