@@ -334,8 +334,7 @@ class BridgeSessionTest {
     String family = family();
     Callback observer = Callback.on(registries.get(0), family);
     try (TcpBridgeClient client = client(1)) {
-      String session = sessionWithHook(client, family, "kept");
-      observer.await(2);
+      String session = sessionWithHook(client, family, "kept", observer);
       // As a merge can leave it: the family kept from one side still has the hook, while the session ended on the
       // other side, which cleaned up after it there; its entry is the tombstone.
       setEntry(session, Map.of("connected", false, "cause", "NODE_LEFT", "ending", true, "cleaned", true));
@@ -374,8 +373,7 @@ class BridgeSessionTest {
     String family = family();
     Callback observer = Callback.on(registries.get(0), family);
     try (TcpBridgeClient client = client(1)) {
-      String session = sessionWithHook(client, family, "stray");
-      observer.await(2);
+      String session = sessionWithHook(client, family, "stray", observer);
       // As a node killed and restarted under its name leaves it: the entry says connected to n3, which is a member
       // and has no connection for the session.
       long stranded = System.nanoTime();
@@ -392,10 +390,15 @@ class BridgeSessionTest {
     assertThat(observer.all()).hasSize(3);
   }
 
-  /** Opens {@code client}'s session and registers hook {@code hook} in it; gives the session. */
-  private static String sessionWithHook(TcpBridgeClient client, String family, String hook) {
+  /**
+   * Opens {@code client}'s session and registers hook {@code hook} in it, once {@code observer} is told (its replay
+   * and the registration); gives the session.
+   */
+  private static String sessionWithHook(TcpBridgeClient client, String family, String hook, Callback observer) {
     String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
     client.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", hook).put("address", "addr." + hook));
+    assertThat(observer.await(2).get(1)).extracting(e -> e.cmd() + " " + e.hook() + " " + e.session())
+        .isEqualTo("HN_REGISTER " + hook + " " + session);
     return session;
   }
 
