@@ -71,6 +71,9 @@ final class CallbackSequencer {
     final ArrayDeque<ChangeId> recent = new ArrayDeque<>();
     long timer = -1;
     boolean filling;
+    /** While the callback's teardown waits for the changes before it: the seq it was made at; -1 otherwise. */
+    long stopAt = -1;
+    List<HookEvent> teardown = List.of();
 
     Stream(String session) {
       this.session = session;
@@ -89,6 +92,10 @@ final class CallbackSequencer {
    * missed) go out now, then the notices after {@code at}.
    */
   void start(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
+    Stream stopping = streams.get(key);
+    if (stopping != null && stopping.stopAt >= 0) {
+      finishStop(key, stopping);
+    }
     Stream old = streams.get(key);
     if (old != null && old.next >= 0 && at.seq() < old.next
         && (at.epoch() == old.epoch || at.equals(old.from) || old.recent.contains(at))
@@ -131,6 +138,18 @@ final class CallbackSequencer {
     drain(key, stream);
   }
 
+  /**
+   * The answer to a gap fill of {@code key}'s stream: given as {@link #start} does, unless the stream was stopped or
+   * suspended since the fill was asked. The answer travels back to this node apart from the callback's teardown,
+   * and may come after it; the callback is owed nothing more then.
+   */
+  void filled(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
+    Stream stream = streams.get(key);
+    if (stream != null && stream.next >= 0 && stream.stopAt < 0) {
+      start(key, session, at, events);
+    }
+  }
+
   /** Whether an event belongs to a replay of the whole state (rather than to changes missed). */
   private static boolean replacesView(HookEvent event) {
     return event.replay() && (event.cmd() == Cmd.HN_REGISTER || event.cause() == Cause.RESYNC);
@@ -171,13 +190,46 @@ final class CallbackSequencer {
     return gone;
   }
 
-  /** A callback was unregistered: its teardown goes out and nothing more. */
-  void stop(CallbackKey key, List<HookEvent> teardown) {
-    Stream stream = streams.remove(key);
+  /**
+   * A callback was unregistered as of change {@code at}: its teardown goes out and nothing more. Changes before the
+   * teardown that have not reached the stream yet (their sender tells them apart from the unregistration, and may
+   * be later) go out first, so that the callback is told of every change it was registered for: the teardown waits
+   * for them, for {@code gapMillis} at most. With {@code at} null the teardown goes out at once.
+   */
+  void stop(CallbackKey key, ChangeId at, List<HookEvent> teardown) {
+    Stream stream = streams.get(key);
+    if (stream != null && stream.next >= 0 && at != null && at.seq() >= stream.next && stream.stopAt < 0) {
+      stream.stopAt = at.seq();
+      stream.teardown = teardown;
+      stream.filling = false;
+      drain(key, stream);
+      if (streams.get(key) == stream) {
+        cancelTimer(stream);
+        stream.timer = vertx.setTimer(gapMillis, timer -> {
+          stream.timer = -1;
+          finishStop(key, stream);
+        });
+      }
+      return;
+    }
     if (stream != null) {
+      streams.remove(key);
       cancelTimer(stream);
+      if (stream.stopAt >= 0) {
+        stream.teardown.forEach(event -> deliver.accept(key, event));
+      }
     }
     teardown.forEach(event -> deliver.accept(key, event));
+  }
+
+  /** The changes before a teardown came (or did not in time): the teardown goes out, and the stream ends. */
+  private void finishStop(CallbackKey key, Stream stream) {
+    if (streams.get(key) != stream) {
+      return;
+    }
+    streams.remove(key);
+    cancelTimer(stream);
+    stream.teardown.forEach(event -> deliver.accept(key, event));
   }
 
   /** The client of session {@code session} went: its streams here stop until it resumes. */
@@ -246,8 +298,14 @@ final class CallbackSequencer {
     if (stream.next < 0) {
       return;
     }
-    while (!stream.waiting.isEmpty() && stream.waiting.firstKey() == stream.next) {
+    while (!stream.waiting.isEmpty() && stream.waiting.firstKey() == stream.next
+        && (stream.stopAt < 0 || stream.next <= stream.stopAt)) {
       Pending pending = stream.waiting.firstEntry().getValue();
+      if (pending.previousEpoch() != stream.epoch && stream.stopAt >= 0) {
+        // Another lineage than the one the teardown follows: nothing more is given before it.
+        finishStop(key, stream);
+        return;
+      }
       if (pending.previousEpoch() != stream.epoch) {
         if (!stream.filling) {
           stream.waiting.pollFirstEntry();
@@ -262,6 +320,13 @@ final class CallbackSequencer {
       stream.epoch = event.epoch();
       deliver.accept(key, event);
       stream.next++;
+    }
+    if (stream.stopAt >= 0) {
+      if (stream.next > stream.stopAt) {
+        finishStop(key, stream);
+      }
+      // Otherwise the teardown's own timer bounds the wait; a callback unregistered is not filled.
+      return;
     }
     cancelTimer(stream);
     if (!stream.waiting.isEmpty() && !stream.filling) {
@@ -291,7 +356,7 @@ final class CallbackSequencer {
 
   /** A notice of another lineage came: the stream is brought over now, rather than after a gap's wait. */
   private void lineageChanged(CallbackKey key, Stream stream) {
-    if (stream.filling || stream.next < 0) {
+    if (stream.filling || stream.next < 0 || stream.stopAt >= 0) {
       return;
     }
     cancelTimer(stream);
@@ -305,7 +370,7 @@ final class CallbackSequencer {
    */
   void fillFailed(CallbackKey key) {
     Stream stream = streams.get(key);
-    if (stream == null) {
+    if (stream == null || stream.stopAt >= 0) {
       return;
     }
     stream.filling = false;

@@ -47,6 +47,24 @@ public final class Changes {
     return current();
   }
 
+  /**
+   * A callback was given changes up to {@code since} that this lineage does not have: they were made on a side of a
+   * split, or in a copy of the family lost with its member before its backup had them. The numbering goes on
+   * after them, under a new epoch, so that nothing told from now on is numbered below what a callback has seen;
+   * the kept changes no longer lead up to the numbering, so a callback behind it gets a replay.
+   */
+  void overtake(ChangeId since, ChangeContext context) {
+    if (since == null || since.seq() <= seq) {
+      return;
+    }
+    epoch = context.nonce();
+    view = context.view();
+    seq = since.seq();
+    history.clear();
+    fromEpoch = epoch;
+    fromSeq = seq;
+  }
+
   ChangeId current() {
     return new ChangeId(epoch, seq);
   }

@@ -141,7 +141,10 @@ final class Deliveries {
   private void replay(Replay replay) {
     switch (replay.change()) {
       case STOP:
-        sequencer.stop(replay.key(), replay.events());
+        sequencer.stop(replay.key(), replay.at(), replay.events());
+        break;
+      case FILL:
+        sequencer.filled(replay.key(), replay.session(), replay.at(), replay.events());
         break;
       case MERGE_RESYNC:
         sequencer.resync(replay.key(), replay.session(), replay.at(), replay.events());

@@ -39,6 +39,11 @@ final class Effects {
   enum StreamChange {
     /** Deliver {@code events} (a replay or the changes missed, ending with HN_SYNCED), then every change after. */
     START,
+    /**
+     * The answer to a node's gap fill: as {@code START}, for a stream that is still there. A stream stopped or
+     * suspended since the fill was asked (the answer may come after the callback's teardown) is owed nothing.
+     */
+    FILL,
     /** Deliver {@code events} (the teardown) and nothing more. */
     STOP,
     /**

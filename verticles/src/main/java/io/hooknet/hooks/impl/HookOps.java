@@ -115,13 +115,16 @@ final class HookOps {
       }
       Callback resumed = existing.anchoredAt(owner.node());
       site.callbacks().set(index, resumed);
-      effects.replay(site.key(address), resumed, StreamChange.START, site.changes().current(), Effects.catchUp(
+      site.changes().overtake(since, effects.context());
+      effects.replay(site.key(address), resumed, effects.resumeOnly() ? StreamChange.FILL : StreamChange.START,
+          site.changes().current(), Effects.catchUp(
           site.changes(), since, site.family(), site.event(), owner.node(),
           () -> site.replay().apply(Cause.RESYNC, owner.node())));
       return;
     }
     Callback callback = new Callback(address, owner.node(), owner.session(), effects.context().now());
     site.callbacks().add(callback);
+    site.changes().overtake(since, effects.context());
     effects.replay(site.key(address), callback, StreamChange.START, site.changes().current(),
         site.replay().apply(since == null ? Cause.REPLAY : Cause.RESYNC, owner.node()));
   }

@@ -356,7 +356,7 @@ public final class HookRegistryImpl implements HookRegistry {
           if (failure instanceof HooknetException && ((HooknetException) failure).errno() != Errno.ETIMEDOUT.number()
               && ((HooknetException) failure).errno() != Errno.EAGAIN.number()) {
             LOG.warning(() -> "callback " + key + " could not be resumed: " + failure.getMessage());
-            deliveries.sequencer().stop(key, List.of());
+            deliveries.sequencer().stop(key, null, List.of());
           } else {
             // No answer in time (a merge holding the family's changes, say): the callback is still there.
             LOG.warning(() -> "callback " + key + " could not be resumed yet, asking again: " + failure.getMessage());

@@ -109,7 +109,7 @@ class CallbackSequencerTest {
     assertThat(told).containsExactly("HN_REGISTER a 1", "HN_SYNCED null 1", "HN_REGISTER b 2", "HN_REGISTER c 3",
         "HN_SYNCED null 3", "HN_REGISTER d 4", "HN_UNREGISTER d 5");
     // A stream that went (its callback unregistered) is not asked for again.
-    filling.stop(KEY, List.of());
+    filling.stop(KEY, null, List.of());
     filling.fillFailed(KEY);
     assertThat(asked).hasSize(2);
   }
@@ -204,6 +204,62 @@ class CallbackSequencerTest {
     assertThat(told).containsExactly("HN_REGISTER h0 7.692", "HN_SYNCED null 7.692", "HN_UNREGISTER h0 6.693",
         "HN_UNREGISTER h3 6.694", "HN_REGISTER h0 8.695");
     assertThat(asked).isEmpty();
+  }
+
+  @Test
+  void aFillAnsweredAfterTheCallbacksTeardownGivesNothing() {
+    sequencer.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
+        synced(1, 1, Cause.REPLAY)));
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED), 1);
+    sequencer.stop(KEY, new ChangeId(1, 2), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 1, 2, true, Cause.TEARDOWN),
+        hook(Cmd.HN_UNREGISTER, "b", "n1", 1, 2, true, Cause.TEARDOWN)));
+    // A fill asked before the teardown (its answer travels apart from it) and a notice sent before it come late.
+    sequencer.filled(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false,
+        Cause.REGISTERED), synced(1, 2, Cause.REPLAY)));
+    sequencer.live(KEY, hook(Cmd.HN_UNREGISTER, "b", "n1", 1, 3, false, Cause.UNREGISTERED), 1);
+    sequencer.filled(KEY, "s", new ChangeId(1, 3), List.of(hook(Cmd.HN_UNREGISTER, "b", "n1", 1, 3, false,
+        Cause.UNREGISTERED), synced(1, 3, Cause.REPLAY)));
+
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1",
+        "HN_REGISTER b n1 REGISTERED 1.2", "HN_UNREGISTER a n1 TEARDOWN 1.2", "HN_UNREGISTER b n1 TEARDOWN 1.2");
+  }
+
+  @Test
+  void aTeardownWaitsForTheChangesBeforeItThatAreStillOnTheirWay() {
+    sequencer.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
+        hook(Cmd.HN_REGISTER, "b", "n2", 1, 1, true, Cause.REPLAY), synced(1, 1, Cause.REPLAY)));
+    // b's session ended (change 2, told by the node that cleaned up), then the callback was unregistered here.
+    sequencer.stop(KEY, new ChangeId(1, 2), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 1, 2, true,
+        Cause.TEARDOWN)));
+    assertThat(told).hasSize(3);
+    sequencer.live(KEY, hook(Cmd.HN_UNREGISTER, "b", "n2", 1, 2, false, Cause.CLIENT_LEFT), 1);
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "c", "n2", 1, 3, false, Cause.REGISTERED), 1);
+
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_REGISTER b n2 REPLAY 1.1",
+        "HN_SYNCED null n1 REPLAY 1.1", "HN_UNREGISTER b n2 CLIENT_LEFT 1.2", "HN_UNREGISTER a n1 TEARDOWN 1.2");
+  }
+
+  @Test
+  void aTeardownWhoseChangesBeforeItNeverComeGoesOutAfterTheGapTime() {
+    CallbackSequencer quick = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.seq()), (key, session, last) -> { });
+    quick.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
+        synced(1, 1, Cause.REPLAY)));
+    quick.stop(KEY, new ChangeId(1, 3), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 1, 3, true, Cause.TEARDOWN)));
+    quick.live(KEY, hook(Cmd.HN_REGISTER, "b", "n2", 1, 2, false, Cause.REGISTERED), 1);
+    Await.until("the teardown", Duration.ofSeconds(5), () -> told.size() == 4);
+
+    assertThat(told).containsExactly("HN_REGISTER a 1", "HN_SYNCED null 1", "HN_REGISTER b 2", "HN_UNREGISTER a 3");
+  }
+
+  @Test
+  void aFillAnswerForAStreamStillThereIsGiven() {
+    sequencer.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
+        synced(1, 1, Cause.REPLAY)));
+    sequencer.filled(KEY, "s", new ChangeId(1, 3), changesTwoAndThree());
+
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1",
+        "HN_REGISTER b n1 REGISTERED 1.2", "HN_REGISTER c n1 REGISTERED 1.3", "HN_SYNCED null n1 REPLAY 1.3");
   }
 
   private static HookEvent hook(Cmd cmd, String hook, String node, long epoch, long seq, boolean replay,
