@@ -38,6 +38,8 @@ public final class JavaRegistryClient {
   private final Random random;
   private final List<String> own = new ArrayList<>();
   private String stream;
+  /** The name the current callback's events are recorded under. */
+  private String streamName;
 
   private JavaRegistryClient(HookRegistry registry, long origin, Random random) {
     this.registry = registry;
@@ -79,8 +81,10 @@ public final class JavaRegistryClient {
           own.remove(mine);
         }
       } else if (dice < 75) {
-        String gone = stream;
-        op("notify.unregister", null, registry.notifyUnregister(RobustnessIT.FAMILY, "IN", gone));
+        if (stream != null && op("notify.unregister", null, registry.notifyUnregister(RobustnessIT.FAMILY, "IN",
+            stream)) == 0) {
+          print(new JsonObject().put("kind", "unsubscribed").put("stream", streamName));
+        }
         subscribe();
       } else {
         op("run", null, registry.run(new HookCommand.Run(RobustnessIT.FAMILY, "IN", null)).map(result -> null));
@@ -98,9 +102,11 @@ public final class JavaRegistryClient {
           return null;
         }));
     if (errno == 0) {
+      streamName = name;
       print(new JsonObject().put("kind", "subscribed").put("stream", name));
     } else {
       stream = null;
+      streamName = null;
     }
   }
 

@@ -311,8 +311,10 @@ class RobustnessIT {
     String stream = null;
     while (System.nanoTime() < until) {
       List<JsonObject> records = records(last);
-      stream = records.stream().filter(r -> "subscribed".equals(r.getString("kind")))
-          .reduce((first, second) -> second).map(r -> r.getString("stream")).orElse(null);
+      // The callback of the last subscription, unless it was unregistered and none made since.
+      stream = records.stream().filter(r -> "subscribed".equals(r.getString("kind"))
+          || "unsubscribed".equals(r.getString("kind"))).reduce((first, second) -> second)
+          .filter(r -> "subscribed".equals(r.getString("kind"))).map(r -> r.getString("stream")).orElse(null);
       String current = stream;
       boolean caughtUp = records.stream().anyMatch(r -> "event".equals(r.getString("kind"))
           && r.getString("stream").equals(current) && r.getJsonObject("event").getLong("seq") == finalSeq);

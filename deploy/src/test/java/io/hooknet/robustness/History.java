@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -134,9 +135,17 @@ public final class History {
     this.graceNanos = graceNanos;
   }
 
-  /** Every record, one per line in the order they were made, for reading a failed run in full. */
+  /** How the run went: its seed, end and grace period, and the streams live at its end; first line of a dump. */
+  record Run(long seed, long endNanos, long graceNanos, List<String> liveStreams) {
+  }
+
+  /**
+   * Every record, one per line, for reading a failed run in full and checking it again ({@link #load}): the run,
+   * then the records of each kind in the order they were made.
+   */
   public synchronized void dump(java.nio.file.Path file) throws java.io.IOException {
     List<Object> all = new ArrayList<>();
+    all.add(new Run(seed, endNanos, graceNanos, List.copyOf(liveStreams)));
     all.addAll(ops);
     all.addAll(deliveries);
     all.addAll(faults);
@@ -145,6 +154,82 @@ public final class History {
     all.addAll(sockEvents);
     all.addAll(chains);
     java.nio.file.Files.write(file, all.stream().map(String::valueOf).toList());
+  }
+
+  /** A history as {@link #dump} wrote it. */
+  public static History load(java.nio.file.Path file) throws java.io.IOException {
+    List<String> lines = java.nio.file.Files.readAllLines(file);
+    Map<String, String> run = fields(lines.get(0), "Run");
+    History history = new History(Long.parseLong(run.get("seed")));
+    history.end(Long.parseLong(run.get("endNanos")), Long.parseLong(run.get("graceNanos")));
+    history.liveStreams.addAll(list(run.get("liveStreams")));
+    for (String line : lines.subList(1, lines.size())) {
+      String kind = line.substring(0, line.indexOf('['));
+      Map<String, String> f = fields(line, kind);
+      long index = f.containsKey("index") ? Long.parseLong(f.get("index")) : -1;
+      history.next = Math.max(history.next, index + 1);
+      switch (kind) {
+        case "Op" -> history.ops.add(new Op(index, text(f, "client"), text(f, "node"), text(f, "session"),
+            text(f, "op"), text(f, "event"), text(f, "hook"), number(f, "startNanos"), number(f, "endNanos"),
+            (int) number(f, "errno"), optional(f, "epoch"), optional(f, "seq")));
+        case "Delivery" -> history.deliveries.add(new Delivery(index, text(f, "stream"), text(f, "event"),
+            text(f, "cmd"), text(f, "hook"), text(f, "owner"), number(f, "epoch"), number(f, "seq"),
+            Boolean.parseBoolean(f.get("replay")), text(f, "cause"), (int) number(f, "position"),
+            number(f, "atNanos")));
+        case "Fault" -> history.faults.add(new Fault(index, text(f, "kind"), text(f, "target"),
+            number(f, "startNanos"), number(f, "endNanos")));
+        case "SessionEnd" -> history.sessionEnds.add(new SessionEnd(index, text(f, "session"),
+            number(f, "endedNanos"), Boolean.parseBoolean(f.get("byCluster"))));
+        case "StreamEnd" -> history.streamEnds.add(new StreamEnd(index, text(f, "stream"), number(f, "endedNanos")));
+        case "SockEvent" -> history.sockEvents.add(new SockEvent(index, text(f, "node"), text(f, "pool"),
+            number(f, "datafd"), number(f, "seq"), text(f, "receiver"), text(f, "via")));
+        case "Chain" -> history.chains.add(new Chain(text(f, "node"), text(f, "event"), list(f.get("hooks")),
+            list(f.get("owners"))));
+        default -> throw new IllegalArgumentException("not a history record: " + line);
+      }
+    }
+    return history;
+  }
+
+  /** The fields of a record as its {@code toString} writes them: {@code Kind[name=value, name=[a, b], ...]}. */
+  private static Map<String, String> fields(String line, String kind) {
+    if (!line.startsWith(kind + "[") || !line.endsWith("]")) {
+      throw new IllegalArgumentException("not a " + kind + " record: " + line);
+    }
+    String body = line.substring(kind.length() + 1, line.length() - 1);
+    Map<String, String> fields = new java.util.LinkedHashMap<>();
+    int depth = 0;
+    int from = 0;
+    for (int i = 0; i <= body.length(); i++) {
+      char c = i < body.length() ? body.charAt(i) : ',';
+      depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+      if (c == ',' && depth == 0 && (i == body.length() || body.startsWith(", ", i))) {
+        String field = body.substring(from, i);
+        int equals = field.indexOf('=');
+        fields.put(field.substring(0, equals), field.substring(equals + 1));
+        from = i + 2;
+      }
+    }
+    return fields;
+  }
+
+  private static String text(Map<String, String> fields, String name) {
+    String value = fields.get(name);
+    return "null".equals(value) ? null : value;
+  }
+
+  private static long number(Map<String, String> fields, String name) {
+    return Long.parseLong(fields.get(name));
+  }
+
+  private static Long optional(Map<String, String> fields, String name) {
+    String value = text(fields, name);
+    return value == null ? null : Long.valueOf(value);
+  }
+
+  private static List<String> list(String value) {
+    String items = value.substring(1, value.length() - 1);
+    return items.isEmpty() ? List.of() : List.of(items.split(", "));
   }
 
   synchronized List<Op> ops() {

@@ -61,6 +61,21 @@ public final class HistoryChecker {
     return List.copyOf(checker.violations);
   }
 
+  /**
+   * Checks a history a run wrote ({@code deploy/target/robustness-<seed>.history}) again, as
+   * {@code bin/hooknet-robustness --check <file>} does: prints the report; exits 1 on a violation.
+   */
+  public static void main(String[] args) throws java.io.IOException {
+    if (args.length != 1) {
+      System.err.println("usage: HistoryChecker <history file>");
+      System.exit(2);
+    }
+    History history = History.load(java.nio.file.Path.of(args[0]));
+    List<Violation> violations = check(history);
+    System.out.print(report(history, violations));
+    System.exit(violations.isEmpty() ? 0 : 1);
+  }
+
   /** The report of {@link #check}: the violations, and how to replay the run. */
   public static String report(History history, List<Violation> violations) {
     StringBuilder report = new StringBuilder();
@@ -161,10 +176,11 @@ public final class HistoryChecker {
 
   /**
    * acknowledged: each registration that was answered with a seq is in the final chain with its owner, or its
-   * removal was told to a callback (or to its owner) with a typed cause. A registration no stream was ever told of
-   * (made on a side of a split no callback watched, and lost at the merge) is accounted for by what its owner was
-   * told afterwards: that its session was not resumed (the other side ended it), or the answer to its own
-   * unregistration of the name; what the callbacks were told of is checked stream by stream (fold).
+   * removal was told to a callback (or to its owner) with a typed cause. A registration whose streams all ended
+   * while it was there (made on a side of a split whose callbacks all went before the merge, and lost at the merge)
+   * is accounted for by what became of its owner afterwards: its session was not resumed (the other side ended it),
+   * its own unregistration of the name was answered, or its client went away; what the callbacks were told of is
+   * checked stream by stream (fold).
    */
   private void acknowledged() {
     Map<String, List<Op>> acked = new LinkedHashMap<>();
@@ -181,6 +197,7 @@ public final class HistoryChecker {
             .add(d.epoch() + "." + d.seq() + "." + d.cause());
       }
     }
+    resyncedAway(removals);
     Map<String, Chain> finalChains = new HashMap<>();
     history.chains().forEach(chain -> finalChains.putIfAbsent(chain.event(), chain));
     acked.forEach((key, ops) -> {
@@ -206,11 +223,50 @@ public final class HistoryChecker {
   }
 
   /**
-   * How many of {@code ops} (acknowledged registrations of one name by one owner) no stream that outlived its session
-   * was told of, and whose client afterwards found the session ended by the cluster, had its own unregistration
-   * of the name answered, or, having made it on a side of a split, went away. A stream counts as told of a registration when it got the name from that owner at that
-   * seq or later (a later registration of it too, to be safe); a stream that ended with its own session (its
-   * callback went with it) is owed nothing more.
+   * Adds to {@code removals} the hooks a stream held that a replay marked RESYNC, given in their place, lacks: a
+   * callback resumed on a node that never delivered it (its client came back elsewhere) has no view there to tell
+   * the hooks gone from, and the replay replaces its view ({@code docs/guarantees.md}).
+   */
+  private void resyncedAway(Map<String, Set<String>> removals) {
+    streams().forEach((stream, events) -> {
+      Set<String> view = new HashSet<>();
+      Set<String> replaying = null;
+      for (Delivery d : events) {
+        String key = key(d.event(), d.hook(), d.owner());
+        if ("HN_SYNCED".equals(d.cmd())) {
+          if ("RESYNC".equals(d.cause()) && replaying != null) {
+            for (String held : view) {
+              if (!replaying.contains(held)) {
+                removals.computeIfAbsent(held, k -> new HashSet<>()).add(d.epoch() + "." + d.seq() + ".RESYNC");
+              }
+            }
+          }
+          if (replaying != null) {
+            view = replaying;
+          }
+          replaying = null;
+        } else if (d.replay() && "HN_REGISTER".equals(d.cmd())) {
+          if (replaying == null) {
+            replaying = new HashSet<>();
+          }
+          replaying.add(key);
+        } else if ("HN_REGISTER".equals(d.cmd())) {
+          view.add(key);
+        } else {
+          view.remove(key);
+        }
+      }
+    });
+  }
+
+  /**
+   * How many of {@code ops} (acknowledged registrations of one name by one owner) are owed to nobody: every stream
+   * told of the registration ended (with its session, or by its teardown while the registration was there), and
+   * its client afterwards found the session ended by the cluster, had its own unregistration of the name
+   * answered, or went away. Only the owner could have been told what became of it then (a registration made on a
+   * side of a split whose callbacks all went before the merge, lost at the merge: {@code MERGE_CONFLICT} on the
+   * session's notices, or nothing to a client gone). Observers, subscribed from start to end, are told every change
+   * of their lineage, so a registration they knew of is never owed to nobody.
    */
   private int goneToItsOwner(String key, List<Op> ops) {
     Set<String> endedStreams = new HashSet<>();
@@ -223,9 +279,12 @@ public final class HistoryChecker {
           && "hook.unregister".equals(other.op()) && other.hook().equals(op.hook())
           && other.event().equals(op.event()) && other.startNanos() > op.endNanos()
           && History.owner(other.node(), other.session()).equals(History.owner(op.node(), op.session())));
-      boolean leftAfterASplit = op.session() != null && onASideOfASplit(key, op) && history.sessionEnds().stream()
+      // Its client went away after it was made where no observer saw it: on a side of a split no stream watched,
+      // or one whose streams all ended (observers, there from start to end, would have been told otherwise).
+      boolean left = op.session() != null && (onASideOfASplit(key, op) || toldToAStream(key, op))
+          && history.sessionEnds().stream()
           .anyMatch(end -> end.session().equals(op.session()) && end.endedNanos() > op.endNanos());
-      if ((foundEnded || unregistered || leftAfterASplit) && toldOnlyToEndedStreams(key, op, endedStreams)) {
+      if ((foundEnded || unregistered || left) && toldOnlyToEndedStreams(key, op, endedStreams)) {
         ended++;
       }
     }
@@ -243,10 +302,23 @@ public final class HistoryChecker {
         && !key.equals(key(d.event(), d.hook(), d.owner())));
   }
 
+  private boolean toldToAStream(String key, Op op) {
+    return op.seq() != null && history.deliveries().stream().anyMatch(d -> "HN_REGISTER".equals(d.cmd())
+        && key.equals(key(d.event(), d.hook(), d.owner())) && d.seq() >= op.seq());
+  }
+
+  /**
+   * Whether every stream told of registration {@code op} ended: with its session, or by its own teardown while the
+   * registration was still there (the teardown names it). A callback unregistered is owed nothing after its
+   * teardown; one whose teardown lacks the registration was not told of its removal.
+   */
   private boolean toldOnlyToEndedStreams(String key, Op op, Set<String> endedStreams) {
+    Set<String> tornDownWithIt = new HashSet<>();
+    history.deliveries().stream().filter(d -> "TEARDOWN".equals(d.cause())
+        && key.equals(key(d.event(), d.hook(), d.owner()))).forEach(d -> tornDownWithIt.add(d.stream()));
     return history.deliveries().stream().noneMatch(d -> "HN_REGISTER".equals(d.cmd())
         && key.equals(key(d.event(), d.hook(), d.owner())) && op.seq() != null && d.seq() >= op.seq()
-        && !endedStreams.contains(d.stream()));
+        && !endedStreams.contains(d.stream()) && !tornDownWithIt.contains(d.stream()));
   }
 
   /**
@@ -272,15 +344,27 @@ public final class HistoryChecker {
       Op op = ops.get(i);
       Op next = ops.get(i + 1);
       Long epoch = op.seq() == null ? null : epochOfAck.get(op.seq());
-      // Within one lineage a later change has a higher seq: a later registration numbered lower is on another side.
+      // Within one lineage a later change has a higher seq: a later registration numbered lower, or an answer to
+      // the owner between the two below the first's seq, is from another side.
       boolean numberedBack = op.seq() != null && next.seq() != null && next.seq() <= op.seq()
-          && next.startNanos() > op.endNanos();
+          && next.startNanos() > op.endNanos() || answeredBelow(key, op, next);
       if ((numberedBack || epoch != null && epochsOfSeq.getOrDefault(op.seq(), Set.of()).stream()
           .anyMatch(e -> !e.equals(epoch))) && !removalToldBetween(key, op, next)) {
         remade++;
       }
     }
     return remade;
+  }
+
+  /**
+   * Whether the owner of registration {@code op} was answered, after it and before its next registration of the
+   * name {@code next}, with a seq below {@code op}'s: it was then served by a lineage without {@code op}.
+   */
+  private boolean answeredBelow(String key, Op op, Op next) {
+    String owner = History.owner(op.node(), op.session());
+    return op.seq() != null && history.ops().stream().anyMatch(other -> other.seq() != null
+        && other.seq() < op.seq() && other.startNanos() > op.endNanos() && other.endNanos() < next.startNanos()
+        && other.event().equals(op.event()) && History.owner(other.node(), other.session()).equals(owner));
   }
 
   /** Whether a stream was told a removal of {@code key} between {@code first}'s registration and {@code next}'s. */
@@ -294,7 +378,8 @@ public final class HistoryChecker {
           afterFirst = true;
         } else if (ours && "HN_REGISTER".equals(d.cmd()) && Objects.equals(d.seq(), next.seq())) {
           break;
-        } else if (afterFirst && ours && "HN_UNREGISTER".equals(d.cmd()) && REMOVAL_CAUSES.contains(d.cause())) {
+        } else if (afterFirst && ours && "HN_UNREGISTER".equals(d.cmd()) && REMOVAL_CAUSES.contains(d.cause())
+            && (next.seq() == null || d.seq() < next.seq())) {
           return true;
         }
       }

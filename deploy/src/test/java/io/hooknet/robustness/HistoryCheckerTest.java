@@ -299,6 +299,77 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void aTeardownThatLacksAHookItsStreamHeldWithNoRemovalToldIsALostRegistration() {
+    // s-3's hook went while a callback was being unregistered: the callback's teardown no longer names it, and the
+    // callback was never told it went.
+    History h = clean();
+    h.op("c3", "n3", "s-3", "hook.register", E, "gone", 6, 7, 0, null, 3L);
+    h.delivery("watcher", E, "HN_REGISTER", "gone", "s-3", 1, 3, true, "REPLAY", 0, 7);
+    h.delivery("watcher", E, "HN_SYNCED", null, null, 1, 3, true, "REPLAY", -1, 7);
+    h.delivery("watcher", E, "HN_UNREGISTER", "a", S1, 1, 4, true, "TEARDOWN", 0, 8);
+    h.sessionEnded("s-3", 9);
+    assertThat(check(h)).extracting(Violation::message)
+        .containsExactly("f/IN/gone/s-3: 1 acknowledged registration(s), none in the final chain, 0 removal(s) told");
+
+    // Torn down while it was still there (the teardown names it), the callback is owed nothing more.
+    History named = clean();
+    named.op("c3", "n3", "s-3", "hook.register", E, "gone", 6, 7, 0, null, 3L);
+    named.delivery("watcher", E, "HN_REGISTER", "gone", "s-3", 1, 3, true, "REPLAY", 0, 7);
+    named.delivery("watcher", E, "HN_SYNCED", null, null, 1, 3, true, "REPLAY", -1, 7);
+    named.delivery("watcher", E, "HN_UNREGISTER", "gone", "s-3", 1, 3, true, "TEARDOWN", 0, 8);
+    named.sessionEnded("s-3", 9);
+    assertThat(check(named)).isEmpty();
+  }
+
+  @Test
+  void aResyncReplayWithoutAHookTheStreamHeldTellsItsRemoval() {
+    History h = clean();
+    h.op("c3", "n3", "s-3", "hook.register", E, "x", 6, 7, 0, null, 3L);
+    h.delivery("obs", E, "HN_REGISTER", "x", "s-3", 1, 3, false, "REGISTERED", 2, 7);
+    h.delivery("obs", E, "HN_REGISTER", "a", S1, 2, 3, true, "RESYNC", 0, 8);
+    h.delivery("obs", E, "HN_REGISTER", "b", S2, 2, 3, true, "RESYNC", 1, 8);
+    h.delivery("obs", E, "HN_SYNCED", null, null, 2, 3, true, "RESYNC", -1, 8);
+    assertThat(check(h)).isEmpty();
+  }
+
+  @Test
+  void anAnswerBelowARegistrationsSeqShowsItWasMadeOnAnotherSide() {
+    // s-3 registers x at seq 5 on one side, is answered seq 4 by the other side, and registers x again at 6 there.
+    History h = clean();
+    h.op("c3", "n3", "s-3", "hook.register", E, "x", 6, 7, 0, null, 5L);
+    h.op("c3", "n1", "s-3", "notify.register", E, null, 8, 9, 0, null, 4L);
+    h.op("c3", "n1", "s-3", "hook.register", E, "x", 10, 11, 0, null, 6L);
+    h.delivery("obs", E, "HN_REGISTER", "x", "s-3", 1, 6, false, "REGISTERED", 2, 11);
+    h.delivery("obs", E, "HN_UNREGISTER", "x", "s-3", 1, 7, false, "CLIENT_LEFT", 2, 12);
+    assertThat(check(h)).extracting(Violation::rule).doesNotContain("acknowledged");
+    History withoutTheAnswer = clean();
+    withoutTheAnswer.op("c3", "n3", "s-3", "hook.register", E, "x", 6, 7, 0, null, 5L);
+    withoutTheAnswer.op("c3", "n1", "s-3", "hook.register", E, "x", 10, 11, 0, null, 6L);
+    withoutTheAnswer.delivery("obs", E, "HN_REGISTER", "x", "s-3", 1, 6, false, "REGISTERED", 2, 11);
+    withoutTheAnswer.delivery("obs", E, "HN_UNREGISTER", "x", "s-3", 1, 7, false, "CLIENT_LEFT", 2, 12);
+    assertThat(check(withoutTheAnswer)).extracting(Violation::rule).contains("acknowledged");
+  }
+
+  @Test
+  void aDumpedHistoryLoadsAsItWasAndChecksTheSame(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    History h = splitRegistration();
+    h.fault("kill", "n2", 3, 4);
+    h.sessionFoundEnded("s-3", 9);
+    h.streamEnded("gone", 9);
+    h.delivery("obs", E, "HN_REGISTER", "c", S1, 1, 4, false, "REGISTERED", 2, 6);
+    java.nio.file.Path file = dir.resolve("h.history");
+    h.dump(file);
+    History loaded = History.load(file);
+    java.nio.file.Path again = dir.resolve("again.history");
+    loaded.dump(again);
+
+    assertThat(again).hasSameTextualContentAs(file);
+    assertThat(HistoryChecker.report(loaded, HistoryChecker.check(loaded)))
+        .isEqualTo(HistoryChecker.report(h, HistoryChecker.check(h))).contains("gap: seq 4 after seq 2");
+  }
+
+  @Test
   void theReportNamesTheSeed() {
     History h = clean();
     h.sockEvent("n1#1", "default", 2, 3, "c1", "n1 #1");
