@@ -49,6 +49,15 @@ final class CallbackSequencer {
   private final Map<CallbackKey, Stream> streams = new ConcurrentHashMap<>();
   private final Set<String> meteredEvents = new HashSet<>();
 
+  /** Where the latest streams stopped, so that a gap fill answered before a teardown gives nothing after it. */
+  private final Map<CallbackKey, ChangeId> stopped = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<CallbackKey, ChangeId> eldest) {
+      return size() > STOPPED;
+    }
+  };
+  private static final int STOPPED = 4096;
+
   /** How many of the latest changes given a stream remembers. */
   private static final int RECENT = 256;
 
@@ -73,6 +82,7 @@ final class CallbackSequencer {
     boolean filling;
     /** While the callback's teardown waits for the changes before it: the seq it was made at; -1 otherwise. */
     long stopAt = -1;
+    long stopEpoch;
     List<HookEvent> teardown = List.of();
 
     Stream(String session) {
@@ -92,6 +102,16 @@ final class CallbackSequencer {
    * missed) go out now, then the notices after {@code at}.
    */
   void start(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
+    ChangeId stop = stopped.get(key);
+    if (stop != null && stop.epoch() == at.epoch() && at.seq() < stop.seq()) {
+      // Made before the callback's teardown, which went out since: a registration is numbered after it.
+      return;
+    }
+    stopped.remove(key);
+    startStream(key, session, at, events);
+  }
+
+  private void startStream(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
     Stream stopping = streams.get(key);
     if (stopping != null && stopping.stopAt >= 0) {
       finishStop(key, stopping);
@@ -139,15 +159,28 @@ final class CallbackSequencer {
   }
 
   /**
-   * The answer to a gap fill of {@code key}'s stream: given as {@link #start} does, unless the stream was stopped or
-   * suspended since the fill was asked. The answer travels back to this node apart from the callback's teardown,
-   * and may come after it; the callback is owed nothing more then.
+   * The answer to a gap fill of {@code key}'s stream, given as {@link #start} does, unless it was made before the
+   * callback's teardown: the answer travels back to this node apart from the teardown and may come after it, and
+   * the callback is owed nothing after its teardown.
    */
   void filled(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
+    ChangeId stop = stopped.get(key);
     Stream stream = streams.get(key);
-    if (stream != null && stream.next >= 0 && stream.stopAt < 0) {
-      start(key, session, at, events);
+    ChangeId stopping = stream != null && stream.stopAt >= 0 ? new ChangeId(stream.stopEpoch, stream.stopAt) : null;
+    if (answeredBefore(at, stop) || answeredBefore(at, stopping)) {
+      return;
     }
+    // An answer of another lineage than the teardown's (a merge kept the family in which the callback is still
+    // there) brings the stream over as any start does.
+    startStream(key, session, at, events);
+  }
+
+  /**
+   * Whether a fill answered as of {@code at} was made before the teardown at {@code stop}: in one lineage a
+   * callback is only resumed while it is registered, so the answer comes from before its unregistration.
+   */
+  private static boolean answeredBefore(ChangeId at, ChangeId stop) {
+    return stop != null && stop.epoch() == at.epoch() && at.seq() <= stop.seq();
   }
 
   /** Whether an event belongs to a replay of the whole state (rather than to changes missed). */
@@ -161,6 +194,10 @@ final class CallbackSequencer {
    * the merge and are dropped.
    */
   void resync(CallbackKey key, String session, ChangeId at, List<HookEvent> replay) {
+    if (answeredBefore(at, stopped.get(key))) {
+      // Made before the callback's teardown, in the lineage the teardown came from.
+      return;
+    }
     Stream old = streams.get(key);
     if (old != null) {
       old.waiting.clear();
@@ -197,9 +234,13 @@ final class CallbackSequencer {
    * for them, for {@code gapMillis} at most. With {@code at} null the teardown goes out at once.
    */
   void stop(CallbackKey key, ChangeId at, List<HookEvent> teardown) {
+    if (at != null) {
+      stopped.put(key, at);
+    }
     Stream stream = streams.get(key);
     if (stream != null && stream.next >= 0 && at != null && at.seq() >= stream.next && stream.stopAt < 0) {
       stream.stopAt = at.seq();
+      stream.stopEpoch = at.epoch();
       stream.teardown = teardown;
       stream.filling = false;
       drain(key, stream);
@@ -219,7 +260,7 @@ final class CallbackSequencer {
         stream.teardown.forEach(event -> deliver.accept(key, event));
       }
     }
-    teardown.forEach(event -> deliver.accept(key, event));
+    tearDown(key, stream, at, teardown);
   }
 
   /** The changes before a teardown came (or did not in time): the teardown goes out, and the stream ends. */
@@ -229,7 +270,27 @@ final class CallbackSequencer {
     }
     streams.remove(key);
     cancelTimer(stream);
-    stream.teardown.forEach(event -> deliver.accept(key, event));
+    tearDown(key, stream, new ChangeId(stream.stopEpoch, stream.stopAt), stream.teardown);
+  }
+
+  /**
+   * Gives a callback's own teardown. Hooks the callback was told are there that the teardown lacks went with
+   * changes that never reached it (their sender died, or they were of another lineage than the teardown's): each
+   * is told gone first, as {@code MERGE_CONFLICT}, as before a replay marked RESYNC, so that its removal is not
+   * missed. A stop without teardown (the callback went with its owner, or another took its address) tells nothing.
+   */
+  private void tearDown(CallbackKey key, Stream stream, ChangeId at, List<HookEvent> teardown) {
+    if (stream != null && at != null && !teardown.isEmpty()) {
+      Map<String, HookEvent> left = new HashMap<>();
+      teardown.forEach(event -> left.put(name(event), event));
+      for (HookEvent known : stream.view.values()) {
+        HookEvent still = left.get(name(known));
+        if (still == null || !sameOwner(still, known)) {
+          deliver.accept(key, conflict(known, at));
+        }
+      }
+    }
+    teardown.forEach(event -> deliver.accept(key, event));
   }
 
   /** The client of session {@code session} went: its streams here stop until it resumes. */
