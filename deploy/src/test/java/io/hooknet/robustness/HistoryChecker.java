@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -56,6 +57,7 @@ public final class HistoryChecker {
     checker.converged();
     checker.acknowledged();
     checker.fold();
+    checker.teardown();
     checker.ownerGone();
     checker.sockEvents();
     return List.copyOf(checker.violations);
@@ -228,36 +230,46 @@ public final class HistoryChecker {
    * the hooks gone from, and the replay replaces its view ({@code docs/guarantees.md}).
    */
   private void resyncedAway(Map<String, Set<String>> removals) {
-    streams().forEach((stream, events) -> {
-      Set<String> view = new HashSet<>();
-      Set<String> replaying = null;
-      for (Delivery d : events) {
-        String key = key(d.event(), d.hook(), d.owner());
-        if ("HN_SYNCED".equals(d.cmd())) {
-          if ("RESYNC".equals(d.cause()) && replaying != null) {
-            for (String held : view) {
-              if (!replaying.contains(held)) {
-                removals.computeIfAbsent(held, k -> new HashSet<>()).add(d.epoch() + "." + d.seq() + ".RESYNC");
-              }
-            }
-          }
-          if (replaying != null) {
-            view = replaying;
-          }
-          replaying = null;
-        } else if (d.replay() && "HN_REGISTER".equals(d.cmd())) {
-          if (replaying == null) {
-            replaying = new HashSet<>();
-          }
-          replaying.add(key);
-        } else if ("HN_REGISTER".equals(d.cmd())) {
-          view.add(key);
-        } else {
-          view.remove(key);
-        }
-      }
-    });
+    streams().values().forEach(events -> held(events, (synced, gone) -> gone.forEach(entry -> removals
+        .computeIfAbsent(synced.event() + "/" + entry, k -> new HashSet<>())
+        .add(synced.epoch() + "." + synced.seq() + ".RESYNC"))));
   }
+
+  /**
+   * The chain a stream's callback holds after {@code events}, as {@code hook/owner} entries in order: each replay,
+   * ended by HN_SYNCED, replaces it; {@code resynced} is given the end of each replay marked RESYNC with the
+   * entries held before it that the replay lacks.
+   */
+  private static List<String> held(List<Delivery> events, BiConsumer<Delivery, List<String>> resynced) {
+    List<String> view = new ArrayList<>();
+    List<String> replaying = null;
+    boolean started = false;
+    for (Delivery d : events) {
+      String entry = d.hook() + "/" + d.owner();
+      if ("HN_SYNCED".equals(d.cmd())) {
+        if (replaying != null || "RESYNC".equals(d.cause()) || !started) {
+          List<String> replay = replaying == null ? new ArrayList<>() : replaying;
+          if ("RESYNC".equals(d.cause())) {
+            resynced.accept(d, view.stream().filter(held -> !replay.contains(held)).toList());
+          }
+          view = replay;
+        }
+        replaying = null;
+        started = true;
+      } else if (d.replay() && "HN_REGISTER".equals(d.cmd())) {
+        if (replaying == null) {
+          replaying = new ArrayList<>();
+        }
+        replaying.add(entry);
+      } else if ("HN_REGISTER".equals(d.cmd())) {
+        view.add(Math.max(0, Math.min(d.position(), view.size())), entry);
+      } else {
+        view.remove(entry);
+      }
+    }
+    return view;
+  }
+
 
   /**
    * How many of {@code ops} (acknowledged registrations of one name by one owner) are owed to nobody: every stream
@@ -272,7 +284,11 @@ public final class HistoryChecker {
     Set<String> endedStreams = new HashSet<>();
     history.streamEnds().forEach(end -> endedStreams.add(end.stream()));
     int ended = 0;
-    for (Op op : ops) {
+    for (int i = 0; i < ops.size(); i++) {
+      Op op = ops.get(i);
+      // What streams were told of the owner's next registration of the name is that registration's.
+      Long until = i + 1 < ops.size() && ops.get(i + 1).seq() != null && op.seq() != null
+          && ops.get(i + 1).seq() > op.seq() ? ops.get(i + 1).seq() : null;
       boolean foundEnded = op.session() != null && history.sessionEnds().stream().anyMatch(end -> end.byCluster()
           && end.session().equals(op.session()) && end.endedNanos() > op.endNanos());
       boolean unregistered = history.ops().stream().anyMatch(other -> other.ok()
@@ -284,7 +300,7 @@ public final class HistoryChecker {
       boolean left = op.session() != null && (onASideOfASplit(key, op) || toldToAStream(key, op))
           && history.sessionEnds().stream()
           .anyMatch(end -> end.session().equals(op.session()) && end.endedNanos() > op.endNanos());
-      if ((foundEnded || unregistered || left) && toldOnlyToEndedStreams(key, op, endedStreams)) {
+      if ((foundEnded || unregistered || left) && toldOnlyToEndedStreams(key, op, until, endedStreams)) {
         ended++;
       }
     }
@@ -308,17 +324,19 @@ public final class HistoryChecker {
   }
 
   /**
-   * Whether every stream told of registration {@code op} ended: with its session, or by its own teardown while the
-   * registration was still there (the teardown names it). A callback unregistered is owed nothing after its
+   * Whether every stream told of registration {@code op} (before seq {@code until}, the owner's next registration
+   * of the name, when known) ended: with its session, or by its own teardown while the registration was still
+   * there (the teardown names it). A callback unregistered is owed nothing after its
    * teardown; one whose teardown lacks the registration was not told of its removal.
    */
-  private boolean toldOnlyToEndedStreams(String key, Op op, Set<String> endedStreams) {
+  private boolean toldOnlyToEndedStreams(String key, Op op, Long until, Set<String> endedStreams) {
     Set<String> tornDownWithIt = new HashSet<>();
     history.deliveries().stream().filter(d -> "TEARDOWN".equals(d.cause())
         && key.equals(key(d.event(), d.hook(), d.owner()))).forEach(d -> tornDownWithIt.add(d.stream()));
     return history.deliveries().stream().noneMatch(d -> "HN_REGISTER".equals(d.cmd())
         && key.equals(key(d.event(), d.hook(), d.owner())) && op.seq() != null && d.seq() >= op.seq()
-        && !endedStreams.contains(d.stream()) && !tornDownWithIt.contains(d.stream()));
+        && (until == null || d.seq() < until) && !endedStreams.contains(d.stream())
+        && !tornDownWithIt.contains(d.stream()));
   }
 
   /**
@@ -397,28 +415,7 @@ public final class HistoryChecker {
       if (events.isEmpty()) {
         continue;
       }
-      List<String> view = new ArrayList<>();
-      List<String> replaying = null;
-      boolean started = false;
-      for (Delivery d : events) {
-        String entry = d.hook() + "/" + d.owner();
-        if ("HN_SYNCED".equals(d.cmd())) {
-          if (replaying != null || "RESYNC".equals(d.cause()) || !started) {
-            view = replaying == null ? new ArrayList<>() : replaying;
-          }
-          replaying = null;
-          started = true;
-        } else if (d.replay() && "HN_REGISTER".equals(d.cmd())) {
-          if (replaying == null) {
-            replaying = new ArrayList<>();
-          }
-          replaying.add(entry);
-        } else if ("HN_REGISTER".equals(d.cmd())) {
-          view.add(Math.max(0, Math.min(d.position(), view.size())), entry);
-        } else {
-          view.remove(entry);
-        }
-      }
+      List<String> view = held(events, (synced, gone) -> { });
       Chain chain = finalChains.get(events.get(0).event());
       List<String> expected = new ArrayList<>();
       if (chain != null) {
@@ -432,6 +429,35 @@ public final class HistoryChecker {
         violation("fold", stream + " folds to " + view + ", the final chain is " + expected, excerpt);
       }
     }
+  }
+
+  /**
+   * teardown: a callback's teardown names every hook it holds: one whose removal never reached it is told gone
+   * first ({@code MERGE_CONFLICT}), so that the callback misses no removal.
+   */
+  private void teardown() {
+    streams().forEach((stream, events) -> {
+      int from = 0;
+      for (int i = 0; i < events.size(); i++) {
+        if (!"TEARDOWN".equals(events.get(i).cause()) || i > 0 && "TEARDOWN".equals(events.get(i - 1).cause())) {
+          continue;
+        }
+        int end = i;
+        Set<String> torn = new HashSet<>();
+        while (end < events.size() && "TEARDOWN".equals(events.get(end).cause())) {
+          torn.add(events.get(end).hook() + "/" + events.get(end).owner());
+          end++;
+        }
+        List<String> held = held(events.subList(from, i), (synced, gone) -> { });
+        held.removeAll(torn);
+        if (!held.isEmpty()) {
+          List<Object> excerpt = new ArrayList<>(events.subList(Math.max(from, i - 3), end));
+          violation("teardown", stream + ": torn down at seq " + events.get(i).seq() + " without " + held
+              + ", which it held and was not told gone", excerpt);
+        }
+        from = end;
+      }
+    });
   }
 
   /** owner-gone: no hook outlives its session by more than the grace period (and the detection of a death). */

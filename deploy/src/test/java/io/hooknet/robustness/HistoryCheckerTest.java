@@ -308,8 +308,9 @@ class HistoryCheckerTest {
     h.delivery("watcher", E, "HN_SYNCED", null, null, 1, 3, true, "REPLAY", -1, 7);
     h.delivery("watcher", E, "HN_UNREGISTER", "a", S1, 1, 4, true, "TEARDOWN", 0, 8);
     h.sessionEnded("s-3", 9);
-    assertThat(check(h)).extracting(Violation::message)
-        .containsExactly("f/IN/gone/s-3: 1 acknowledged registration(s), none in the final chain, 0 removal(s) told");
+    assertThat(check(h)).extracting(Violation::message).containsExactly(
+        "f/IN/gone/s-3: 1 acknowledged registration(s), none in the final chain, 0 removal(s) told",
+        "watcher: torn down at seq 4 without [gone/s-3], which it held and was not told gone");
 
     // Torn down while it was still there (the teardown names it), the callback is owed nothing more.
     History named = clean();
@@ -319,6 +320,26 @@ class HistoryCheckerTest {
     named.delivery("watcher", E, "HN_UNREGISTER", "gone", "s-3", 1, 3, true, "TEARDOWN", 0, 8);
     named.sessionEnded("s-3", 9);
     assertThat(check(named)).isEmpty();
+  }
+
+  @Test
+  void aTeardownThatLeavesOutAHookTheStreamHeld() {
+    History h = clean();
+    h.delivery("gone", E, "HN_REGISTER", "a", S1, 1, 2, true, "REPLAY", 0, 4);
+    h.delivery("gone", E, "HN_REGISTER", "b", S2, 1, 2, true, "REPLAY", 1, 4);
+    h.delivery("gone", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 4);
+    h.delivery("gone", E, "HN_UNREGISTER", "a", S1, 1, 3, true, "TEARDOWN", 0, 5);
+    assertThat(check(h)).extracting(Violation::message)
+        .containsExactly("gone: torn down at seq 3 without [b/s-2], which it held and was not told gone");
+
+    // Told gone first, as the sequencer does when the removal never reached it, the teardown is whole.
+    History told = clean();
+    told.delivery("gone", E, "HN_REGISTER", "a", S1, 1, 2, true, "REPLAY", 0, 4);
+    told.delivery("gone", E, "HN_REGISTER", "b", S2, 1, 2, true, "REPLAY", 1, 4);
+    told.delivery("gone", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 4);
+    told.delivery("gone", E, "HN_UNREGISTER", "b", S2, 1, 3, true, "MERGE_CONFLICT", 1, 5);
+    told.delivery("gone", E, "HN_UNREGISTER", "a", S1, 1, 3, true, "TEARDOWN", 0, 5);
+    assertThat(check(told)).isEmpty();
   }
 
   @Test
