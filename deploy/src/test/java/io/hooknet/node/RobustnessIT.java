@@ -78,6 +78,8 @@ class RobustnessIT {
   private final int[] incarnation = new int[HOSTS];
   /** Every incarnation of the Java client, killed ones too: their records are read at the end. */
   private final List<NodeProcess> javaClients = new ArrayList<>();
+  /** When each killed incarnation of the Java client was killed, by node name: its callbacks went with it. */
+  private final Map<String, Long> javaKilledAt = new java.util.concurrent.ConcurrentHashMap<>();
   /** Every incarnation of every node, in the order started: their output is kept when a run finds a violation. */
   private final List<NodeProcess> incarnations = new ArrayList<>();
   private long deadline;
@@ -328,6 +330,20 @@ class RobustnessIT {
     }
     long ops = 0;
     for (NodeProcess client : javaClients) {
+      Set<String> live = new java.util.LinkedHashSet<>();
+      String node = null;
+      for (JsonObject r : records(client)) {
+        node = r.getString("node", node);
+        if ("subscribed".equals(r.getString("kind"))) {
+          live.add(r.getString("stream"));
+        } else if ("unsubscribed".equals(r.getString("kind"))) {
+          live.remove(r.getString("stream"));
+        }
+      }
+      Long killed = node == null ? null : javaKilledAt.get(node);
+      if (killed != null) {
+        live.forEach(gone -> history.streamEnded(gone, killed));
+      }
       for (JsonObject r : records(client)) {
         if ("op".equals(r.getString("kind"))) {
           ops++;
@@ -369,7 +385,9 @@ class RobustnessIT {
           nodes.get(target).signal("KILL");
           down[target] = true;
           if (target == JAVA) {
-            history.sessionEnded(History.owner("j" + incarnation[target], null), System.nanoTime() - started);
+            long killed = System.nanoTime() - started;
+            history.sessionEnded(History.owner("j" + incarnation[target], null), killed);
+            javaKilledAt.put("j" + incarnation[target], killed);
           }
           Thread.sleep(2_000 + random.nextInt(2_000));
           startNode(target);

@@ -295,11 +295,12 @@ public final class HistoryChecker {
           && "hook.unregister".equals(other.op()) && other.hook().equals(op.hook())
           && other.event().equals(op.event()) && other.startNanos() > op.endNanos()
           && History.owner(other.node(), other.session()).equals(History.owner(op.node(), op.session())));
-      // Its client went away after it was made where no observer saw it: on a side of a split no stream watched,
-      // or one whose streams all ended (observers, there from start to end, would have been told otherwise).
-      boolean left = op.session() != null && (onASideOfASplit(key, op) || toldToAStream(key, op))
-          && history.sessionEnds().stream()
-          .anyMatch(end -> end.session().equals(op.session()) && end.endedNanos() > op.endNanos());
+      // Its client went away (or its node was killed) after it was made where no observer saw it: on a side of a
+      // split no stream watched, or one whose streams all ended (observers, there from start to end, would have
+      // been told otherwise).
+      String owner = History.owner(op.node(), op.session());
+      boolean left = (onASideOfASplit(key, op) || toldToAStream(key, op)) && history.sessionEnds().stream()
+          .anyMatch(end -> end.session().equals(owner) && end.endedNanos() > op.endNanos());
       if ((foundEnded || unregistered || left) && toldOnlyToEndedStreams(key, op, until, endedStreams)) {
         ended++;
       }

@@ -188,6 +188,26 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void aNodesRegistrationOnASideOnlyItsOwnCallbackWatchedGoesWithTheNodeKilled() {
+    // The Java client's member j1, cut off alone, registers x as seq 3 (the other side numbers another change 3);
+    // only its own callback is told, and it is killed before the merge: its callback went with it.
+    History h = clean();
+    h.op("java", "j1", null, "hook.register", E, "x", 6, 7, 0, null, 3L);
+    h.delivery("obs", E, "HN_REGISTER", "c", S1, 1, 3, false, "REGISTERED", 2, 7);
+    h.delivery("java:j1:1", E, "HN_REGISTER", "x", "node:j1", 2, 3, false, "REGISTERED", 0, 7);
+    h.sessionEnded("node:j1", 9);
+    h.streamEnded("java:j1:1", 9);
+    assertThat(check(h)).extracting(Violation::rule).doesNotContain("acknowledged");
+    // Not killed, the node owes its callbacks the registration's fate.
+    History alive = clean();
+    alive.op("java", "j1", null, "hook.register", E, "x", 6, 7, 0, null, 3L);
+    alive.delivery("obs", E, "HN_REGISTER", "c", S1, 1, 3, false, "REGISTERED", 2, 7);
+    alive.delivery("java:j1:1", E, "HN_REGISTER", "x", "node:j1", 2, 3, false, "REGISTERED", 0, 7);
+    alive.streamEnded("java:j1:1", 9);
+    assertThat(check(alive)).extracting(Violation::rule).contains("acknowledged");
+  }
+
+  @Test
   void aRegistrationMadeAgainByItsOwnerAcrossASplitIsOneRegistration() {
     // s-3 registers x on one side of a split (seq 3 under epoch 9, while the other side numbers another change 3
     // under epoch 1), then again on the other side; the merge keeps one, and one removal accounts for both.
