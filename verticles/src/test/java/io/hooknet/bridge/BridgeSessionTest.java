@@ -330,6 +330,24 @@ class BridgeSessionTest {
   }
 
   @Test
+  void whatASessionWhoseEntryWasLostStillOwnsGoesAsClientLeft() {
+    String family = family();
+    Callback observer = Callback.on(registries.get(0), family);
+    try (TcpBridgeClient client = client(1)) {
+      String session = sessionWithHook(client, family, "orphan", observer);
+      // As Hazelcast leaves it when both copies of the sessions' partition are lost: no entry at all.
+      cluster.node(0).hazelcast().<String, byte[]>getMap("hooknet.sessions").delete(session);
+      // Two reconcile rounds find it missing (10 s apart).
+      assertThat(observer.await(3, Duration.ofSeconds(40)).get(2)).extracting(e -> e.cmd() + " " + e.hook() + " " + e.cause())
+          .isEqualTo("HN_UNREGISTER orphan CLIENT_LEFT");
+    }
+    try (TcpBridgeClient other = client(0)) {
+      assertThat(hooks(other, family)).isEmpty();
+    }
+    assertThat(observer.all()).hasSize(3);
+  }
+
+  @Test
   void whatAnEndedSessionStillOwnsGoesWithItsCauseWhereverAMergeLeftIt() {
     String family = family();
     Callback observer = Callback.on(registries.get(0), family);
@@ -428,7 +446,11 @@ class BridgeSessionTest {
     }
 
     List<HookEvent> await(int count) {
-      Await.until(count + " events", Duration.ofSeconds(20), () -> events.size() >= count);
+      return await(count, Duration.ofSeconds(20));
+    }
+
+    List<HookEvent> await(int count, Duration within) {
+      Await.until(count + " events", within, () -> events.size() >= count);
       return all();
     }
   }

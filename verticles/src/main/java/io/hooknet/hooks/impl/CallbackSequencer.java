@@ -32,7 +32,9 @@ import java.util.function.BiConsumer;
  * stream's last, or numbers a seq given already under another epoch) was made in another lineage of the family: a
  * merge, or a member's partition lost and restored, replaced the family without this node taking part. It is not
  * delivered; the {@link Filler} is asked at once, and brings the stream over to the family as it is. Each stream keeps the view its callback was given, so that after a merge the callback can be told which
- * hooks it knew are gone. Runs on one event loop.
+ * hooks it knew are gone. A callback's teardown comes after the changes numbered before it (it waits up to
+ * {@code gapMillis} for them) and after the removal of any hook the callback holds that it lacks; nothing comes
+ * after it, not even a fill or replay made before it. Runs on one event loop.
  */
 final class CallbackSequencer {
 
@@ -253,12 +255,15 @@ final class CallbackSequencer {
       }
       return;
     }
+    if (stream != null && stream.stopAt >= 0) {
+      // Stopped again while its teardown waited: the one waiting goes first, and the stream holds nothing after.
+      finishStop(key, stream);
+      tearDown(key, null, at, teardown);
+      return;
+    }
     if (stream != null) {
       streams.remove(key);
       cancelTimer(stream);
-      if (stream.stopAt >= 0) {
-        stream.teardown.forEach(event -> deliver.accept(key, event));
-      }
     }
     tearDown(key, stream, at, teardown);
   }

@@ -40,8 +40,8 @@ final class Effects {
     /** Deliver {@code events} (a replay or the changes missed, ending with HN_SYNCED), then every change after. */
     START,
     /**
-     * The answer to a node's gap fill: as {@code START}, for a stream that is still there. A stream stopped or
-     * suspended since the fill was asked (the answer may come after the callback's teardown) is owed nothing.
+     * The answer to a node's gap fill: as {@code START}, unless it was made before the callback's teardown (the
+     * answer may reach the node after the teardown, and nothing is owed after it).
      */
     FILL,
     /** Deliver {@code events} (the teardown) and nothing more. */

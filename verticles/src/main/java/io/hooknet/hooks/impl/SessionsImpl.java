@@ -96,6 +96,8 @@ final class SessionsImpl implements Sessions {
   private long sweeper = -1;
   private long checker = -1;
   private long reconciler = -1;
+  /** Sessions the last reconcile found owning something without an entry (read and written on a worker thread). */
+  private volatile Set<String> sessionsMissing = Set.of();
   private long orphanChecker = -1;
   private boolean reconciling;
   private boolean orphanChecking;
@@ -668,18 +670,28 @@ final class SessionsImpl implements Sessions {
       owners.values().forEach(all::addAll);
       Map<String, byte[]> found = all.isEmpty() ? Map.of() : sessions.getAll(all);
       List<Leftover> leftovers = new ArrayList<>();
+      Set<String> missing = new HashSet<>();
       owners.forEach((family, ids) -> ids.forEach(id -> {
         byte[] bytes = found.get(id);
         SessionState state = bytes == null ? null : Mapping.fromCborBytes(bytes, SessionState.class);
         // Only a finished clean-up (a tombstone): a session still ending is the sweep's, which withdraws first.
         if (state != null && state.ending() && state.cleaned()) {
           leftovers.add(new Leftover(family, id, state.cause() == null ? Cause.CLIENT_LEFT : state.cause()));
+        } else if (state == null) {
+          // No entry at all: Hazelcast lost its partition (both copies, with two members gone at once), so no
+          // sweep will ever end it. A session's entry is made before anything it registers, so one missing in two
+          // rounds in a row is gone; its client, if still there, is answered that its session was not resumed.
+          missing.add(id);
+          if (sessionsMissing.contains(id)) {
+            leftovers.add(new Leftover(family, id, Cause.CLIENT_LEFT));
+          }
         }
       }));
+      sessionsMissing = missing;
       return leftovers;
     }, false).onComplete(done -> reconciling = false).onSuccess(leftovers -> leftovers.forEach(leftover -> {
-      LOG.info(() -> "session " + leftover.session() + " has ended, yet family " + leftover.family()
-          + " still has what it owned; cleaning up after it again");
+      LOG.info(() -> "session " + leftover.session() + " has ended (or its entry was lost), yet family "
+          + leftover.family() + " still has what it owned; cleaning up after it again");
       store.change(leftover.family(), FamilyProcessor.sessionEnded(leftover.session(), leftover.cause(),
           store.changeContext(view))).onSuccess(deliveries::apply).onFailure(failure -> LOG.fine(
               () -> "clean-up after session " + leftover.session() + " on " + leftover.family() + ": " + failure));
