@@ -196,10 +196,8 @@ final class CallbackSequencer {
    * the merge and are dropped.
    */
   void resync(CallbackKey key, String session, ChangeId at, List<HookEvent> replay) {
-    if (answeredBefore(at, stopped.get(key))) {
-      // Made before the callback's teardown, in the lineage the teardown came from.
-      return;
-    }
+    // A merge that put the callback back (its removal on the other side was provisional) resyncs it at the seq its
+    // removal was told at: only one numbered before a teardown of its lineage gives nothing (see start).
     Stream old = streams.get(key);
     if (old != null) {
       old.waiting.clear();

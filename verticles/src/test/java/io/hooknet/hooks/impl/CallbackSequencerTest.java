@@ -275,14 +275,30 @@ class CallbackSequencerTest {
     sequencer.start(KEY, "s", new ChangeId(1, 3), List.of(synced(1, 3, Cause.REPLAY)));
     sequencer.stop(KEY, new ChangeId(1, 3), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 1, 3, true,
         Cause.TEARDOWN)));
-    sequencer.resync(KEY, "s", new ChangeId(1, 3), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 3, true,
-        Cause.RESYNC), synced(1, 3, Cause.RESYNC)));
+    sequencer.resync(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true,
+        Cause.RESYNC), synced(1, 2, Cause.RESYNC)));
     sequencer.start(KEY, "s", new ChangeId(1, 2), List.of(synced(1, 2, Cause.REPLAY)));
     sequencer.start(KEY, "s", new ChangeId(1, 3), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 3, true,
         Cause.REPLAY), synced(1, 3, Cause.REPLAY)));
 
     assertThat(told).containsExactly("HN_SYNCED null n1 REPLAY 1.3", "HN_UNREGISTER a n1 TEARDOWN 1.3",
         "HN_REGISTER a n1 REPLAY 1.3", "HN_SYNCED null n1 REPLAY 1.3");
+  }
+
+  @Test
+  void aMergeThatPutsTheCallbackBackAtItsRemovalsSeqBringsTheStreamBackAndItsFillAnswers() {
+    sequencer.start(KEY, "s", new ChangeId(1, 3), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 3, true,
+        Cause.REPLAY), synced(1, 3, Cause.REPLAY)));
+    // The other side took this node for gone and removed the callback (no teardown); the merge put it back.
+    sequencer.stop(KEY, new ChangeId(1, 5), List.of());
+    sequencer.resync(KEY, "s", new ChangeId(1, 5), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 5, true,
+        Cause.RESYNC), synced(1, 5, Cause.RESYNC)));
+    sequencer.filled(KEY, "s", new ChangeId(1, 5), List.of(synced(1, 5, Cause.REPLAY)));
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 6, false, Cause.REGISTERED), 1);
+
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.3", "HN_SYNCED null n1 REPLAY 1.3",
+        "HN_REGISTER a n1 RESYNC 1.5", "HN_SYNCED null n1 RESYNC 1.5", "HN_SYNCED null n1 REPLAY 1.5",
+        "HN_REGISTER b n1 REGISTERED 1.6");
   }
 
   @Test
