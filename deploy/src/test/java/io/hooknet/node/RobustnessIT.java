@@ -231,6 +231,24 @@ class RobustnessIT {
    * name each time, so that what a killed one owned is told apart from its successor's).
    */
   private void startNode(int i) {
+    // Hazelcast refuses a member while its cluster state is locked (a membership or partition change under way),
+    // and the node exits, as it would under a supervisor that starts it again: so does the run, a few times.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        startNodeOnce(i);
+        return;
+      } catch (AssertionError refused) {
+        if (attempt == 3 || !String.valueOf(refused.getMessage()).contains("Node failed to start")) {
+          throw refused;
+        }
+        System.out.println("  " + (i == JAVA ? "the Java client's node" : "n" + (i + 1))
+            + " could not join (attempt " + attempt + "), starting it again");
+        sleep(2_000);
+      }
+    }
+  }
+
+  private void startNodeOnce(int i) {
     incarnation[i]++;
     incarnationStarts.get(i).add(System.currentTimeMillis() * 1000);
     List<String> command = new ArrayList<>(commands.get(i));
