@@ -82,9 +82,8 @@ final class CallbackSequencer {
     final ArrayDeque<ChangeId> recent = new ArrayDeque<>();
     long timer = -1;
     boolean filling;
-    /** While the callback's teardown waits for the changes before it: the seq it was made at; -1 otherwise. */
-    long stopAt = -1;
-    long stopEpoch;
+    /** While the callback's teardown waits for the changes before it: the change it was made at; null otherwise. */
+    ChangeId stopping;
     List<HookEvent> teardown = List.of();
 
     Stream(String session) {
@@ -115,7 +114,7 @@ final class CallbackSequencer {
 
   private void startStream(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
     Stream stopping = streams.get(key);
-    if (stopping != null && stopping.stopAt >= 0) {
+    if (stopping != null && stopping.stopping != null) {
       finishStop(key, stopping);
     }
     Stream old = streams.get(key);
@@ -168,8 +167,7 @@ final class CallbackSequencer {
   void filled(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
     ChangeId stop = stopped.get(key);
     Stream stream = streams.get(key);
-    ChangeId stopping = stream != null && stream.stopAt >= 0 ? new ChangeId(stream.stopEpoch, stream.stopAt) : null;
-    if (answeredBefore(at, stop) || answeredBefore(at, stopping)) {
+    if (answeredBefore(at, stop) || stream != null && answeredBefore(at, stream.stopping)) {
       return;
     }
     // An answer of another lineage than the teardown's (a merge kept the family in which the callback is still
@@ -215,8 +213,13 @@ final class CallbackSequencer {
     if (view.isEmpty() || events.stream().noneMatch(event -> event.cause() == Cause.RESYNC)) {
       return List.of();
     }
+    return notIn(view, events.stream().filter(event -> event.cmd() == Cmd.HN_REGISTER).toList(), at);
+  }
+
+  /** The hooks in {@code view} that {@code there} lacks with the same owner, each told gone as of {@code at}. */
+  private static List<HookEvent> notIn(Map<String, HookEvent> view, List<HookEvent> there, ChangeId at) {
     Map<String, HookEvent> now = new HashMap<>();
-    events.stream().filter(event -> event.cmd() == Cmd.HN_REGISTER).forEach(event -> now.put(name(event), event));
+    there.forEach(event -> now.put(name(event), event));
     List<HookEvent> gone = new ArrayList<>();
     for (HookEvent known : view.values()) {
       HookEvent kept = now.get(name(known));
@@ -226,6 +229,7 @@ final class CallbackSequencer {
     }
     return gone;
   }
+
 
   /**
    * A callback was unregistered as of change {@code at}: its teardown goes out and nothing more. Changes before the
@@ -238,9 +242,8 @@ final class CallbackSequencer {
       stopped.put(key, at);
     }
     Stream stream = streams.get(key);
-    if (stream != null && stream.next >= 0 && at != null && at.seq() >= stream.next && stream.stopAt < 0) {
-      stream.stopAt = at.seq();
-      stream.stopEpoch = at.epoch();
+    if (stream != null && stream.next >= 0 && at != null && at.seq() >= stream.next && stream.stopping == null) {
+      stream.stopping = at;
       stream.teardown = teardown;
       stream.filling = false;
       drain(key, stream);
@@ -253,7 +256,7 @@ final class CallbackSequencer {
       }
       return;
     }
-    if (stream != null && stream.stopAt >= 0) {
+    if (stream != null && stream.stopping != null) {
       // Stopped again while its teardown waited: the one waiting goes first, and the stream holds nothing after.
       finishStop(key, stream);
       tearDown(key, null, at, teardown);
@@ -273,7 +276,7 @@ final class CallbackSequencer {
     }
     streams.remove(key);
     cancelTimer(stream);
-    tearDown(key, stream, new ChangeId(stream.stopEpoch, stream.stopAt), stream.teardown);
+    tearDown(key, stream, stream.stopping, stream.teardown);
   }
 
   /**
@@ -284,14 +287,7 @@ final class CallbackSequencer {
    */
   private void tearDown(CallbackKey key, Stream stream, ChangeId at, List<HookEvent> teardown) {
     if (stream != null && at != null && !teardown.isEmpty()) {
-      Map<String, HookEvent> left = new HashMap<>();
-      teardown.forEach(event -> left.put(name(event), event));
-      for (HookEvent known : stream.view.values()) {
-        HookEvent still = left.get(name(known));
-        if (still == null || !sameOwner(still, known)) {
-          deliver.accept(key, conflict(known, at));
-        }
-      }
+      notIn(stream.view, teardown, at).forEach(event -> deliver.accept(key, event));
     }
     teardown.forEach(event -> deliver.accept(key, event));
   }
@@ -363,9 +359,9 @@ final class CallbackSequencer {
       return;
     }
     while (!stream.waiting.isEmpty() && stream.waiting.firstKey() == stream.next
-        && (stream.stopAt < 0 || stream.next <= stream.stopAt)) {
+        && (stream.stopping == null || stream.next <= stream.stopping.seq())) {
       Pending pending = stream.waiting.firstEntry().getValue();
-      if (pending.previousEpoch() != stream.epoch && stream.stopAt >= 0) {
+      if (pending.previousEpoch() != stream.epoch && stream.stopping != null) {
         // Another lineage than the one the teardown follows: nothing more is given before it.
         finishStop(key, stream);
         return;
@@ -385,8 +381,8 @@ final class CallbackSequencer {
       deliver.accept(key, event);
       stream.next++;
     }
-    if (stream.stopAt >= 0) {
-      if (stream.next > stream.stopAt) {
+    if (stream.stopping != null) {
+      if (stream.next > stream.stopping.seq()) {
         finishStop(key, stream);
       }
       // Otherwise the teardown's own timer bounds the wait; a callback unregistered is not filled.
@@ -420,7 +416,7 @@ final class CallbackSequencer {
 
   /** A notice of another lineage came: the stream is brought over now, rather than after a gap's wait. */
   private void lineageChanged(CallbackKey key, Stream stream) {
-    if (stream.filling || stream.next < 0 || stream.stopAt >= 0) {
+    if (stream.filling || stream.next < 0 || stream.stopping != null) {
       return;
     }
     cancelTimer(stream);
@@ -434,7 +430,7 @@ final class CallbackSequencer {
    */
   void fillFailed(CallbackKey key) {
     Stream stream = streams.get(key);
-    if (stream == null || stream.stopAt >= 0) {
+    if (stream == null || stream.stopping != null) {
       return;
     }
     stream.filling = false;

@@ -108,14 +108,13 @@ final class HookOps {
     if (index < 0 && effects.resumeOnly()) {
       throw HooknetException.of(Errno.ESRCH, "callback '%s' is no longer registered on %s", address, site.where());
     }
+    if (index >= 0 && (since == null || !site.callbacks().get(index).owner().same(owner))) {
+      throw HooknetException.of(Errno.EEXIST, "callback '%s' is already registered on %s", address, site.where());
+    }
+    site.changes().overtake(since, effects.context());
     if (index >= 0) {
-      Callback existing = site.callbacks().get(index);
-      if (since == null || !existing.owner().same(owner)) {
-        throw HooknetException.of(Errno.EEXIST, "callback '%s' is already registered on %s", address, site.where());
-      }
-      Callback resumed = existing.anchoredAt(owner.node());
+      Callback resumed = site.callbacks().get(index).anchoredAt(owner.node());
       site.callbacks().set(index, resumed);
-      site.changes().overtake(since, effects.context());
       effects.replay(site.key(address), resumed, effects.resumeOnly() ? StreamChange.FILL : StreamChange.START,
           site.changes().current(), Effects.catchUp(
           site.changes(), since, site.family(), site.event(), owner.node(),
@@ -124,7 +123,6 @@ final class HookOps {
     }
     Callback callback = new Callback(address, owner.node(), owner.session(), effects.context().now());
     site.callbacks().add(callback);
-    site.changes().overtake(since, effects.context());
     effects.replay(site.key(address), callback, StreamChange.START, site.changes().current(),
         site.replay().apply(since == null ? Cause.REPLAY : Cause.RESYNC, owner.node()));
   }
