@@ -103,16 +103,25 @@ final class CallbackSequencer {
    * missed) go out now, then the notices after {@code at}.
    */
   void start(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
+    start(key, session, at, events, List.of());
+  }
+
+  /**
+   * As above, for a callback resumed with the changes it missed, which then holds {@code held}: a stream new on this
+   * node (its callback was delivered elsewhere before) takes it as its view.
+   */
+  void start(CallbackKey key, String session, ChangeId at, List<HookEvent> events, List<HookEvent> held) {
     ChangeId stop = stopped.get(key);
     if (stop != null && stop.epoch() == at.epoch() && at.seq() < stop.seq()) {
       // Made before the callback's teardown, which went out since: a registration is numbered after it.
       return;
     }
     stopped.remove(key);
-    startStream(key, session, at, events);
+    startStream(key, session, at, events, held);
   }
 
-  private void startStream(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
+  private void startStream(CallbackKey key, String session, ChangeId at, List<HookEvent> events,
+      List<HookEvent> held) {
     Stream stopping = streams.get(key);
     if (stopping != null && stopping.stopping != null) {
       finishStop(key, stopping);
@@ -156,6 +165,12 @@ final class CallbackSequencer {
       track(stream, event);
       deliver.accept(key, event);
     }
+    if (delivered < 0 && !held.isEmpty() && events.stream().noneMatch(CallbackSequencer::replacesView)) {
+      // New here: what the callback was told before reached it from another node, and this one knows it from the
+      // family as of the change the stream goes on after.
+      stream.view.clear();
+      held.forEach(event -> stream.view.put(name(event), event));
+    }
     drain(key, stream);
   }
 
@@ -164,7 +179,7 @@ final class CallbackSequencer {
    * callback's teardown: the answer travels back to this node apart from the teardown and may come after it, and
    * the callback is owed nothing after its teardown.
    */
-  void filled(CallbackKey key, String session, ChangeId at, List<HookEvent> events) {
+  void filled(CallbackKey key, String session, ChangeId at, List<HookEvent> events, List<HookEvent> held) {
     ChangeId stop = stopped.get(key);
     Stream stream = streams.get(key);
     if (answeredBefore(at, stop) || stream != null && answeredBefore(at, stream.stopping)) {
@@ -172,7 +187,7 @@ final class CallbackSequencer {
     }
     // An answer of another lineage than the teardown's (a merge kept the family in which the callback is still
     // there) brings the stream over as any start does.
-    startStream(key, session, at, events);
+    startStream(key, session, at, events, held);
   }
 
   /**
@@ -200,7 +215,7 @@ final class CallbackSequencer {
     if (old != null) {
       old.waiting.clear();
     }
-    start(key, session, at, replay);
+    start(key, session, at, replay, List.of());
   }
 
   /**

@@ -144,13 +144,13 @@ final class Deliveries {
         sequencer.stop(replay.key(), replay.at(), replay.events());
         break;
       case FILL:
-        sequencer.filled(replay.key(), replay.session(), replay.at(), replay.events());
+        sequencer.filled(replay.key(), replay.session(), replay.at(), replay.events(), replay.held());
         break;
       case MERGE_RESYNC:
         sequencer.resync(replay.key(), replay.session(), replay.at(), replay.events());
         break;
       default:
-        sequencer.start(replay.key(), replay.session(), replay.at(), replay.events());
+        sequencer.start(replay.key(), replay.session(), replay.at(), replay.events(), replay.held());
     }
   }
 

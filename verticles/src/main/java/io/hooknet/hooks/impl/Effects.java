@@ -53,9 +53,14 @@ final class Effects {
     MERGE_RESYNC
   }
 
-  /** A change to the stream of callback {@code key}, for its deliverer, as of change {@code at}. */
+  /**
+   * A change to the stream of callback {@code key}, for its deliverer, as of change {@code at}. A callback resumed
+   * with the changes it missed comes with {@code held}, what it holds once given them (the chain, or the family's
+   * events, as of {@code at}): the node that delivers it from now on may not be the one that delivered it before,
+   * and needs it to tell the callback later which hooks it knew are gone. Empty otherwise.
+   */
   record Replay(CallbackKey key, String deliverer, String session, StreamChange change, ChangeId at,
-      List<HookEvent> events) {
+      List<HookEvent> events, List<HookEvent> held) {
   }
 
   /**
@@ -120,7 +125,14 @@ final class Effects {
   }
 
   void replay(CallbackKey key, Callback callback, StreamChange change, ChangeId at, List<HookEvent> events) {
-    replays.add(new Replay(key, callback.node(), callback.session(), change, at, List.copyOf(events)));
+    replay(key, callback, change, at, events, List.of());
+  }
+
+  /** As above, for a callback resumed with the changes it missed, which then holds {@code held}. */
+  void replay(CallbackKey key, Callback callback, StreamChange change, ChangeId at, List<HookEvent> events,
+      List<HookEvent> held) {
+    replays.add(new Replay(key, callback.node(), callback.session(), change, at, List.copyOf(events),
+        List.copyOf(held)));
   }
 
   static HookEvent hookEvent(FamilyState family, EventState event, HookChain.Link link, int position, Cmd cmd,

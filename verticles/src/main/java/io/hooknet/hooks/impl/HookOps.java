@@ -75,21 +75,24 @@ final class HookOps {
   /**
    * Where callbacks are registered: an event's callbacks, whose stream is its chain, or a family's protocol
    * callbacks, whose stream is its events; with the replay ({@code cause}, told as by {@code node}, ending with
-   * HN_SYNCED) and the teardown (as by {@code node}) of that stream.
+   * HN_SYNCED), the teardown (as by {@code node}) and what a callback holds now (as by {@code node}) of that stream.
    */
   record Site(List<Callback> callbacks, Changes changes, String family, String event, String where,
-      BiFunction<Cause, String, List<HookEvent>> replay, Function<String, List<HookEvent>> teardown) {
+      BiFunction<Cause, String, List<HookEvent>> replay, Function<String, List<HookEvent>> teardown,
+      Function<String, List<HookEvent>> held) {
 
     static Site of(FamilyState family, EventState event) {
       return new Site(event.callbacks, event.changes, family.family, event.event, family.family + "/" + event.event,
           (cause, node) -> Effects.chainReplay(family, event, cause, node),
-          node -> Effects.chainEvents(family, event, Cmd.HN_UNREGISTER, Cause.TEARDOWN));
+          node -> Effects.chainEvents(family, event, Cmd.HN_UNREGISTER, Cause.TEARDOWN),
+          node -> Effects.chainEvents(family, event, Cmd.HN_REGISTER, Cause.REPLAY));
     }
 
     static Site of(FamilyState family) {
       return new Site(family.callbacks, family.changes, family.family, null, "family '" + family.family + "'",
           (cause, node) -> Effects.eventsReplay(family, cause, node),
-          node -> Effects.familyEvents(family, node, Cmd.HN_UNREGISTER, Cause.TEARDOWN));
+          node -> Effects.familyEvents(family, node, Cmd.HN_UNREGISTER, Cause.TEARDOWN),
+          node -> Effects.familyEvents(family, node, Cmd.HN_REGISTER, Cause.REPLAY));
     }
 
     CallbackKey key(String address) {
@@ -118,7 +121,7 @@ final class HookOps {
       effects.replay(site.key(address), resumed, effects.resumeOnly() ? StreamChange.FILL : StreamChange.START,
           site.changes().current(), Effects.catchUp(
           site.changes(), since, site.family(), site.event(), owner.node(),
-          () -> site.replay().apply(Cause.RESYNC, owner.node())));
+          () -> site.replay().apply(Cause.RESYNC, owner.node())), site.held().apply(owner.node()));
       return;
     }
     Callback callback = new Callback(address, owner.node(), owner.session(), effects.context().now());

@@ -55,6 +55,7 @@ public final class HookRegistryImpl implements HookRegistry {
    * back sends its data once it has joined.
    */
   private static final long JOIN_SETTLE_MILLIS = 3_000;
+  private static final long ASSERT_DUE_MAX_MILLIS = 15_000;
   /** How soon a clean-up after a node that got no answer from every family is asked again. */
   private static final long CLEAN_UP_RETRY_MILLIS = 2_000;
   /** The {@code op} name of each command type, for the meters. */
@@ -82,6 +83,11 @@ public final class HookRegistryImpl implements HookRegistry {
   private Handler<HookEvent> lostHandler = event -> { };
   private UUID membership;
   private UUID lifecycle;
+  private UUID partitionLost;
+  /** Why the registry asserts again once the cluster has settled, since when, and its timer; null while none is due. */
+  private String assertDue;
+  private long assertDueSince;
+  private long assertTimer = -1;
   /** When this process's registry was made: what this node registered earlier was an earlier process's. */
   private final long startedAt = System.currentTimeMillis();
   private boolean stopped;
@@ -109,7 +115,7 @@ public final class HookRegistryImpl implements HookRegistry {
         String node = event.getMember().getAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE);
         if (node != null && !node.equals(cluster.nodeName())) {
           // A member that merged back brings its data after it joins: assert once that is in.
-          context.runOnContext(v -> vertx.setTimer(JOIN_SETTLE_MILLIS, timer -> merge.runAfter(node)));
+          context.runOnContext(v -> assertAgainSoon("node " + node + " joined the cluster"));
         }
       }
 
@@ -118,10 +124,15 @@ public final class HookRegistryImpl implements HookRegistry {
         String node = event.getMember().getAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE);
         if (node != null) {
           String member = event.getMember().getUuid().toString();
-          context.runOnContext(v -> cleanUpAfter(node, member));
+          context.runOnContext(v -> {
+            cleanUpAfter(node, member);
+            assertAgainSoon("node " + node + " left the cluster");
+          });
         }
       }
     });
+    partitionLost = cluster.hazelcast().getPartitionService().addPartitionLostListener(event ->
+        context.runOnContext(v -> assertAgainSoon("Hazelcast lost partitions completely")));
     lifecycle = cluster.hazelcast().getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
         context.runOnContext(v -> merge.run());
@@ -136,6 +147,7 @@ public final class HookRegistryImpl implements HookRegistry {
     stopped = true;
     cluster.hazelcast().getCluster().removeMembershipListener(membership);
     cluster.hazelcast().getLifecycleService().removeLifecycleListener(lifecycle);
+    cluster.hazelcast().getPartitionService().removePartitionLostListener(partitionLost);
     merge.stop();
     sessions.stop();
     List<Future<Void>> closing = new ArrayList<>();
@@ -193,7 +205,12 @@ public final class HookRegistryImpl implements HookRegistry {
       Future<Void> allowed = command instanceof HookCommand.Registers
           ? sessions.check(owner, ((HookCommand.Registers) command).address()) : Future.succeededFuture();
       ChangeContext changeContext = store.changeContext();
-      return allowed.compose(ok -> store.change(command.family(),
+      HookCommand.Registration leaving = command instanceof HookCommand.Unregisters
+          ? ((HookCommand.Unregisters) command).registration() : null;
+      if (leaving != null) {
+        ownership.unregistering(leaving);
+      }
+      Future<Replies.Ack> changed = allowed.compose(ok -> store.change(command.family(),
           FamilyProcessor.command(command, owner, changeContext))).compose(result -> {
             deliveries.apply(result);
             if (command instanceof HookCommand.Registers) {
@@ -202,11 +219,10 @@ public final class HookRegistryImpl implements HookRegistry {
                 return result.ack();
               });
             }
-            if (command instanceof HookCommand.Unregisters) {
-              ownership.unregistered(((HookCommand.Unregisters) command).registration());
-            }
             return Future.succeededFuture(result.ack());
           });
+      return leaving == null ? changed
+          : changed.andThen(done -> ownership.unregistered(leaving, done.succeeded()));
     }
 
     @Override
@@ -342,6 +358,34 @@ public final class HookRegistryImpl implements HookRegistry {
       // Teardown notices are queued ahead of the unregistration on this loop, so the callback still gets them.
       context.runOnContext(v -> consumer.unregister());
     }
+  }
+
+  /**
+   * Asserts again what this node and its sessions own once the cluster has settled ({@value #JOIN_SETTLE_MILLIS}
+   * ms): a member that merged back brings its data after it joins, the backups that take over a departed member's
+   * partitions may lack its latest changes, and a lost partition takes its families with it. A change of the
+   * cluster that comes while one is due puts it off until the cluster has settled after that one too (for
+   * {@value #ASSERT_DUE_MAX_MILLIS} ms at most), and is asserted with it.
+   */
+  private void assertAgainSoon(String why) {
+    long now = System.nanoTime();
+    if (assertDue == null) {
+      assertDue = why;
+      assertDueSince = now;
+    } else if (now - assertDueSince < TimeUnit.MILLISECONDS.toNanos(ASSERT_DUE_MAX_MILLIS)) {
+      assertDue = assertDue.contains(why) ? assertDue : assertDue + "; " + why;
+      vertx.cancelTimer(assertTimer);
+    } else {
+      return;
+    }
+    assertTimer = vertx.setTimer(JOIN_SETTLE_MILLIS, timer -> {
+      String what = assertDue;
+      assertDue = null;
+      assertTimer = -1;
+      if (!stopped) {
+        merge.runAfter(what);
+      }
+    });
   }
 
   /** A stream of this node misses a change: ask for the changes after the last it has, as its owner. */

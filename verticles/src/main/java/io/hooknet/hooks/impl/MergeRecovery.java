@@ -22,7 +22,9 @@ import java.util.logging.Logger;
  * it delivers. The other nodes do the same when the node joins them ({@link #runAfter}): a family the cluster
  * had lost (its partition gone with the members that held it) comes back as the merging side had it, which may
  * lack what their sessions registered meanwhile, or keep the clean-up the merging side made after a session the
- * cluster has connected. Asserting is idempotent, so a try that fails (Hazelcast still migrating partitions just
+ * cluster has connected. They do it too when a member leaves (the backups that take over its partitions may lack
+ * the changes whose backups timed out) and when Hazelcast reports a partition lost: a family may then be older
+ * than what was acknowledged, or gone. Asserting is idempotent, so a try that fails (Hazelcast still migrating partitions just
  * after the merge, a member leaving meanwhile) is repeated every {@value #RETRY_MILLIS} ms until one succeeds or
  * the registry stops.
  */
@@ -55,11 +57,13 @@ final class MergeRecovery {
   }
 
   /**
-   * Asserts again, as {@link #run()} does, after node {@code joined} joined the cluster (it may have merged back):
-   * what this node and the sessions connected here own.
+   * Asserts again, as {@link #run()} does, after a change of the cluster ({@code what}: a node joined, it may have
+   * merged back; a node left, and the copies of its partitions that took over may lack its latest changes; or
+   * Hazelcast lost partitions completely): what this node and the sessions connected here own, and the callbacks
+   * it delivers that a family no longer has are put back and re-synchronised.
    */
-  void runAfter(String joined) {
-    run(false, "node " + joined + " joined the cluster", "after " + joined + " joined");
+  void runAfter(String what) {
+    run(false, what, "after " + what);
   }
 
   private void run(boolean merging, String why, String after) {

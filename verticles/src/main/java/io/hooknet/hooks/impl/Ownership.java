@@ -6,6 +6,7 @@ import io.hooknet.hooks.impl.FamilyState.Callback;
 import io.hooknet.hooks.impl.FamilyState.EventState;
 import io.hooknet.hooks.impl.OwnerOps.Owned;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.function.Predicate;
 final class Ownership {
 
   private final Map<Registration, Owned> owned = new LinkedHashMap<>();
+  /** Registrations whose unregistration is under way: not asserted again meanwhile, or it could be put back. */
+  private final Map<Registration, Integer> leaving = new HashMap<>();
 
   void registered(HookCommand.Registers command, Owner owner, long registeredAt) {
     Registration key = command.registration();
@@ -29,8 +32,17 @@ final class Ownership {
     }
   }
 
-  void unregistered(Registration registration) {
-    owned.remove(registration);
+  /** An unregistration of {@code registration} is under way, until {@link #unregistered} with its outcome. */
+  void unregistering(Registration registration) {
+    leaving.merge(registration, 1, Integer::sum);
+  }
+
+  /** The unregistration under way is over; when it {@code succeeded} the registration is no longer owned. */
+  void unregistered(Registration registration, boolean succeeded) {
+    leaving.computeIfPresent(registration, (key, count) -> count > 1 ? count - 1 : null);
+    if (succeeded) {
+      owned.remove(registration);
+    }
   }
 
   /** Forgets a registration that another kept in a merge. */
@@ -49,7 +61,8 @@ final class Ownership {
   List<Owned> of(Predicate<Owner> which) {
     List<Owned> found = new ArrayList<>();
     owned.values().forEach(registration -> {
-      if (which.test(registration.owner())) {
+      if (which.test(registration.owner())
+          && !leaving.containsKey(((HookCommand.Registers) registration.command()).registration())) {
         found.add(registration);
       }
     });

@@ -216,10 +216,10 @@ class CallbackSequencerTest {
     // A fill asked twice before the teardown (its answers travel apart from it) and a notice sent before it come
     // late.
     sequencer.filled(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false,
-        Cause.REGISTERED), synced(1, 2, Cause.REPLAY)));
+        Cause.REGISTERED), synced(1, 2, Cause.REPLAY)), List.of());
     sequencer.live(KEY, hook(Cmd.HN_UNREGISTER, "b", "n1", 1, 3, false, Cause.UNREGISTERED), 1);
     sequencer.filled(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false,
-        Cause.REGISTERED), synced(1, 2, Cause.REPLAY)));
+        Cause.REGISTERED), synced(1, 2, Cause.REPLAY)), List.of());
 
     assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1",
         "HN_REGISTER b n1 REGISTERED 1.2", "HN_UNREGISTER a n1 TEARDOWN 1.2", "HN_UNREGISTER b n1 TEARDOWN 1.2");
@@ -256,6 +256,24 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void aCallbackResumedHereHoldsWhatTheFamilyHadAndItsTeardownTellsWhatItMissed() {
+    CallbackSequencer quick = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.cause() + " " + event.seq()), (key, session, last) -> { });
+    // Another node delivered the stream up to 1.4 (a and b); its client resumed here after 1.4, missing change 5.
+    quick.start(KEY, "s", new ChangeId(1, 5), List.of(hook(Cmd.HN_REGISTER, "c", "n1", 1, 5, false,
+        Cause.REGISTERED), synced(1, 5, Cause.REPLAY)), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 5, true,
+        Cause.REPLAY), hook(Cmd.HN_REGISTER, "b", "n2", 1, 5, true, Cause.REPLAY),
+        hook(Cmd.HN_REGISTER, "c", "n1", 1, 5, true, Cause.REPLAY)));
+    // Change 6 removed b and never came; the callback's teardown as of 6 no longer names b.
+    quick.stop(KEY, new ChangeId(1, 6), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 1, 6, true, Cause.TEARDOWN),
+        hook(Cmd.HN_UNREGISTER, "c", "n1", 1, 6, true, Cause.TEARDOWN)));
+    Await.until("the teardown", Duration.ofSeconds(5), () -> told.size() == 5);
+
+    assertThat(told).containsExactly("HN_REGISTER c REGISTERED 5", "HN_SYNCED null REPLAY 5",
+        "HN_UNREGISTER b MERGE_CONFLICT 6", "HN_UNREGISTER a TEARDOWN 6", "HN_UNREGISTER c TEARDOWN 6");
+  }
+
+  @Test
   void aFillAnswerOfTheLineageAMergeKeptOutlivesATeardownOfTheOtherSide() {
     sequencer.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
         synced(1, 1, Cause.REPLAY)));
@@ -263,7 +281,7 @@ class CallbackSequencerTest {
     // the family the merge kept still has it, and answers the stream's fill.
     sequencer.stop(KEY, new ChangeId(5, 4), List.of());
     sequencer.filled(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false,
-        Cause.REGISTERED), synced(1, 2, Cause.REPLAY)));
+        Cause.REGISTERED), synced(1, 2, Cause.REPLAY)), List.of());
     sequencer.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED), 1);
 
     assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1",
@@ -293,7 +311,7 @@ class CallbackSequencerTest {
     sequencer.stop(KEY, new ChangeId(1, 5), List.of());
     sequencer.resync(KEY, "s", new ChangeId(1, 5), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 5, true,
         Cause.RESYNC), synced(1, 5, Cause.RESYNC)));
-    sequencer.filled(KEY, "s", new ChangeId(1, 5), List.of(synced(1, 5, Cause.REPLAY)));
+    sequencer.filled(KEY, "s", new ChangeId(1, 5), List.of(synced(1, 5, Cause.REPLAY)), List.of());
     sequencer.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 6, false, Cause.REGISTERED), 1);
 
     assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.3", "HN_SYNCED null n1 REPLAY 1.3",
@@ -305,7 +323,7 @@ class CallbackSequencerTest {
   void aFillAnswerForAStreamStillThereIsGiven() {
     sequencer.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
         synced(1, 1, Cause.REPLAY)));
-    sequencer.filled(KEY, "s", new ChangeId(1, 3), changesTwoAndThree());
+    sequencer.filled(KEY, "s", new ChangeId(1, 3), changesTwoAndThree(), List.of());
 
     assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1",
         "HN_REGISTER b n1 REGISTERED 1.2", "HN_REGISTER c n1 REGISTERED 1.3", "HN_SYNCED null n1 REPLAY 1.3");

@@ -201,6 +201,9 @@ class RegistryOpsTest {
     assertThat(resumed.at()).isEqualTo(new ChangeId(EPOCH, 4));
     assertThat(resumed.events()).extracting(e -> e.cmd() + " " + e.hook() + " " + e.seq() + " " + e.cause())
         .containsExactly("HN_REGISTER c 3 REGISTERED", "HN_UNREGISTER a 4 UNREGISTERED", "HN_SYNCED null 4 REPLAY");
+    // n3 did not deliver the callback before: it is told what the callback holds once given those changes.
+    assertThat(resumed.held()).extracting(e -> e.cmd() + " " + e.hook() + " " + e.node() + " " + e.seq())
+        .containsExactly("HN_REGISTER b n2 4", "HN_REGISTER c n2 4");
     assertThat(family.event("PHYSICAL_IN").callbacks).extracting(cb -> cb.address() + "@" + cb.node())
         .containsExactly("cb@n3");
     assertThat(register("d", Hint.NONE, null, "n2").effects().notices).extracting(Notice::deliverer)
