@@ -60,6 +60,18 @@ final class CallbackSequencer {
   };
   private static final int STOPPED = 4096;
 
+  /**
+   * What the latest streams stopped without a teardown held (the other side of a split removed their callback with
+   * the node it took for gone; a fill found the callback gone): the teardown or replay that may still come for the
+   * callback tells which of those hooks are gone.
+   */
+  private final Map<CallbackKey, Map<String, HookEvent>> silenced = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<CallbackKey, Map<String, HookEvent>> eldest) {
+      return size() > STOPPED;
+    }
+  };
+
   /** How many of the latest changes given a stream remembers. */
   private static final int RECENT = 256;
 
@@ -212,6 +224,11 @@ final class CallbackSequencer {
     // A merge that put the callback back (its removal on the other side was provisional) resyncs it at the seq its
     // removal was told at: only one numbered before a teardown of its lineage gives nothing (see start).
     Stream old = streams.get(key);
+    if (old != null && old.stopping == null && old.next >= 0 && at.epoch() == old.epoch && at.seq() < old.next) {
+      // Made before changes of its own lineage the stream has had since (their notices overtook it): in one lineage
+      // a seq stands for one change, so the stream already holds the chain it would give, and more.
+      return;
+    }
     if (old != null) {
       old.waiting.clear();
     }
@@ -298,13 +315,29 @@ final class CallbackSequencer {
    * Gives a callback's own teardown. Hooks the callback was told are there that the teardown lacks went with
    * changes that never reached it (their sender died, or they were of another lineage than the teardown's): each
    * is told gone first, as {@code MERGE_CONFLICT}, as before a replay marked RESYNC, so that its removal is not
-   * missed. A stop without teardown (the callback went with its owner, or another took its address) tells nothing.
+   * missed. A stop without teardown (the callback went with its owner, or another took its address) tells nothing;
+   * what the stream held is kept for a teardown or re-synchronisation of the callback that may still come.
    */
   private void tearDown(CallbackKey key, Stream stream, ChangeId at, List<HookEvent> teardown) {
-    if (stream != null && at != null && !teardown.isEmpty()) {
-      notIn(stream.view, teardown, at).forEach(event -> deliver.accept(key, event));
+    if (teardown.isEmpty()) {
+      if (stream != null && !stream.view.isEmpty()) {
+        silenced.put(key, new LinkedHashMap<>(stream.view));
+      }
+      return;
+    }
+    Map<String, HookEvent> held = silenced.remove(key);
+    if (stream != null) {
+      held = stream.view;
+    }
+    if (held != null && at != null) {
+      notIn(held, teardown, at).forEach(event -> deliver.accept(key, event));
     }
     teardown.forEach(event -> deliver.accept(key, event));
+  }
+
+  /** Whether this node has a stream for the callback {@code key} (started, waiting to start, or stopping). */
+  boolean streaming(CallbackKey key) {
+    return streams.containsKey(key);
   }
 
   /** The client of session {@code session} went: its streams here stop until it resumes. */
@@ -346,6 +379,11 @@ final class CallbackSequencer {
       metered(key);
     }
     Stream stream = new Stream(session);
+    Map<String, HookEvent> held = silenced.remove(key);
+    if (old == null && held != null) {
+      // Its callback was put back after it was stopped without a teardown: it still holds what it was told.
+      stream.view.putAll(held);
+    }
     if (old != null) {
       cancelTimer(old);
       // Notices waiting from the lineage the stream had, when it restarts in another (a merge replaced the

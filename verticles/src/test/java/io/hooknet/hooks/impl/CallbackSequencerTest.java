@@ -256,6 +256,37 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void aTeardownAfterAStopWithoutOneTellsWhatTheStreamHeldThatItLacks() {
+    CallbackSequencer quick = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.cause() + " " + event.seq()), (key, session, last) -> { });
+    quick.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
+        hook(Cmd.HN_REGISTER, "b", "n2", 1, 1, true, Cause.REPLAY), synced(1, 1, Cause.REPLAY)));
+    // The other side of a split took this node for gone and removed the callback there, telling nothing.
+    quick.stop(KEY, new ChangeId(9, 4), List.of());
+    Await.until("the silent stop to end the stream", Duration.ofSeconds(5),
+        () -> !quick.streaming(KEY));
+    // Then the side its client is on, whose copy no longer has b, tears it down.
+    quick.stop(KEY, new ChangeId(7, 2), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 7, 2, true, Cause.TEARDOWN)));
+
+    assertThat(told).containsExactly("HN_REGISTER a REPLAY 1", "HN_REGISTER b REPLAY 1", "HN_SYNCED null REPLAY 1",
+        "HN_UNREGISTER b MERGE_CONFLICT 2", "HN_UNREGISTER a TEARDOWN 2");
+  }
+
+  @Test
+  void aMergeResyncMadeBeforeChangesOfItsLineageTheStreamHadGivesNothing() {
+    sequencer.start(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true, Cause.REPLAY),
+        synced(1, 2, Cause.REPLAY)));
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 3, false, Cause.REGISTERED), 1);
+    // A node's re-assertion resynced the callback as of 1.2; the notice of 1.3 overtook it.
+    sequencer.resync(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true,
+        Cause.RESYNC), synced(1, 2, Cause.RESYNC)));
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 1, 4, false, Cause.REGISTERED), 1);
+
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.2", "HN_SYNCED null n1 REPLAY 1.2",
+        "HN_REGISTER b n1 REGISTERED 1.3", "HN_REGISTER c n1 REGISTERED 1.4");
+  }
+
+  @Test
   void aCallbackResumedHereHoldsWhatTheFamilyHadAndItsTeardownTellsWhatItMissed() {
     CallbackSequencer quick = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
         + event.hook() + " " + event.cause() + " " + event.seq()), (key, session, last) -> { });
