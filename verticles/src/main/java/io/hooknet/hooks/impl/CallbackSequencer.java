@@ -326,7 +326,8 @@ final class CallbackSequencer {
       return;
     }
     Map<String, HookEvent> held = silenced.remove(key);
-    if (stream != null) {
+    if (stream != null && (stream.next >= 0 || held == null)) {
+      // (A stream not started yet holds notices that came after a silent stop, and no view.)
       held = stream.view;
     }
     if (held != null && at != null) {
@@ -380,7 +381,7 @@ final class CallbackSequencer {
     }
     Stream stream = new Stream(session);
     Map<String, HookEvent> held = silenced.remove(key);
-    if (old == null && held != null) {
+    if ((old == null || old.next < 0) && held != null) {
       // Its callback was put back after it was stopped without a teardown: it still holds what it was told.
       stream.view.putAll(held);
     }

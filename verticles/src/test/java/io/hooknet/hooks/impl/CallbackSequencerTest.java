@@ -265,7 +265,9 @@ class CallbackSequencerTest {
     quick.stop(KEY, new ChangeId(9, 4), List.of());
     Await.until("the silent stop to end the stream", Duration.ofSeconds(5),
         () -> !quick.streaming(KEY));
-    // Then the side its client is on, whose copy no longer has b, tears it down.
+    // A notice of the side its client is on comes, and waits for a start; that side, whose copy no longer has b,
+    // tears the callback down.
+    quick.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 7, 2, false, Cause.REGISTERED), 7);
     quick.stop(KEY, new ChangeId(7, 2), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 7, 2, true, Cause.TEARDOWN)));
 
     assertThat(told).containsExactly("HN_REGISTER a REPLAY 1", "HN_REGISTER b REPLAY 1", "HN_SYNCED null REPLAY 1",
