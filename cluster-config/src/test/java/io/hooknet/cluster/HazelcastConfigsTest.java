@@ -33,7 +33,7 @@ class HazelcastConfigsTest {
     assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("5");
     assertThat(config.getProperty("hazelcast.partition.migration.timeout")).isEqualTo("20");
     assertThat(config.getMemberAttributeConfig().getAttribute("hooknet.node")).isEqualTo("n1");
-    assertThat(config.getMultiMapConfig("__vertx.subs").getBackupCount()).isEqualTo(1);
+    assertThat(config.getMultiMapConfig("__vertx.subs").getBackupCount()).isEqualTo(2);
     assertThat(config.getMapConfig("hooknet.nodes").getBackupCount()).isEqualTo(2);
     assertThat(config.getMapConfig("hooknet.sessions").getBackupCount()).isEqualTo(2);
     assertThat(config.getMapConfig("hooknet.sessions").getMergePolicyConfig().getPolicy())

@@ -430,6 +430,17 @@ final class CallbackSequencer {
       }
       stream.waiting.pollFirstEntry();
       HookEvent event = pending.event();
+      HookEvent held = event.cmd() == Cmd.HN_REGISTER ? stream.view.get(name(event)) : null;
+      if (held != null) {
+        // The name is registered again while the callback holds it: its removal never reached this stream (a copy
+        // of the family without it took over, numbering on from the same change). It is told gone first, as before
+        // a RESYNC replay, and the stream goes on from where it was.
+        stream.view.remove(name(event));
+        ChangeId last = new ChangeId(stream.epoch, stream.next - 1);
+        deliver.accept(key, conflict(held, last));
+        deliver.accept(key, HookEvent.synced(event.family(), event.event(), event.node(), last.epoch(), last.seq(),
+            Cause.RESYNC));
+      }
       track(stream, event);
       stream.epoch = event.epoch();
       deliver.accept(key, event);

@@ -275,6 +275,19 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void aNameRegisteredAgainWhileTheCallbackHoldsItIsToldGoneFirst() {
+    sequencer.start(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true, Cause.REPLAY),
+        synced(1, 2, Cause.REPLAY)));
+    // A copy of the family that never had n1's a took over and numbers on: n2 registers a there.
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "a", "n2", 2, 3, false, Cause.REGISTERED), 1);
+    sequencer.live(KEY, hook(Cmd.HN_UNREGISTER, "a", "n2", 2, 4, false, Cause.UNREGISTERED), 2);
+
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.2", "HN_SYNCED null n1 REPLAY 1.2",
+        "HN_UNREGISTER a n1 MERGE_CONFLICT 1.2", "HN_SYNCED null n2 RESYNC 1.2", "HN_REGISTER a n2 REGISTERED 2.3",
+        "HN_UNREGISTER a n2 UNREGISTERED 2.4");
+  }
+
+  @Test
   void aMergeResyncMadeBeforeChangesOfItsLineageTheStreamHadGivesNothing() {
     sequencer.start(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true, Cause.REPLAY),
         synced(1, 2, Cause.REPLAY)));
