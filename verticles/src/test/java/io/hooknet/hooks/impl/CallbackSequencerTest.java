@@ -62,6 +62,12 @@ class CallbackSequencerTest {
         "HN_REGISTER b n1 REPLAY 1.2", "HN_SYNCED null n1 REPLAY 1.2");
   }
 
+  /** A sequencer whose gaps and teardowns wait 50 ms, telling "cmd hook cause seq"; it fills nothing. */
+  private CallbackSequencer quick() {
+    return new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " " + event.hook() + " "
+        + event.cause() + " " + event.seq()), (key, session, last) -> { });
+  }
+
   /** A gap fill's answer after seq 1: the changes 2 and 3, then HN_SYNCED. */
   private static List<HookEvent> changesTwoAndThree() {
     return List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED),
@@ -242,8 +248,7 @@ class CallbackSequencerTest {
 
   @Test
   void aTeardownWhoseChangesBeforeItNeverComeGoesOutAfterTheGapTimeTellingWhatItMissed() {
-    CallbackSequencer quick = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
-        + event.hook() + " " + event.cause() + " " + event.seq()), (key, session, last) -> { });
+    CallbackSequencer quick = quick();
     quick.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
         synced(1, 1, Cause.REPLAY)));
     quick.stop(KEY, new ChangeId(1, 3), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 1, 3, true, Cause.TEARDOWN)));
@@ -257,8 +262,7 @@ class CallbackSequencerTest {
 
   @Test
   void aTeardownAfterAStopWithoutOneTellsWhatTheStreamHeldThatItLacks() {
-    CallbackSequencer quick = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
-        + event.hook() + " " + event.cause() + " " + event.seq()), (key, session, last) -> { });
+    CallbackSequencer quick = quick();
     quick.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
         hook(Cmd.HN_REGISTER, "b", "n2", 1, 1, true, Cause.REPLAY), synced(1, 1, Cause.REPLAY)));
     // The other side of a split took this node for gone and removed the callback there, telling nothing.
@@ -321,8 +325,7 @@ class CallbackSequencerTest {
 
   @Test
   void aCallbackResumedHereHoldsWhatTheFamilyHadAndItsTeardownTellsWhatItMissed() {
-    CallbackSequencer quick = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
-        + event.hook() + " " + event.cause() + " " + event.seq()), (key, session, last) -> { });
+    CallbackSequencer quick = quick();
     // Another node delivered the stream up to 1.4 (a and b); its client resumed here after 1.4, missing change 5.
     quick.start(KEY, "s", new ChangeId(1, 5), List.of(hook(Cmd.HN_REGISTER, "c", "n1", 1, 5, false,
         Cause.REGISTERED), synced(1, 5, Cause.REPLAY)), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 5, true,
