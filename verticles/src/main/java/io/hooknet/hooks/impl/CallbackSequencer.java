@@ -341,15 +341,6 @@ final class CallbackSequencer {
     return streams.containsKey(key);
   }
 
-  /** Drops what this node holds of the callback {@code key}'s stream, unless its teardown is waiting. */
-  void forget(CallbackKey key) {
-    Stream stream = streams.get(key);
-    if (stream != null && stream.stopping == null) {
-      streams.remove(key);
-      cancelTimer(stream);
-    }
-  }
-
   /** The client of session {@code session} went: its streams here stop until it resumes. */
   void suspend(String session) {
     streams.entrySet().removeIf(entry -> {

@@ -25,7 +25,6 @@ import io.hooknet.metrics.HooknetMeters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
@@ -205,17 +204,6 @@ public final class HookRegistryImpl implements HookRegistry {
     private Future<Replies.Ack> change(HookCommand<?> command) {
       Future<Void> allowed = command instanceof HookCommand.Registers
           ? sessions.check(owner, ((HookCommand.Registers) command).address()) : Future.succeededFuture();
-      CallbackKey resumed = resumedStream(command);
-      if (resumed != null) {
-        allowed = allowed.compose(ok -> {
-          Promise<Void> forgotten = Promise.promise();
-          context.runOnContext(v -> {
-            deliveries.sequencer().forget(resumed);
-            forgotten.complete();
-          });
-          return forgotten.future();
-        });
-      }
       ChangeContext changeContext = store.changeContext();
       HookCommand.Registration leaving = command instanceof HookCommand.Unregisters
           ? ((HookCommand.Unregisters) command).registration() : null;
@@ -235,25 +223,6 @@ public final class HookRegistryImpl implements HookRegistry {
           });
       return leaving == null ? changed
           : changed.andThen(done -> ownership.unregistered(leaving, done.succeeded()));
-    }
-
-    /**
-     * The callback a client resumes here, if the command is such a resume. The client knows what it was given:
-     * what this node's stream of it may hold from before (a re-synchronisation sent while the client was away, say)
-     * was given to no one, so the stream is dropped and the resume's answer starts it afresh from the change the
-     * client names.
-     */
-    private CallbackKey resumedStream(HookCommand<?> command) {
-      if (!owner.sessionOwned()) {
-        return null;
-      }
-      if (command instanceof HookCommand.NotifyRegister notify && notify.since() != null) {
-        return new CallbackKey(notify.family(), notify.event(), notify.address());
-      }
-      if (command instanceof HookCommand.ProtocolNotifyRegister notify && notify.since() != null) {
-        return new CallbackKey(notify.family(), null, notify.address());
-      }
-      return null;
     }
 
     @Override

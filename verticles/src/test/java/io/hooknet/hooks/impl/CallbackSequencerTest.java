@@ -292,24 +292,6 @@ class CallbackSequencerTest {
   }
 
   @Test
-  void aClientResumingAfterChangesItsNodeGaveWhileItWasAwayGetsThemOnceItsStreamIsForgotten() {
-    sequencer.start(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true, Cause.REPLAY),
-        synced(1, 2, Cause.REPLAY)));
-    // While its client was away (not listening yet), a re-synchronisation made the stream give up to 1.4.
-    sequencer.resync(KEY, "s", new ChangeId(1, 4), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 4, true,
-        Cause.RESYNC), hook(Cmd.HN_REGISTER, "b", "n1", 1, 4, true, Cause.RESYNC), synced(1, 4, Cause.RESYNC)));
-    told.clear();
-    // The client resumes after 1.2, the last it was given.
-    sequencer.forget(KEY);
-    sequencer.start(KEY, "s", new ChangeId(1, 4), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 3, false,
-        Cause.REGISTERED), hook(Cmd.HN_REGISTER, "c", "n1", 1, 4, false, Cause.REGISTERED), synced(1, 4,
-        Cause.REPLAY)));
-
-    assertThat(told).containsExactly("HN_REGISTER b n1 REGISTERED 1.3", "HN_REGISTER c n1 REGISTERED 1.4",
-        "HN_SYNCED null n1 REPLAY 1.4");
-  }
-
-  @Test
   void aMergeResyncMadeBeforeChangesOfItsLineageTheStreamHadGivesNothing() {
     sequencer.start(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true, Cause.REPLAY),
         synced(1, 2, Cause.REPLAY)));
