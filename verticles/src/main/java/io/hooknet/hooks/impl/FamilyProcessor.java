@@ -81,6 +81,8 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
   private transient HazelcastInstance hazelcast;
   /** Set on the owner when it refused the command for its deadline: the backup then has nothing to do. */
   private transient boolean refused;
+  /** Set on the owner when it applied the request in its own cluster view: what the backup applies. */
+  private transient byte[] applied;
 
   private FamilyProcessor(Kind kind, Object request) {
     this(kind, Mapping.toCborBytes(request), false);
@@ -106,7 +108,7 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
     if (refused) {
       return null;
     }
-    return backup ? this : new FamilyProcessor(kind, request, true);
+    return backup ? this : new FamilyProcessor(kind, applied != null ? applied : request, true);
   }
 
   static FamilyProcessor command(HookCommand<?> command, Owner owner, ChangeContext context) {
@@ -184,6 +186,27 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
     }
   }
 
+  /**
+   * On the family's owner, a command asked in a cluster view the owner no longer sees (or does not see yet) is
+   * numbered in the owner's: two copies of a family that each took changes around a split would otherwise number
+   * them in the view from before it, under one epoch, and give one change identity to two changes. The backup
+   * applies the command as the owner did.
+   */
+  private Command inOwnersView(Command command) {
+    ChangeContext asked = command.context();
+    if (backup || hazelcast == null || asked == null) {
+      return command;
+    }
+    long view = FamilyStore.view(hazelcast);
+    if (view == asked.view()) {
+      return command;
+    }
+    Command owners = new Command(command.command(), command.owner(), new ChangeContext(view, asked.nonce(),
+        asked.historyLimit(), asked.now(), asked.deadline()));
+    applied = Mapping.toCborBytes(owners);
+    return owners;
+  }
+
   private Outcome outcome(String family, FamilyState state) {
     switch (kind) {
       case OWNER_GONE: {
@@ -219,11 +242,11 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
             withdraw.cause(), new Effects(withdraw.context()));
       }
       case RESUME: {
-        Command command = Mapping.fromCborBytes(request, Command.class);
+        Command command = inOwnersView(Mapping.fromCborBytes(request, Command.class));
         return RegistryOps.resume(state, command.command(), command.owner(), command.context());
       }
       default: {
-        Command command = Mapping.fromCborBytes(request, Command.class);
+        Command command = inOwnersView(Mapping.fromCborBytes(request, Command.class));
         long late = backup || hazelcast == null || command.context().deadline() == 0 ? 0
             : hazelcast.getCluster().getClusterTime() - command.context().deadline();
         if (late > 0) {

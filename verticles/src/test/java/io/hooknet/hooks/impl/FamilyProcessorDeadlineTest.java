@@ -64,6 +64,20 @@ class FamilyProcessorDeadlineTest {
   }
 
   @Test
+  void aCommandAskedInAViewTheOwnerDoesNotSeeIsNumberedInTheOwnersView() {
+    // The contexts here name view 1, which no member sees.
+    IMap<String, byte[]> map = family("viewed");
+    Result result = Mapping.fromCborBytes(map.executeOnKey("viewed",
+        FamilyProcessor.command(register("viewed", "h"), Owner.node(NODE),
+            context(hazelcast.getCluster().getClusterTime() + 20_000))), Result.class);
+    assertThat(result.errno()).isZero();
+    Changes changes = Mapping.fromCborBytes(map.get("viewed"), FamilyState.class).event("IN").changes;
+    assertThat(changes.view).isEqualTo(FamilyStore.view(hazelcast)).isNotEqualTo(1);
+    assertThat(changes.seq).isEqualTo(1);
+    assertThat(result.published().get(0).change()).isEqualTo(changes.current());
+  }
+
+  @Test
   void aCommandPastItsDeadlineIsRefusedWithEtimedoutAndChangesNothing() {
     IMap<String, byte[]> map = family("late");
     byte[] before = map.get("late");
