@@ -102,12 +102,14 @@ public final class HistoryChecker {
   /**
    * stream-order: after each HN_SYNCED a stream's changes follow its seq one by one — no gap, no duplicate (the
    * epoch may change with a change that continues the numbering) — no HN_SYNCED is behind the last change seen in
-   * its epoch, and a replay ends with HN_SYNCED before any live change.
+   * its epoch, a catch-up (HN_SYNCED marked REPLAY after the first, with no replayed chain) ahead of it in its epoch
+   * gives the changes between, and a replay ends with HN_SYNCED before any live change.
    */
   private void streamOrder() {
     streams().forEach((stream, events) -> {
       Delivery last = null;
       boolean inReplay = false;
+      boolean replayed = false;
       List<Delivery> recent = new ArrayList<>();
       for (Delivery d : events) {
         recent.add(d);
@@ -118,11 +120,17 @@ public final class HistoryChecker {
           if (last != null && d.epoch() == last.epoch() && d.seq() < last.seq()) {
             violation("stream-order", stream + ": HN_SYNCED at seq " + d.seq() + " after seq " + last.seq()
                 + " was seen (travelling back)", recent);
+          } else if (last != null && d.epoch() == last.epoch() && d.seq() > last.seq() && !replayed
+              && "REPLAY".equals(d.cause())) {
+            violation("stream-order", stream + ": gap: a catch-up to seq " + d.seq() + " after seq " + last.seq()
+                + " gave none of the changes between", recent);
           }
           inReplay = false;
+          replayed = false;
           last = d;
         } else if (d.replay()) {
           inReplay = true;
+          replayed = true;
         } else if (inReplay) {
           violation("stream-order", stream + ": a live change inside a replay that never ended", recent);
         } else if (last == null) {

@@ -66,6 +66,22 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void aCatchUpThatSkipsChangesIsAGapAndOneThatGivesThemIsNot() {
+    History skipped = clean();
+    skipped.delivery("obs", E, "HN_SYNCED", null, null, 1, 4, true, "REPLAY", -1, 6);
+    assertThat(check(skipped)).extracting(Violation::message)
+        .contains("obs: gap: a catch-up to seq 4 after seq 2 gave none of the changes between");
+
+    History given = clean();
+    given.op("c1", "n1", S1, "hook.register", E, "c", 6, 7, 0, 1L, 3L);
+    given.op("c1", "n1", S1, "hook.unregister", E, "c", 8, 9, 0, 1L, 4L);
+    given.delivery("obs", E, "HN_REGISTER", "c", S1, 1, 3, false, "REGISTERED", 2, 10);
+    given.delivery("obs", E, "HN_UNREGISTER", "c", S1, 1, 4, false, "UNREGISTERED", 2, 10);
+    given.delivery("obs", E, "HN_SYNCED", null, null, 1, 4, true, "REPLAY", -1, 10);
+    assertThat(check(given)).isEmpty();
+  }
+
+  @Test
   void aDuplicate() {
     History h = clean();
     h.delivery("obs", E, "HN_REGISTER", "b", S2, 1, 2, false, "REGISTERED", 1, 6);
