@@ -53,8 +53,7 @@ class CallbackSequencerTest {
 
   @Test
   void aFirstReplayAndChangesMissedTellNothingExtra() {
-    sequencer.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
-        synced(1, 1, Cause.REPLAY)));
+    sequencer.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
     sequencer.start(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, true,
         Cause.REPLAY), synced(1, 2, Cause.REPLAY)));
 
@@ -68,6 +67,11 @@ class CallbackSequencerTest {
         + event.cause() + " " + event.seq()), (key, session, last) -> { });
   }
 
+  /** A first replay as of (1, seq): n1's hook a, then HN_SYNCED. */
+  private static List<HookEvent> replayOfA(long seq) {
+    return List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, seq, true, Cause.REPLAY), synced(1, seq, Cause.REPLAY));
+  }
+
   /** A gap fill's answer after seq 1: the changes 2 and 3, then HN_SYNCED. */
   private static List<HookEvent> changesTwoAndThree() {
     return List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED),
@@ -79,8 +83,7 @@ class CallbackSequencerTest {
     AtomicReference<ChangeId> asked = new AtomicReference<>();
     CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
         + event.hook() + " " + event.seq()), (key, session, last) -> asked.set(last));
-    filling.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
-        synced(1, 1, Cause.REPLAY)));
+    filling.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
     filling.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED), 1);
     Await.until("the gap after seq 1 to be filled", Duration.ofSeconds(5), () -> asked.get() != null);
     assertThat(asked.get()).isEqualTo(new ChangeId(1, 1));
@@ -98,8 +101,7 @@ class CallbackSequencerTest {
     List<ChangeId> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
     CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
         + event.hook() + " " + event.seq()), (key, session, last) -> asked.add(last));
-    filling.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
-        synced(1, 1, Cause.REPLAY)));
+    filling.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
     filling.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED), 1);
     Await.until("the gap after seq 1 to be filled", Duration.ofSeconds(5), () -> asked.size() == 1);
     vertx.runOnContext(v -> filling.fillFailed(KEY));
@@ -214,8 +216,7 @@ class CallbackSequencerTest {
 
   @Test
   void aFillAnsweredAfterTheCallbacksTeardownGivesNothing() {
-    sequencer.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
-        synced(1, 1, Cause.REPLAY)));
+    sequencer.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
     sequencer.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED), 1);
     sequencer.stop(KEY, new ChangeId(1, 2), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 1, 2, true, Cause.TEARDOWN),
         hook(Cmd.HN_UNREGISTER, "b", "n1", 1, 2, true, Cause.TEARDOWN)));
@@ -249,8 +250,7 @@ class CallbackSequencerTest {
   @Test
   void aTeardownWhoseChangesBeforeItNeverComeGoesOutAfterTheGapTimeTellingWhatItMissed() {
     CallbackSequencer quick = quick();
-    quick.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
-        synced(1, 1, Cause.REPLAY)));
+    quick.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
     quick.stop(KEY, new ChangeId(1, 3), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 1, 3, true, Cause.TEARDOWN)));
     quick.live(KEY, hook(Cmd.HN_REGISTER, "b", "n2", 1, 2, false, Cause.REGISTERED), 1);
     Await.until("the teardown", Duration.ofSeconds(5), () -> told.size() == 5);
@@ -280,8 +280,7 @@ class CallbackSequencerTest {
 
   @Test
   void aNameRegisteredAgainWhileTheCallbackHoldsItIsToldGoneFirst() {
-    sequencer.start(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true, Cause.REPLAY),
-        synced(1, 2, Cause.REPLAY)));
+    sequencer.start(KEY, "s", new ChangeId(1, 2), replayOfA(2));
     // A copy of the family that never had n1's a took over and numbers on: n2 registers a there.
     sequencer.live(KEY, hook(Cmd.HN_REGISTER, "a", "n2", 2, 3, false, Cause.REGISTERED), 1);
     sequencer.live(KEY, hook(Cmd.HN_UNREGISTER, "a", "n2", 2, 4, false, Cause.UNREGISTERED), 2);
@@ -293,8 +292,7 @@ class CallbackSequencerTest {
 
   @Test
   void aMergeResyncMadeBeforeChangesOfItsLineageTheStreamHadGivesNothing() {
-    sequencer.start(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true, Cause.REPLAY),
-        synced(1, 2, Cause.REPLAY)));
+    sequencer.start(KEY, "s", new ChangeId(1, 2), replayOfA(2));
     sequencer.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 3, false, Cause.REGISTERED), 1);
     // A node's re-assertion resynced the callback as of 1.2; the notice of 1.3 overtook it.
     sequencer.resync(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true,
@@ -324,8 +322,7 @@ class CallbackSequencerTest {
 
   @Test
   void aFillAnswerOfTheLineageAMergeKeptOutlivesATeardownOfTheOtherSide() {
-    sequencer.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
-        synced(1, 1, Cause.REPLAY)));
+    sequencer.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
     // The other side of a split took this node for gone and removed the callback there (no teardown to tell);
     // the family the merge kept still has it, and answers the stream's fill.
     sequencer.stop(KEY, new ChangeId(5, 4), List.of());
@@ -370,8 +367,7 @@ class CallbackSequencerTest {
 
   @Test
   void aFillAnswerForAStreamStillThereIsGiven() {
-    sequencer.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
-        synced(1, 1, Cause.REPLAY)));
+    sequencer.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
     sequencer.filled(KEY, "s", new ChangeId(1, 3), changesTwoAndThree(), List.of());
 
     assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1",
