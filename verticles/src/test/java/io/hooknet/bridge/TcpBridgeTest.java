@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * token, a duplicate register is refused rather than leaked, a session's client addresses are its own, and
  * malformed frames and commands are answered without harming the connection; a connection that closes while its
  * session's entry is away (a merge bringing it back) still starts the session's grace period, and a connection
- * follows its session as the cluster has it: connected again when taken for gone, closed when ended elsewhere.
+ * follows its session as the cluster has it: connected again when taken for gone, closed when ended elsewhere
+ * (whatever connection the end knew) or when its entry was lost.
  */
 class TcpBridgeTest {
 
@@ -178,6 +179,31 @@ class TcpBridgeTest {
       // The cluster ended the session meanwhile: its connection here is closed, and its client, resuming, learns it.
       sessions.put(session, Mapping.toCborBytes(state.deepCopy().put("connected", false).put("ending", true)
           .put("cause", "NODE_LEFT")));
+      Await.until("the connection to be closed", Duration.ofSeconds(10), client::isClosed);
+    }
+  }
+
+  @Test
+  void aConnectionIsClosedWhenTheClusterEndsItsSessionWhateverConnectionTheEndKnew() {
+    IMap<String, byte[]> sessions = cluster.node(0).hazelcast().getMap("hooknet.sessions");
+    try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
+      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      // A merge ended the session as the side that ended it knew it, with the connection before this one.
+      ObjectNode state = (ObjectNode) Mapping.fromCborBytes(sessions.get(session), JsonNode.class);
+      sessions.put(session, Mapping.toCborBytes(state.deepCopy().put("connected", false).put("ending", true)
+          .put("cause", "NODE_LEFT").put("attachment", state.get("attachment").asLong() - 1)));
+      Await.until("the connection to be closed", Duration.ofSeconds(10), client::isClosed);
+    }
+  }
+
+  @Test
+  void aConnectionWhoseSessionsEntryWasLostIsClosed() {
+    IMap<String, byte[]> sessions = cluster.node(0).hazelcast().getMap("hooknet.sessions");
+    try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
+      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      // The members that held both copies of the entry left together: the session has ended, and its client
+      // learns it on resuming.
+      sessions.delete(session);
       Await.until("the connection to be closed", Duration.ofSeconds(10), client::isClosed);
     }
   }

@@ -54,15 +54,18 @@ final class Deliveries {
   private final Supplier<Set<String>> members;
   private final CallbackSequencer sequencer;
   private final Handler<Lost> lostHere;
+  /** Told the session of a session's callback removed here without a teardown. */
+  private final Handler<String> stoppedSilently;
   private MessageConsumer<Buffer> consumer;
 
   Deliveries(Vertx vertx, String node, Supplier<Set<String>> members, CallbackSequencer.Filler filler,
-      long gapMillis, Handler<Lost> lostHere) {
+      long gapMillis, Handler<Lost> lostHere, Handler<String> stoppedSilently) {
     this.vertx = vertx;
     this.node = node;
     this.members = members;
     this.sequencer = new CallbackSequencer(vertx, gapMillis, this::deliver, filler);
     this.lostHere = lostHere;
+    this.stoppedSilently = stoppedSilently;
   }
 
   static String noticeAddress(String node) {
@@ -142,6 +145,9 @@ final class Deliveries {
     switch (replay.change()) {
       case STOP:
         sequencer.stop(replay.key(), replay.at(), replay.events());
+        if (replay.events().isEmpty() && replay.session() != null) {
+          stoppedSilently.handle(replay.session());
+        }
         break;
       case FILL:
         sequencer.filled(replay.key(), replay.session(), replay.at(), replay.events(), replay.held());

@@ -102,9 +102,9 @@ public final class HookRegistryImpl implements HookRegistry {
         options.getCommandTimeoutMillis());
     this.reads = new RegistryReads(vertx, store.map());
     this.deliveries = new Deliveries(vertx, cluster.nodeName(), cluster::memberNames, this::fill, GAP_MILLIS,
-        this::lost);
+        this::lost, this::callbackStopped);
     this.sessions = new SessionsImpl(vertx, context, cluster.nodeName(), cluster.hazelcast(), cluster::memberNames,
-        options.getSessionGraceSeconds(), store, deliveries, ownership);
+        options.getSessionGraceSeconds(), store, deliveries, ownership, this::assertAgainSoon);
     this.merge = new MergeRecovery(vertx, cluster.nodeName(), store, sessions, ownership, deliveries);
   }
 
@@ -386,6 +386,13 @@ public final class HookRegistryImpl implements HookRegistry {
         merge.runAfter(what);
       }
     });
+  }
+
+  /** A callback of session {@code session} delivered here was removed without a teardown: see the sessions. */
+  private void callbackStopped(String session) {
+    if (!stopped) {
+      sessions.callbackStopped(session);
+    }
   }
 
   /** A stream of this node misses a change: ask for the changes after the last it has, as its owner. */

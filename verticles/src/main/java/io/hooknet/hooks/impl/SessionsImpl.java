@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -43,14 +44,15 @@ import java.util.regex.Pattern;
  * sweeps the sessions whose entries it holds every {@value #SWEEP_MILLIS} ms: sessions anchored at a node that left
  * start their grace period, expired ones end. So a session ends even when the node that timed it dies, and no
  * session depends on a listener event that Hazelcast may have lost. Every {@value #CHECK_MILLIS} ms a node also
- * checks the sessions it has connections for: one that ended elsewhere (the cluster took this node for gone) has
- * its connection closed, so that its client learns it on resuming; one the cluster took for disconnected while
- * this node was away, with its connection still here, is connected again; one that kept notices of hooks it lost
- * while none of its connections listened (during a merge) has them handed to its connection here. Every
- * {@value #ORPHAN_MILLIS} ms a node looks for sessions the cluster has as connected to it without a connection here
- * (it restarted under its name before any sweep saw it gone): their grace period runs, with cause
- * {@code NODE_LEFT}. Ending a session removes its registrations
- * with one clean-up on every family, which, like a node's, can run twice without telling anything twice.
+ * checks the sessions it has connections for: one that ended elsewhere (the cluster took this node for gone), or
+ * whose entry was lost, has its connection closed, so that its client learns it on resuming; one the cluster took
+ * for disconnected while this node was away, with its connection still here, is connected again; one that kept
+ * notices of hooks it lost while none of its connections listened (during a merge) has them handed to its
+ * connection here. A callback of a session connected here that is removed without a teardown has its session
+ * checked at once ({@link #callbackStopped}). Every {@value #ORPHAN_MILLIS} ms a node looks for sessions the
+ * cluster has as connected to it without a connection here (it restarted under its name before any sweep saw it
+ * gone): their grace period runs, with cause {@code NODE_LEFT}. Ending a session removes its registrations with
+ * one clean-up on every family, which, like a node's, can run twice without telling anything twice.
  * Runs on the registry's event loop.
  */
 final class SessionsImpl implements Sessions {
@@ -87,6 +89,8 @@ final class SessionsImpl implements Sessions {
   private final FamilyStore store;
   private final Deliveries deliveries;
   private final Ownership ownership;
+  /** Asks the registry to assert again what this node and its sessions own, saying why. */
+  private final Consumer<String> assertAgain;
   /** The sessions with a connection on this node. */
   private final Map<String, Connection> connections = new HashMap<>();
   /** Sessions this node is ending now. */
@@ -106,6 +110,12 @@ final class SessionsImpl implements Sessions {
   /** A sweep or a check still waiting for the cluster (a migration may hold reads for long): the next one waits. */
   private boolean sweeping;
   private boolean checking;
+  /**
+   * Sessions connected here that had no entry at the last check. One with none at two checks in a row was lost with
+   * its partition (the members that held both copies left together): it has ended, as the reconcile of the families
+   * takes it, and its connection is closed so that its client learns it on resuming.
+   */
+  private Set<String> entriesMissing = Set.of();
   /** Sessions whose client asked to close them here: their connection stays until the answer is out. */
   private final Set<String> closing = new HashSet<>();
   private MessageConsumer<JsonObject> resumedElsewhere;
@@ -162,7 +172,8 @@ final class SessionsImpl implements Sessions {
   }
 
   SessionsImpl(Vertx vertx, Context context, String node, HazelcastInstance hazelcast, Supplier<Set<String>> members,
-      int graceSeconds, FamilyStore store, Deliveries deliveries, Ownership ownership) {
+      int graceSeconds, FamilyStore store, Deliveries deliveries, Ownership ownership,
+      Consumer<String> assertAgain) {
     this.vertx = vertx;
     this.context = context;
     this.node = node;
@@ -173,6 +184,7 @@ final class SessionsImpl implements Sessions {
     this.store = store;
     this.deliveries = deliveries;
     this.ownership = ownership;
+    this.assertAgain = assertAgain;
   }
 
   void start() {
@@ -557,28 +569,82 @@ final class SessionsImpl implements Sessions {
     Set<String> ids = new HashSet<>(connections.keySet());
     store.within(vertx.executeBlocking(() -> sessions.getAll(ids), false), "sessions connected here")
         .onComplete(done -> checking = false)
-        .onSuccess(found -> found.values().forEach(bytes -> {
-          SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
-          Connection connection = connections.get(state.id());
-          if (connection == null || state.attachment() != connection.session().attachment()
-              || closing.contains(state.id())) {
-            return;
+        .onSuccess(found -> {
+          Set<String> missing = new HashSet<>(ids);
+          missing.removeAll(found.keySet());
+          for (String id : missing) {
+            Connection connection = connections.get(id);
+            if (entriesMissing.contains(id) && connection != null && !closing.contains(id)) {
+              LOG.info(() -> "session " + id + " has no entry in the cluster (lost with its partition): it has "
+                  + "ended; closing its connection");
+              connections.remove(id);
+              connection.close().run();
+            }
           }
-          if (state.ending()) {
-            LOG.info(() -> "session " + state.id() + " ended while its client was connected here (" + state.cause()
-                + "); closing its connection");
-            connections.remove(state.id());
-            connection.close().run();
-          } else if (state.connected() && node.equals(state.node()) && !state.lost().isEmpty()) {
-            handOverLost(state.id(), state.attachment());
-          } else if (!state.connected() && node.equals(state.node())) {
-            step(state.id(), SessionProcessor.reattach(node, state.attachment())).onSuccess(step -> {
-              if (step.applied()) {
-                LOG.info(() -> "session " + state.id() + " is connected here again (this node was taken for gone)");
-              }
-            });
+          entriesMissing = missing;
+          found.forEach((id, bytes) -> checkConnection(id, bytes, false));
+        });
+  }
+
+  /**
+   * A callback of session {@code session} was removed without a teardown, as when the session ends or moves. When
+   * its client is connected here, the session is checked now rather than at the next periodic check: the cluster
+   * ended it (a node that took this one for gone let its grace period run out), and its connection is closed so that
+   * its client learns it on resuming; or it is still connected here, and the removal was made on a view the cluster
+   * did not keep: what the session owns is asserted again, which puts the callback back and re-synchronises it.
+   */
+  void callbackStopped(String session) {
+    if (!connections.containsKey(session) || closing.contains(session)) {
+      return;
+    }
+    store.within(vertx.executeBlocking(() -> sessions.get(session), false), "session " + session)
+        .onSuccess(bytes -> checkConnection(session, bytes, true));
+  }
+
+  /**
+   * Session {@code id}, connected here, as the cluster has it ({@code bytes}; null: it has no entry, which the
+   * periodic check handles). An ending session's connection is closed whatever connection the entry last knew: an
+   * ending session is never resumed, and a merge may keep the attachment of the side that ended it.
+   */
+  private void checkConnection(String id, byte[] bytes, boolean callbackStopped) {
+    Connection connection = connections.get(id);
+    if (connection == null || closing.contains(id)) {
+      return;
+    }
+    long attachment = connection.session().attachment();
+    if (bytes == null) {
+      return;
+    }
+    SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
+    if (state.ending()) {
+      LOG.info(() -> "session " + id + " ended while its client was connected here (" + state.cause()
+          + "); closing its connection");
+      connections.remove(id);
+      connection.close().run();
+      return;
+    }
+    if (state.attachment() != attachment) {
+      return;
+    }
+    if (state.connected() && node.equals(state.node())) {
+      if (!state.lost().isEmpty()) {
+        handOverLost(id, attachment);
+      }
+      if (callbackStopped) {
+        LOG.info(() -> "a callback of session " + id + " was removed while the session is connected here; what it "
+            + "owns is asserted again");
+        assertAgain.accept("a callback of session " + id + ", connected here, was removed");
+      }
+    } else if (!state.connected() && node.equals(state.node())) {
+      step(id, SessionProcessor.reattach(node, attachment)).onSuccess(step -> {
+        if (step.applied()) {
+          LOG.info(() -> "session " + id + " is connected here again (this node was taken for gone)");
+          if (callbackStopped) {
+            assertAgain.accept("session " + id + ", connected here, was taken for disconnected");
           }
-        }));
+        }
+      });
+    }
   }
 
   /**

@@ -1,0 +1,102 @@
+package io.hooknet.hooks.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.hooknet.bridge.BridgeVerticle;
+import io.hooknet.bridge.HooknetBridgeOptions;
+import io.hooknet.codec.Hint;
+import io.hooknet.codec.HookEvent.Cause;
+import io.hooknet.codec.impl.Mapping;
+import io.hooknet.hooks.HookRegistry;
+import io.hooknet.hooks.HookRegistryVerticle;
+import io.hooknet.hooks.impl.Deliveries.NodeMessage;
+import io.hooknet.hooks.impl.Effects.Replay;
+import io.hooknet.hooks.impl.FamilyProcessor.Result;
+import io.hooknet.testing.Await;
+import io.hooknet.testing.LocalCluster;
+import io.hooknet.testing.TcpBridgeClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A bridged client's callback that the cluster removed without a word while its session goes on at this node (a
+ * node that took this one for gone ended the session on its side of a split, and the cluster kept that removal) is
+ * put back and re-synchronised: the client is told the chain again with cause {@code RESYNC}, and its stream goes
+ * on.
+ */
+class SessionCallbackRecoveryTest {
+
+  private static final String TOKEN = "s3cret-token";
+  private static LocalCluster cluster;
+  private static Vertx vertx;
+  private static HookRegistry registry;
+  private static int port;
+
+  @BeforeAll
+  static void start() {
+    cluster = LocalCluster.start(SessionCallbackRecoveryTest.class, 1);
+    vertx = cluster.vertx(0);
+    HookRegistryVerticle hooks = new HookRegistryVerticle(cluster.node(0));
+    Await.result(vertx.deployVerticle(hooks));
+    registry = hooks.registry();
+    List<Integer> ports = LocalCluster.freePorts(2);
+    port = ports.get(0);
+    Await.result(vertx.deployVerticle(new BridgeVerticle(new HooknetBridgeOptions().setTcpPort(port)
+        .setHttpPort(ports.get(1)).setEnableCommands(true).setToken(TOKEN), registry)));
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void aCallbackRemovedWhileItsSessionIsConnectedHereIsPutBackAndResynchronised() {
+    Await.result(registry.addFamily("inet"));
+    Await.result(registry.addEvent("inet", "IN"));
+    Await.result(registry.register("inet", "IN", "a", Hint.NONE, null, call -> 0));
+    try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", port, TOKEN)) {
+      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      String callback = "hooknet.client." + UUID.randomUUID() + ".cb";
+      client.register(callback);
+      client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "notify.register").put("family", "inet")
+          .put("event", "IN").put("address", callback));
+      assertThat(client.awaitMessages(callback, 2)).extracting(e -> e.getString("cmd") + " " + e.getString("hook")
+          + " " + e.getString("cause")).containsExactly("HN_REGISTER a REPLAY", "HN_SYNCED null REPLAY");
+
+      // The clean-up of the session as a node on the other side of a split made it, in a view the cluster has now:
+      // the callback is removed, and its stop, without a teardown, reaches this node.
+      HazelcastInstance hazelcast = cluster.node(0).hazelcast();
+      IMap<String, byte[]> families = hazelcast.getMap(FamilyStore.MAP);
+      ChangeContext context = new ChangeContext(FamilyStore.view(hazelcast), 7, 16, System.currentTimeMillis(),
+          hazelcast.getCluster().getClusterTime() + 10_000);
+      Result result = Mapping.fromCborBytes(families.executeOnKey("inet",
+          FamilyProcessor.sessionEnded(session, Cause.NODE_LEFT, context)), Result.class);
+      assertThat(result.replays()).extracting(replay -> replay.change() + " " + replay.events().size())
+          .containsExactly("STOP 0");
+      String node = cluster.node(0).nodeName();
+      for (Replay replay : result.replays()) {
+        Await.result(vertx.eventBus().request(Deliveries.noticeAddress(node), Buffer.buffer(Mapping.toJsonBytes(
+            new NodeMessage(node, null, replay, null, System.currentTimeMillis())))));
+      }
+
+      List<JsonObject> told = client.awaitMessages(callback, 4);
+      assertThat(told.subList(2, 4)).extracting(e -> e.getString("cmd") + " " + e.getString("hook") + " "
+          + e.getString("cause")).containsExactly("HN_REGISTER a RESYNC", "HN_SYNCED null RESYNC");
+      long synced = told.get(3).getLong("seq");
+      Await.result(registry.register("inet", "IN", "b", Hint.NONE, null, call -> 0));
+      JsonObject next = client.awaitMessages(callback, 5).get(4);
+      assertThat(next.getString("cmd") + " " + next.getString("hook") + " " + next.getLong("seq"))
+          .isEqualTo("HN_REGISTER b " + (synced + 1));
+      assertThat(client.isClosed()).isFalse();
+    }
+  }
+}
