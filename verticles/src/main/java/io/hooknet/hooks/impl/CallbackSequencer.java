@@ -34,7 +34,8 @@ import java.util.function.BiConsumer;
  * delivered; the {@link Filler} is asked at once, and brings the stream over to the family as it is. Each stream keeps the view its callback was given, so that after a merge the callback can be told which
  * hooks it knew are gone. A callback's teardown comes after the changes numbered before it (it waits up to
  * {@code gapMillis} for them) and after the removal of any hook the callback holds that it lacks; nothing comes
- * after it, not even a fill or replay made before it. Runs on one event loop.
+ * after it, not even a fill or replay made before it. A session's streams stop when its client goes, and each
+ * starts again only with the client's resume of it. Runs on one event loop.
  */
 final class CallbackSequencer {
 
@@ -68,6 +69,19 @@ final class CallbackSequencer {
   private final Map<CallbackKey, Map<String, HookEvent>> silenced = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<CallbackKey, Map<String, HookEvent>> eldest) {
+      return size() > STOPPED;
+    }
+  };
+
+  /**
+   * The callbacks whose streams stopped with their session's client ({@link #suspend}): each starts again only when
+   * the client resumes it here (a {@link #start} from its register or resume). A fill answered or a
+   * re-synchronisation made meanwhile would be given to no one listening, and the stream would count it as given:
+   * the client's resume, from the last change it saw, would then find nothing to give.
+   */
+  private final Map<CallbackKey, Boolean> suspended = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<CallbackKey, Boolean> eldest) {
       return size() > STOPPED;
     }
   };
@@ -123,6 +137,7 @@ final class CallbackSequencer {
    * node (its callback was delivered elsewhere before) takes it as its view.
    */
   void start(CallbackKey key, String session, ChangeId at, List<HookEvent> events, List<HookEvent> held) {
+    suspended.remove(key);
     ChangeId stop = stopped.get(key);
     if (stop != null && stop.epoch() == at.epoch() && at.seq() < stop.seq()) {
       // Made before the callback's teardown, which went out since: a registration is numbered after it.
@@ -194,7 +209,8 @@ final class CallbackSequencer {
   void filled(CallbackKey key, String session, ChangeId at, List<HookEvent> events, List<HookEvent> held) {
     ChangeId stop = stopped.get(key);
     Stream stream = streams.get(key);
-    if (answeredBefore(at, stop) || stream != null && answeredBefore(at, stream.stopping)) {
+    if (suspended.containsKey(key) || answeredBefore(at, stop)
+        || stream != null && answeredBefore(at, stream.stopping)) {
       return;
     }
     // An answer of another lineage than the teardown's (a merge kept the family in which the callback is still
@@ -221,6 +237,10 @@ final class CallbackSequencer {
    * the merge and are dropped.
    */
   void resync(CallbackKey key, String session, ChangeId at, List<HookEvent> replay) {
+    if (suspended.containsKey(key)) {
+      // Its client is away: its resume, from the last change it saw, brings it over to the family as it is.
+      return;
+    }
     // A merge that put the callback back (its removal on the other side was provisional) resyncs it at the seq its
     // removal was told at: only one numbered before a teardown of its lineage gives nothing (see start).
     Stream old = streams.get(key);
@@ -270,6 +290,7 @@ final class CallbackSequencer {
    * for them, for {@code gapMillis} at most. With {@code at} null the teardown goes out at once.
    */
   void stop(CallbackKey key, ChangeId at, List<HookEvent> teardown) {
+    suspended.remove(key);
     if (at != null) {
       stopped.put(key, at);
     }
@@ -341,14 +362,25 @@ final class CallbackSequencer {
     return streams.containsKey(key);
   }
 
-  /** The client of session {@code session} went: its streams here stop until it resumes. */
+  /**
+   * The client of session {@code session} went (or resumed its session here): its streams here stop until it
+   * resumes each of them, and what each held is kept for a re-synchronisation of its resume, which tells which of
+   * those hooks are gone.
+   */
   void suspend(String session) {
     streams.entrySet().removeIf(entry -> {
-      if (session.equals(entry.getValue().session)) {
-        cancelTimer(entry.getValue());
-        return true;
+      Stream stream = entry.getValue();
+      if (!session.equals(stream.session)) {
+        return false;
       }
-      return false;
+      cancelTimer(stream);
+      if (stream.stopping == null) {
+        suspended.put(entry.getKey(), Boolean.TRUE);
+        if (!stream.view.isEmpty()) {
+          silenced.put(entry.getKey(), new LinkedHashMap<>(stream.view));
+        }
+      }
+      return true;
     });
   }
 

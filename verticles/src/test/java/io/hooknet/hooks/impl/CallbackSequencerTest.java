@@ -61,6 +61,35 @@ class CallbackSequencerTest {
         "HN_REGISTER b n1 REPLAY 1.2", "HN_SYNCED null n1 REPLAY 1.2");
   }
 
+  @Test
+  void aStreamWhoseClientWentStartsAgainOnlyWithItsResume() {
+    sequencer.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
+    sequencer.suspend("s");
+    // While the client is away, a re-synchronisation and the answer to a fill asked before reach no one listening.
+    sequencer.resync(KEY, "s", new ChangeId(1, 3), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 3, true,
+        Cause.RESYNC), synced(1, 3, Cause.RESYNC)));
+    sequencer.filled(KEY, "s", new ChangeId(1, 3), changesTwoAndThree(), List.of());
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 4, false, Cause.REGISTERED), 1);
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1");
+
+    // The client resumes after the last change it saw: it is given every change since, then the one waiting.
+    sequencer.start(KEY, "s", new ChangeId(1, 3), changesTwoAndThree());
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1",
+        "HN_REGISTER b n1 REGISTERED 1.2", "HN_REGISTER c n1 REGISTERED 1.3", "HN_SYNCED null n1 REPLAY 1.3",
+        "HN_REGISTER d n1 REGISTERED 1.4");
+  }
+
+  @Test
+  void aResumeAnsweredWithTheWholeChainAfterTheClientWentTellsWhichHooksItHeldAreGone() {
+    sequencer.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
+    sequencer.suspend("s");
+    sequencer.start(KEY, "s", new ChangeId(2, 5), List.of(hook(Cmd.HN_REGISTER, "c", "n1", 2, 5, true,
+        Cause.RESYNC), synced(2, 5, Cause.RESYNC)));
+
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1",
+        "HN_UNREGISTER a n1 MERGE_CONFLICT 2.5", "HN_REGISTER c n1 RESYNC 2.5", "HN_SYNCED null n1 RESYNC 2.5");
+  }
+
   /** A sequencer whose gaps and teardowns wait 50 ms, telling "cmd hook cause seq"; it fills nothing. */
   private CallbackSequencer quick() {
     return new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " " + event.hook() + " "
