@@ -66,12 +66,14 @@ final class HooksBench extends BenchCommand {
       propagation(warmUp);
       rawPublish(warmUp);
       mapListener(warmUp);
+      trivialProcessor(warmUp);
       Propagation propagation = propagation(samples);
       long[] hooknet = propagation.fromCall();
       long[] fromDone = propagation.fromDone();
       long[] calls = propagation.call();
       long[] raw = rawPublish(samples);
       long[] map = mapListener(samples);
+      long[] processor = trivialProcessor(samples);
       report.checked(BENCH, samples + " registrations (each unregistered before the next): HN_REGISTER for"
           + " exactly the registered hook, then its HN_UNREGISTER, at each of 3 callbacks; every item at each of 3"
           + " raw consumers and 3 IMap listeners");
@@ -81,6 +83,7 @@ final class HooksBench extends BenchCommand {
       print(report, "hooknet, the register call itself", calls);
       print(report, "raw clustered publish to 3 consumers", raw);
       print(report, "IMap set call -> entry listener on 3 nodes", map);
+      print(report, "IMap executeOnKey, a processor that sets", processor);
       for (int p : new int[] {50, 99}) {
         report.add(Row.cost(BENCH, "register done -> HN_REGISTER at 3 nodes, p" + p + " us",
             Stats.percentile(fromDone, p), "raw clustered publish to 3", Stats.percentile(raw, p)));
@@ -136,6 +139,35 @@ final class HooksBench extends BenchCommand {
     }
     map.destroy();
     return latencies;
+  }
+
+  /**
+   * Microseconds of each {@code executeOnKey} call on n1 with a processor that sets a 120-byte value on one key
+   * (run again on the backup): the floor of a registry change, which is an entry processor on its family's entry.
+   */
+  private long[] trivialProcessor(int count) {
+    // Under the registry's map configuration (hooknet.*: two backups), as the registry's changes run.
+    String name = "hooknet.bench.processor." + UUID.randomUUID();
+    IMap<Integer, byte[]> map = nodes.get(0).hazelcast().getMap(name);
+    long[] latencies = new long[count];
+    for (int i = 0; i < count; i++) {
+      long called = System.nanoTime();
+      map.executeOnKey(1, new SetPayload());
+      latencies[i] = (System.nanoTime() - called) / 1_000;
+    }
+    map.destroy();
+    return latencies;
+  }
+
+  /** Sets the payload; the backup does the same. */
+  private static final class SetPayload implements com.hazelcast.map.EntryProcessor<Integer, byte[], Boolean> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Boolean process(Map.Entry<Integer, byte[]> entry) {
+      entry.setValue(PAYLOAD);
+      return Boolean.TRUE;
+    }
   }
 
   /** Milliseconds for n2 to read all {@code size} entries of an IMap filled from n1. */

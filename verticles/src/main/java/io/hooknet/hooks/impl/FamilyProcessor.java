@@ -154,7 +154,9 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
 
   @Override
   public byte[] process(Map.Entry<String, byte[]> entry) {
-    FamilyState state = entry.getValue() == null ? null : Mapping.fromCborBytes(entry.getValue(), FamilyState.class);
+    DecodedFamilies decoded = DecodedFamilies.of(hazelcast);
+    FamilyState state = decoded != null ? decoded.take(entry.getKey(), entry.getValue())
+        : entry.getValue() == null ? null : Mapping.fromCborBytes(entry.getValue(), FamilyState.class);
     try {
       Outcome outcome = outcome(entry.getKey(), state);
       if (outcome == null) {
@@ -162,7 +164,11 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
             List.of()));
       }
       if (outcome.changed()) {
-        entry.setValue(outcome.state() == null ? null : Mapping.toCborBytes(outcome.state()));
+        byte[] stored = outcome.state() == null ? null : Mapping.toCborBytes(outcome.state());
+        entry.setValue(stored);
+        if (stored != null && decoded != null) {
+          decoded.keep(entry.getKey(), stored, outcome.state());
+        }
       }
       Effects effects = outcome.effects();
       return Mapping.toCborBytes(new Result(0, null, outcome.reply(), effects.notices, effects.published,
