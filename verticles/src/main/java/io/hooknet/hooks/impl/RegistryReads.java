@@ -29,7 +29,7 @@ final class RegistryReads {
 
   /** A family's state; {@code ENXIO} when there is none. */
   Future<FamilyState> family(String name) {
-    return Future.fromCompletionStage(families.getAsync(name), vertx.getOrCreateContext()).map(bytes -> {
+    return FamilyStore.onContext(families.getAsync(name), vertx.getOrCreateContext()).map(bytes -> {
       if (bytes == null) {
         throw HooknetException.of(Errno.ENXIO, "family '%s' does not exist", name);
       }

@@ -335,7 +335,7 @@ final class SessionsImpl implements Sessions {
     if (owner.sessionOwned()) {
       return claim(owner.session(), address);
     }
-    return store.within(Future.fromCompletionStage(claims.getAsync(address), context), "check " + address)
+    return store.within(FamilyStore.onContext(claims.getAsync(address), context), "check " + address)
         .compose(holder -> holder == null ? Future.succeededFuture() : Future.failedFuture(taken(address)));
   }
 
@@ -357,7 +357,7 @@ final class SessionsImpl implements Sessions {
       return Future.succeededFuture();
     }
     String session = owner.session();
-    return store.within(Future.fromCompletionStage(sessions.getAsync(session), context), "session " + session)
+    return store.within(FamilyStore.onContext(sessions.getAsync(session), context), "session " + session)
         .compose(bytes -> {
           SessionState state = bytes == null ? null : Mapping.fromCborBytes(bytes, SessionState.class);
           if (state != null ? !state.ending() : connections.containsKey(session)) {
@@ -778,7 +778,7 @@ final class SessionsImpl implements Sessions {
   }
 
   private Future<Step> step(String session, SessionProcessor processor) {
-    return store.within(Future.fromCompletionStage(sessions.submitToKey(session, processor), context),
+    return store.within(FamilyStore.onContext(sessions.submitToKey(session, processor), context),
         "session " + session).map(bytes -> Mapping.fromCborBytes(bytes, Step.class));
   }
 }
