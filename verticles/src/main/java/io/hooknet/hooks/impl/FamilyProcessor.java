@@ -3,6 +3,9 @@ package io.hooknet.hooks.impl;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.HookEvent;
@@ -15,22 +18,25 @@ import io.hooknet.hooks.impl.Effects.Notice;
 import io.hooknet.hooks.impl.Effects.Replay;
 import io.hooknet.hooks.impl.OwnerOps.Owned;
 import io.hooknet.hooks.impl.RegistryOps.Outcome;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One registry change run where a family's entry lives, under Hazelcast's per-key exclusion: the whole rule
  * check, the change and the notices happen in one step for the cluster. Entries, requests and results are CBOR
- * bytes of {@link FamilyState}, the request records below and {@link Result}, so members need no Java
- * serialization of their own classes beyond this processor. Everything random or time-dependent is fixed by the
- * caller in a {@link ChangeContext}, so the backup, which runs the processor again, computes the same state.
+ * bytes of {@link FamilyState}, the request records below and {@link Result}, and the processor itself travels
+ * as Hazelcast data (its kind, request and role), so members need no Java serialization of their own classes.
+ * Everything random or time-dependent is fixed by the caller in a {@link ChangeContext}, so the backup, which runs
+ * the processor again, computes the same state.
  *
  * <p>A command that reaches the family's owner after the deadline of its context (in Hazelcast's cluster time) is
  * refused with {@code ETIMEDOUT} and changes nothing: the node that asked has given up on it and answered so, and a
  * change Hazelcast kept retrying behind a stuck partition must not land minutes later. Only the owner decides
  * that; its backup is told to apply what the owner applied, and gets nothing when the owner refused.
  */
-final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, HazelcastInstanceAware {
+final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, HazelcastInstanceAware,
+    DataSerializable {
 
   private static final long serialVersionUID = 3L;
 
@@ -74,15 +80,19 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
 
   private enum Kind { COMMAND, RESUME, OWNER_GONE, COUNT_RUN, REASSERT, WITHDRAW }
 
-  private final Kind kind;
-  private final byte[] request;
+  private Kind kind;
+  private byte[] request;
   /** Run as a backup: it applies what the owner applied, whatever the time. */
-  private final boolean backup;
+  private boolean backup;
   private transient HazelcastInstance hazelcast;
   /** Set on the owner when it refused the command for its deadline: the backup then has nothing to do. */
   private transient boolean refused;
   /** Set on the owner when it applied the request in its own cluster view: what the backup applies. */
   private transient byte[] applied;
+
+  /** For Hazelcast, which makes the processor and then reads it ({@link #readData}). */
+  FamilyProcessor() {
+  }
 
   private FamilyProcessor(Kind kind, Object request) {
     this(kind, Mapping.toCborBytes(request), false);
@@ -96,6 +106,20 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
 
   static FamilyProcessor withdraw(List<Owned> owned, String session, Cause cause, ChangeContext context) {
     return new FamilyProcessor(Kind.WITHDRAW, new Withdraw(List.copyOf(owned), session, cause, context));
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeString(kind.name());
+    out.writeByteArray(request);
+    out.writeBoolean(backup);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    kind = Kind.valueOf(in.readString());
+    request = in.readByteArray();
+    backup = in.readBoolean();
   }
 
   @Override
