@@ -14,12 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * removes it), and kept again only with the bytes the processor stored for it; a processor that fails or changes
  * nothing does not give it back. A state is used only for bytes equal to those it was kept with, so a family
  * changed elsewhere (migrated, merged, restored from a backup) is decoded afresh. One per member, in its user
- * context; at most {@value #MAX_BYTES} bytes of families are kept.
+ * context; at most {@link #MAX_BYTES} bytes of families are kept.
  */
 final class DecodedFamilies {
 
   private static final String KEY = DecodedFamilies.class.getName();
-  static final long MAX_BYTES = 64L << 20;
+  /**
+   * At most 64 MiB of stored bytes, and a 32nd of the heap: decoded, a family takes several times its bytes.
+   */
+  static final long MAX_BYTES = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 32);
 
   private record Decoded(byte[] bytes, FamilyState state) {
   }

@@ -134,8 +134,12 @@ public final class HookRegistryImpl implements HookRegistry {
     partitionLost = cluster.hazelcast().getPartitionService().addPartitionLostListener(event ->
         context.runOnContext(v -> assertAgainSoon("Hazelcast lost partitions completely")));
     lifecycle = cluster.hazelcast().getLifecycleService().addLifecycleListener(event -> {
-      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+        context.runOnContext(v -> sessions.merging());
+      } else if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
         context.runOnContext(v -> merge.run());
+      } else if (event.getState() == LifecycleEvent.LifecycleState.MERGE_FAILED) {
+        context.runOnContext(v -> sessions.merged());
       }
     });
     sessions.start();

@@ -68,8 +68,13 @@ final class MergeRecovery {
 
   private void run(boolean merging, String why, String after) {
     assertAgain(merging, why)
-        .onSuccess(done -> LOG.log(merging ? Level.INFO : Level.FINE,
-            () -> "node " + node + " has asserted again what it owns " + after))
+        .onSuccess(done -> {
+          LOG.log(merging ? Level.INFO : Level.FINE,
+              () -> "node " + node + " has asserted again what it owns " + after);
+          if (merging) {
+            sessions.merged();
+          }
+        })
         .onFailure(failure -> {
       if (stopped) {
         return;

@@ -118,6 +118,12 @@ final class SessionsImpl implements Sessions {
   private Set<String> entriesMissing = Set.of();
   /** Sessions whose client asked to close them here: their connection stays until the answer is out. */
   private final Set<String> closing = new HashSet<>();
+  /**
+   * While this node merges back (from Hazelcast's MERGING until its assertion after the merge is through, which may
+   * take half a minute while Hazelcast merges its maps): the sessions that resumed at other nodes meanwhile. Null
+   * otherwise.
+   */
+  private Set<String> resumedWhileMerging;
   private MessageConsumer<JsonObject> resumedElsewhere;
   /**
    * Connections closed here whose detach found no entry for their session (or no answer): during a merge the
@@ -201,9 +207,33 @@ final class SessionsImpl implements Sessions {
       // the session registered here meanwhile, which its merge asserts or withdraws.
       boolean fromAnotherSide = !message.body().getJsonArray("members", new JsonArray()).contains(node);
       if (!node.equals(message.body().getString("node")) && !resumedHereSince && !fromAnotherSide) {
-        ownership.forget(OwnerOps.ofSession(session));
+        if (resumedWhileMerging != null) {
+          // This node is merging back: what the session registered here on its side of the split may be in no
+          // family the cluster kept, and its new node adopted only what is stored. It is asserted first.
+          resumedWhileMerging.add(session);
+        } else {
+          ownership.forget(OwnerOps.ofSession(session));
+        }
       }
     });
+  }
+
+  /** Hazelcast started merging this node back into the cluster: see {@link #merged}. */
+  void merging() {
+    if (resumedWhileMerging == null) {
+      resumedWhileMerging = new HashSet<>();
+    }
+  }
+
+  /**
+   * This node's merge is over and what it and the sessions it knew own is asserted again (or the merge failed):
+   * what it knew of the sessions that resumed at other nodes meanwhile is forgotten now.
+   */
+  void merged() {
+    if (resumedWhileMerging != null) {
+      resumedWhileMerging.forEach(session -> ownership.forget(OwnerOps.ofSession(session)));
+      resumedWhileMerging = null;
+    }
   }
 
   void stop() {
