@@ -147,11 +147,11 @@ class TcpBridgeTest {
 
   @Test
   void aConnectionClosedWhileItsSessionsEntryIsAwayStillStartsItsGracePeriod() {
-    IMap<String, byte[]> sessions = cluster.node(0).hazelcast().getMap("hooknet.sessions");
+    IMap<String, byte[]> sessions = sessions();
     String session;
     byte[] entry;
     try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
-      session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      session = session(client);
       // A merge is bringing the session's entry back from the side it was made on: it is not in the map yet when
       // the client goes.
       entry = sessions.remove(session);
@@ -165,9 +165,9 @@ class TcpBridgeTest {
 
   @Test
   void aConnectionFollowsItsSessionAsTheClusterHasIt() {
-    IMap<String, byte[]> sessions = cluster.node(0).hazelcast().getMap("hooknet.sessions");
+    IMap<String, byte[]> sessions = sessions();
     try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
-      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      String session = session(client);
       // The rest of the cluster took this node for gone and started the session's grace period; the node is back
       // and the connection still here: the session is connected again.
       ObjectNode state = (ObjectNode) Mapping.fromCborBytes(sessions.get(session), JsonNode.class);
@@ -185,9 +185,9 @@ class TcpBridgeTest {
 
   @Test
   void aConnectionIsClosedWhenTheClusterEndsItsSessionWhateverConnectionTheEndKnew() {
-    IMap<String, byte[]> sessions = cluster.node(0).hazelcast().getMap("hooknet.sessions");
+    IMap<String, byte[]> sessions = sessions();
     try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
-      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      String session = session(client);
       // A merge ended the session as the side that ended it knew it, with the connection before this one.
       ObjectNode state = (ObjectNode) Mapping.fromCborBytes(sessions.get(session), JsonNode.class);
       sessions.put(session, Mapping.toCborBytes(state.deepCopy().put("connected", false).put("ending", true)
@@ -198,14 +198,24 @@ class TcpBridgeTest {
 
   @Test
   void aConnectionWhoseSessionsEntryWasLostIsClosed() {
-    IMap<String, byte[]> sessions = cluster.node(0).hazelcast().getMap("hooknet.sessions");
+    IMap<String, byte[]> sessions = sessions();
     try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
-      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      String session = session(client);
       // The members that held both copies of the entry left together: the session has ended, and its client
       // learns it on resuming.
       sessions.delete(session);
       Await.until("the connection to be closed", Duration.ofSeconds(10), client::isClosed);
     }
+  }
+
+  /** The sessions as the cluster stores them. */
+  private static IMap<String, byte[]> sessions() {
+    return cluster.node(0).hazelcast().getMap("hooknet.sessions");
+  }
+
+  /** Opens a session on {@code client}'s connection; its id. */
+  private static String session(TcpBridgeClient client) {
+    return client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
   }
 
   @Test
