@@ -605,15 +605,19 @@ final class SessionsImpl implements Sessions {
           for (String id : missing) {
             Connection connection = connections.get(id);
             if (entriesMissing.contains(id) && connection != null && !closing.contains(id)) {
-              LOG.info(() -> "session " + id + " has no entry in the cluster (lost with its partition): it has "
-                  + "ended; closing its connection");
-              connections.remove(id);
-              connection.close().run();
+              closeEnded(id, connection, "has no entry in the cluster (lost with its partition): it has ended");
             }
           }
           entriesMissing = missing;
           found.forEach((id, bytes) -> checkConnection(id, bytes, false));
         });
+  }
+
+  /** Closes the connection here of a session the cluster has ended, so that its client learns it on resuming. */
+  private void closeEnded(String id, Connection connection, String why) {
+    LOG.info(() -> "session " + id + " " + why + "; closing its connection");
+    connections.remove(id);
+    connection.close().run();
   }
 
   /**
@@ -641,16 +645,13 @@ final class SessionsImpl implements Sessions {
     if (connection == null || closing.contains(id)) {
       return;
     }
-    long attachment = connection.session().attachment();
     if (bytes == null) {
       return;
     }
+    long attachment = connection.session().attachment();
     SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
     if (state.ending()) {
-      LOG.info(() -> "session " + id + " ended while its client was connected here (" + state.cause()
-          + "); closing its connection");
-      connections.remove(id);
-      connection.close().run();
+      closeEnded(id, connection, "ended while its client was connected here (" + state.cause() + ")");
       return;
     }
     if (state.attachment() != attachment) {
