@@ -2,10 +2,16 @@ package io.hooknet.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.map.IMap;
 import io.hooknet.codec.HooknetException;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +52,28 @@ class ClusterJoinTest {
 
   @Test
   @Order(2)
+  void hazelcastCompletesItsAsyncCallsOnReusedThreads() throws Exception {
+    // Hazelcast hands an async call's outcome to its default executor before the caller's callbacks see it: the
+    // common pool where it has parallelism, else (fewer than three cores) a thread started per call, which a
+    // joined node replaces with a pool that reuses its threads.
+    IMap<String, String> map = cluster.node(0).hazelcast().getMap("join-test");
+    map.set("k", "v");
+    List<String> threads = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      threads.add(map.getAsync("k").thenApply(value -> Thread.currentThread().getName()).toCompletableFuture()
+          .get(10, TimeUnit.SECONDS));
+    }
+    if (ForkJoinPool.getCommonPoolParallelism() > 1) {
+      assertThat(threads).allMatch(name -> name.startsWith("ForkJoinPool.commonPool-worker-"));
+    } else {
+      assertThat(threads).allMatch(name -> name.startsWith("hazelcast-callback-"));
+      // A thread goes back to the pool just after the callback it ran: the next call may find it still busy.
+      assertThat(Set.copyOf(threads)).as("threads reused: %s", threads).hasSizeLessThanOrEqualTo(5);
+    }
+  }
+
+  @Test
+  @Order(3)
   void duplicateNodeNameIsRefused() {
     ClusterOptions duplicate = cluster.options(1).setPortCount(1)
         .setPort(LocalCluster.freePorts(1).get(0));
@@ -59,14 +87,14 @@ class ClusterJoinTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void invalidOptionsFailBeforeAnythingStarts() {
     HooknetException e = (HooknetException) Await.failure(HooknetCluster.join(cluster.options(0).setPort(0)));
     assertThat(e.getMessage()).isEqualTo("EINVAL: cluster setting 'port': 0 is outside 1-65535");
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aNameIsFreeAgainOnceItsNodeLeft() {
     cluster.stop(1);
     Await.until("n2 to leave", Duration.ofSeconds(20), () -> cluster.node(0).members().size() == 1);

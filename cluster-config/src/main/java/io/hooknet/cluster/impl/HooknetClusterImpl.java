@@ -54,6 +54,7 @@ public final class HooknetClusterImpl implements HooknetCluster {
     HazelcastClusterManager clusterManager;
     try {
       options.validate();
+      HazelcastCallbacks.install();
       clusterManager = new HazelcastClusterManager(HazelcastConfigs.create(options));
     } catch (HooknetException e) {
       return Future.failedFuture(e);
