@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import io.hooknet.cluster.impl.HazelcastConfigs;
 import io.hooknet.codec.HooknetException;
@@ -38,7 +39,10 @@ class HazelcastConfigsTest {
     assertThat(config.getMapConfig("hooknet.sessions").getBackupCount()).isEqualTo(2);
     assertThat(config.getMapConfig("hooknet.sessions").getMergePolicyConfig().getPolicy())
         .isEqualTo("io.hooknet.cluster.impl.SessionMergePolicy");
-    assertThat(config.getMapConfig("hooknet.sessions").getBackupCount()).isEqualTo(2);
+    // The registry's families are kept as objects, with two backups like every hooknet.* map; the others as bytes.
+    assertThat(config.getMapConfig("hooknet.hooks").getInMemoryFormat()).isEqualTo(InMemoryFormat.OBJECT);
+    assertThat(config.getMapConfig("hooknet.hooks").getBackupCount()).isEqualTo(2);
+    assertThat(config.getMapConfig("hooknet.sessions").getInMemoryFormat()).isEqualTo(InMemoryFormat.BINARY);
     // The other maps keep Hazelcast's merge policy.
     for (String map : new String[] {"hooknet.hooks", "hooknet.sessions.claims", "hooknet.nodes"}) {
       assertThat(config.getMapConfig(map).getMergePolicyConfig().getPolicy()).as(map)
@@ -82,6 +86,7 @@ class HazelcastConfigsTest {
         .setHazelcastConfig(file.toString()));
     assertThat(config.getClusterName()).isEqualTo("mine");
     assertThat(config.getMapConfig("my-map").getBackupCount()).isEqualTo(2);
+    assertThat(config.getMapConfig("hooknet.hooks").getInMemoryFormat()).isEqualTo(InMemoryFormat.OBJECT);
 
     Path broken = dir.resolve("broken.xml");
     Files.writeString(broken, "<hazelcast><network><port>x</port></network>");

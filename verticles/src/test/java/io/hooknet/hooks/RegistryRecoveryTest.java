@@ -7,6 +7,7 @@ import io.hooknet.codec.Hint;
 import io.hooknet.codec.HookEvent;
 import io.hooknet.codec.Replies;
 import io.hooknet.hooks.HookRegistryClusterTest.Callback;
+import io.hooknet.hooks.impl.FamilyState;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
 import java.time.Duration;
@@ -46,8 +47,8 @@ class RegistryRecoveryTest {
     Await.result(registries.get(0).addFamily("inet"));
     Await.result(registries.get(0).addEvent("inet", "IN"));
     Await.result(registries.get(0).register("inet", "IN", "a", Hint.NONE, null, call -> 0));
-    IMap<String, byte[]> families = cluster.node(0).hazelcast().getMap("hooknet.hooks");
-    byte[] stale = families.get("inet");
+    IMap<String, FamilyState> families = cluster.node(0).hazelcast().getMap("hooknet.hooks");
+    FamilyState stale = families.get("inet");
 
     Callback seen = new Callback();
     Await.result(registries.get(1).notifyRegister("inet", "IN", seen));

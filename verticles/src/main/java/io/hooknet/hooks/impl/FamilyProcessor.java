@@ -24,9 +24,11 @@ import java.util.Map;
 
 /**
  * One registry change run where a family's entry lives, under Hazelcast's per-key exclusion: the whole rule
- * check, the change and the notices happen in one step for the cluster. Entries, requests and results are CBOR
- * bytes of {@link FamilyState}, the request records below and {@link Result}, and the processor itself travels
- * as Hazelcast data (its kind, request and role), so members need no Java serialization of their own classes.
+ * check, the change and the notices happen in one step for the cluster. The entry is the stored
+ * {@link FamilyState} itself, changed where it lies: every rule is checked before anything is changed, so a refused
+ * change leaves it as it was. Requests and results are CBOR bytes of the request records below and
+ * {@link Result}, and the processor itself travels as Hazelcast data (its kind, request and role), so members need
+ * no Java serialization of their own classes.
  * Everything random or time-dependent is fixed by the caller in a {@link ChangeContext}, so the backup, which runs
  * the processor again, computes the same state.
  *
@@ -35,7 +37,7 @@ import java.util.Map;
  * change Hazelcast kept retrying behind a stuck partition must not land minutes later. Only the owner decides
  * that; its backup is told to apply what the owner applied, and gets nothing when the owner refused.
  */
-final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, HazelcastInstanceAware,
+final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[]>, HazelcastInstanceAware,
     DataSerializable {
 
   private static final long serialVersionUID = 3L;
@@ -128,7 +130,7 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
   }
 
   @Override
-  public EntryProcessor<String, byte[], byte[]> getBackupProcessor() {
+  public EntryProcessor<String, FamilyState, byte[]> getBackupProcessor() {
     if (refused) {
       return null;
     }
@@ -177,10 +179,8 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
   }
 
   @Override
-  public byte[] process(Map.Entry<String, byte[]> entry) {
-    DecodedFamilies decoded = DecodedFamilies.of(hazelcast);
-    FamilyState state = decoded != null ? decoded.take(entry.getKey(), entry.getValue())
-        : entry.getValue() == null ? null : Mapping.fromCborBytes(entry.getValue(), FamilyState.class);
+  public byte[] process(Map.Entry<String, FamilyState> entry) {
+    FamilyState state = entry.getValue();
     try {
       Outcome outcome = outcome(entry.getKey(), state);
       if (outcome == null) {
@@ -188,11 +188,7 @@ final class FamilyProcessor implements EntryProcessor<String, byte[], byte[]>, H
             List.of()));
       }
       if (outcome.changed()) {
-        byte[] stored = outcome.state() == null ? null : Mapping.toCborBytes(outcome.state());
-        entry.setValue(stored);
-        if (stored != null && decoded != null) {
-          decoded.keep(entry.getKey(), stored, outcome.state());
-        }
+        entry.setValue(outcome.state());
       }
       Effects effects = outcome.effects();
       return Mapping.toCborBytes(new Result(0, null, outcome.reply(), effects.notices, effects.published,

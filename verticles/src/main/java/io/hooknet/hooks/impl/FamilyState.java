@@ -1,5 +1,10 @@
 package io.hooknet.hooks.impl;
 
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import io.hooknet.codec.impl.Mapping;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,10 +12,12 @@ import java.util.TreeMap;
 
 /**
  * A family as the cluster stores it: one Hazelcast map entry per family, changed only by entry processors, so
- * that each change to a family and its events is atomic cluster-wide. Mutable on purpose: a processor decodes
- * it, changes it and writes it back.
+ * that each change to a family and its events is atomic cluster-wide. Mutable on purpose: the map keeps it as an
+ * object ({@code in-memory-format OBJECT}), and a processor changes it where it lies, on the family's partition
+ * thread, without decoding or encoding it. It crosses the network (reads, backups' first copy, migration, merge)
+ * as Hazelcast data holding its CBOR.
  */
-public final class FamilyState {
+public final class FamilyState implements DataSerializable {
 
   /**
    * A notify callback: where it is told, its owner, and the node that delivers its notices in order ({@code node}:
@@ -61,6 +68,20 @@ public final class FamilyState {
   FamilyState(String family, ChangeContext context) {
     this.family = family;
     this.changes = Changes.start(context);
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeByteArray(Mapping.toCborBytes(this));
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    FamilyState read = Mapping.fromCborBytes(in.readByteArray(), FamilyState.class);
+    family = read.family;
+    changes = read.changes;
+    callbacks = read.callbacks;
+    events = read.events;
   }
 
   EventState event(String name) {

@@ -32,7 +32,7 @@ final class FamilyStore {
   private final Vertx vertx;
   private final Context context;
   private final HazelcastInstance hazelcast;
-  private final IMap<String, byte[]> families;
+  private final IMap<String, FamilyState> families;
   private final int historySize;
   private final long timeoutMillis;
 
@@ -45,7 +45,7 @@ final class FamilyStore {
     this.timeoutMillis = timeoutMillis;
   }
 
-  IMap<String, byte[]> map() {
+  IMap<String, FamilyState> map() {
     return families;
   }
 

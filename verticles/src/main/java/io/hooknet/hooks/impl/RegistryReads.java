@@ -8,7 +8,6 @@ import io.hooknet.codec.Replies.EventChain;
 import io.hooknet.codec.Replies.EventStats;
 import io.hooknet.codec.Replies.HookChains;
 import io.hooknet.codec.Replies.HookInfo;
-import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.impl.FamilyState.EventState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,20 +19,20 @@ import java.util.List;
 final class RegistryReads {
 
   private final Vertx vertx;
-  private final IMap<String, byte[]> families;
+  private final IMap<String, FamilyState> families;
 
-  RegistryReads(Vertx vertx, IMap<String, byte[]> families) {
+  RegistryReads(Vertx vertx, IMap<String, FamilyState> families) {
     this.vertx = vertx;
     this.families = families;
   }
 
   /** A family's state; {@code ENXIO} when there is none. */
   Future<FamilyState> family(String name) {
-    return FamilyStore.onContext(families.getAsync(name), vertx.getOrCreateContext()).map(bytes -> {
-      if (bytes == null) {
+    return FamilyStore.onContext(families.getAsync(name), vertx.getOrCreateContext()).map(state -> {
+      if (state == null) {
         throw HooknetException.of(Errno.ENXIO, "family '%s' does not exist", name);
       }
-      return Mapping.fromCborBytes(bytes, FamilyState.class);
+      return state;
     });
   }
 
@@ -45,8 +44,7 @@ final class RegistryReads {
   Future<HookChains> list(HookCommand.ListHooks command) {
     Future<List<FamilyState>> states = command.family() != null ? family(command.family()).map(List::of)
         : vertx.executeBlocking(() -> {
-          List<FamilyState> all = new ArrayList<>();
-          families.values().forEach(bytes -> all.add(Mapping.fromCborBytes(bytes, FamilyState.class)));
+          List<FamilyState> all = new ArrayList<>(families.values());
           all.sort(Comparator.comparing(state -> state.family));
           return all;
         });

@@ -276,11 +276,7 @@ final class SessionsImpl implements Sessions {
 
   /** Takes over the session's registrations, so that this node asserts them after a merge. */
   private void adopt(String session) {
-    vertx.executeBlocking(() -> {
-      List<FamilyState> families = new ArrayList<>();
-      store.map().values().forEach(bytes -> families.add(Mapping.fromCborBytes(bytes, FamilyState.class)));
-      return families;
-    }, false).onSuccess(families -> families.forEach(family -> ownership.adopt(family, session, node)))
+    vertx.executeBlocking(() -> List.copyOf(store.map().values()), false).onSuccess(families -> families.forEach(family -> ownership.adopt(family, session, node)))
         .onFailure(failure -> LOG.warning(() -> "could not read what session " + session + " owns: " + failure));
   }
 
@@ -750,11 +746,10 @@ final class SessionsImpl implements Sessions {
     vertx.executeBlocking(() -> {
       Map<String, Set<String>> owners = new HashMap<>();
       for (String family : store.map().localKeySet()) {
-        byte[] bytes = store.map().get(family);
-        if (bytes == null) {
+        FamilyState state = store.map().get(family);
+        if (state == null) {
           continue;
         }
-        FamilyState state = Mapping.fromCborBytes(bytes, FamilyState.class);
         Set<String> sessions = owners.computeIfAbsent(family, f -> new HashSet<>());
         state.callbacks.forEach(callback -> sessions.add(callback.session()));
         for (FamilyState.EventState event : state.events) {

@@ -75,7 +75,7 @@ class SessionCallbackRecoveryTest {
       // The clean-up of the session as a node on the other side of a split made it, in a view the cluster has now:
       // the callback is removed, and its stop, without a teardown, reaches this node.
       HazelcastInstance hazelcast = cluster.node(0).hazelcast();
-      IMap<String, byte[]> families = hazelcast.getMap(FamilyStore.MAP);
+      IMap<String, FamilyState> families = hazelcast.getMap(FamilyStore.MAP);
       ChangeContext context = new ChangeContext(FamilyStore.view(hazelcast), 7, 16, System.currentTimeMillis(),
           hazelcast.getCluster().getClusterTime() + 10_000);
       Result result = Mapping.fromCborBytes(families.executeOnKey("inet",
