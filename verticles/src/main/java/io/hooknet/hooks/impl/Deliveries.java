@@ -19,6 +19,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -56,16 +57,19 @@ final class Deliveries {
   private final Handler<Lost> lostHere;
   /** Told the session of a session's callback removed here without a teardown. */
   private final Handler<String> stoppedSilently;
+  /** Whether an address is a Java callback of this node, which takes the event as it is. */
+  private final Predicate<String> javaCallback;
   private MessageConsumer<Buffer> consumer;
 
   Deliveries(Vertx vertx, String node, Supplier<Set<String>> members, CallbackSequencer.Filler filler,
-      long gapMillis, Handler<Lost> lostHere, Handler<String> stoppedSilently) {
+      long gapMillis, Handler<Lost> lostHere, Handler<String> stoppedSilently, Predicate<String> javaCallback) {
     this.vertx = vertx;
     this.node = node;
     this.members = members;
     this.sequencer = new CallbackSequencer(vertx, gapMillis, this::deliver, filler);
     this.lostHere = lostHere;
     this.stoppedSilently = stoppedSilently;
+    this.javaCallback = javaCallback;
   }
 
   static String noticeAddress(String node) {
@@ -160,9 +164,14 @@ final class Deliveries {
     }
   }
 
-  /** Sends an event to a callback (or an owner's address): locally for client addresses, see the class comment. */
+  /**
+   * Sends an event to a callback (or an owner's address): locally for client addresses, see the class comment; to
+   * a Java callback of this node as the event itself (its codec passes it on as it is), to any other as JSON.
+   */
   void send(String address, HookEvent event) {
-    if (address.startsWith(CLIENT_PREFIX)) {
+    if (javaCallback.test(address)) {
+      vertx.eventBus().send(address, event, LOCAL);
+    } else if (address.startsWith(CLIENT_PREFIX)) {
       vertx.eventBus().send(address, Json.toJson(event), LOCAL);
     } else {
       vertx.eventBus().send(address, Json.toJson(event));

@@ -76,6 +76,8 @@ final class Effects {
   final List<Lost> lost = new ArrayList<>();
   private final ChangeContext context;
   private final boolean resumeOnly;
+  /** Set where the effects are not told (a backup's run): replays are not built. */
+  private boolean untold;
 
   Effects(ChangeContext context) {
     this(context, false);
@@ -93,6 +95,17 @@ final class Effects {
 
   boolean resumeOnly() {
     return resumeOnly;
+  }
+
+  /** These effects are not told to anyone (a backup applying the change): replays need not be built. */
+  Effects untold(boolean untold) {
+    this.untold = untold;
+    return this;
+  }
+
+  /** The events of a replay, built only when the effects are told. */
+  List<HookEvent> replayed(Supplier<List<HookEvent>> events) {
+    return untold ? List.of() : events.get();
   }
 
   /** A change to {@code event}'s chain: numbered, kept, told to its callbacks and published. */

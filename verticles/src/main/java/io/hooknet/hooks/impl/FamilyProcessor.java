@@ -190,6 +190,9 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
       if (outcome.changed()) {
         entry.setValue(outcome.state());
       }
+      if (backup) {
+        return null;
+      }
       Effects effects = outcome.effects();
       return Mapping.toCborBytes(new Result(0, null, outcome.reply(), effects.notices, effects.published,
           effects.replays, effects.lost));
@@ -269,7 +272,8 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
       }
       case RESUME: {
         Command command = inOwnersView(Mapping.fromCborBytes(request, Command.class));
-        return RegistryOps.resume(state, command.command(), command.owner(), command.context());
+        return RegistryOps.resume(state, command.command(), command.owner(),
+            new Effects(command.context(), true).untold(backup));
       }
       default: {
         Command command = inOwnersView(Mapping.fromCborBytes(request, Command.class));
@@ -281,7 +285,8 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
               + "after the command timeout", Mapping.typeId(HookCommand.class, command.command().getClass()),
               family, late);
         }
-        return RegistryOps.apply(state, command.command(), command.owner(), command.context());
+        return RegistryOps.apply(state, command.command(), command.owner(),
+            new Effects(command.context()).untold(backup));
       }
     }
   }

@@ -6,6 +6,7 @@ import com.hazelcast.nio.serialization.DataSerializable;
 import io.hooknet.codec.impl.Mapping;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,8 +47,18 @@ public final class FamilyState implements DataSerializable {
     public long hooksRemoved;
     public long runs;
     public Map<String, Long> hits = new TreeMap<>();
+    /** The chain's index, built when first needed; not stored. */
+    private HookChain.Index index;
 
     public EventState() {
+    }
+
+    /** The chain under its rules, changed where it is stored. */
+    HookChain hooks() {
+      if (index == null) {
+        index = new HookChain.Index(chain);
+      }
+      return HookChain.over(chain, index);
     }
 
     EventState(String event, ChangeContext context) {
@@ -61,6 +72,8 @@ public final class FamilyState implements DataSerializable {
   public Changes changes = new Changes();
   public List<Callback> callbacks = new ArrayList<>();
   public List<EventState> events = new ArrayList<>();
+  /** The events' index; not stored. */
+  private Map<String, EventState> byName;
 
   public FamilyState() {
   }
@@ -82,14 +95,29 @@ public final class FamilyState implements DataSerializable {
     changes = read.changes;
     callbacks = read.callbacks;
     events = read.events;
+    byName = null;
   }
 
   EventState event(String name) {
-    for (EventState event : events) {
-      if (event.event.equals(name)) {
-        return event;
-      }
+    return eventsByName().get(name);
+  }
+
+  void addEvent(EventState event) {
+    events.add(event);
+    eventsByName().put(event.event, event);
+  }
+
+  void removeEvent(EventState event) {
+    events.remove(event);
+    eventsByName().remove(event.event);
+  }
+
+  /** The events by name, built when first needed and kept by {@link #addEvent} and {@link #removeEvent}. */
+  private Map<String, EventState> eventsByName() {
+    if (byName == null) {
+      byName = new HashMap<>();
+      events.forEach(event -> byName.put(event.event, event));
     }
-    return null;
+    return byName;
   }
 }

@@ -5,7 +5,9 @@ import io.hooknet.codec.Hint;
 import io.hooknet.codec.HooknetException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One event's ordered hook chain and the insertion rules of illumos' {@code hook_insert()}, with its two
@@ -46,13 +48,59 @@ public final class HookChain {
     }
   }
 
-  private final List<Link> links = new ArrayList<>();
+  /**
+   * What finds a hook in a long chain without reading every hook: the links by name, and how many links wait for
+   * another hook (BEFORE/AFTER), which a hook without a hint has to look for only when there are any. Built from
+   * the chain when first needed, and kept in step by {@link #insert} and {@link #remove}.
+   */
+  static final class Index {
+    private final Map<String, Link> byName = new HashMap<>();
+    private int relative;
 
-  public HookChain() {
+    Index(List<Link> links) {
+      links.forEach(this::add);
+    }
+
+    private void add(Link link) {
+      byName.put(link.hook(), link);
+      relative += isRelative(link) ? 1 : 0;
+    }
+
+    private void remove(Link link) {
+      byName.remove(link.hook());
+      relative -= isRelative(link) ? 1 : 0;
+    }
+
+    private static boolean isRelative(Link link) {
+      return link.hint() == Hint.BEFORE || link.hint() == Hint.AFTER;
+    }
   }
 
+  private final List<Link> links;
+  private final Index index;
+
+  public HookChain() {
+    this(new ArrayList<>());
+  }
+
+  /** A chain of its own holding {@code links}. */
   public HookChain(List<Link> links) {
-    this.links.addAll(links);
+    this.links = new ArrayList<>(links);
+    this.index = new Index(this.links);
+  }
+
+  private HookChain(List<Link> links, Index index) {
+    this.links = links;
+    this.index = index;
+  }
+
+  /**
+   * The rules over {@code links} itself (a modifiable list) with its {@code index}, which {@link #insert} and
+   * {@link #remove} change where they are: a stored event's chain, changed without a copy. A refused insert leaves
+   * both as they were.
+   */
+  static HookChain over(List<Link> links, Index index) {
+    return new HookChain(links, index);
   }
 
   /** Inserts {@code link} by its hint and gives its position. */
@@ -63,6 +111,7 @@ public final class HookChain {
     requireValidHint(link);
     int position = positionFor(link);
     links.add(position, link);
+    index.add(link);
     return position;
   }
 
@@ -72,18 +121,29 @@ public final class HookChain {
     if (index < 0) {
       throw HooknetException.of(Errno.ENXIO, "hook '%s' is not in the chain", hook);
     }
-    links.remove(index);
+    removeAt(index);
     return index;
+  }
+
+  /** Removes and gives the hook at {@code position}. */
+  Link removeAt(int position) {
+    Link link = links.remove(position);
+    index.remove(link);
+    return link;
   }
 
   /** The hook's place, -1 when it is not there. */
   public int indexOf(String hook) {
+    Link link = index.byName.get(hook);
+    if (link == null) {
+      return -1;
+    }
     for (int i = 0; i < links.size(); i++) {
-      if (links.get(i).hook().equals(hook)) {
+      if (links.get(i) == link) {
         return i;
       }
     }
-    return -1;
+    throw new IllegalStateException("hook '" + hook + "' is indexed but not in its chain");
   }
 
   public List<Link> links() {
@@ -152,6 +212,9 @@ public final class HookChain {
 
   /** Where a hook without a usable hint goes: between the hooks waiting for it, else before a LAST hook. */
   private int plainPosition(String hook) {
+    if (index.relative == 0) {
+      return endsWithLast() ? links.size() - 1 : links.size();
+    }
     int lastBefore = -1;
     int firstAfter = -1;
     for (int i = 0; i < links.size(); i++) {

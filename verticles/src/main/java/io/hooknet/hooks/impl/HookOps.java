@@ -40,14 +40,12 @@ final class HookOps {
 
   /** Inserts {@code link} by its hint and tells it; the hint rules' failures name the event. */
   static void insert(FamilyState family, EventState event, HookChain.Link link, Cause cause, Effects effects) {
-    HookChain chain = new HookChain(event.chain);
     int position;
     try {
-      position = chain.insert(link);
+      position = event.hooks().insert(link);
     } catch (HooknetException e) {
       throw e.withContext("on " + family.family + "/" + event.event);
     }
-    event.chain = new ArrayList<>(chain.links());
     event.hooksAdded++;
     effects.hookChange(family, event, link, position, Cmd.HN_REGISTER, cause);
   }
@@ -55,7 +53,7 @@ final class HookOps {
   static Outcome unregister(FamilyState state, HookCommand.HookUnregister command, Effects effects) {
     FamilyState family = requireFamily(state, command.family(), Errno.ENXIO);
     EventState event = requireEvent(family, command.event(), Errno.ENXIO);
-    int position = new HookChain(event.chain).indexOf(command.hook());
+    int position = event.hooks().indexOf(command.hook());
     if (position < 0) {
       throw HooknetException.of(Errno.ENXIO, "hook '%s' is not on %s/%s", command.hook(), family.family,
           event.event);
@@ -66,7 +64,7 @@ final class HookOps {
 
   /** Removes the hook at {@code position} and tells it with {@code cause}; gives the change. */
   static HookEvent remove(FamilyState family, EventState event, int position, Cause cause, Effects effects) {
-    HookChain.Link link = event.chain.remove(position);
+    HookChain.Link link = event.hooks().removeAt(position);
     event.hits.remove(link.hook());
     event.hooksRemoved++;
     return effects.hookChange(family, event, link, position, Cmd.HN_UNREGISTER, cause);
@@ -119,15 +117,16 @@ final class HookOps {
       Callback resumed = site.callbacks().get(index).anchoredAt(owner.node());
       site.callbacks().set(index, resumed);
       effects.replay(site.key(address), resumed, effects.resumeOnly() ? StreamChange.FILL : StreamChange.START,
-          site.changes().current(), Effects.catchUp(
+          site.changes().current(), effects.replayed(() -> Effects.catchUp(
           site.changes(), since, site.family(), site.event(), owner.node(),
-          () -> site.replay().apply(Cause.RESYNC, owner.node())), site.held().apply(owner.node()));
+          () -> site.replay().apply(Cause.RESYNC, owner.node()))),
+          effects.replayed(() -> site.held().apply(owner.node())));
       return;
     }
     Callback callback = new Callback(address, owner.node(), owner.session(), effects.context().now());
     site.callbacks().add(callback);
     effects.replay(site.key(address), callback, StreamChange.START, site.changes().current(),
-        site.replay().apply(since == null ? Cause.REPLAY : Cause.RESYNC, owner.node()));
+        effects.replayed(() -> site.replay().apply(since == null ? Cause.REPLAY : Cause.RESYNC, owner.node())));
   }
 
   /** Unregisters a callback, which is sent its teardown and nothing more. */
@@ -138,7 +137,7 @@ final class HookOps {
     }
     Callback callback = site.callbacks().remove(index);
     effects.replay(site.key(address), callback, StreamChange.STOP, site.changes().current(),
-        site.teardown().apply(callback.node()));
+        effects.replayed(() -> site.teardown().apply(callback.node())));
   }
 
   static Outcome notifyRegister(FamilyState state, HookCommand.NotifyRegister command, Owner owner,
@@ -155,7 +154,7 @@ final class HookOps {
     EventState event = requireEvent(family, command.event(), Errno.ESRCH);
     unregisterCallback(Site.of(family, event), command.address(), effects);
     if (event.shutdown && event.callbacks.isEmpty()) {
-      family.events.remove(event);
+      family.removeEvent(event);
     }
     return new Outcome(family, new Replies.Ack(event.changes.seq), effects, true);
   }
@@ -168,7 +167,7 @@ final class HookOps {
     }
     state.runs++;
     for (String hook : called) {
-      if (new HookChain(state.chain).indexOf(hook) >= 0) {
+      if (state.hooks().indexOf(hook) >= 0) {
         state.hits.merge(hook, 1L, Long::sum);
       }
     }

@@ -102,7 +102,7 @@ public final class HookRegistryImpl implements HookRegistry {
         options.getCommandTimeoutMillis());
     this.reads = new RegistryReads(vertx, store.map());
     this.deliveries = new Deliveries(vertx, cluster.nodeName(), cluster::memberNames, this::fill, GAP_MILLIS,
-        this::lost, this::callbackStopped);
+        this::lost, this::callbackStopped, localConsumers::containsKey);
     this.sessions = new SessionsImpl(vertx, context, cluster.nodeName(), cluster.hazelcast(), cluster::memberNames,
         options.getSessionGraceSeconds(), store, deliveries, ownership, this::assertAgainSoon);
     this.merge = new MergeRecovery(vertx, cluster.nodeName(), store, sessions, ownership, deliveries);

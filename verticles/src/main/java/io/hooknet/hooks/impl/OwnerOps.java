@@ -76,7 +76,7 @@ final class OwnerOps {
         }
       }
       if (event.shutdown && event.callbacks.isEmpty()) {
-        family.events.remove(event);
+        family.removeEvent(event);
       }
     }
     return new Outcome(family, new Replies.Ack(0), effects, changed);
@@ -166,7 +166,7 @@ final class OwnerOps {
       }
       return;
     }
-    int position = new HookChain(event.chain).indexOf(command.hook());
+    int position = event.hooks().indexOf(command.hook());
     if (position >= 0 && event.chain.get(position).owner().same(registration.owner())) {
       return;
     }

@@ -32,12 +32,22 @@ final class RegistryOps {
 
   /** Applies a change made by {@code owner}; reads and session operations are refused with EINVAL. */
   static Outcome apply(FamilyState state, HookCommand<?> command, Owner owner, ChangeContext context) {
-    return command.accept(new Rules(state, owner, new Effects(context)));
+    return apply(state, command, owner, new Effects(context));
+  }
+
+  /** As above, with {@code effects} to fill (an untold one for a backup). */
+  static Outcome apply(FamilyState state, HookCommand<?> command, Owner owner, Effects effects) {
+    return command.accept(new Rules(state, owner, effects));
   }
 
   /** Resumes a callback that {@code owner} has ({@code command} registers it with {@code since}): ESRCH if gone. */
   static Outcome resume(FamilyState state, HookCommand<?> command, Owner owner, ChangeContext context) {
-    return command.accept(new Rules(state, owner, new Effects(context, true)));
+    return resume(state, command, owner, new Effects(context, true));
+  }
+
+  /** As above, with {@code effects} to fill (made to resume only; an untold one for a backup). */
+  static Outcome resume(FamilyState state, HookCommand<?> command, Owner owner, Effects effects) {
+    return command.accept(new Rules(state, owner, effects));
   }
 
   /** One change's rules, picked by the command's own type. */
@@ -77,7 +87,7 @@ final class RegistryOps {
         throw HooknetException.of(Errno.EEXIST, "event '%s' already exists in family '%s'", command.event(),
             family.family);
       }
-      family.events.add(new EventState(command.event(), effects.context()));
+      family.addEvent(new EventState(command.event(), effects.context()));
       effects.protocolChange(family, command.event(), owner.node(), Cmd.HN_REGISTER, Cause.REGISTERED);
       return new Outcome(family, new Replies.Ack(family.changes.seq), effects, true);
     }
@@ -95,7 +105,7 @@ final class RegistryOps {
             event.event);
       }
       if (event.callbacks.isEmpty()) {
-        family.events.remove(event);
+        family.removeEvent(event);
       } else {
         event.shutdown = true;
       }

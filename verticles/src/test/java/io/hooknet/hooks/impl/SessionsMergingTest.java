@@ -40,7 +40,7 @@ class SessionsMergingTest {
     String node = cluster.node(0).nodeName();
     FamilyStore store = new FamilyStore(vertx, context, cluster.node(0).hazelcast(), 16, 5_000);
     Deliveries deliveries = new Deliveries(vertx, node, () -> Set.of(node), (key, session, last) -> { }, 2_000,
-        lost -> { }, session -> { });
+        lost -> { }, session -> { }, address -> false);
     sessions = new SessionsImpl(vertx, context, node, cluster.node(0).hazelcast(), () -> Set.of(node), 10, store,
         deliveries, ownership, why -> { });
     CompletableFuture<Void> started = new CompletableFuture<>();
