@@ -3,8 +3,10 @@ package io.hooknet.bench;
 import io.hooknet.cluster.HooknetCluster;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import io.hooknet.codec.Errno;
 import io.hooknet.codec.Hint;
 import io.hooknet.codec.HookEvent;
+import io.hooknet.codec.HooknetException;
 import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.HookRegistryVerticle;
 import io.vertx.core.Future;
@@ -42,6 +44,18 @@ final class HooksBench extends BenchCommand {
   @Option(names = "--replay", split = ",", description = "Chain sizes to replay. Default: ${DEFAULT-VALUE}.",
       defaultValue = "10,1000,10000")
   List<Integer> replaySizes;
+
+  @Option(names = "--seconds", description = "Seconds of each throughput run. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "5")
+  int seconds;
+
+  @Option(names = "--clients", description = "Concurrent clients in the throughput runs. Default: ${DEFAULT-VALUE}.",
+      defaultValue = "64")
+  int clients;
+
+  @Option(names = "--size", description = "Hooks in the big event, and events in the wide family, of the size rows."
+      + " Default: ${DEFAULT-VALUE}.", defaultValue = "10000")
+  int size;
 
   private static final String BENCH = "hooks";
   /** A value the size of a stored hook, for the baselines. */
@@ -102,6 +116,8 @@ final class HooksBench extends BenchCommand {
       }
       report.checked(BENCH, "replay: each new callback got every hook of the chain once, marked REPLAY, then "
           + "HN_SYNCED (" + replaySizes + " hooks); each IMap read returned every entry");
+      sizeRows(report);
+      throughputRows(report);
     } finally {
       nodes.clear();
       registries.clear();
@@ -312,6 +328,262 @@ final class HooksBench extends BenchCommand {
       throw new IllegalStateException("replay of " + size + " hooks incomplete: " + hooks.size());
     }
     return (System.nanoTime() - start) / 1e6;
+  }
+
+  /**
+   * A register into an event that holds {@link #size} hooks beside one into an empty event, and one in a family of
+   * {@link #size} events beside one in a family of one event: the register call's p50 on n1, samples of the two
+   * interleaved.
+   */
+  private void sizeRows(Report report) throws Exception {
+    registries.get(0).addEvent("bench", "big").await();
+    registries.get(0).addEvent("bench", "empty").await();
+    long started = System.nanoTime();
+    fill(size, i -> registries.get(i % 3).register("bench", "big", "b" + i, Hint.NONE, null, "addr.b" + i));
+    double chainSeconds = (System.nanoTime() - started) / 1e9;
+    registries.get(0).addFamily("wide").await();
+    registries.get(0).addFamily("narrow").await();
+    registries.get(0).addEvent("narrow", "e0").await();
+    started = System.nanoTime();
+    fill(size, i -> registries.get(i % 3).addEvent("wide", "e" + i));
+    double eventSeconds = (System.nanoTime() - started) / 1e9;
+    report.say(BENCH, "set up: %,d hooks on one event in %.1f s, %,d events in one family in %.1f s", size,
+        chainSeconds, size, eventSeconds);
+    int count = Math.min(samples, 500);
+    long[][] chain = interleaved(count, new String[][] {{"bench", "big"}, {"bench", "empty"}});
+    long[][] family = interleaved(count, new String[][] {{"wide", "e" + size / 2}, {"narrow", "e0"}});
+    report.say(BENCH, "%-44s %10s %10s", "register call (us)", "p50", "p99");
+    print(report, "into an event of " + size + " hooks", chain[0]);
+    print(report, "into an empty event", chain[1]);
+    print(report, "in a family of " + size + " events", family[0]);
+    print(report, "in a family of one event", family[1]);
+    report.add(Row.cost(BENCH, "register call into an event of " + size + " hooks, p50 us",
+        Stats.percentile(chain[0], 50), "into an empty event", Stats.percentile(chain[1], 50)));
+    report.add(Row.cost(BENCH, "register call in a family of " + size + " events, p50 us",
+        Stats.percentile(family[0], 50), "in a family of one event", Stats.percentile(family[1], 50)));
+    report.checked(BENCH, "size: every register answered the next seq of its event; the big event kept its "
+        + size + " hooks");
+    int held = registries.get(1).list("bench", "big").await().events().get(0).hooks().size();
+    if (held != size) {
+      throw new IllegalStateException("the big event holds " + held + " hooks, not " + size);
+    }
+  }
+
+  /** Runs {@code count} changes, 32 at a time. */
+  private static void fill(int count, java.util.function.IntFunction<Future<Long>> change) {
+    List<Future<Long>> window = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      window.add(change.apply(i));
+      if (window.size() == 32) {
+        Future.all(window).await();
+        window.clear();
+      }
+    }
+    Future.all(window).await();
+  }
+
+  /**
+   * Microseconds of register calls on n1 into each of {@code events} ({family, event}) in turn, each hook
+   * unregistered again; checks that each register and unregister answered the next seq of its event.
+   */
+  private long[][] interleaved(int count, String[][] events) {
+    long[][] calls = new long[events.length][count];
+    long[] seq = new long[events.length];
+    for (int i = -Math.min(50, count); i < count; i++) {
+      for (int e = 0; e < events.length; e++) {
+        String family = events[e][0];
+        String event = events[e][1];
+        long called = System.nanoTime();
+        long registered = registries.get(0).register(family, event, "s" + i, Hint.NONE, null, "addr.s").await();
+        long took = (System.nanoTime() - called) / 1_000;
+        long unregistered = registries.get(0).unregister(family, event, "s" + i).await();
+        if (seq[e] != 0 && registered != seq[e] + 1 || unregistered != registered + 1) {
+          throw new IllegalStateException(family + "/" + event + ": seq " + registered + ", " + unregistered
+              + " after " + seq[e]);
+        }
+        seq[e] = unregistered;
+        if (i >= 0) {
+          calls[e][i] = took;
+        }
+      }
+    }
+    return calls;
+  }
+
+  /**
+   * Registry changes per second with {@link #clients} concurrent clients spread over the three nodes, each
+   * registering a hook of its own and unregistering it again, one change at a time: on an event each, and all on
+   * one hot event. Every tenth register names the client's hook while it is registered and must fail with
+   * EEXIST. The baseline is {@code submitToKey} with a processor that sets a 120-byte value, from as many loops
+   * over the three members, on as many keys or on one.
+   */
+  private void throughputRows(Report report) throws Exception {
+    registries.get(0).addFamily("tp").await();
+    registries.get(0).addEvent("tp", "hot").await();
+    for (int c = 0; c < clients; c++) {
+      registries.get(c % 3).addEvent("tp", "own" + c).await();
+    }
+    double own = changesPerSecond(c -> "own" + c);
+    double hot = changesPerSecond(c -> "hot");
+    double keys = processorsPerSecond(true);
+    double oneKey = processorsPerSecond(false);
+    report.say(BENCH, "%-44s %12s %12s", "changes/s, " + clients + " clients over 3 nodes", "hooknet",
+        "executeOnKey");
+    report.say(BENCH, "%-44s %,12.0f %,12.0f", "an event (a key) each", own, keys);
+    report.say(BENCH, "%-44s %,12.0f %,12.0f", "one hot event (one key)", hot, oneKey);
+    report.add(Row.rate(BENCH, "registry changes/s, " + clients + " clients on an event each", own,
+        "submitToKey, a processor that sets, " + clients + " keys", keys));
+    report.add(Row.rate(BENCH, "registry changes/s, " + clients + " clients on one hot event", hot,
+        "submitToKey, a processor that sets, one key", oneKey));
+    report.checked(BENCH, "throughput: per event, the seqs answered were gapless and each given once; every"
+        + " register of a hook already there failed with EEXIST, and no other change failed");
+  }
+
+  /** One client's loop: the number of its changes and what it checks. */
+  private final class Client {
+    final int id;
+    final HookRegistry registry;
+    final String event;
+    final String hook;
+    final List<Long> seqs = new ArrayList<>();
+    int changes;
+    int duplicates;
+    int cycle;
+    Throwable failure;
+
+    Client(int id, String event) {
+      this.id = id;
+      this.registry = registries.get(id % 3);
+      this.event = event;
+      this.hook = "c" + id;
+    }
+
+    /** Cycles of register, (every tenth cycle: register again, EEXIST), unregister; until {@code until}. */
+    void next(long until, CountDownLatch done) {
+      if (System.nanoTime() > until || failure != null) {
+        done.countDown();
+        return;
+      }
+      registry.register("tp", event, hook, Hint.NONE, null, "addr." + hook).onComplete(registered -> {
+        if (!counted(registered)) {
+          done.countDown();
+        } else if (cycle++ % 10 == 0) {
+          registry.register("tp", event, hook, Hint.NONE, null, "addr." + hook).onComplete(again -> {
+            duplicates++;
+            if (again.succeeded() || HooknetException.from(again.cause()).errno() != Errno.EEXIST.number()) {
+              failure = new IllegalStateException("a second register of " + hook + " gave " + again);
+            }
+            unregister(until, done);
+          });
+        } else {
+          unregister(until, done);
+        }
+      });
+    }
+
+    private void unregister(long until, CountDownLatch done) {
+      registry.unregister("tp", event, hook).onComplete(unregistered -> {
+        if (counted(unregistered)) {
+          next(until, done);
+        } else {
+          done.countDown();
+        }
+      });
+    }
+
+    private boolean counted(io.vertx.core.AsyncResult<Long> change) {
+      if (change.failed()) {
+        failure = change.cause();
+        return false;
+      }
+      seqs.add(change.result());
+      changes++;
+      return true;
+    }
+  }
+
+  private double changesPerSecond(java.util.function.IntFunction<String> event) throws Exception {
+    List<Client> all = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      all.add(new Client(c, event.apply(c)));
+    }
+    long warmUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    CountDownLatch warm = new CountDownLatch(clients);
+    all.forEach(client -> client.next(warmUntil, warm));
+    warm.await(60, TimeUnit.SECONDS);
+    all.forEach(client -> {
+      client.changes = 0;
+      client.duplicates = 0;
+      client.seqs.clear();
+    });
+    long started = System.nanoTime();
+    long until = started + TimeUnit.SECONDS.toNanos(seconds);
+    CountDownLatch done = new CountDownLatch(clients);
+    all.forEach(client -> client.next(until, done));
+    if (!done.await(60 + seconds, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("a throughput client did not finish");
+    }
+    double elapsed = (System.nanoTime() - started) / 1e9;
+    Map<String, List<Long>> byEvent = new HashMap<>();
+    long total = 0;
+    for (Client client : all) {
+      if (client.failure != null) {
+        throw new IllegalStateException("client " + client.id + " failed", client.failure);
+      }
+      if (client.duplicates == 0) {
+        throw new IllegalStateException("client " + client.id + " made no duplicate register");
+      }
+      byEvent.computeIfAbsent(client.event, e -> new ArrayList<>()).addAll(client.seqs);
+      total += client.changes;
+    }
+    byEvent.forEach((name, seqs) -> {
+      seqs.sort(null);
+      for (int i = 1; i < seqs.size(); i++) {
+        if (seqs.get(i) != seqs.get(i - 1) + 1) {
+          throw new IllegalStateException("tp/" + name + ": seq " + seqs.get(i) + " after " + seqs.get(i - 1));
+        }
+      }
+    });
+    return total / elapsed;
+  }
+
+  /** {@code submitToKey} calls per second from {@link #clients} loops over the members, on a key each or one. */
+  private double processorsPerSecond(boolean keyEach) throws Exception {
+    String name = "hooknet.bench.processor." + UUID.randomUUID();
+    List<IMap<Integer, byte[]>> maps = new ArrayList<>();
+    nodes.forEach(node -> maps.add(node.hazelcast().getMap(name)));
+    java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+    double rate = 0;
+    for (int run = 0; run < 2; run++) {
+      long started = System.nanoTime();
+      long until = started + TimeUnit.SECONDS.toNanos(run == 0 ? 1 : seconds);
+      CountDownLatch done = new CountDownLatch(clients);
+      count.set(0);
+      for (int c = 0; c < clients; c++) {
+        IMap<Integer, byte[]> map = maps.get(c % 3);
+        int key = keyEach ? c : 0;
+        Runnable[] loop = new Runnable[1];
+        loop[0] = () -> {
+          if (System.nanoTime() > until) {
+            done.countDown();
+            return;
+          }
+          map.submitToKey(key, new SetPayload()).whenComplete((ok, failure) -> {
+            if (failure == null) {
+              count.incrementAndGet();
+            }
+            loop[0].run();
+          });
+        };
+        loop[0].run();
+      }
+      if (!done.await(60 + seconds, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("a baseline loop did not finish");
+      }
+      rate = count.get() / ((System.nanoTime() - started) / 1e9);
+    }
+    maps.get(0).destroy();
+    return rate;
   }
 
   /** When the last of the three consumers got item {@code i}; fails if one got another item instead. */
