@@ -213,9 +213,26 @@ final class CallbackSequencer {
         || stream != null && answeredBefore(at, stream.stopping)) {
       return;
     }
+    if (stream != null && stream.next >= 0 && stream.stopping == null && !stream.filling
+        && events.stream().noneMatch(CallbackSequencer::replacesView) && !continues(stream, events)) {
+      // The stream was started again since it asked (a resync, a merge's replay): the changes answered follow
+      // where it was then, not what it has given since. It asks again from where it is, should the family be
+      // further on.
+      if (!at.equals(new ChangeId(stream.epoch, stream.next - 1)) && at.seq() >= stream.next - 1) {
+        cancelTimer(stream);
+        fill(key, stream);
+      }
+      return;
+    }
     // An answer of another lineage than the teardown's (a merge kept the family in which the callback is still
     // there) brings the stream over as any start does.
     startStream(key, session, at, events, held);
+  }
+
+  /** Whether changes missed, as a fill answers them, begin right after what the stream has given (or are none). */
+  private static boolean continues(Stream stream, List<HookEvent> events) {
+    return events.stream().filter(event -> event.cmd() != Cmd.HN_SYNCED).findFirst()
+        .map(first -> first.seq() == stream.next).orElse(true);
   }
 
   /**

@@ -395,6 +395,34 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void aFillAnsweredAfterTheStreamWasStartedAgainGivesNothingOfWhatItHadAndIsAskedAgain() {
+    List<ChangeId> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.epoch() + "." + event.seq()), (key, session, last) -> asked.add(last));
+    filling.start(KEY, null, new ChangeId(1, 1), replayOfA(1));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED), 1);
+    Await.until("the gap after seq 1 to be filled", Duration.ofSeconds(5), () -> asked.size() == 1);
+    // Before the fill is answered, a merge re-synchronises the stream at 3.5 ...
+    vertx.runOnContext(v -> filling.resync(KEY, null, new ChangeId(3, 5), List.of(hook(Cmd.HN_REGISTER, "a", "n1",
+        3, 5, true, Cause.RESYNC), synced(3, 5, Cause.RESYNC))));
+    // ... then the answer comes, with the changes after 1.1 as the family kept them, across its lineages.
+    vertx.runOnContext(v -> filling.filled(KEY, null, new ChangeId(3, 6), List.of(
+        hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED),
+        hook(Cmd.HN_REGISTER, "c", "n1", 2, 3, false, Cause.REGISTERED),
+        hook(Cmd.HN_UNREGISTER, "c", "n1", 3, 4, false, Cause.UNREGISTERED),
+        hook(Cmd.HN_UNREGISTER, "b", "n1", 3, 5, false, Cause.UNREGISTERED),
+        hook(Cmd.HN_REGISTER, "d", "n1", 3, 6, false, Cause.REGISTERED), synced(3, 6, Cause.REPLAY)), List.of()));
+    // Nothing of it is given; the stream asks for what follows 3.5, and that answer is given.
+    Await.until("the fill to be asked again", Duration.ofSeconds(5), () -> asked.size() == 2);
+    assertThat(asked).containsExactly(new ChangeId(1, 1), new ChangeId(3, 5));
+    vertx.runOnContext(v -> filling.filled(KEY, null, new ChangeId(3, 6), List.of(
+        hook(Cmd.HN_REGISTER, "d", "n1", 3, 6, false, Cause.REGISTERED), synced(3, 6, Cause.REPLAY)), List.of()));
+    Await.until("the answer to be given", Duration.ofSeconds(5), () -> told.size() >= 6);
+    assertThat(told).containsExactly("HN_REGISTER a 1.1", "HN_SYNCED null 1.1", "HN_REGISTER a 3.5",
+        "HN_SYNCED null 3.5", "HN_REGISTER d 3.6", "HN_SYNCED null 3.6");
+  }
+
+  @Test
   void aFillAnswerForAStreamStillThereIsGiven() {
     sequencer.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
     sequencer.filled(KEY, "s", new ChangeId(1, 3), changesTwoAndThree(), List.of());
