@@ -3,6 +3,8 @@ package io.hooknet.bench;
 import io.hooknet.cluster.HooknetCluster;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import io.hooknet.bridge.BridgeVerticle;
+import io.hooknet.bridge.HooknetBridgeOptions;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.Hint;
 import io.hooknet.codec.HookEvent;
@@ -12,6 +14,8 @@ import io.hooknet.hooks.HookRegistryVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,20 +33,22 @@ import picocli.CommandLine.Option;
 /**
  * Registration propagation and replay on three clustered nodes in this process: from a {@code register} call
  * on n1 to {@code HN_REGISTER} at a callback on each node, beside a raw clustered publish from n1 to
- * consumers on the three nodes and a Hazelcast IMap entry listener on each node of the same cluster; and the
- * time to replay 10, 1,000 and 10,000 hooks to a new callback, beside reading as many entries of an IMap from
- * another node. Every sample checks that each callback got the hook it waited for.
+ * consumers on the three nodes and a Hazelcast IMap entry listener on each node of the same cluster; the
+ * time to replay 10 to 100,000 hooks to a new callback, beside reading as many entries of an IMap from another
+ * node; a register into a big event or family beside one into a small one; registry changes/s from concurrent
+ * clients beside {@code submitToKey}; and the Python client's register over the TCP bridge beside its request to
+ * an echo consumer. Every sample checks what it got.
  */
 @Command(name = "hooks", mixinStandardHelpOptions = true,
-    description = "Hook registration propagation and replay on 3 nodes, beside a raw clustered publish and a"
-        + " Hazelcast IMap entry listener.")
+    description = "The hook registry on 3 nodes: propagation, replay, size, throughput and the bridge, each beside"
+        + " its baseline (a raw clustered publish, a Hazelcast IMap, submitToKey, a bridged echo).")
 final class HooksBench extends BenchCommand {
 
   @Option(names = "--samples", description = "Propagation samples. Default: ${DEFAULT-VALUE}.", defaultValue = "1000")
   int samples;
 
   @Option(names = "--replay", split = ",", description = "Chain sizes to replay. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "10,1000,10000")
+      defaultValue = "10,1000,10000,100000")
   List<Integer> replaySizes;
 
   @Option(names = "--seconds", description = "Seconds of each throughput run. Default: ${DEFAULT-VALUE}.",
@@ -118,6 +124,7 @@ final class HooksBench extends BenchCommand {
           + "HN_SYNCED (" + replaySizes + " hooks); each IMap read returned every entry");
       sizeRows(report);
       throughputRows(report);
+      bridgeRows(report);
     } finally {
       nodes.clear();
       registries.clear();
@@ -584,6 +591,65 @@ final class HooksBench extends BenchCommand {
     }
     maps.get(0).destroy();
     return rate;
+  }
+
+  /**
+   * The Python client (clients/python) over n1's TCP bridge: the p50 of a {@code hook.register} request on the
+   * generic command address beside a request to an echo consumer on n2, samples alternating
+   * ({@code bench/python/bridge_rtt.py}). A register is a round trip to the family's owner, which may be any node;
+   * the echo crosses to another node once.
+   */
+  private void bridgeRows(Report report) throws Exception {
+    Path root = sourceRoot();
+    String token = "bench-" + UUID.randomUUID();
+    List<Integer> ports = Nodes.freePorts(2);
+    nodes.get(0).vertx().deployVerticle(new BridgeVerticle(new HooknetBridgeOptions().setTcpPort(ports.get(0))
+        .setHttpPort(ports.get(1)).setEnableCommands(true).setToken(token), registries.get(0))).await();
+    String echo = "hooknet.pool.bench-echo.cmd";
+    MessageConsumer<Object> consumer = nodes.get(1).vertx().eventBus().consumer(echo,
+        message -> message.reply(message.body()));
+    consumer.completion().await();
+    registries.get(0).addEvent("bench", "bridged").await();
+    int count = Math.min(samples, 1000);
+    ProcessBuilder python = new ProcessBuilder("python3", root.resolve("bench/python/bridge_rtt.py").toString(),
+        "--port", ports.get(0).toString(), "--token", token, "--echo", echo, "--family", "bench", "--event",
+        "bridged", "--samples", Integer.toString(count), "--warmup", Integer.toString(Math.min(100, count)))
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    python.environment().put("PYTHONPATH", root.resolve("clients/python").toString());
+    Process process = python.start();
+    // The nodes answer on their own threads; this thread only waits for the script's output.
+    byte[] output = process.getInputStream().readAllBytes();
+    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new IllegalStateException("bench/python/bridge_rtt.py failed: " + new String(output));
+    }
+    io.vertx.core.json.JsonObject result = new io.vertx.core.json.JsonObject(new String(output));
+    long[] register = result.getJsonArray("register").stream().mapToLong(n -> ((Number) n).longValue()).toArray();
+    long[] echoed = result.getJsonArray("echo").stream().mapToLong(n -> ((Number) n).longValue()).toArray();
+    if (register.length != count || echoed.length != count) {
+      throw new IllegalStateException("the script gave " + register.length + " and " + echoed.length
+          + " samples, not " + count);
+    }
+    consumer.unregister().await();
+    report.say(BENCH, "%-44s %10s %10s", "Python client over the TCP bridge (us)", "p50", "p99");
+    print(report, "hook.register on hooknet.hooks.cmd", register);
+    print(report, "request to an echo consumer on n2", echoed);
+    report.add(Row.cost(BENCH, "register from the Python client over the TCP bridge, p50 us",
+        Stats.percentile(register, 50), "its request/reply to an echo consumer on another node",
+        Stats.percentile(echoed, 50)));
+    report.checked(BENCH, "bridge: " + count + " registers from the Python client, each answered the next seq of"
+        + " its event and was unregistered again; each echo returned what was sent");
+  }
+
+  /** The checkout this benchmark runs from: the first directory up from here that holds clients/python. */
+  private static Path sourceRoot() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("clients/python/hooknet/client.py"))
+          && Files.isRegularFile(dir.resolve("bench/python/bridge_rtt.py"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("run from the hooknet checkout: no clients/python and bench/python above "
+        + Path.of("").toAbsolutePath());
   }
 
   /** When the last of the three consumers got item {@code i}; fails if one got another item instead. */

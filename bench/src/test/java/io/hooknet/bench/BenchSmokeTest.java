@@ -25,7 +25,7 @@ class BenchSmokeTest {
   }
 
   @Test
-  void hooksGivesPropagationReplaySizeAndThroughputRows() throws Exception {
+  void hooksGivesPropagationReplaySizeThroughputAndBridgeRows() throws Exception {
     List<Row> rows = run(new HooksBench(), "--samples", "20", "--replay", "10", "--size", "100", "--seconds", "1",
         "--clients", "6");
     assertThat(rows).extracting(Row::measure).containsExactly(
@@ -33,7 +33,8 @@ class BenchSmokeTest {
         "register call -> HN_REGISTER at 3 nodes, p50 us", "register call -> HN_REGISTER at 3 nodes, p99 us",
         "replay of 10 hooks to a new callback, ms", "register call into an event of 100 hooks, p50 us",
         "register call in a family of 100 events, p50 us", "registry changes/s, 6 clients on an event each",
-        "registry changes/s, 6 clients on one hot event");
+        "registry changes/s, 6 clients on one hot event",
+        "register from the Python client over the TCP bridge, p50 us");
   }
 
   @Test

@@ -276,7 +276,8 @@ final class SessionsImpl implements Sessions {
 
   /** Takes over the session's registrations, so that this node asserts them after a merge. */
   private void adopt(String session) {
-    vertx.executeBlocking(() -> List.copyOf(store.map().values()), false).onSuccess(families -> families.forEach(family -> ownership.adopt(family, session, node)))
+    vertx.executeBlocking(() -> List.copyOf(store.map().values()), false)
+        .onSuccess(families -> families.forEach(family -> ownership.adopt(family, session, node)))
         .onFailure(failure -> LOG.warning(() -> "could not read what session " + session + " owns: " + failure));
   }
 
