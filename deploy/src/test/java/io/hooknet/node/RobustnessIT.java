@@ -666,9 +666,9 @@ class RobustnessIT {
         if (stream == null) {
           subscribe(null);
         } else {
-          command("notify.unregister", null, new JsonObject().put("address", stream));
+          JsonObject unregistered = command("notify.unregister", null, new JsonObject().put("address", stream));
           collect();
-          streamDone();
+          streamDone(unregistered == null);
         }
       } else if (dice < 68) {
         command("run", null, new JsonObject().put("payload", new JsonObject()));
@@ -836,7 +836,12 @@ class RobustnessIT {
 
     /** Its stream ended with its session (it went away, or found the session ended): the callback went too. */
     void streamDone() {
-      history.streamEnded(stream, System.nanoTime() - started);
+      streamDone(false);
+    }
+
+    /** Its stream ended; {@code unanswered}: with an unregistration that got no answer (the connection went). */
+    void streamDone(boolean unanswered) {
+      history.streamEnded(stream, System.nanoTime() - started, unanswered);
       stream = null;
     }
 

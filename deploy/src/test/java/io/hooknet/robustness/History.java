@@ -46,9 +46,11 @@ public final class History {
 
   /**
    * A callback stream that ended with its client's session at {@code endedNanos}: the client went away, or came
-   * back and found the session ended. Its callback went with the session; nothing more is owed to it.
+   * back and found the session ended, or unregistered the callback. Its callback went; nothing more is owed to it.
+   * {@code unanswered}: the client's unregistration got no answer (its connection or node went meanwhile), so its
+   * teardown may have been cut short with the connection.
    */
-  public record StreamEnd(long index, String stream, long endedNanos) {
+  public record StreamEnd(long index, String stream, long endedNanos, boolean unanswered) {
   }
 
   /**
@@ -112,7 +114,12 @@ public final class History {
   }
 
   public synchronized void streamEnded(String stream, long endedNanos) {
-    streamEnds.add(new StreamEnd(next++, stream, endedNanos));
+    streamEnded(stream, endedNanos, false);
+  }
+
+  /** As above; {@code unanswered}: the stream ended with an unregistration that got no answer. */
+  public synchronized void streamEnded(String stream, long endedNanos, boolean unanswered) {
+    streamEnds.add(new StreamEnd(next++, stream, endedNanos, unanswered));
   }
 
   public synchronized void sockEvent(String node, String pool, long datafd, long seq, String receiver,
@@ -180,7 +187,8 @@ public final class History {
             number(f, "startNanos"), number(f, "endNanos")));
         case "SessionEnd" -> history.sessionEnds.add(new SessionEnd(index, text(f, "session"),
             number(f, "endedNanos"), Boolean.parseBoolean(f.get("byCluster"))));
-        case "StreamEnd" -> history.streamEnds.add(new StreamEnd(index, text(f, "stream"), number(f, "endedNanos")));
+        case "StreamEnd" -> history.streamEnds.add(new StreamEnd(index, text(f, "stream"), number(f, "endedNanos"),
+            Boolean.parseBoolean(f.get("unanswered"))));
         case "SockEvent" -> history.sockEvents.add(new SockEvent(index, text(f, "node"), text(f, "pool"),
             number(f, "datafd"), number(f, "seq"), text(f, "receiver"), text(f, "via")));
         case "Chain" -> history.chains.add(new Chain(text(f, "node"), text(f, "event"), list(f.get("hooks")),

@@ -359,6 +359,28 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void aTeardownCutShortWithAnUnansweredUnregistrationIsNoViolationButOneTheClientWasAnsweredIs() {
+    // The client's node was killed while it sent the teardown: the unregistration got no answer, and the rest of
+    // the teardown never reached the client.
+    History cut = clean();
+    cut.delivery("gone", E, "HN_REGISTER", "a", S1, 1, 2, true, "REPLAY", 0, 4);
+    cut.delivery("gone", E, "HN_REGISTER", "b", S2, 1, 2, true, "REPLAY", 1, 4);
+    cut.delivery("gone", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 4);
+    cut.delivery("gone", E, "HN_UNREGISTER", "a", S1, 1, 2, true, "TEARDOWN", 0, 5);
+    cut.streamEnded("gone", 6, true);
+    assertThat(check(cut)).isEmpty();
+
+    History answered = clean();
+    answered.delivery("gone", E, "HN_REGISTER", "a", S1, 1, 2, true, "REPLAY", 0, 4);
+    answered.delivery("gone", E, "HN_REGISTER", "b", S2, 1, 2, true, "REPLAY", 1, 4);
+    answered.delivery("gone", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 4);
+    answered.delivery("gone", E, "HN_UNREGISTER", "a", S1, 1, 2, true, "TEARDOWN", 0, 5);
+    answered.streamEnded("gone", 6, false);
+    assertThat(check(answered)).extracting(Violation::message)
+        .containsExactly("gone: torn down at seq 2 without [b/s-2], which it held and was not told gone");
+  }
+
+  @Test
   void aTeardownThatLeavesOutAHookTheStreamHeld() {
     History h = clean();
     h.delivery("gone", E, "HN_REGISTER", "a", S1, 1, 2, true, "REPLAY", 0, 4);
@@ -414,6 +436,7 @@ class HistoryCheckerTest {
     h.fault("kill", "n2", 3, 4);
     h.sessionFoundEnded("s-3", 9);
     h.streamEnded("gone", 9);
+    h.streamEnded("cut", 9, true);
     h.delivery("obs", E, "HN_REGISTER", "c", S1, 1, 4, false, "REGISTERED", 2, 6);
     java.nio.file.Path file = dir.resolve("h.history");
     h.dump(file);
