@@ -258,9 +258,17 @@ final class CallbackSequencer {
       // Its client is away: its resume, from the last change it saw, brings it over to the family as it is.
       return;
     }
+    Stream old = streams.get(key);
+    if (session != null && (old == null || old.next < 0) && !stopped.containsKey(key) && !silenced.containsKey(key)) {
+      // A callback of a session that this node never delivered to: its client has not resumed it here yet (its
+      // resume may be on its way). A replay now could go out before the client listens here, and the stream would
+      // then take the changes its resume asks for as given. The resume, from the last change it saw, brings it
+      // over to the family as it is.
+      suspended.put(key, Boolean.TRUE);
+      return;
+    }
     // A merge that put the callback back (its removal on the other side was provisional) resyncs it at the seq its
     // removal was told at: only one numbered before a teardown of its lineage gives nothing (see start).
-    Stream old = streams.get(key);
     if (old != null && old.stopping == null && old.next >= 0 && at.epoch() == old.epoch && at.seq() < old.next) {
       // Made before changes of its own lineage the stream has had since (their notices overtook it): in one lineage
       // a seq stands for one change, so the stream already holds the chain it would give, and more.

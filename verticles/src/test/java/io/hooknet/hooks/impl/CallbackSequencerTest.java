@@ -423,6 +423,22 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void aResyncOfASessionsCallbackThisNodeNeverDeliveredWaitsForItsClientsResume() {
+    // The session's client moved here; before its resume is answered, a re-assertion here re-synchronises its
+    // callback, and live changes follow. Its client may not listen here yet: nothing is taken as given.
+    sequencer.resync(KEY, "s", new ChangeId(1, 5), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 5, true,
+        Cause.RESYNC), synced(1, 5, Cause.RESYNC)));
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 6, false, Cause.REGISTERED), 1);
+    assertThat(told).isEmpty();
+    // The resume, after the last change the client saw (1.2), brings everything since.
+    sequencer.start(KEY, "s", new ChangeId(1, 5), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 3, false,
+        Cause.REGISTERED), hook(Cmd.HN_REGISTER, "c", "n1", 1, 4, false, Cause.REGISTERED),
+        hook(Cmd.HN_UNREGISTER, "b", "n1", 1, 5, false, Cause.UNREGISTERED), synced(1, 5, Cause.REPLAY)));
+    assertThat(told).containsExactly("HN_REGISTER b n1 REGISTERED 1.3", "HN_REGISTER c n1 REGISTERED 1.4",
+        "HN_UNREGISTER b n1 UNREGISTERED 1.5", "HN_SYNCED null n1 REPLAY 1.5", "HN_REGISTER d n1 REGISTERED 1.6");
+  }
+
+  @Test
   void aFillAnswerForAStreamStillThereIsGiven() {
     sequencer.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
     sequencer.filled(KEY, "s", new ChangeId(1, 3), changesTwoAndThree(), List.of());
