@@ -362,22 +362,20 @@ class HistoryCheckerTest {
   void aTeardownCutShortWithAnUnansweredUnregistrationIsNoViolationButOneTheClientWasAnsweredIs() {
     // The client's node was killed while it sent the teardown: the unregistration got no answer, and the rest of
     // the teardown never reached the client.
-    History cut = clean();
-    cut.delivery("gone", E, "HN_REGISTER", "a", S1, 1, 2, true, "REPLAY", 0, 4);
-    cut.delivery("gone", E, "HN_REGISTER", "b", S2, 1, 2, true, "REPLAY", 1, 4);
-    cut.delivery("gone", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 4);
-    cut.delivery("gone", E, "HN_UNREGISTER", "a", S1, 1, 2, true, "TEARDOWN", 0, 5);
-    cut.streamEnded("gone", 6, true);
-    assertThat(check(cut)).isEmpty();
-
-    History answered = clean();
-    answered.delivery("gone", E, "HN_REGISTER", "a", S1, 1, 2, true, "REPLAY", 0, 4);
-    answered.delivery("gone", E, "HN_REGISTER", "b", S2, 1, 2, true, "REPLAY", 1, 4);
-    answered.delivery("gone", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 4);
-    answered.delivery("gone", E, "HN_UNREGISTER", "a", S1, 1, 2, true, "TEARDOWN", 0, 5);
-    answered.streamEnded("gone", 6, false);
-    assertThat(check(answered)).extracting(Violation::message)
+    assertThat(check(tornDownWithoutB(true))).isEmpty();
+    assertThat(check(tornDownWithoutB(false))).extracting(Violation::message)
         .containsExactly("gone: torn down at seq 2 without [b/s-2], which it held and was not told gone");
+  }
+
+  /** A stream that held a and b, torn down naming a only, then ended ({@code unanswered}: its unregistration). */
+  private static History tornDownWithoutB(boolean unanswered) {
+    History h = clean();
+    h.delivery("gone", E, "HN_REGISTER", "a", S1, 1, 2, true, "REPLAY", 0, 4);
+    h.delivery("gone", E, "HN_REGISTER", "b", S2, 1, 2, true, "REPLAY", 1, 4);
+    h.delivery("gone", E, "HN_SYNCED", null, null, 1, 2, true, "REPLAY", -1, 4);
+    h.delivery("gone", E, "HN_UNREGISTER", "a", S1, 1, 2, true, "TEARDOWN", 0, 5);
+    h.streamEnded("gone", 6, unanswered);
+    return h;
   }
 
   @Test

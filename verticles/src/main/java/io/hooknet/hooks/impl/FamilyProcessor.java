@@ -262,7 +262,7 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
       case REASSERT: {
         Reassert reassert = Mapping.fromCborBytes(request, Reassert.class);
         return OwnerOps.reassert(state, family, reassert.owned(), reassert.node(), reassert.resyncAll(),
-            new Effects(reassert.context()));
+            new Effects(reassert.context()).untold(backup));
       }
       case WITHDRAW: {
         Withdraw withdraw = Mapping.fromCborBytes(request, Withdraw.class);

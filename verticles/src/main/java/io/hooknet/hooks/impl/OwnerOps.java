@@ -228,7 +228,7 @@ final class OwnerOps {
       if (callback.node().equals(node) && which.test(callback)) {
         CallbackKey key = site.key(callback.address());
         effects.replay(key, callback, StreamChange.MERGE_RESYNC, site.changes().current(),
-            site.replay().apply(Cause.RESYNC, node));
+            effects.replayed(() -> site.replay().apply(Cause.RESYNC, node)));
       }
     }
   }
