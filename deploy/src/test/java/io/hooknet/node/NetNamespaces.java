@@ -114,6 +114,23 @@ final class NetNamespaces implements AutoCloseable {
   }
 
   /**
+   * Drops what host {@code from} sends to host {@code to} except TCP to or from port {@code kept} (Hazelcast's): the
+   * event bus between them is cut one way while the cluster still sees both members (nftables, in {@code from}'s
+   * namespace).
+   */
+  void cutAllBut(int from, int to, int kept) {
+    String ns = namespace(from);
+    run(true, "ip", "netns", "exec", ns, "nft", "add", "table", "inet", "hooknet_cut");
+    run(true, "ip", "netns", "exec", ns, "nft", "add", "chain", "inet", "hooknet_cut", "out",
+        "{ type filter hook output priority 0 ; }");
+    // (Two "!=" matches in one rule drop the kept port too with this nftables; ranges around it do not.)
+    String others = "{ 0-" + (kept - 1) + ", " + (kept + 1) + "-65535 }";
+    run(true, "ip", "netns", "exec", ns, "nft", "add", "rule", "inet", "hooknet_cut", "out", "ip", "daddr",
+        address(to), "tcp", "dport", others, "tcp", "sport", others, "drop");
+    shaped.add(from);
+  }
+
+  /**
    * Makes host {@code index}'s link lossy: it drops {@code percent} % of the packets it receives from the other
    * hosts, at random (nftables {@code numgen random}).
    */
@@ -143,6 +160,7 @@ final class NetNamespaces implements AutoCloseable {
     }
     for (int index : List.copyOf(shaped)) {
       run(false, "ip", "netns", "exec", namespace(index), "nft", "delete", "table", "inet", "hooknet_loss");
+      run(false, "ip", "netns", "exec", namespace(index), "nft", "delete", "table", "inet", "hooknet_cut");
       run(false, "ip", "netns", "exec", namespace(index), "tc", "qdisc", "del", "dev", "eth0", "root");
     }
     shaped.clear();

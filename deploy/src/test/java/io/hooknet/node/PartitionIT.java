@@ -34,7 +34,9 @@ import org.junit.jupiter.api.Test;
  * {@code MERGE_CONFLICT}, every node lists the same chain, every callback's stream folds to that chain, and no
  * change identity (epoch, seq) stands for two different changes. A session that one side ends while the other
  * acknowledged a registration of it loses that registration at the merge, and every callback is told; a hook its
- * session unregistered after moving to another node is not asserted again by the node it left.
+ * session unregistered after moving to another node is not asserted again by the node it left. A change whose
+ * node is killed while its event bus to the others is cut (its notices never leave) reaches every callback when the
+ * survivors assert again.
  */
 class PartitionIT {
 
@@ -113,11 +115,16 @@ class PartitionIT {
    * each member holds a replica of every entry (two backups) and both sides of the split know every name.
    */
   private void splitOff(int node) {
+    awaitReady();
+    net.split(List.of(node));
+  }
+
+  /** Waits until every node is ready: the cluster's partitions safe, each member holding a replica of every entry. */
+  private void awaitReady() {
     for (int i = 0; i < 3; i++) {
       URI ready = URI.create("http://" + net.address(i) + ":" + HTTP_PORT + "/ready");
       Await.until("n" + (i + 1) + " to be ready", CONVERGE, () -> status(ready) == 200);
     }
-    net.split(List.of(node));
   }
 
   private static int status(URI uri) {
@@ -306,6 +313,40 @@ class PartitionIT {
       assertThat(describe(watcher.events()).stream().filter(event -> event.contains(moved)))
           .containsExactly("HN_REGISTER " + moved + " REGISTERED", "HN_UNREGISTER " + moved + " UNREGISTERED");
       assertThat(List.of(0, 1, 2).stream().map(this::chainAt)).allMatch(List.of("after@" + after.session())::equals);
+    }
+  }
+
+  @Test
+  void aChangeWhoseNodeDiedBeforeTellingItReachesTheCallbacksWhenTheSurvivorsAssertAgain() {
+    Client maker = connectAndAddEvent(2);
+    List<Client> watchers = List.of(watching(connect(0)), watching(connect(1)));
+    maker.register("h");
+    String h = "h@" + maker.session();
+    for (Client watcher : watchers) {
+      Await.until("the watcher to hold " + h, CONVERGE, () -> fold(watcher.events()).equals(List.of(h)));
+    }
+    // n3's event bus to the others is cut, Hazelcast's traffic is not: the unregistration is stored (with its
+    // backups on n1 and n2), and its notices wait on n3 until n3 is killed. No change comes after it to show the
+    // callbacks a gap.
+    awaitReady();
+    net.cutAllBut(2, 0, CLUSTER_PORT);
+    net.cutAllBut(2, 1, CLUSTER_PORT);
+    long seq = maker.command(op("hook.unregister").put("hook", "h")).getLong("seq");
+    // The cut stays: n3's kernel would otherwise send what its killed process had written, as a host that dies
+    // with its node does not.
+    nodes.get(2).signal("KILL");
+
+    for (Client watcher : watchers) {
+      try {
+        Await.until("the watcher to be told of the unregistration", CONVERGE, () -> fold(watcher.events()).isEmpty());
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; the watcher was told " + describe(watcher.events())
+            + nodes.stream().map(node -> "\n" + node.output()).collect(Collectors.joining()), e);
+      }
+      // Told by the survivors' re-assertion, as a gap fill is answered: the change, then HN_SYNCED at it.
+      assertThat(describe(watcher.events())).containsExactly("HN_SYNCED null@null REPLAY",
+          "HN_REGISTER " + h + " REGISTERED", "HN_UNREGISTER " + h + " UNREGISTERED", "HN_SYNCED null@null REPLAY");
+      assertThat(watcher.events().subList(2, 4)).extracting(event -> event.getLong("seq")).containsExactly(seq, seq);
     }
   }
 

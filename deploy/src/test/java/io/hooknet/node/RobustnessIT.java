@@ -136,12 +136,12 @@ class RobustnessIT {
         thread.join(TimeUnit.SECONDS.toMillis(SECONDS + 120));
       }
       quiesce();
-      Map<String, Long> finalSeq = converge();
+      JsonObject finalChange = converge();
       for (Client client : clients) {
-        client.settle(finalSeq.get(EVENT));
+        client.settle(finalChange);
       }
       clients.forEach(Client::record);
-      long javaOps = recordJavaClient(finalSeq.get(EVENT));
+      long javaOps = recordJavaClient(finalChange);
       history.end(System.nanoTime() - started, TimeUnit.SECONDS.toNanos(GRACE_SECONDS));
 
       List<HistoryChecker.Violation> violations = HistoryChecker.check(history);
@@ -322,10 +322,10 @@ class RobustnessIT {
   }
 
   /**
-   * Waits until the Java client's callback has caught up with the final seq, then puts the records of every
+   * Waits until the Java client's callback has caught up with the final change, then puts the records of every
    * incarnation of it into the history; gives the number of its operations.
    */
-  private long recordJavaClient(long finalSeq) {
+  private long recordJavaClient(JsonObject finalChange) {
     NodeProcess last = javaClients.get(javaClients.size() - 1);
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String stream = null;
@@ -337,7 +337,7 @@ class RobustnessIT {
           .filter(r -> "subscribed".equals(r.getString("kind"))).map(r -> r.getString("stream")).orElse(null);
       String current = stream;
       boolean caughtUp = records.stream().anyMatch(r -> "event".equals(r.getString("kind"))
-          && r.getString("stream").equals(current) && r.getJsonObject("event").getLong("seq") == finalSeq);
+          && r.getString("stream").equals(current) && isChange(r.getJsonObject("event"), finalChange));
       if (stream != null && caughtUp) {
         break;
       }
@@ -458,9 +458,10 @@ class RobustnessIT {
    * Waits until the family takes changes from every node (reads are answered while a change waits behind a stuck
    * partition), no node lists a hook of a session that has ended (its grace period may still have been running when
    * the clients stopped) and every node lists the same chain twice in a row; records the chains; gives each event's
-   * seq. A cluster that never gets there is recorded as it is at the deadline, for the checker to judge.
+   * change, {@code {epoch, seq}}: a stream caught up has it as its last (a seq alone may be another lineage's). A
+   * cluster that never gets there is recorded as it is at the deadline, for the checker to judge.
    */
-  private Map<String, Long> converge() throws InterruptedException {
+  private JsonObject converge() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     List<JsonObject> previous = null;
     while (true) {
@@ -489,7 +490,7 @@ class RobustnessIT {
           });
           history.chain("n" + (i + 1), EVENT, names, owners);
         }
-        return Map.of(EVENT, lists.get(0).getLong("seq"));
+        return new JsonObject().put("epoch", lists.get(0).getLong("epoch")).put("seq", lists.get(0).getLong("seq"));
       }
       if (System.nanoTime() > deadline) {
         for (int i = 0; i < NODES; i++) {
@@ -497,11 +498,17 @@ class RobustnessIT {
           history.chain("n" + (i + 1), EVENT, list == null ? List.of("(no answer)") : names(list),
               list == null ? List.of("") : owners(list));
         }
-        return Map.of(EVENT, -1L);
+        return new JsonObject().put("epoch", 0L).put("seq", -1L);
       }
       previous = lists;
       Thread.sleep(2_000);
     }
+  }
+
+  /** Whether an event (or a last-seen change) is the change {@code change}, epoch and seq. */
+  private static boolean isChange(JsonObject event, JsonObject change) {
+    return event.getLong("seq") == change.getLong("seq").longValue()
+        && event.getLong("epoch") == change.getLong("epoch").longValue();
   }
 
   private static List<String> names(JsonObject list) {
@@ -884,7 +891,7 @@ class RobustnessIT {
     }
 
     /** Waits until its stream has caught up with the final seq, so that it can be checked against the chain. */
-    void settle(long finalSeq) {
+    void settle(JsonObject finalChange) {
       if (bridge == null || bridge.isClosed()) {
         connect();
       }
@@ -897,7 +904,7 @@ class RobustnessIT {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (System.nanoTime() < deadline) {
         JsonObject last = lastSeen();
-        if (last != null && last.getLong("seq") == finalSeq) {
+        if (last != null && isChange(last, finalChange)) {
           history.liveAtEnd(stream);
           return;
         }

@@ -382,6 +382,21 @@ final class CallbackSequencer {
     teardown.forEach(event -> deliver.accept(key, event));
   }
 
+  /**
+   * The streams this node delivers that a re-assertion may bring up to date, by family, each with the last change
+   * it was given: those started, not stopping and not waiting for a fill's answer already.
+   */
+  Map<String, List<OwnerOps.Given>> given() {
+    Map<String, List<OwnerOps.Given>> given = new LinkedHashMap<>();
+    streams.forEach((key, stream) -> {
+      if (stream.next >= 0 && stream.stopping == null && !stream.filling) {
+        given.computeIfAbsent(key.family(), family -> new ArrayList<>())
+            .add(new OwnerOps.Given(key.event(), key.address(), new ChangeId(stream.epoch, stream.next - 1)));
+      }
+    });
+    return given;
+  }
+
   /** Whether this node has a stream for the callback {@code key} (started, waiting to start, or stopping). */
   boolean streaming(CallbackKey key) {
     return streams.containsKey(key);

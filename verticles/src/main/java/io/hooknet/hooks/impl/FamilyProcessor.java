@@ -16,6 +16,7 @@ import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.impl.Effects.Lost;
 import io.hooknet.hooks.impl.Effects.Notice;
 import io.hooknet.hooks.impl.Effects.Replay;
+import io.hooknet.hooks.impl.OwnerOps.Given;
 import io.hooknet.hooks.impl.OwnerOps.Owned;
 import io.hooknet.hooks.impl.RegistryOps.Outcome;
 import java.io.IOException;
@@ -70,10 +71,11 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
   }
 
   /**
-   * What node {@code node} asserts again after a merge: its own merge ({@code resyncAll}), or another node's, when
-   * only the callbacks it has to put back are re-synchronised.
+   * What node {@code node} asserts again after a merge: its own merge ({@code resyncAll}), or another node's (or a
+   * member's departure), when only the callbacks it has to put back are re-synchronised and the streams it delivers
+   * ({@code given}) are brought up to the family's latest changes.
    */
-  record Reassert(List<Owned> owned, String node, boolean resyncAll, ChangeContext context) {
+  record Reassert(List<Owned> owned, List<Given> given, String node, boolean resyncAll, ChangeContext context) {
   }
 
   /** What session {@code session}, ending, held in a family as this node knows it, withdrawn with {@code cause}. */
@@ -174,8 +176,10 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
     return new FamilyProcessor(Kind.COUNT_RUN, new CountRun(event, List.copyOf(called)));
   }
 
-  static FamilyProcessor reassert(List<Owned> owned, String node, boolean resyncAll, ChangeContext context) {
-    return new FamilyProcessor(Kind.REASSERT, new Reassert(List.copyOf(owned), node, resyncAll, context));
+  static FamilyProcessor reassert(List<Owned> owned, List<Given> given, String node, boolean resyncAll,
+      ChangeContext context) {
+    return new FamilyProcessor(Kind.REASSERT, new Reassert(List.copyOf(owned), List.copyOf(given), node, resyncAll,
+        context));
   }
 
   @Override
@@ -261,8 +265,8 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
       }
       case REASSERT: {
         Reassert reassert = Mapping.fromCborBytes(request, Reassert.class);
-        return OwnerOps.reassert(state, family, reassert.owned(), reassert.node(), reassert.resyncAll(),
-            new Effects(reassert.context()).untold(backup));
+        return OwnerOps.reassert(state, family, reassert.owned(), reassert.given(), reassert.node(),
+            reassert.resyncAll(), new Effects(reassert.context()).untold(backup));
       }
       case WITHDRAW: {
         Withdraw withdraw = Mapping.fromCborBytes(request, Withdraw.class);

@@ -116,17 +116,25 @@ final class HookOps {
     if (index >= 0) {
       Callback resumed = site.callbacks().get(index).anchoredAt(owner.node());
       site.callbacks().set(index, resumed);
-      effects.replay(site.key(address), resumed, effects.resumeOnly() ? StreamChange.FILL : StreamChange.START,
-          site.changes().current(), effects.replayed(() -> Effects.catchUp(
-          site.changes(), since, site.family(), site.event(), owner.node(),
-          () -> site.replay().apply(Cause.RESYNC, owner.node()))),
-          effects.replayed(() -> site.held().apply(owner.node())));
+      catchUp(site, resumed, since, effects.resumeOnly() ? StreamChange.FILL : StreamChange.START, effects);
       return;
     }
     Callback callback = new Callback(address, owner.node(), owner.session(), effects.context().now());
     site.callbacks().add(callback);
     effects.replay(site.key(address), callback, StreamChange.START, site.changes().current(),
         effects.replayed(() -> site.replay().apply(since == null ? Cause.REPLAY : Cause.RESYNC, owner.node())));
+  }
+
+  /**
+   * Sends {@code callback} the changes after {@code since} from the node that delivers it, or, when they are not
+   * all kept (or {@code since} is of another lineage), a replay marked RESYNC; with what it then holds.
+   */
+  static void catchUp(Site site, Callback callback, ChangeId since, StreamChange change, Effects effects) {
+    String node = callback.node();
+    effects.replay(site.key(callback.address()), callback, change, site.changes().current(),
+        effects.replayed(() -> Effects.catchUp(site.changes(), since, site.family(), site.event(), node,
+            () -> site.replay().apply(Cause.RESYNC, node))),
+        effects.replayed(() -> site.held().apply(node)));
   }
 
   /** Unregisters a callback, which is sent its teardown and nothing more. */

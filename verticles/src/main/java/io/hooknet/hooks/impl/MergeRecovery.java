@@ -24,7 +24,9 @@ import java.util.logging.Logger;
  * lack what their sessions registered meanwhile, or keep the clean-up the merging side made after a session the
  * cluster has connected. They do it too when a member leaves (the backups that take over its partitions may lack
  * the changes whose backups timed out) and when Hazelcast reports a partition lost: a family may then be older
- * than what was acknowledged, or gone. Asserting is idempotent, so a try that fails (Hazelcast still migrating partitions just
+ * than what was acknowledged, or gone. With what it owns, a node sends the last change each callback stream it
+ * delivers was given: a member that left may have made changes it never told, and the family sends every stream
+ * behind its latest change the changes after its last. Asserting is idempotent, so a try that fails (Hazelcast still migrating partitions just
  * after the merge, a member leaving meanwhile) is repeated every {@value #RETRY_MILLIS} ms until one succeeds or
  * the registry stops.
  */
@@ -110,6 +112,10 @@ final class MergeRecovery {
       Predicate<Owner> mine = owner -> owner.sessionOwned() ? live.contains(owner.session())
           : owner.node().equals(node);
       Map<String, List<Owned>> byFamily = new LinkedHashMap<>();
+      // The streams this node delivers are brought up to their family's latest change: the node that made a change
+      // may have died before it sent it, and with no change after it the stream would never notice.
+      Map<String, List<OwnerOps.Given>> given = deliveries.sequencer().given();
+      given.keySet().forEach(family -> byFamily.put(family, new ArrayList<>()));
       for (Owned owned : ownership.of(mine)) {
         byFamily.computeIfAbsent(owned.command().family(), family -> new ArrayList<>()).add(owned);
         if (owned.owner().sessionOwned()) {
@@ -123,8 +129,8 @@ final class MergeRecovery {
           : "; " + ended.size() + " sessions that ended meanwhile lose theirs"));
       List<Future<Void>> families = new ArrayList<>();
       ended.forEach(session -> families.add(sessions.withdraw(session, Cause.CLIENT_LEFT)));
-      byFamily.forEach((family, owned) -> families.add(store.change(family,
-          FamilyProcessor.reassert(owned, node, merging, store.changeContext())).map(result -> {
+      byFamily.forEach((family, owned) -> families.add(store.change(family, FamilyProcessor.reassert(owned,
+          given.getOrDefault(family, List.of()), node, merging, store.changeContext())).map(result -> {
             deliveries.apply(result);
             return null;
           })));

@@ -40,6 +40,13 @@ final class OwnerOps {
   record Owned(HookCommand<?> command, Owner owner, long registeredAt) {
   }
 
+  /**
+   * A callback's stream that a node delivers, as far as it has got: {@code last} is the last change it was given
+   * ({@code event} null: a protocol callback of the family).
+   */
+  record Given(String event, String address, ChangeId last) {
+  }
+
   private OwnerOps() {
   }
 
@@ -100,15 +107,17 @@ final class OwnerOps {
    * comment), then re-synchronises every callback {@code node} delivers here.
    */
   static Outcome reassert(FamilyState family, String name, List<Owned> owned, String node, Effects effects) {
-    return reassert(family, name, owned, node, true, effects);
+    return reassert(family, name, owned, List.of(), node, true, effects);
   }
 
   /**
-   * As above; with {@code resyncAll} false (a node that stayed in the cluster while another merged back), only the
-   * callbacks that had to be put back are re-synchronised: the others missed nothing.
+   * As above; with {@code resyncAll} false (a node that stayed in the cluster while another merged back, or saw one
+   * leave), only the callbacks that had to be put back are re-synchronised, and each stream of {@code given} that
+   * has not got to the family's latest change is sent the changes after its last: the node that made those may
+   * have died before it sent them, and with no later change the stream would never notice.
    */
-  static Outcome reassert(FamilyState family, String name, List<Owned> owned, String node, boolean resyncAll,
-      Effects effects) {
+  static Outcome reassert(FamilyState family, String name, List<Owned> owned, List<Given> given, String node,
+      boolean resyncAll, Effects effects) {
     if (family == null) {
       owned.forEach(registration -> lose(name, registration, null, effects));
       return new Outcome(null, new Replies.Ack(0), effects, false);
@@ -136,7 +145,31 @@ final class OwnerOps {
     Predicate<Callback> resynced = callback -> resyncAll || putBack.contains(callback.address());
     resync(HookOps.Site.of(family), node, resynced, effects);
     family.events.forEach(event -> resync(HookOps.Site.of(family, event), node, resynced, effects));
+    for (Given stream : given) {
+      EventState event = stream.event() == null ? null : family.event(stream.event());
+      if (stream.event() == null || event != null) {
+        catchUp(stream.event() == null ? HookOps.Site.of(family) : HookOps.Site.of(family, event), stream, node,
+            resynced, effects);
+      }
+    }
     return new Outcome(family, new Replies.Ack(0), effects, true);
+  }
+
+  /**
+   * Brings a stream of {@code node} that is behind the site's latest change up to it, as a gap fill would: unless
+   * its callback went (its teardown goes its own way), is delivered elsewhere now, or is re-synchronised already.
+   */
+  private static void catchUp(HookOps.Site site, Given stream, String node, Predicate<Callback> resynced,
+      Effects effects) {
+    int index = indexOf(site.callbacks(), stream.address());
+    if (index < 0 || stream.last().equals(site.changes().current())) {
+      return;
+    }
+    Callback callback = site.callbacks().get(index);
+    if (callback.node().equals(node) && !resynced.test(callback)) {
+      site.changes().overtake(stream.last(), effects.context());
+      HookOps.catchUp(site, callback, stream.last(), StreamChange.FILL, effects);
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,25 @@ class CallbackSequencerTest {
   private static List<HookEvent> changesTwoAndThree() {
     return List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED),
         hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED), synced(1, 3, Cause.REPLAY));
+  }
+
+  @Test
+  void eachStartedStreamIsGivenForAReassertionWithItsLastChangeAndTheAnswerBringsItUpToDate() {
+    CallbackKey waiting = new CallbackKey("inet", "OUT", "cb.waiting");
+    CallbackKey family = new CallbackKey("link", null, "cb.family");
+    sequencer.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
+    sequencer.start(family, null, new ChangeId(4, 6), List.of());
+    // A notice for a stream that has not started yet: nothing to bring up to date.
+    sequencer.live(waiting, hook(Cmd.HN_REGISTER, "x", "n1", 1, 5, false, Cause.REGISTERED), 1);
+    assertThat(sequencer.given()).isEqualTo(Map.of(
+        "inet", List.of(new OwnerOps.Given("IN", "cb", new ChangeId(1, 1))),
+        "link", List.of(new OwnerOps.Given(null, "cb.family", new ChangeId(4, 6)))));
+
+    // The changes 2 and 3 never came (their sender died): the re-assertion's answer gives them.
+    sequencer.filled(KEY, "s", new ChangeId(1, 3), changesTwoAndThree(), List.of());
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1",
+        "HN_REGISTER b n1 REGISTERED 1.2", "HN_REGISTER c n1 REGISTERED 1.3", "HN_SYNCED null n1 REPLAY 1.3");
+    assertThat(sequencer.given().get("inet")).containsExactly(new OwnerOps.Given("IN", "cb", new ChangeId(1, 3)));
   }
 
   @Test

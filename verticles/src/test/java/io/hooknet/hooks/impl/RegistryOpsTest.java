@@ -330,7 +330,7 @@ class RegistryOpsTest {
         new OwnerOps.Owned(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.gone"), session, 2),
         new OwnerOps.Owned(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "h", null, null, "addr.s3"), session,
             3));
-    Outcome after = store(OwnerOps.reassert(stored(), "inet", owned, "n3", false, effects()));
+    Outcome after = store(OwnerOps.reassert(stored(), "inet", owned, List.of(), "n3", false, effects()));
 
     assertThat(family.event("PHYSICAL_IN").callbacks).extracting(FamilyState.Callback::address)
         .containsExactly("cb.kept", "cb.gone");
@@ -340,8 +340,40 @@ class RegistryOpsTest {
         .stream().map(e -> e.hook() + "/" + e.cause()).collect(Collectors.joining(","))).containsExactly(
             "cb.gone MERGE_RESYNC h/RESYNC,null/RESYNC");
     // The merging node re-synchronises every callback it delivers.
-    Outcome merging = store(OwnerOps.reassert(stored(), "inet", owned, "n3", true, effects()));
+    Outcome merging = store(OwnerOps.reassert(stored(), "inet", owned, List.of(), "n3", true, effects()));
     assertThat(merging.effects().replays).extracting(r -> r.key().address()).containsExactly("cb.kept", "cb.gone");
+  }
+
+  @Test
+  void aReassertionSendsEachStreamOfTheNodeThatIsBehindTheChangesAfterItsLastAndNoOtherStreamAnything() {
+    // n3 delivers cb.behind (its notices of seq 2 and 3 were lost with the node that made them), cb.current and
+    // cb.lineage (given seq 3 in a lineage the family does not have); n1 delivers cb.n1.
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.behind"), "n3");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.current"), "n3");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.lineage"), "n3");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.n1"), "n1");
+    register("a", Hint.NONE, null, "n2");
+    register("b", Hint.NONE, null, "n2");
+    register("c", Hint.NONE, null, "n2");
+    List<OwnerOps.Given> given = List.of(
+        new OwnerOps.Given("PHYSICAL_IN", "cb.behind", new ChangeId(EPOCH, 1)),
+        new OwnerOps.Given("PHYSICAL_IN", "cb.current", new ChangeId(EPOCH, 3)),
+        new OwnerOps.Given("PHYSICAL_IN", "cb.lineage", new ChangeId(99, 3)),
+        new OwnerOps.Given("PHYSICAL_IN", "cb.n1", new ChangeId(EPOCH, 0)),
+        new OwnerOps.Given("PHYSICAL_IN", "cb.unregistered", new ChangeId(EPOCH, 0)),
+        new OwnerOps.Given("NO_SUCH_EVENT", "cb.behind", new ChangeId(EPOCH, 0)));
+    Outcome after = store(OwnerOps.reassert(stored(), "inet", List.of(), given, "n3", false, effects()));
+
+    assertThat(after.effects().notices).isEmpty();
+    assertThat(after.effects().replays).extracting(r -> r.key().address() + " " + r.deliverer() + " " + r.change()
+        + " " + r.at().seq() + " " + r.events().stream().map(e -> e.cmd() + "/" + e.hook() + "/" + e.seq() + "/"
+        + e.cause()).collect(Collectors.joining(",")) + " held " + r.held().stream().map(HookEvent::hook)
+        .collect(Collectors.joining(","))).containsExactly(
+            "cb.behind n3 FILL 3 HN_REGISTER/b/2/REGISTERED,HN_REGISTER/c/3/REGISTERED,HN_SYNCED/null/3/REPLAY"
+                + " held a,b,c",
+            "cb.lineage n3 FILL 3 HN_REGISTER/a/3/RESYNC,HN_REGISTER/b/3/RESYNC,HN_REGISTER/c/3/RESYNC,"
+                + "HN_SYNCED/null/3/RESYNC held a,b,c");
+    assertThat(family.event("PHYSICAL_IN").changes.current()).isEqualTo(new ChangeId(EPOCH, 3));
   }
 
   @Test
