@@ -29,6 +29,15 @@ public interface HookRegistry {
     return "hooknet.hooks." + nodeName + ".cmd";
   }
 
+  /**
+   * Where node {@code nodeName}'s own bridges hand it their clients' registry commands: consumed on that node only
+   * (a local consumer), so that the hop never depends on the cluster's record of consumers, which may still name an
+   * earlier process of the node for a while after a crash or a merge.
+   */
+  static String bridgeCommands(String nodeName) {
+    return "hooknet.hooks." + nodeName + ".bridge.cmd";
+  }
+
   /** Where every live change is published, for observers (no replay). */
   String EVENTS = "hooknet.hooks.events";
 

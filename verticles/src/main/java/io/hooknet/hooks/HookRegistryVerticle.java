@@ -17,7 +17,8 @@ import io.vertx.core.eventbus.MessageConsumer;
  * sessions of its bridges' clients, and cleans up after members and sessions that leave.
  *
  * <p>A command carrying the {@value HookRegistry#SESSION_HEADER} header runs as that bridge session; the bridges
- * set it on every command of a client and send the command to this node whichever command address it named.
+ * set it on every command of a client and hand the command to this node (on a local-only address) whichever
+ * command address it named.
  */
 public class HookRegistryVerticle extends VerticleBase {
 
@@ -26,6 +27,7 @@ public class HookRegistryVerticle extends VerticleBase {
   private HookRegistryImpl registry;
   private MessageConsumer<Object> commands;
   private MessageConsumer<Object> nodeCommands;
+  private MessageConsumer<Object> bridgeCommands;
 
   public HookRegistryVerticle(HooknetCluster cluster) {
     this(cluster, new HookRegistryOptions());
@@ -47,12 +49,15 @@ public class HookRegistryVerticle extends VerticleBase {
     registry = new HookRegistryImpl(vertx, cluster, options);
     commands = vertx.eventBus().consumer(HookRegistry.COMMANDS, this::handle);
     nodeCommands = vertx.eventBus().consumer(HookRegistry.nodeCommands(cluster.nodeName()), this::handle);
-    return Future.all(registry.start(), commands.completion(), nodeCommands.completion());
+    bridgeCommands = vertx.eventBus().localConsumer(HookRegistry.bridgeCommands(cluster.nodeName()), this::handle);
+    return Future.all(registry.start(), commands.completion(), nodeCommands.completion(),
+        bridgeCommands.completion());
   }
 
   @Override
   public Future<?> stop() {
-    return Future.join(commands.unregister(), nodeCommands.unregister(), registry.stop());
+    return Future.join(commands.unregister(), nodeCommands.unregister(), bridgeCommands.unregister(),
+        registry.stop());
   }
 
   private void handle(Message<Object> request) {

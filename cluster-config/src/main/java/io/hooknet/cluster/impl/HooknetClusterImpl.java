@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Address;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.HooknetCluster;
 import io.hooknet.codec.Codecs;
@@ -31,6 +32,8 @@ public final class HooknetClusterImpl implements HooknetCluster {
   private final String nodeName;
   private final String clusterName;
   private final UUID membershipListener;
+  private final UUID lifecycleListener;
+  private final StaleRegistrations staleRegistrations;
   /** Kept up to date by the membership listener: read for every switched packet, so not rebuilt per call. */
   private volatile List<Member> members;
   private volatile Set<String> memberNames;
@@ -45,7 +48,13 @@ public final class HooknetClusterImpl implements HooknetCluster {
     this.eventBusAddress = eventBus.host() + ":" + eventBus.port();
     this.nodeName = nodeName;
     this.clusterName = hazelcast.getConfig().getClusterName();
+    this.staleRegistrations = new StaleRegistrations(vertx, clusterManager);
     this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipLog());
+    this.lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        staleRegistrations.changed();
+      }
+    });
     refreshMembers();
   }
 
@@ -141,8 +150,10 @@ public final class HooknetClusterImpl implements HooknetCluster {
   public synchronized Future<Void> close() {
     if (closing == null) {
       Promise<Void> closed = Promise.promise();
+      staleRegistrations.close();
       vertx.executeBlocking(() -> {
         hazelcast.getCluster().removeMembershipListener(membershipListener);
+        hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListener);
         NodeNames.release(hazelcast, nodeName);
         return null;
       }, false).onComplete(released -> vertx.close().onComplete(closed));
@@ -165,12 +176,16 @@ public final class HooknetClusterImpl implements HooknetCluster {
     return String.join(", ", memberNames);
   }
 
-  /** Keeps {@link #members} current and logs every change with node names, as operators read them. */
+  /**
+   * Keeps {@link #members} current, logs every change with node names, as operators read them, and has the event
+   * bus registrations of departed nodes swept ({@link StaleRegistrations}).
+   */
   private final class MembershipLog implements MembershipListener {
 
     @Override
     public void memberAdded(MembershipEvent event) {
       refreshMembers();
+      staleRegistrations.changed();
       LOG.info(() -> "node " + nameOf(event.getMember()) + " joined cluster '" + clusterName() + "' at "
           + format(event.getMember().getAddress()) + "; members: " + memberList());
     }
@@ -178,6 +193,7 @@ public final class HooknetClusterImpl implements HooknetCluster {
     @Override
     public void memberRemoved(MembershipEvent event) {
       refreshMembers();
+      staleRegistrations.changed();
       LOG.info(() -> "node " + nameOf(event.getMember()) + " left cluster '" + clusterName() + "' from "
           + format(event.getMember().getAddress()) + "; members: " + memberList());
     }

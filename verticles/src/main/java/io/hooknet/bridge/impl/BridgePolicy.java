@@ -73,7 +73,7 @@ public final class BridgePolicy {
 
   public BridgePolicy(HooknetBridgeOptions options, HookRegistry registry) {
     this.options = options;
-    this.localCommands = HookRegistry.nodeCommands(registry.nodeName());
+    this.localCommands = HookRegistry.bridgeCommands(registry.nodeName());
     this.sessions = registry.sessions();
     HooknetMeters.bridgeSessions(withSession::size);
   }
@@ -92,7 +92,7 @@ public final class BridgePolicy {
   }
 
   /**
-   * Where a message the client sends goes: a registry command to this node's command address, anything else
+   * Where a message the client sends goes: a registry command to this node's registry, anything else
    * where it says. The TCP bridge reads the address before it asks {@link #allow}, so its front rewrites frames
    * with this; for SockJS {@link #allow} does.
    */
