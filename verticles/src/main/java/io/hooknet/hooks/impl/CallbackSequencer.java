@@ -168,6 +168,15 @@ final class CallbackSequencer {
       drain(key, old);
       return;
     }
+    if (old != null && old.next >= 0 && old.stopping == null && at.seq() < old.next
+        && events.stream().noneMatch(CallbackSequencer::replacesView)) {
+      // Changes of another lineage (a copy of the family cut off from the cluster, which took the same command
+      // apart) numbered at or below what the stream has given in its own: giving them would give a seq twice. The
+      // stream asks again from where it is; a copy without its latest change answers with the whole chain.
+      cancelTimer(old);
+      fill(key, old);
+      return;
+    }
     Set<ChangeId> given = old == null || !old.filling ? Set.of() : Set.copyOf(old.recent);
     long delivered = old == null ? -1 : old.next;
     long deliveredEpoch = old == null ? 0 : old.epoch;

@@ -128,6 +128,26 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void aFillAnsweredFromAnotherLineageBelowWhatTheStreamGaveIsNotGivenAndIsAskedAgain() {
+    List<ChangeId> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CallbackSequencer filling = new CallbackSequencer(vertx, 60_000, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.cause() + " " + event.epoch() + "." + event.seq()),
+        (key, session, last) -> asked.add(last));
+    filling.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
+    // A notice of another lineage: the stream asks for the changes after 1.1.
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 3, 2, false, Cause.REGISTERED), 7);
+    // Its own lineage goes on: c is change 2 under epoch 2, after 1.1.
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 2, 2, false, Cause.REGISTERED), 1);
+    // The fill is answered by a copy cut off from the cluster, whose change 2 is 3.2.
+    filling.filled(KEY, "s", new ChangeId(3, 2), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 3, 2, false,
+        Cause.REGISTERED), synced(3, 2, Cause.REPLAY)), List.of());
+
+    assertThat(told).containsExactly("HN_REGISTER a REPLAY 1.1", "HN_SYNCED null REPLAY 1.1",
+        "HN_REGISTER c REGISTERED 2.2");
+    assertThat(asked).containsExactly(new ChangeId(1, 1), new ChangeId(2, 2));
+  }
+
+  @Test
   void changesAGapFillAskedForThatCameLiveMeanwhileAreNotToldTwice() {
     AtomicReference<ChangeId> asked = new AtomicReference<>();
     CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
