@@ -40,7 +40,8 @@ final class AllBench extends BenchCommand {
         CommandLine.populateCommand(new FaultsBench()),
         CommandLine.populateCommand(new HooksBench()),
         CommandLine.populateCommand(new SwitchBench(), "--knet", knet.toString()),
-        CommandLine.populateCommand(new ScaleBench()));
+        CommandLine.populateCommand(new ScaleBench()),
+        CommandLine.populateCommand(new RegistryScaleBench()));
     for (BenchCommand bench : benches) {
       String name = bench.getClass().getAnnotation(Command.class).name();
       System.out.println();

@@ -377,7 +377,7 @@ final class HooksBench extends BenchCommand {
   }
 
   /** Runs {@code count} changes, 32 at a time. */
-  private static void fill(int count, java.util.function.IntFunction<Future<Long>> change) {
+  static void fill(int count, java.util.function.IntFunction<Future<Long>> change) {
     List<Future<Long>> window = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       window.add(change.apply(i));

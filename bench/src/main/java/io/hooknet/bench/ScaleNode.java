@@ -31,7 +31,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ScaleNode {
 
   static final String RAW = "bench.scale.raw";
-  private static final long SETTLED_BYTES = 64 * 1024;
 
   private ScaleNode() {
   }
@@ -59,7 +58,7 @@ public final class ScaleNode {
       }
       Thread.sleep(50);
     }
-    System.out.println("joined heap=" + heapAfterGc());
+    System.out.println("joined heap=" + Heap.afterGc());
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     expect(in, "connect");
     AtomicLong ids = new AtomicLong();
@@ -74,7 +73,7 @@ public final class ScaleNode {
         batch.clear();
       }
     }
-    System.out.println("ready heap=" + heapAfterGc());
+    System.out.println("ready heap=" + Heap.afterGc());
     expect(in, "exit");
     node.close().await();
     System.exit(0);
@@ -86,30 +85,6 @@ public final class ScaleNode {
     socket.endHandler(end -> vertx.eventBus().publish(RAW, Json.toJson(SockEvent.of("n2", "raw", id, 0,
         SockEvent.TX, 0, 0, 0, seq.incrementAndGet(), System.currentTimeMillis() * 1000))));
     return Future.succeededFuture();
-  }
-
-  /**
-   * The live heap: collected until two readings 100 ms apart agree within {@value #SETTLED_BYTES} bytes (at most
-   * 30 tries), so that state the node lets go of shortly after a step (a join's migrations, a batch's buffers)
-   * is not counted on one side of a difference only.
-   */
-  private static long heapAfterGc() throws InterruptedException {
-    long previous = collectedHeap();
-    for (int i = 0; i < 30; i++) {
-      Thread.sleep(100);
-      long now = collectedHeap();
-      if (Math.abs(now - previous) <= SETTLED_BYTES) {
-        return now;
-      }
-      previous = now;
-    }
-    return previous;
-  }
-
-  private static long collectedHeap() {
-    System.gc();
-    System.gc();
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   private static void expect(BufferedReader in, String word) throws Exception {

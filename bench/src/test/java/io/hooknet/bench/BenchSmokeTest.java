@@ -57,6 +57,13 @@ class BenchSmokeTest {
         "1000 simultaneous EOFs to a remote consumer, ms");
   }
 
+  @Test
+  void registryScaleGivesHeapAndJoinRows() throws Exception {
+    List<Row> rows = run(new RegistryScaleBench(), "--hooks", "2000", "--per-event", "500");
+    assertThat(rows).extracting(Row::measure).containsExactly("live heap per hook, 2,000 hooks on 3 nodes, bytes",
+        "a node joining 2,000 hooks serves list and replay, ms");
+  }
+
   private static List<Row> run(BenchCommand bench, String... args) throws Exception {
     Report report = new Report();
     CommandLine.populateCommand(bench, args).run(report);
