@@ -168,8 +168,10 @@ final class CallbackSequencer {
       drain(key, old);
       return;
     }
-    if (old != null && old.next >= 0 && old.stopping == null && at.seq() < old.next
-        && events.stream().noneMatch(CallbackSequencer::replacesView)) {
+    if (old != null && old.next >= 0 && old.stopping == null
+        && events.stream().noneMatch(CallbackSequencer::replacesView)
+        && (at.seq() < old.next || events.stream().anyMatch(event -> event.cmd() != Cmd.HN_SYNCED
+            && event.seq() < old.next && !old.recent.contains(event.change())))) {
       // Changes of another lineage (a copy of the family cut off from the cluster, which took the same command
       // apart) numbered at or below what the stream has given in its own: giving them would give a seq twice. The
       // stream asks again from where it is; a copy without its latest change answers with the whole chain.
@@ -177,7 +179,7 @@ final class CallbackSequencer {
       fill(key, old);
       return;
     }
-    Set<ChangeId> given = old == null || !old.filling ? Set.of() : Set.copyOf(old.recent);
+    Set<ChangeId> given = old == null || old.next < 0 ? Set.of() : Set.copyOf(old.recent);
     long delivered = old == null ? -1 : old.next;
     long deliveredEpoch = old == null ? 0 : old.epoch;
     Stream stream = restart(key, session, at);
@@ -186,10 +188,9 @@ final class CallbackSequencer {
       told.addAll(events);
       events = told;
       stream.view.clear();
-    } else if (given.contains(at)) {
-      // The changes a gap fill asked for came live meanwhile (their sender was only late): what the stream was
-      // given already is not given again, and it goes on after the last of it. (A fill from another lineage, the
-      // family replaced by a merge, restarts the stream as it says.)
+    } else if (!given.isEmpty()) {
+      // Changes a gap fill asked for that came live meanwhile (their sender was only late; all of them, or the
+      // first few) are not given again, and the stream goes on after the last it has.
       events = events.stream().filter(event -> event.cmd() == Cmd.HN_SYNCED ? event.seq() >= delivered - 1
           : !given.contains(event.change())).toList();
       if (delivered > stream.next) {

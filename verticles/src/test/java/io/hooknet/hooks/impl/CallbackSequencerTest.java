@@ -148,6 +148,23 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void aFillAnswerWhoseFirstChangesCameLiveMeanwhileGivesOnlyTheRest() {
+    List<ChangeId> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CallbackSequencer filling = new CallbackSequencer(vertx, 60_000, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.cause() + " " + event.epoch() + "." + event.seq()),
+        (key, session, last) -> asked.add(last));
+    filling.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "x", "n1", 3, 2, false, Cause.REGISTERED), 7);
+    // While the fill after 1.1 is on its way, change 2 comes live; the answer brings 2 and 3.
+    filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED), 1);
+    filling.filled(KEY, "s", new ChangeId(1, 3), changesTwoAndThree(), List.of());
+
+    assertThat(told).containsExactly("HN_REGISTER a REPLAY 1.1", "HN_SYNCED null REPLAY 1.1",
+        "HN_REGISTER b REGISTERED 1.2", "HN_REGISTER c REGISTERED 1.3", "HN_SYNCED null REPLAY 1.3");
+    assertThat(asked).containsExactly(new ChangeId(1, 1));
+  }
+
+  @Test
   void changesAGapFillAskedForThatCameLiveMeanwhileAreNotToldTwice() {
     AtomicReference<ChangeId> asked = new AtomicReference<>();
     CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
@@ -192,22 +209,28 @@ class CallbackSequencerTest {
   }
 
   @Test
-  void aGapFillFromAnotherLineageRestartsTheStreamAsItSays() {
-    AtomicReference<ChangeId> asked = new AtomicReference<>();
+  void aGapFillFromAnotherLineageIsNotGivenOverWhatTheStreamHasAndBringsItOverWithTheWholeChain() {
+    List<ChangeId> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
     CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
-        + event.hook() + " " + event.epoch() + "." + event.seq()), (key, session, last) -> asked.set(last));
+        + event.hook() + " " + event.epoch() + "." + event.seq()), (key, session, last) -> asked.add(last));
     filling.start(KEY, "s", new ChangeId(1, 1), List.of(synced(1, 1, Cause.REPLAY)));
     filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED), 1);
     filling.live(KEY, hook(Cmd.HN_REGISTER, "d", "n1", 1, 4, false, Cause.REGISTERED), 1);
-    Await.until("the gap after seq 2 to be filled", Duration.ofSeconds(5), () -> asked.get() != null);
-    // The family the fill reads was replaced by a merge: its changes 2 and 3 are others, under epoch 2.
-    filling.start(KEY, "s", new ChangeId(2, 3), List.of(hook(Cmd.HN_REGISTER, "x", "n2", 2, 2, false,
+    Await.until("the gap after seq 2 to be filled", Duration.ofSeconds(5), () -> !asked.isEmpty());
+    // The family the fill reads was replaced by a merge: its changes 2 and 3 are others, under epoch 2. Its change
+    // 2 is not the one the stream was given: none of it is given, and the stream asks again after 1.2.
+    filling.filled(KEY, "s", new ChangeId(2, 3), List.of(hook(Cmd.HN_REGISTER, "x", "n2", 2, 2, false,
         Cause.REGISTERED), hook(Cmd.HN_REGISTER, "y", "n2", 2, 3, false, Cause.REGISTERED),
-        synced(2, 3, Cause.REPLAY)));
+        synced(2, 3, Cause.REPLAY)), List.of());
+    assertThat(asked).containsExactly(new ChangeId(1, 2), new ChangeId(1, 2));
+    // The family has no change 1.2: it answers with its whole chain, and b is told gone first.
+    filling.filled(KEY, "s", new ChangeId(2, 3), List.of(hook(Cmd.HN_REGISTER, "x", "n2", 2, 3, true,
+        Cause.RESYNC), hook(Cmd.HN_REGISTER, "y", "n2", 2, 3, true, Cause.RESYNC), synced(2, 3, Cause.RESYNC)),
+        List.of());
     filling.live(KEY, hook(Cmd.HN_REGISTER, "z", "n2", 2, 4, false, Cause.REGISTERED), 2);
 
-    assertThat(told).containsExactly("HN_SYNCED null 1.1", "HN_REGISTER b 1.2", "HN_REGISTER x 2.2",
-        "HN_REGISTER y 2.3", "HN_SYNCED null 2.3", "HN_REGISTER z 2.4");
+    assertThat(told).containsExactly("HN_SYNCED null 1.1", "HN_REGISTER b 1.2", "HN_UNREGISTER b 2.3",
+        "HN_REGISTER x 2.3", "HN_REGISTER y 2.3", "HN_SYNCED null 2.3", "HN_REGISTER z 2.4");
   }
 
   @Test
