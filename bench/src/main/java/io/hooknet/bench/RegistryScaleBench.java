@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -84,7 +85,7 @@ final class RegistryScaleBench extends BenchCommand {
         throw new IllegalStateException("the IMap holds " + map.size() + " entries, not " + total);
       }
       double mapBytes = (Heap.afterGc() - before) / (double) total;
-      double mapSafe = join(cluster, () -> true).safeMillis();
+      double mapSafe = join(cluster, registry -> { }).safeMillis();
       map.destroy();
 
       before = Heap.afterGc();
@@ -109,7 +110,7 @@ final class RegistryScaleBench extends BenchCommand {
       report.say(BENCH, "set up: %,d hooks in %.0f s (%,.0f registers/s)", total, loadSeconds, total / loadSeconds);
 
       String probe = "f" + (families / 2);
-      Ready ready = join(cluster, () -> served(probe));
+      Ready ready = join(cluster, registry -> serve(registry, probe));
       report.say(BENCH, "%-52s %12s %12s", "", "hooknet", "IMap");
       report.say(BENCH, "%-52s %12.0f %12.0f", "live heap per hook, 3 nodes (bytes)", registryBytes, mapBytes);
       report.say(BENCH, "%-52s %12.0f %12.0f", "join -> partitions safe (ms)", ready.safeMillis(), mapSafe);
@@ -131,9 +132,9 @@ final class RegistryScaleBench extends BenchCommand {
 
   /**
    * Node n4 joins (and gets a registry), is timed until Hazelcast's partitions are safe (polled every 10 ms) and
-   * until {@code ready} has answered, and leaves again.
+   * until {@code serve} has run on its registry, and leaves again.
    */
-  private Ready join(Nodes cluster, BooleanSupplier ready) throws Exception {
+  private Ready join(Nodes cluster, Consumer<HookRegistry> serve) throws Exception {
     int port = Nodes.freePorts(1).get(0);
     List<String> members = new ArrayList<>(cluster.members());
     members.add("127.0.0.1:" + port);
@@ -150,22 +151,16 @@ final class RegistryScaleBench extends BenchCommand {
     try {
       HookRegistryVerticle verticle = new HookRegistryVerticle(joined);
       joined.vertx().deployVerticle(verticle).await();
-      joining = verticle.registry();
-      ready.getAsBoolean();
+      serve.accept(verticle.registry());
       double readyMillis = (System.nanoTime() - start) / 1e6;
       return new Ready(safe.get(READY_SECONDS, TimeUnit.SECONDS), readyMillis);
     } finally {
-      joining = null;
       joined.close().await();
     }
   }
 
-  /** The registry of the node that is joining, while one is. */
-  private volatile HookRegistry joining;
-
-  /** Whether the joining node lists every hook of {@code family} and replays each once to a callback of its own. */
-  private boolean served(String family) {
-    HookRegistry registry = joining;
+  /** Has {@code registry} list every hook of {@code family} and replay each once to a callback of its own. */
+  private void serve(HookRegistry registry, String family) {
     Replies.HookChains chains = registry.list(family, "e").await();
     int listed = chains.events().get(0).hooks().size();
     if (listed != perEvent) {
@@ -191,7 +186,6 @@ final class RegistryScaleBench extends BenchCommand {
       throw new IllegalStateException(e);
     }
     registry.notifyUnregister(family, "e", callback).await();
-    return true;
   }
 
   /** Milliseconds from {@code start} until {@code condition} holds, polled every 10 ms. */

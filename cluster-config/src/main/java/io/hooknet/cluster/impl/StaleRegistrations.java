@@ -21,7 +21,9 @@ import java.util.logging.Logger;
  * notices. Each node sweeps {@value #FIRST_MILLIS} ms, {@value #SECOND_MILLIS} ms and {@value #LAST_MILLIS} ms after
  * the latest change of the cluster (a member joined or left, a merge), by when Hazelcast has settled, or given up
  * on a migration; a sweep that fails (partitions unavailable) is tried again {@value #RETRY_MILLIS} ms later.
- * Removing is idempotent, so every node may sweep.
+ * Only the oldest member in a node's view sweeps, so the map is read once per sweep, not once per node; on each side
+ * of a split that is a member of that side. Removing is idempotent, so two nodes that each take themselves for the
+ * oldest do no harm.
  */
 final class StaleRegistrations {
 
@@ -90,8 +92,14 @@ final class StaleRegistrations {
     });
   }
 
-  /** Removes every registration of a node that is not a member now; gives how many it removed. */
+  /**
+   * Removes every registration of a node that is not a member now, when this node is the oldest member; gives how
+   * many it removed.
+   */
   int removeStale() {
+    if (!hazelcast.getCluster().getMembers().iterator().next().localMember()) {
+      return 0;
+    }
     MultiMap<String, HazelcastRegistrationInfo> subs = hazelcast.getMultiMap(SUBS);
     Set<String> addresses = new TreeSet<>();
     int removed = 0;

@@ -179,24 +179,18 @@ final class CallbackSequencer {
       fill(key, old);
       return;
     }
-    Set<ChangeId> given = old == null || old.next < 0 ? Set.of() : Set.copyOf(old.recent);
     long delivered = old == null ? -1 : old.next;
-    long deliveredEpoch = old == null ? 0 : old.epoch;
     Stream stream = restart(key, session, at);
     if (events.stream().anyMatch(CallbackSequencer::replacesView)) {
       List<HookEvent> told = new ArrayList<>(gone(stream.view, events, at));
       told.addAll(events);
       events = told;
       stream.view.clear();
-    } else if (!given.isEmpty()) {
+    } else if (delivered >= 0) {
       // Changes a gap fill asked for that came live meanwhile (their sender was only late; all of them, or the
-      // first few) are not given again, and the stream goes on after the last it has.
-      events = events.stream().filter(event -> event.cmd() == Cmd.HN_SYNCED ? event.seq() >= delivered - 1
-          : !given.contains(event.change())).toList();
-      if (delivered > stream.next) {
-        stream.next = delivered;
-        stream.epoch = deliveredEpoch;
-      }
+      // first few) are not given again: below the stream's next change, the answer has only changes it gave (the
+      // branch above took any other).
+      events = events.stream().filter(event -> event.cmd() == Cmd.HN_SYNCED || event.seq() >= delivered).toList();
     }
     for (HookEvent event : events) {
       track(stream, event);

@@ -97,6 +97,12 @@ class CallbackSequencerTest {
         + event.cause() + " " + event.seq()), (key, session, last) -> { });
   }
 
+  /** A sequencer that never fills a gap by itself, telling "cmd hook cause epoch.seq"; its fills go to {@code asked}. */
+  private CallbackSequencer asking(List<ChangeId> asked) {
+    return new CallbackSequencer(vertx, 60_000, (key, event) -> told.add(event.cmd() + " " + event.hook() + " "
+        + event.cause() + " " + event.epoch() + "." + event.seq()), (key, session, last) -> asked.add(last));
+  }
+
   /** A first replay as of (1, seq): n1's hook a, then HN_SYNCED. */
   private static List<HookEvent> replayOfA(long seq) {
     return List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, seq, true, Cause.REPLAY), synced(1, seq, Cause.REPLAY));
@@ -130,9 +136,7 @@ class CallbackSequencerTest {
   @Test
   void aFillAnsweredFromAnotherLineageBelowWhatTheStreamGaveIsNotGivenAndIsAskedAgain() {
     List<ChangeId> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CallbackSequencer filling = new CallbackSequencer(vertx, 60_000, (key, event) -> told.add(event.cmd() + " "
-        + event.hook() + " " + event.cause() + " " + event.epoch() + "." + event.seq()),
-        (key, session, last) -> asked.add(last));
+    CallbackSequencer filling = asking(asked);
     filling.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
     // A notice of another lineage: the stream asks for the changes after 1.1.
     filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 3, 2, false, Cause.REGISTERED), 7);
@@ -150,9 +154,7 @@ class CallbackSequencerTest {
   @Test
   void aFillAnswerWhoseFirstChangesCameLiveMeanwhileGivesOnlyTheRest() {
     List<ChangeId> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CallbackSequencer filling = new CallbackSequencer(vertx, 60_000, (key, event) -> told.add(event.cmd() + " "
-        + event.hook() + " " + event.cause() + " " + event.epoch() + "." + event.seq()),
-        (key, session, last) -> asked.add(last));
+    CallbackSequencer filling = asking(asked);
     filling.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
     filling.live(KEY, hook(Cmd.HN_REGISTER, "x", "n1", 3, 2, false, Cause.REGISTERED), 7);
     // While the fill after 1.1 is on its way, change 2 comes live; the answer brings 2 and 3.
