@@ -50,7 +50,7 @@ public final class HooknetMeters {
   }
 
   /**
-   * A registry change this node made: a hook ({@code level} {@code hook}) or an event ({@code event}) registered
+   * A registry change made on this member (its family's owner): a hook ({@code level} {@code hook}) or an event ({@code event}) registered
    * or unregistered, with its cause.
    */
   public static void registryChange(String family, String level, String cmd, String cause) {
@@ -72,7 +72,10 @@ public final class HooknetMeters {
         .tags("family", family, "event", event).register(registry());
   }
 
-  /** How long a change took from the node that made it to the node that delivers it to a callback. */
+  /**
+   * How long a change took from the member that made it (its family's owner) to the node that delivers it to a
+   * callback.
+   */
   public static void callbackLag(Duration lag) {
     Timer.builder("hooknet.callback.lag").description("Time from a registry change to its delivery")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))

@@ -50,6 +50,25 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
     HooknetException failure() {
       return new HooknetException(Errno.of(errno).orElse(Errno.EIO), message);
     }
+
+    /** Whether it has anything to tell. */
+    boolean tells() {
+      return !notices.isEmpty() || !published.isEmpty() || !replays.isEmpty() || !lost.isEmpty();
+    }
+  }
+
+  /**
+   * The key in a member's Hazelcast user context under which the registry running there takes what the changes
+   * made on that member tell ({@link Teller}). A family's owner tells a change's effects itself, right as the
+   * change is made, and answers the node that asked with the reply alone: the notices leave one hop earlier than
+   * from the asking node, and in the order the changes were made. A member without a registry answers with the
+   * effects, and the asking node tells them.
+   */
+  static final String TELLER = "hooknet.registry.teller";
+
+  /** Takes what a change made on this member tells; called on the partition thread that made it. */
+  interface Teller {
+    void tell(Result result);
   }
 
   /** A command by {@code owner}. */
@@ -198,8 +217,14 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
         return null;
       }
       Effects effects = outcome.effects();
-      return Mapping.toCborBytes(new Result(0, null, outcome.reply(), effects.notices, effects.published,
-          effects.replays, effects.lost));
+      Result result = new Result(0, null, outcome.reply(), effects.notices, effects.published, effects.replays,
+          effects.lost);
+      Object teller = hazelcast == null ? null : hazelcast.getUserContext().get(TELLER);
+      if (teller instanceof Teller && result.tells()) {
+        ((Teller) teller).tell(result);
+        result = new Result(0, null, outcome.reply(), List.of(), List.of(), List.of(), List.of());
+      }
+      return Mapping.toCborBytes(result);
     } catch (HooknetException e) {
       return Mapping.toCborBytes(new Result(e.errno(), e.detail(), null, List.of(), List.of(), List.of(),
           List.of()));

@@ -81,6 +81,8 @@ public final class HookRegistryImpl implements HookRegistry {
   };
   private static final int TOLD_LOST_KEPT = 4096;
   private Handler<HookEvent> lostHandler = event -> { };
+  /** Takes what changes made on this member tell, in the order they were made (see {@link FamilyProcessor#TELLER}). */
+  private final FamilyProcessor.Teller teller;
   private UUID membership;
   private UUID lifecycle;
   private UUID partitionLost;
@@ -106,6 +108,7 @@ public final class HookRegistryImpl implements HookRegistry {
     this.sessions = new SessionsImpl(vertx, context, cluster.nodeName(), cluster.hazelcast(), cluster::memberNames,
         options.getSessionGraceSeconds(), store, deliveries, ownership, this::assertAgainSoon);
     this.merge = new MergeRecovery(vertx, cluster.nodeName(), store, sessions, ownership, deliveries);
+    this.teller = result -> context.runOnContext(v -> deliveries.apply(result));
   }
 
   public Future<Void> start() {
@@ -142,6 +145,7 @@ public final class HookRegistryImpl implements HookRegistry {
         context.runOnContext(v -> sessions.merged());
       }
     });
+    cluster.hazelcast().getUserContext().put(FamilyProcessor.TELLER, teller);
     sessions.start();
     cleanUpEarlierProcess();
     return deliveries.start();
@@ -149,6 +153,7 @@ public final class HookRegistryImpl implements HookRegistry {
 
   public Future<Void> stop() {
     stopped = true;
+    cluster.hazelcast().getUserContext().remove(FamilyProcessor.TELLER, teller);
     cluster.hazelcast().getCluster().removeMembershipListener(membership);
     cluster.hazelcast().getLifecycleService().removeLifecycleListener(lifecycle);
     cluster.hazelcast().getPartitionService().removePartitionLostListener(partitionLost);
