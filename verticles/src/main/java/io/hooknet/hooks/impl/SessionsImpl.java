@@ -150,10 +150,18 @@ final class SessionsImpl implements Sessions {
    */
   static final String RESUMED = "hooknet.hooks.sessions.resumed";
 
-  /** A connection of a session here; the lost notices it was resumed with are handed out once. */
+  /** A claim a session made through its connection here, in cluster view {@code view}: under way or made. */
+  private record Claim(long view, Future<Void> made) {
+  }
+
+  /**
+   * A connection of a session here; the lost notices it was resumed with are handed out once, and the claims made
+   * through it are remembered ({@link #claim}).
+   */
   private static final class Connection {
     private final Session session;
     private final Runnable close;
+    private final Map<String, Claim> claims = new HashMap<>();
     private List<HookEvent> lost;
 
     Connection(Session session, Runnable close) {
@@ -366,10 +374,27 @@ final class SessionsImpl implements Sessions {
         .compose(holder -> holder == null ? Future.succeededFuture() : Future.failedFuture(taken(address)));
   }
 
+  /**
+   * Claims {@code address} for {@code session} where the claim's entry lives. A session connected here claims each
+   * address once per cluster view: the bridge claims a client's address as the client registers a handler there,
+   * and the registration at that address that follows at once takes that claim, made or under way, instead of
+   * claiming again. In another view the claim is made again (a merge or a lost partition may have given the address
+   * to another session), as it is after a claim that failed.
+   */
   private Future<Void> claim(String session, String address) {
-    return store.within(vertx.executeBlocking(() -> claims.putIfAbsent(address, session), false),
-        "claim " + address).compose(holder -> holder == null || holder.equals(session) ? Future.succeededFuture()
-            : Future.failedFuture(taken(address)));
+    Connection connection = connections.get(session);
+    long view = store.view();
+    Claim claimed = connection == null ? null : connection.claims.get(address);
+    if (claimed != null && claimed.view() == view && !claimed.made().failed()) {
+      return claimed.made();
+    }
+    Future<Void> made = store.within(FamilyStore.onContext(claims.submitToKey(address, new ClaimProcessor(session)),
+        context), "claim " + address).compose(holder -> holder == null || holder.equals(session)
+            ? Future.succeededFuture() : Future.failedFuture(taken(address)));
+    if (connection != null) {
+      connection.claims.put(address, new Claim(view, made));
+    }
+    return made;
   }
 
   /**
