@@ -1,5 +1,8 @@
 """Round trips of the Python client over a node's TCP bridge: a hook register beside a request to an echo consumer.
 
+Each register is the client's own `serve_hook`: a handler registered at a new address of the client's, and
+the hook registered at that address (as a client serving a hook does).
+
 Run by `bench/run hooks` (HooksBench), which starts the nodes, the bridge and the echo consumer. Prints one JSON
 object: the microseconds of each register call and of each echo request, samples of the two alternating. Each
 registered hook is unregistered again (not timed); every register must answer the next seq of its event and
@@ -30,13 +33,11 @@ def main() -> int:
     try:
         for i in range(-args.warmup, args.samples):
             hook = "py%d" % (i + args.warmup)
-            command = {"op": "hook.register", "family": args.family, "event": args.event, "hook": hook,
-                       "address": "hooknet.client.bench.%s" % hook}
             started = time.perf_counter_ns()
-            reply = client.request("hooknet.hooks.cmd", command)
+            registered = client.serve_hook(args.family, args.event, hook, lambda call: 0)
             took = (time.perf_counter_ns() - started) // 1000
-            if seq is not None and reply["seq"] != seq + 1:
-                raise SystemExit("register of %s answered seq %s after %s" % (hook, reply["seq"], seq))
+            if seq is not None and registered != seq + 1:
+                raise SystemExit("register of %s answered seq %s after %s" % (hook, registered, seq))
             unregistered = client.request("hooknet.hooks.cmd", {"op": "hook.unregister", "family": args.family,
                                                                  "event": args.event, "hook": hook})
             seq = unregistered["seq"]

@@ -99,6 +99,9 @@ class BridgeClient:
         if old is not None:
             self._shutdown(old)
         sock = socket.create_connection(self.bridges[self._bridge], timeout=self.timeout)
+        # Every frame goes out whole in one write; Nagle's algorithm would hold the second of two frames written
+        # back to back (a handler's register, then the command using it) until the bridge's delayed ACK, 40 ms.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.tls:
             try:
                 sock = self.tls.wrap_socket(sock, server_hostname=self.host)

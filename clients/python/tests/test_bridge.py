@@ -162,6 +162,9 @@ class BridgeTest(unittest.TestCase):
             calls.append(call)
             return 7 if call["payload"]["drop"] else 0
 
+        # serve_hook writes two frames back to back (the handler's register, then the command): Nagle's algorithm
+        # must not hold the second until the bridge's delayed ACK.
+        self.assertEqual(self.a._sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), 1)
         self.a.serve_hook(self.family, "IN", "py-hook", ipf)
         run = {"op": "run", "family": self.family, "event": "IN", "payload": {"drop": True}}
         self.assertEqual(self.b.request(HOOKS, run),
