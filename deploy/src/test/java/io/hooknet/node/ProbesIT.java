@@ -16,7 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -87,10 +90,12 @@ class ProbesIT {
     List<String> lines = awaitMetrics(0, scraped -> scraped.contains(
         "hooknet_sock_events_total{" + ch + ",errno=\"0\",pool=\"default\",txrx=\"tx\"} 1.0"));
     String fam = "family=\"" + family + "\"";
+    // Each change is counted once, by the member that made it (its family's owner, any of the three).
+    awaitSummed(Map.of(
+        "hooknet_registry_changes_total{cause=\"REGISTERED\",cmd=\"HN_REGISTER\"," + fam + ",level=\"hook\"}", 2.0,
+        "hooknet_registry_changes_total{cause=\"UNREGISTERED\",cmd=\"HN_UNREGISTER\"," + fam + ",level=\"hook\"}", 1.0,
+        "hooknet_registry_changes_total{cause=\"REGISTERED\",cmd=\"HN_REGISTER\"," + fam + ",level=\"event\"}", 1.0));
     assertThat(lines).contains(
-        "hooknet_registry_changes_total{cause=\"REGISTERED\",cmd=\"HN_REGISTER\"," + fam + ",level=\"hook\"} 2.0",
-        "hooknet_registry_changes_total{cause=\"UNREGISTERED\",cmd=\"HN_UNREGISTER\"," + fam + ",level=\"hook\"} 1.0",
-        "hooknet_registry_changes_total{cause=\"REGISTERED\",cmd=\"HN_REGISTER\"," + fam + ",level=\"event\"} 1.0",
         "hooknet_registry_commands_seconds_count{op=\"hook.register\",outcome=\"ok\"} 2",
         "hooknet_registry_commands_seconds_count{op=\"hook.register\",outcome=\"EEXIST\"} 1",
         "hooknet_registry_commands_seconds_count{op=\"hook.unregister\",outcome=\"ok\"} 1",
@@ -177,6 +182,31 @@ class ProbesIT {
 
   private static int members(JsonObject ready) {
     return check(ready, "cluster").getJsonObject("data").getInteger("members");
+  }
+
+  /** Waits until each series, summed over the three nodes' {@code /metrics}, has exactly its value. */
+  private void awaitSummed(Map<String, Double> expected) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    Map<String, Double> summed = summed(expected.keySet());
+    while (!summed.equals(expected)) {
+      assertThat(System.nanoTime()).as("the metrics summed over the nodes: " + summed).isLessThan(deadline);
+      Thread.sleep(50);
+      summed = summed(expected.keySet());
+    }
+  }
+
+  private Map<String, Double> summed(Set<String> series) throws Exception {
+    Map<String, Double> sums = new HashMap<>();
+    series.forEach(name -> sums.put(name, 0.0));
+    for (int node = 0; node < 3; node++) {
+      for (String line : get(node, "/metrics").body().lines().toList()) {
+        int space = line.lastIndexOf(' ');
+        if (space > 0 && sums.containsKey(line.substring(0, space))) {
+          sums.merge(line.substring(0, space), Double.parseDouble(line.substring(space + 1)), Double::sum);
+        }
+      }
+    }
+    return sums;
   }
 
   private List<String> awaitMetrics(int node, Predicate<List<String>> until) throws Exception {
