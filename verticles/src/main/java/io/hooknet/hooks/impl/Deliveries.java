@@ -40,8 +40,9 @@ final class Deliveries {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   /**
-   * What travels from node {@code from} to another node's notices address: exactly one of the three, and when
-   * the change was made there ({@code madeAtMillis}, wall clock), for the delivery lag.
+   * What travels from node {@code from} to another node's notices address (as CBOR: a replay may carry a chain of
+   * many thousand hooks): exactly one of the three, and when the change was made there ({@code madeAtMillis}, wall
+   * clock), for the delivery lag.
    */
   record NodeMessage(String from, Notice notice, Replay replay, Lost lost, long madeAtMillis) {
   }
@@ -82,7 +83,7 @@ final class Deliveries {
 
   Future<Void> start() {
     consumer = vertx.eventBus().consumer(noticeAddress(node), message -> {
-      NodeMessage taken = Mapping.fromJsonBytes(message.body().getBytes(), NodeMessage.class);
+      NodeMessage taken = Mapping.fromCborBytes(message.body().getBytes(), NodeMessage.class);
       // A node that was cut off (frozen, or on the other side of a split) acts on its own view of the cluster,
       // in which this node may be gone: what it tells is about a state the cluster did not keep.
       if (!members.get().contains(taken.from())) {
@@ -116,7 +117,7 @@ final class Deliveries {
     if (node.equals(target)) {
       take(message);
     } else {
-      forward(target, Buffer.buffer(Mapping.toJsonBytes(message)), 1);
+      forward(target, Buffer.buffer(Mapping.toCborBytes(message)), 1);
     }
   }
 
