@@ -50,11 +50,12 @@ public final class HooknetMeters {
   }
 
   /**
-   * A registry change made on this member (its family's owner): a hook ({@code level} {@code hook}) or an event ({@code event}) registered
-   * or unregistered, with its cause.
+   * A registry change made on this member (its family's owner): a hook ({@code level} {@code hook}) or an event
+   * ({@code event}) registered or unregistered, with its cause.
    */
   public static void registryChange(String family, String level, String cmd, String cause) {
-    Counter.builder("hooknet.registry.changes").description("Hook registry changes made on this node")
+    Counter.builder("hooknet.registry.changes")
+        .description("Hook registry changes made on this member, the owner of their family's entry")
         .tags("family", family, "level", level, "cmd", cmd, "cause", cause).register(registry()).increment();
   }
 

@@ -55,20 +55,32 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
     boolean tells() {
       return !notices.isEmpty() || !published.isEmpty() || !replays.isEmpty() || !lost.isEmpty();
     }
+
+    /** Its live notices and published events alone. */
+    Result live() {
+      return new Result(errno, message, ack, notices, published, List.of(), List.of());
+    }
+
+    /** All but its live notices and published events. */
+    Result withoutLive() {
+      return new Result(errno, message, ack, List.of(), List.of(), replays, lost);
+    }
   }
 
   /**
-   * The key in a member's Hazelcast user context under which the registry running there takes what the changes
-   * made on that member tell ({@link Teller}). A family's owner tells a change's effects itself, right as the
-   * change is made, and answers the node that asked with the reply alone: the notices leave one hop earlier than
-   * from the asking node, and in the order the changes were made. A member without a registry answers with the
-   * effects, and the asking node tells them.
+   * The key in a member's Hazelcast user context under which the registry running there takes the live notices of
+   * the changes made on that member ({@link Teller}). A family's owner tells a change's live notices (and publishes
+   * it) itself, right as the change is made: they leave one hop earlier than from the node that asked, and in the
+   * order the changes were made. The answer carries the rest, which the node that asked carries out as before:
+   * stream starts, fills and stops, and lost registrations. Those go on from the node that asked, in the order of
+   * its answers: a node's own callbacks are started and stopped by the node itself, at the answer. A member
+   * without a registry answers with all of it, and the node that asked tells it all.
    */
   static final String TELLER = "hooknet.registry.teller";
 
-  /** Takes what a change made on this member tells; called on the partition thread that made it. */
+  /** Takes the live notices of a change made on this member; called on the partition thread that made it. */
   interface Teller {
-    void tell(Result result);
+    void tell(Result live);
   }
 
   /** A command by {@code owner}. */
@@ -220,9 +232,9 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
       Result result = new Result(0, null, outcome.reply(), effects.notices, effects.published, effects.replays,
           effects.lost);
       Object teller = hazelcast == null ? null : hazelcast.getUserContext().get(TELLER);
-      if (teller instanceof Teller && result.tells()) {
-        ((Teller) teller).tell(result);
-        result = new Result(0, null, outcome.reply(), List.of(), List.of(), List.of(), List.of());
+      if (teller instanceof Teller && !(result.notices().isEmpty() && result.published().isEmpty())) {
+        ((Teller) teller).tell(result.live());
+        result = result.withoutLive();
       }
       return Mapping.toCborBytes(result);
     } catch (HooknetException e) {
