@@ -124,7 +124,12 @@ class HookNodeDeathIT {
     long stopped = System.nanoTime();
     children.get(1).signal("STOP");
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
-      Await.until("k2's hooks to go", Duration.ofSeconds(30), () -> events.size() >= 6);
+      try {
+        Await.until("k2's hooks to go", Duration.ofSeconds(30), () -> events.size() >= 6);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; via k1 " + viaK1 + "; via the observer " + viaObserver
+            + "\n" + children.get(0).output(), e);
+      }
     }
     double seconds = (System.nanoTime() - stopped) / 1e9;
     children.get(1).signal("CONT");
@@ -135,16 +140,26 @@ class HookNodeDeathIT {
     assertThat(seconds).isLessThan(MAX_NO_HEARTBEAT_SECONDS + HEARTBEAT_SECONDS + 1.0);
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
       try {
-        Await.until("k2's hooks to come back after the merge", Duration.ofSeconds(60), () -> events.size() >= 8);
+        Await.until("k2's hooks to come back after the merge", Duration.ofSeconds(60), () -> events.size() > 4
+            && events.subList(4, events.size()).stream().filter(e -> e.cmd() != Cmd.HN_SYNCED).count() >= 4);
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "; events " + events + "\n" + children.get(1).output(), e);
       }
-      assertThat(events.subList(4, 6)).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause())
-          .containsExactly("k2-a HN_UNREGISTER NODE_LEFT", "k2-b HN_UNREGISTER NODE_LEFT");
-      assertThat(events.subList(6, 8)).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause() + " " + e.node())
-          .containsExactly("k2-a HN_REGISTER REGISTERED k2", "k2-b HN_REGISTER REGISTERED k2");
-      assertThat(events).extracting(HookEvent::seq).containsExactly(3L, 3L, 3L, 3L, 4L, 5L, 6L, 7L);
-      assertThat(events).hasSize(8);
+      // After the merge the survivors assert again and bring every stream behind up to date, as a gap fill is
+      // answered; a change that came live meanwhile is not given twice, and the fill's end, HN_SYNCED at the
+      // stream's latest change, may follow it.
+      List<HookEvent> after = events.subList(4, events.size());
+      assertThat(after.stream().filter(e -> e.cmd() != Cmd.HN_SYNCED).toList()).as("events " + events)
+          .extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause() + " " + e.node() + " " + e.seq())
+          .containsExactly("k2-a HN_UNREGISTER NODE_LEFT k2 4", "k2-b HN_UNREGISTER NODE_LEFT k2 5",
+              "k2-a HN_REGISTER REGISTERED k2 6", "k2-b HN_REGISTER REGISTERED k2 7");
+      for (int i = 1; i < after.size(); i++) {
+        if (after.get(i).cmd() == Cmd.HN_SYNCED) {
+          assertThat(after.get(i).seq()).as("HN_SYNCED after " + after.get(i - 1)).isEqualTo(after.get(i - 1).seq());
+        }
+      }
+      assertThat(after.get(0).cmd()).isEqualTo(Cmd.HN_UNREGISTER);
+      assertThat(events.subList(0, 4)).extracting(HookEvent::seq).containsExactly(3L, 3L, 3L, 3L);
     }
     Replies.HookChains chains = Json.fromJson(command(HookRegistry.nodeCommands("k1"), new JsonObject()
         .put("op", "list").put("family", "inet")), Replies.HookChains.class);
