@@ -81,7 +81,7 @@ public final class HookRegistryImpl implements HookRegistry {
   };
   private static final int TOLD_LOST_KEPT = 4096;
   private Handler<HookEvent> lostHandler = event -> { };
-  /** Takes what changes made on this member tell, in the order they were made (see {@link FamilyProcessor#TELLER}). */
+  /** Takes the live notices of changes made on this member, in their order (see {@link FamilyProcessor#TELLER}). */
   private final FamilyProcessor.Teller teller;
   private UUID membership;
   private UUID lifecycle;
