@@ -51,11 +51,6 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
       return new HooknetException(Errno.of(errno).orElse(Errno.EIO), message);
     }
 
-    /** Whether it has anything to tell. */
-    boolean tells() {
-      return !notices.isEmpty() || !published.isEmpty() || !replays.isEmpty() || !lost.isEmpty();
-    }
-
     /** Its live notices and published events alone. */
     Result live() {
       return new Result(errno, message, ack, notices, published, List.of(), List.of());

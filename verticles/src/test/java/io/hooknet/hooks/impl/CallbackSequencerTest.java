@@ -103,6 +103,17 @@ class CallbackSequencerTest {
         + event.cause() + " " + event.epoch() + "." + event.seq()), (key, session, last) -> asked.add(last));
   }
 
+  /**
+   * As {@link #asking}, with a stream started at the replay as of 1.1 that got a notice of another lineage (hook
+   * {@code hook} as change 3.2) and so asked for the changes after 1.1.
+   */
+  private CallbackSequencer askingAfterTheReplay(List<ChangeId> asked, String hook) {
+    CallbackSequencer filling = asking(asked);
+    filling.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
+    filling.live(KEY, hook(Cmd.HN_REGISTER, hook, "n1", 3, 2, false, Cause.REGISTERED), 7);
+    return filling;
+  }
+
   /** A first replay as of (1, seq): n1's hook a, then HN_SYNCED. */
   private static List<HookEvent> replayOfA(long seq) {
     return List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, seq, true, Cause.REPLAY), synced(1, seq, Cause.REPLAY));
@@ -136,10 +147,7 @@ class CallbackSequencerTest {
   @Test
   void aFillAnsweredFromAnotherLineageBelowWhatTheStreamGaveIsNotGivenAndIsAskedAgain() {
     List<ChangeId> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CallbackSequencer filling = asking(asked);
-    filling.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
-    // A notice of another lineage: the stream asks for the changes after 1.1.
-    filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 3, 2, false, Cause.REGISTERED), 7);
+    CallbackSequencer filling = askingAfterTheReplay(asked, "b");
     // Its own lineage goes on: c is change 2 under epoch 2, after 1.1.
     filling.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 2, 2, false, Cause.REGISTERED), 1);
     // The fill is answered by a copy cut off from the cluster, whose change 2 is 3.2.
@@ -154,9 +162,7 @@ class CallbackSequencerTest {
   @Test
   void aFillAnswerWhoseFirstChangesCameLiveMeanwhileGivesOnlyTheRest() {
     List<ChangeId> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CallbackSequencer filling = asking(asked);
-    filling.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
-    filling.live(KEY, hook(Cmd.HN_REGISTER, "x", "n1", 3, 2, false, Cause.REGISTERED), 7);
+    CallbackSequencer filling = askingAfterTheReplay(asked, "x");
     // While the fill after 1.1 is on its way, change 2 comes live; the answer brings 2 and 3.
     filling.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED), 1);
     filling.filled(KEY, "s", new ChangeId(1, 3), changesTwoAndThree(), List.of());

@@ -2,6 +2,7 @@ package io.hooknet.hooks.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.map.IMap;
 import io.hooknet.bridge.BridgeVerticle;
 import io.hooknet.bridge.HooknetBridgeOptions;
 import io.hooknet.hooks.HookRegistry;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A session connected at a node claims each of its addresses once per cluster view, and claims it again in a new
- * one: a merge or a lost partition, which change the view, may have given the address to another session.
+ * one: a merge or a lost partition, which change the view, may have given the address to another session. Through
+ * a client of n1's TCP bridge on the generic command address.
  */
 class ClaimViewTest {
 
@@ -58,9 +60,18 @@ class ClaimViewTest {
     try (TcpBridgeClient client = new TcpBridgeClient(cluster.vertx(0), "127.0.0.1", port, TOKEN)) {
       client.register(address);
       assertThat(client.ok(HookRegistry.COMMANDS, command("h1", address))).isEqualTo(new JsonObject().put("seq", 1));
+      IMap<String, String> claims = cluster.node(0).hazelcast().getMap(SessionsImpl.CLAIMS);
+      String session = claims.get(address);
+      assertThat(session).isNotNull();
+
+      // In the same view the session's claim, made as it registered its handler, is taken as it is: a
+      // registration at the address claims nothing again.
+      claims.delete(address);
+      assertThat(client.ok(HookRegistry.COMMANDS, command("h0", address))).isEqualTo(new JsonObject().put("seq", 2));
+      assertThat(claims.containsKey(address)).isFalse();
 
       // The cluster's claim goes to another session, as a merge that kept the other side's claim leaves it.
-      cluster.node(0).hazelcast().<String, String>getMap(SessionsImpl.CLAIMS).put(address, "another-session");
+      claims.put(address, "another-session");
       cluster.stop(1);
       Await.until("n1 alone in its view", Duration.ofSeconds(30),
           () -> cluster.node(0).hazelcast().getCluster().getMembers().size() == 1);
@@ -70,7 +81,7 @@ class ClaimViewTest {
       assertThat(refused.getString("message")).isEqualTo("EACCES: address '" + address
           + "' belongs to another session");
       assertThat(Await.result(registry.list("claims", "IN")).events().get(0).hooks())
-          .extracting(hook -> hook.hook()).containsExactly("h1");
+          .extracting(hook -> hook.hook()).containsExactly("h1", "h0");
     }
   }
 }

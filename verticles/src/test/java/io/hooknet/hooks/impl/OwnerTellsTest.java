@@ -86,7 +86,11 @@ class OwnerTellsTest {
         new HookCommand.HookRegister(onRegistryNode, "IN", "x", null, null, "x.address"), Owner.node("n1"),
         context)), Result.class);
     assertThat(byOwner.errno()).isZero();
-    assertThat(byOwner.tells()).isFalse();
+    assertThat(byOwner.ack().seq()).isEqualTo(2);
+    assertThat(byOwner.notices()).isEmpty();
+    assertThat(byOwner.published()).isEmpty();
+    assertThat(byOwner.replays()).isEmpty();
+    assertThat(byOwner.lost()).isEmpty();
     Await.until("the owner to tell the callback", Duration.ofSeconds(10), () -> ownerTold.size() == 3);
     assertThat(ownerTold.get(2)).isEqualTo("HN_REGISTER x");
 
@@ -94,8 +98,10 @@ class OwnerTellsTest {
         new HookCommand.HookRegister(onBareMember, "IN", "x", null, null, "x.address"), Owner.node("n1"),
         context)), Result.class);
     assertThat(forAsker.errno()).isZero();
+    assertThat(forAsker.ack().seq()).isEqualTo(2);
     assertThat(forAsker.notices()).extracting(notice -> notice.event().cmd() + " " + notice.event().hook() + " "
         + notice.deliverer()).containsExactly("HN_REGISTER x " + registry.nodeName());
     assertThat(forAsker.published()).extracting(HookEvent::hook).containsExactly("x");
+    assertThat(forAsker.replays()).isEmpty();
   }
 }
