@@ -15,7 +15,7 @@ public final class Json {
 
   /** The message as a JSON object. */
   public static JsonObject toJson(HooknetMessage message) {
-    return new JsonObject(Buffer.buffer(Mapping.toJsonBytes(message)));
+    return new JsonObject(Mapping.toJsonMap(message));
   }
 
   /** The message as JSON text. */

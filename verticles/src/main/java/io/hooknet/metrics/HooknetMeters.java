@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +18,14 @@ import java.util.function.Supplier;
  * place names them all, with their tags.
  */
 public final class HooknetMeters {
+
+  /**
+   * The meters of every registry change and command, by their tags' values: found here instead of being built and
+   * looked up in the registry on each change. A meter of the global registry stays valid as registries are added to
+   * it.
+   */
+  private static final Map<List<String>, Counter> CHANGES = new ConcurrentHashMap<>();
+  private static final Map<List<String>, Timer> COMMANDS = new ConcurrentHashMap<>();
 
   private HooknetMeters() {
   }
@@ -54,17 +65,18 @@ public final class HooknetMeters {
    * ({@code event}) registered or unregistered, with its cause.
    */
   public static void registryChange(String family, String level, String cmd, String cause) {
-    Counter.builder("hooknet.registry.changes")
+    CHANGES.computeIfAbsent(List.of(family, level, cmd, cause), tags -> Counter.builder("hooknet.registry.changes")
         .description("Hook registry changes made on this member, the owner of their family's entry")
-        .tags("family", family, "level", level, "cmd", cmd, "cause", cause).register(registry()).increment();
+        .tags("family", family, "level", level, "cmd", cmd, "cause", cause).register(registry())).increment();
   }
 
   /** The latency of a registry command, with its outcome ({@code ok} or the errno's name). */
   public static Timer command(String op, String outcome) {
-    return Timer.builder("hooknet.registry.commands").description("Registry commands carried out on this node")
+    return COMMANDS.computeIfAbsent(List.of(op, outcome), tags -> Timer.builder("hooknet.registry.commands")
+        .description("Registry commands carried out on this node")
         .tags("op", op, "outcome", outcome).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry());
+        .register(registry()));
   }
 
   /** The callbacks of one event this node delivers to, counted by {@code count}. */

@@ -18,6 +18,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -100,22 +102,31 @@ final class Deliveries {
     return consumer.unregister();
   }
 
-  /** Everything a change tells, each part to the node it is for. */
+  /**
+   * Everything a change tells, each part to the node it is for. What goes to other nodes leaves first (a hop
+   * away), then this node's own callbacks are told, each node's in the change's order; the change is published for
+   * observers last, off the callbacks' path.
+   */
   void apply(Result result) {
     long now = System.currentTimeMillis();
+    List<NodeMessage> here = new ArrayList<>();
+    result.replays().forEach(replay -> route(replay.deliverer(), new NodeMessage(node, null, replay, null, now),
+        here));
+    result.notices().forEach(notice -> route(notice.deliverer(), new NodeMessage(node, notice, null, null, now),
+        here));
+    result.lost().forEach(lost -> route(lost.owner().node(), new NodeMessage(node, null, null, lost, now), here));
+    here.forEach(this::take);
     result.published().forEach(event -> {
       HooknetMeters.registryChange(event.family(), event.hook() != null ? "hook" : "event", event.cmd().name(),
           event.cause().name());
       vertx.eventBus().publish(HookRegistry.EVENTS, Json.toJson(event));
     });
-    result.replays().forEach(replay -> route(replay.deliverer(), new NodeMessage(node, null, replay, null, now)));
-    result.notices().forEach(notice -> route(notice.deliverer(), new NodeMessage(node, notice, null, null, now)));
-    result.lost().forEach(lost -> route(lost.owner().node(), new NodeMessage(node, null, null, lost, now)));
   }
 
-  private void route(String target, NodeMessage message) {
+  /** Sends {@code message} to node {@code target}, or keeps it in {@code here} when that is this node. */
+  private void route(String target, NodeMessage message, List<NodeMessage> here) {
     if (node.equals(target)) {
-      take(message);
+      here.add(message);
     } else {
       forward(target, Buffer.buffer(Mapping.toCborBytes(message)), 1);
     }
