@@ -259,19 +259,20 @@ final class SessionsImpl implements Sessions {
         : Future.succeededFuture(new Step(false, null));
     return resume.compose(step -> step.applied()
         ? Future.succeededFuture(new Session(proposed, step.state().attachment(), true, step.state().lost()))
-        : create()).map(session -> {
+        : create()).compose(session -> {
           Connection previous = connections.put(session.id(), new Connection(session, close));
+          Future<Void> adopted = Future.succeededFuture();
           if (session.resumed()) {
             // The callbacks of a resumed session restart when its client resumes each of them, with what it missed.
             deliveries.sequencer().suspend(session.id());
-            adopt(session.id());
+            adopted = adopt(session.id());
             vertx.eventBus().publish(RESUMED, new JsonObject().put("session", session.id()).put("node", node)
                 .put("attachment", session.attachment()).put("members", new JsonArray(List.copyOf(members.get()))));
           }
           if (previous != null) {
             previous.close().run();
           }
-          return session;
+          return adopted.map(session);
         });
   }
 
@@ -282,11 +283,19 @@ final class SessionsImpl implements Sessions {
         : Future.failedFuture(HooknetException.of(Errno.EAGAIN, "session id %s is taken; try again", id)));
   }
 
-  /** Takes over the session's registrations, so that this node asserts them after a merge. */
-  private void adopt(String session) {
-    vertx.executeBlocking(() -> List.copyOf(store.map().values()), false)
+  /**
+   * Takes over the session's registrations, so that this node asserts them after a merge. The session is opened
+   * once this is done, before its client's first command is taken: an unregistration made while the stored
+   * registry was being read would otherwise be undone by the read, and the hook asserted again later.
+   */
+  private Future<Void> adopt(String session) {
+    return vertx.executeBlocking(() -> List.copyOf(store.map().values()), false)
         .onSuccess(families -> families.forEach(family -> ownership.adopt(family, session, node)))
-        .onFailure(failure -> LOG.warning(() -> "could not read what session " + session + " owns: " + failure));
+        .<Void>mapEmpty()
+        .otherwise(failure -> {
+          LOG.warning(() -> "could not read what session " + session + " owns: " + failure);
+          return null;
+        });
   }
 
   @Override
