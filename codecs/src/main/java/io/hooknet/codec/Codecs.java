@@ -52,6 +52,7 @@ public final class Codecs {
   private static List<Class<? extends HooknetMessage>> messageTypes() {
     List<Class<? extends HooknetMessage>> types = new ArrayList<>();
     types.add(SockEvent.class);
+    types.add(LinkEvent.class);
     types.add(HookEvent.class);
     types.add(HookCall.class);
     types.add(HookCall.Result.class);

@@ -18,12 +18,16 @@ public final class FrameDecoder {
   private final int maxLength;
   private final Handler<Buffer> packets;
   private final Handler<Long> oversized;
-  private Buffer pending = Buffer.buffer();
+  /** The start of a frame that did not arrive whole, its length field included; null when there is none. */
+  private Buffer partial;
+  /** The whole size of the partial frame (length field included) once its length field is in, else -1. */
+  private int expected = -1;
   private long skipping;
 
   /**
    * @param maxLength the largest payload delivered
-   * @param packets   gets every payload up to {@code maxLength} bytes
+   * @param packets   gets every payload up to {@code maxLength} bytes: a slice of the bytes fed, which it must not
+   *                  change
    * @param oversized gets the announced length of every payload skipped
    */
   public FrameDecoder(int maxLength, Handler<Buffer> packets, Handler<Long> oversized) {
@@ -32,29 +36,71 @@ public final class FrameDecoder {
     this.oversized = oversized;
   }
 
-  /** Takes the next bytes of the stream. */
+  /**
+   * Takes the next bytes of the stream. Frames that arrive whole are handed over as slices of {@code data}; only a
+   * frame split between two reads is copied, once, into a buffer of its size.
+   */
   public void feed(Buffer data) {
-    int offset = skip(data, 0);
-    if (offset == data.length()) {
-      return;
-    }
-    Buffer input = pending.length() == 0 ? data.getBuffer(offset, data.length())
-        : pending.appendBuffer(data, offset, data.length() - offset);
-    int position = 0;
-    while (input.length() - position >= 4) {
-      long length = input.getUnsignedInt(position);
+    int at = skip(data, 0);
+    while (at < data.length()) {
+      if (partial != null) {
+        at = complete(data, at);
+        continue;
+      }
+      int left = data.length() - at;
+      if (left < 4) {
+        startPartial(data, at, left, -1);
+        return;
+      }
+      long length = data.getUnsignedInt(at);
       if (length > maxLength) {
         oversized.handle(length);
         skipping = length;
-        position = skip(input, position + 4);
-      } else if (input.length() - position - 4 >= length) {
-        packets.handle(input.getBuffer(position + 4, position + 4 + (int) length));
-        position += 4 + (int) length;
+        at = skip(data, at + 4);
+      } else if (left - 4 >= length) {
+        packets.handle(data.slice(at + 4, at + 4 + (int) length));
+        at += 4 + (int) length;
       } else {
-        break;
+        startPartial(data, at, left, 4 + (int) length);
+        return;
       }
     }
-    pending = input.getBuffer(position, input.length());
+  }
+
+  private void startPartial(Buffer data, int at, int left, int size) {
+    partial = Buffer.buffer(size > 0 ? size : 4).appendBuffer(data, at, left);
+    expected = size;
+  }
+
+  /** Adds what {@code data} has of the partial frame from {@code at}; gives where its unread bytes start. */
+  private int complete(Buffer data, int at) {
+    if (expected < 0) {
+      int take = Math.min(4 - partial.length(), data.length() - at);
+      partial.appendBuffer(data, at, take);
+      at += take;
+      if (partial.length() < 4) {
+        return at;
+      }
+      long length = partial.getUnsignedInt(0);
+      if (length > maxLength) {
+        partial = null;
+        oversized.handle(length);
+        skipping = length;
+        return skip(data, at);
+      }
+      expected = 4 + (int) length;
+      partial = Buffer.buffer(expected).appendBuffer(partial);
+    }
+    int take = Math.min(expected - partial.length(), data.length() - at);
+    partial.appendBuffer(data, at, take);
+    at += take;
+    if (partial.length() == expected) {
+      Buffer whole = partial;
+      partial = null;
+      expected = -1;
+      packets.handle(whole.slice(4, whole.length()));
+    }
+    return at;
   }
 
   private int skip(Buffer data, int from) {

@@ -137,6 +137,27 @@ class BadInputTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
+      "unknown status | {'node':'n1','pool':'p','remote':'n2','status':'FLAPPING','latencyMicros':0,'seq':1,'ts':1}"
+          + " | EINVAL: invalid LinkEvent: field 'status' has an unknown value 'FLAPPING' (expected one of UP, DOWN)",
+      "no status | {'node':'n1','pool':'p','remote':'n2','latencyMicros':0,'seq':1,'ts':1}"
+          + " | EINVAL: invalid LinkEvent: field 'status' is missing",
+      "latency when down | {'node':'n1','pool':'p','remote':'n2','status':'DOWN','latencyMicros':5,'seq':1,'ts':1}"
+          + " | EINVAL: invalid LinkEvent: field 'latencyMicros' must be 0 when the link is down, not 5",
+      "negative latency | {'node':'n1','pool':'p','remote':'n2','status':'UP','latencyMicros':-1,'seq':1,'ts':1}"
+          + " | EINVAL: invalid LinkEvent: field 'latencyMicros' must not be negative, not -1",
+      "seq 0 | {'node':'n1','pool':'p','remote':'n2','status':'UP','latencyMicros':1,'seq':0,'ts':1}"
+          + " | EINVAL: invalid LinkEvent: field 'seq' must be positive, not 0",
+      "blank remote | {'node':'n1','pool':'p','remote':' ','status':'UP','latencyMicros':1,'seq':1,'ts':1}"
+          + " | EINVAL: invalid LinkEvent: field 'remote' must not be blank",
+  })
+  void badLinkEventJson(String what, String json, String expected) {
+    HooknetException e = jsonError(json, LinkEvent.class);
+    assertThat(e.errno()).isEqualTo(22);
+    assertThat(e.getMessage()).startsWith(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
       "bad endpoint | {'op':'add','endpoint':'sctp'} | EINVAL: invalid PoolCommand: field 'endpoint' has an unknown value 'sctp' (expected one of unix, tcp)",
       "channel below -1 | {'op':'add','channel':-2,'endpoint':'tcp'} | EINVAL: invalid PoolCommand: field 'channel' must be -1 (lowest free) or a channel number, not -2",
       "zero datafd | {'op':'remove','datafd':0} | EINVAL: invalid PoolCommand: field 'datafd' must be positive, not 0",

@@ -27,8 +27,8 @@ class RoundTripTest {
   void everyTypeHasItsOwnCodecName() {
     assertThat(Codecs.MESSAGE_TYPES.stream().map(type -> Codecs.codec(type).name()))
         .doesNotHaveDuplicates()
-        .hasSize(37)
-        .contains("hooknet.SockEvent", "hooknet.HookEvent", "hooknet.HookCommand.HookRegister",
+        .hasSize(38)
+        .contains("hooknet.SockEvent", "hooknet.LinkEvent", "hooknet.HookEvent", "hooknet.HookCommand.HookRegister",
             "hooknet.PoolCommand.SetFwd", "hooknet.Replies.RunResult", "hooknet.HookCall.Result");
   }
 

@@ -22,6 +22,7 @@ public final class Samples {
   public static List<HooknetMessage> all() {
     return List.of(
         SockEvent.of("n1", "default", 7, 3, SockEvent.TX, -1, Errno.ECONNRESET.number(), 0, 12, 1_763_798_400_123_456L),
+        new LinkEvent("n1", "default", "n2", LinkEvent.Status.UP, 184, 3, 1_763_798_400_123_456L),
         new HookEvent(Cmd.HN_UNREGISTER, "inet", "PHYSICAL_IN", "ipf", "n2", "s-7", Hint.AFTER, "nat", 2, 4096, 19,
             false, Cause.CLIENT_LEFT),
         new HookCall("inet", "PHYSICAL_IN", "ipf", PAYLOAD),

@@ -1,6 +1,7 @@
 package io.hooknet.sockets;
 
 import io.hooknet.codec.Errno;
+import io.hooknet.codec.LinkEvent;
 import io.hooknet.codec.PoolCommand;
 import io.hooknet.codec.Replies.EndpointInfo;
 import io.hooknet.codec.Replies.PoolStats;
@@ -45,6 +46,9 @@ public interface SocketPool {
 
   /** Where every pool of every node publishes its {@link SockEvent}s. */
   String SOCK_EVENTS = "hooknet.sock.events";
+
+  /** Where every pool of every node publishes its {@link LinkEvent}s. */
+  String LINK_EVENTS = "hooknet.link.events";
 
   /** {@code KNET_MAX_PACKET_SIZE}: the largest packet a pool reads or writes. */
   int MAX_PACKET_SIZE = 65_536;
@@ -154,6 +158,14 @@ public interface SocketPool {
    * pool's event loop and must not block; a handler that throws is logged.
    */
   Future<Void> switchedPacketHandler(Handler<SwitchedPacket> handler);
+
+  /**
+   * Sets a handler told each time the pool's link to another node goes up or down
+   * ({@code knet_link_enable_status_change_notify}); null removes it. Each event is first published on
+   * {@value #LINK_EVENTS}. The pool keeps a link to every other member while it forwards ({@link #setFwd}); it
+   * runs on the pool's event loop and must not block; a handler that throws is logged.
+   */
+  Future<Void> linkStatusHandler(Handler<LinkEvent> handler);
 
   /**
    * Turns switching of channel data between nodes on or off ({@code knet_handle_setfwd}); off at first. With it

@@ -17,10 +17,14 @@ public class SocketPoolOptions {
   /** Where pool-created Unix domain endpoints are made: {@code <java.io.tmpdir>/hooknet}. */
   public static final String DEFAULT_ENDPOINT_DIR = Path.of(System.getProperty("java.io.tmpdir"), "hooknet").toString();
 
-  /** Packets a socket may have on their way to other nodes, unanswered, before it stops being read. */
+  /** Packets of a channel that may be on a link to another node, unanswered, before their sockets stop being read. */
   public static final int DEFAULT_SEND_WINDOW = 256;
-  /** How long a packet sent to another node may wait for its answer before it counts as lost. */
+  /** How long a packet sent with {@code sendSync} may wait for its answer before it counts as lost. */
   public static final long DEFAULT_SEND_TIMEOUT_MILLIS = 30_000;
+  /** How often a link to another node is checked with a heartbeat (and opened again when it is down). */
+  public static final long DEFAULT_LINK_HEARTBEAT_MILLIS = 1_000;
+  /** How long a link may go without an answer before it is down. */
+  public static final long DEFAULT_LINK_TIMEOUT_MILLIS = 3_000;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -29,6 +33,8 @@ public class SocketPoolOptions {
   private String endpointDir = DEFAULT_ENDPOINT_DIR;
   private int sendWindow = DEFAULT_SEND_WINDOW;
   private long sendTimeoutMillis = DEFAULT_SEND_TIMEOUT_MILLIS;
+  private long linkHeartbeatMillis = DEFAULT_LINK_HEARTBEAT_MILLIS;
+  private long linkTimeoutMillis = DEFAULT_LINK_TIMEOUT_MILLIS;
 
   public SocketPoolOptions() {
   }
@@ -39,6 +45,8 @@ public class SocketPoolOptions {
     this.endpointDir = other.endpointDir;
     this.sendWindow = other.sendWindow;
     this.sendTimeoutMillis = other.sendTimeoutMillis;
+    this.linkHeartbeatMillis = other.linkHeartbeatMillis;
+    this.linkTimeoutMillis = other.linkTimeoutMillis;
   }
 
   /** Options from JSON with the keys of {@link #toJson()}; absent keys keep their defaults. */
@@ -48,11 +56,14 @@ public class SocketPoolOptions {
     endpointDir = json.getString("endpointDir", endpointDir);
     sendWindow = json.getInteger("sendWindow", sendWindow);
     sendTimeoutMillis = json.getLong("sendTimeoutMillis", sendTimeoutMillis);
+    linkHeartbeatMillis = json.getLong("linkHeartbeatMillis", linkHeartbeatMillis);
+    linkTimeoutMillis = json.getLong("linkTimeoutMillis", linkTimeoutMillis);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("name", name).put("maxChannels", maxChannels).put("endpointDir", endpointDir)
-        .put("sendWindow", sendWindow).put("sendTimeoutMillis", sendTimeoutMillis);
+        .put("sendWindow", sendWindow).put("sendTimeoutMillis", sendTimeoutMillis)
+        .put("linkHeartbeatMillis", linkHeartbeatMillis).put("linkTimeoutMillis", linkTimeoutMillis);
   }
 
   public String getName() {
@@ -93,8 +104,8 @@ public class SocketPoolOptions {
   }
 
   /**
-   * How many packets read from one socket may be on their way to other nodes, unanswered, before the socket
-   * stops being read (at least 2); reading starts again when half are answered. Bounds the memory a slow
+   * How many packets of one channel may be on a link to another node, unanswered, before the sockets sending on
+   * it stop being read (at least 2); reading starts again when half are answered. Bounds the memory a slow
    * receiver can hold.
    */
   public SocketPoolOptions setSendWindow(int sendWindow) {
@@ -106,9 +117,33 @@ public class SocketPoolOptions {
     return sendTimeoutMillis;
   }
 
-  /** How long a packet sent to another node waits for its answer before it counts as lost (at least 1). */
+  /**
+   * How long a packet sent with {@code sendSync} waits for its answer before it counts as lost (at least 1).
+   */
   public SocketPoolOptions setSendTimeoutMillis(long sendTimeoutMillis) {
     this.sendTimeoutMillis = sendTimeoutMillis;
+    return this;
+  }
+
+  public long getLinkHeartbeatMillis() {
+    return linkHeartbeatMillis;
+  }
+
+  /** How often each link to another node is checked with a heartbeat, or opened again when down (at least 1). */
+  public SocketPoolOptions setLinkHeartbeatMillis(long linkHeartbeatMillis) {
+    this.linkHeartbeatMillis = linkHeartbeatMillis;
+    return this;
+  }
+
+  public long getLinkTimeoutMillis() {
+    return linkTimeoutMillis;
+  }
+
+  /**
+   * How long a link may go without any answer before it is taken for down; more than the heartbeat interval.
+   */
+  public SocketPoolOptions setLinkTimeoutMillis(long linkTimeoutMillis) {
+    this.linkTimeoutMillis = linkTimeoutMillis;
     return this;
   }
 
@@ -125,6 +160,13 @@ public class SocketPoolOptions {
     }
     if (sendTimeoutMillis < 1) {
       throw invalid("sendTimeoutMillis", "must be at least 1, not " + sendTimeoutMillis);
+    }
+    if (linkHeartbeatMillis < 1) {
+      throw invalid("linkHeartbeatMillis", "must be at least 1, not " + linkHeartbeatMillis);
+    }
+    if (linkTimeoutMillis <= linkHeartbeatMillis) {
+      throw invalid("linkTimeoutMillis", "must be more than linkHeartbeatMillis (" + linkHeartbeatMillis + "), not "
+          + linkTimeoutMillis);
     }
     if (endpointDir == null || endpointDir.isBlank()) {
       throw invalid("endpointDir", "must be a directory path");

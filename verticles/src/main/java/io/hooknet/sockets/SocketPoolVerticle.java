@@ -30,6 +30,8 @@ public class SocketPoolVerticle extends VerticleBase {
 
   private final String nodeName;
   private final Supplier<Collection<String>> members;
+  /** Where the pools' links to the other members listen: the node's cluster host. */
+  private final String host;
   private final List<SocketPoolOptions> initial;
   private final Map<String, SocketPool> pools = new ConcurrentHashMap<>();
   private MessageConsumer<Object> commands;
@@ -40,7 +42,7 @@ public class SocketPoolVerticle extends VerticleBase {
    * @param pools    the pools to make at start; none means one pool named {@value SocketPoolOptions#DEFAULT_NAME}
    */
   public SocketPoolVerticle(String nodeName, SocketPoolOptions... pools) {
-    this(nodeName, () -> List.of(nodeName), pools);
+    this(nodeName, () -> List.of(nodeName), "127.0.0.1", pools);
   }
 
   /**
@@ -50,12 +52,14 @@ public class SocketPoolVerticle extends VerticleBase {
    * @param pools   the pools to make at start; none means one pool named {@value SocketPoolOptions#DEFAULT_NAME}
    */
   public SocketPoolVerticle(HooknetCluster cluster, SocketPoolOptions... pools) {
-    this(cluster.nodeName(), cluster::memberNames, pools);
+    this(cluster.nodeName(), cluster::memberNames, hostOf(cluster.eventBusAddress()), pools);
   }
 
-  private SocketPoolVerticle(String nodeName, Supplier<Collection<String>> members, SocketPoolOptions... pools) {
+  private SocketPoolVerticle(String nodeName, Supplier<Collection<String>> members, String host,
+      SocketPoolOptions... pools) {
     this.nodeName = nodeName;
     this.members = members;
+    this.host = host;
     this.initial = pools.length == 0 ? List.of(new SocketPoolOptions()) : List.of(pools);
     initial.forEach(options -> new SocketPoolOptions(options).validate());
   }
@@ -123,8 +127,12 @@ public class SocketPoolVerticle extends VerticleBase {
     return pool.close();
   }
 
+  private static String hostOf(String hostPort) {
+    return hostPort.substring(0, hostPort.lastIndexOf(':'));
+  }
+
   private Future<SocketPool> makePool(SocketPoolOptions options) {
-    SocketPoolImpl pool = new SocketPoolImpl(vertx, nodeName, options, members);
+    SocketPoolImpl pool = new SocketPoolImpl(vertx, nodeName, options, members, host);
     if (pools.putIfAbsent(pool.name(), pool) != null) {
       throw HooknetException.of(Errno.EEXIST, "node '%s' already has a pool '%s'", nodeName, pool.name());
     }

@@ -26,10 +26,10 @@ import java.util.regex.Pattern;
 
 /**
  * What bridged clients may do, the same for the TCP and the SockJS bridge. Deny by default. Clients may listen
- * to {@code hooknet.hooks.events}, {@code hooknet.sock.events}, their own {@code hooknet.client.…} addresses and
- * their session's {@code hooknet.session.<id>}. With commands enabled they may also send (never publish) to the
- * registry and pool command addresses, each message carrying the token in its {@code token} header, which is
- * removed before the message goes on.
+ * to {@code hooknet.hooks.events}, {@code hooknet.sock.events}, {@code hooknet.link.events}, their own
+ * {@code hooknet.client.…} addresses and their session's {@code hooknet.session.<id>}. With commands enabled
+ * they may also send (never publish) to the registry and pool command addresses, each message carrying the token
+ * in its {@code token} header, which is removed before the message goes on.
  *
  * <p>Each connection belongs to a {@link Sessions session}, opened when it first needs one: the client may propose
  * the id of a session it had in the {@code session} header of any message. Registry commands are carried out by
@@ -82,6 +82,7 @@ public final class BridgePolicy {
   public <T extends BridgeOptions> T permitted(T bridge) {
     bridge.addOutboundPermitted(new PermittedOptions().setAddress(HookRegistry.EVENTS))
         .addOutboundPermitted(new PermittedOptions().setAddress(SocketPool.SOCK_EVENTS))
+        .addOutboundPermitted(new PermittedOptions().setAddress(SocketPool.LINK_EVENTS))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex("hooknet\\.client\\.[^ ]+"))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex("hooknet\\.session\\.[^ ]+"));
     if (options.isEnableCommands()) {

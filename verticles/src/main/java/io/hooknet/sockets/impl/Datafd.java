@@ -26,7 +26,8 @@ abstract class Datafd {
   private SocketState state = SocketState.ACTIVE;
   private boolean released;
   private long droppedSinceEvent;
-  private int inFlight;
+  /** How many links hold this socket back now. */
+  private int holds;
 
   Datafd(SocketPoolImpl pool, long datafd, int channel) {
     this.pool = pool;
@@ -150,21 +151,17 @@ abstract class Datafd {
     pool.packetRead(this, packet);
   }
 
-  /** One more packet of this socket sent to another node and not yet answered; gives the new count. */
-  final int sent() {
-    return ++inFlight;
-  }
-
-  /** One packet of this socket answered by the node it went to; gives the count still unanswered. */
-  final int answered() {
-    return --inFlight;
-  }
-
   /**
-   * Stops reading (a receiver pushes back) or reads again. A socket that cannot stop reading (datagrams) drops
-   * what it reads while paused. A faulted socket stays as it is.
+   * A link this socket's packets go on has no credit left for them (held) or has again. The socket stops being
+   * read while any link holds it; a socket that cannot stop reading (datagrams) drops what it reads meanwhile. A
+   * faulted socket stays as it is.
    */
-  final void throttle(boolean paused) {
+  final void hold(boolean held) {
+    holds += held ? 1 : -1;
+    throttle(holds > 0);
+  }
+
+  private void throttle(boolean paused) {
     if (released || state == SocketState.ERROR || paused == (state == SocketState.PAUSED)) {
       return;
     }

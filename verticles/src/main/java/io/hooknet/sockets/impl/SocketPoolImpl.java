@@ -3,6 +3,7 @@ package io.hooknet.sockets.impl;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.Json;
+import io.hooknet.codec.LinkEvent;
 import io.hooknet.codec.PoolCommand.Endpoint;
 import io.hooknet.codec.Replies.ChannelStats;
 import io.hooknet.codec.Replies.EndpointInfo;
@@ -55,6 +56,8 @@ public final class SocketPoolImpl implements SocketPool {
   private boolean forwarding;
   private boolean closed;
   private long seq;
+  private long linkSeq;
+  private Handler<LinkEvent> linkHandler;
 
   /**
    * Makes a pool whose event loop is the calling one.
@@ -63,12 +66,21 @@ public final class SocketPoolImpl implements SocketPool {
    */
   public SocketPoolImpl(Vertx vertx, String nodeName, SocketPoolOptions options,
       Supplier<Collection<String>> members) {
+    this(vertx, nodeName, options, members, "127.0.0.1");
+  }
+
+  /**
+   * Makes a pool whose event loop is the calling one, whose links to the other members' pools listen on
+   * {@code host} (the node's cluster host).
+   */
+  public SocketPoolImpl(Vertx vertx, String nodeName, SocketPoolOptions options,
+      Supplier<Collection<String>> members, String host) {
     this.vertx = vertx;
     this.loop = new PoolLoop(vertx);
     this.nodeName = nodeName;
     this.options = new SocketPoolOptions(options).validate();
     this.table = new DatafdTable<>(options.getMaxChannels());
-    this.fabric = new Switch(this, members, this.options.getSendWindow(), this.options.getSendTimeoutMillis());
+    this.fabric = new Switch(this, members, host, this.options);
   }
 
   /** Starts taking channel data from other nodes. */
@@ -215,6 +227,15 @@ public final class SocketPoolImpl implements SocketPool {
   }
 
   @Override
+  public Future<Void> linkStatusHandler(Handler<LinkEvent> handler) {
+    return call(() -> {
+      requireOpen();
+      linkHandler = handler;
+      return null;
+    });
+  }
+
+  @Override
   public Future<Void> switchedPacketHandler(Handler<SwitchedPacket> handler) {
     return call(() -> {
       requireOpen();
@@ -226,7 +247,7 @@ public final class SocketPoolImpl implements SocketPool {
   @Override
   public Future<Void> send(int channel, Buffer packet) {
     return call(() -> {
-      fabric.forward(null, requireSendable(channel, packet), packet);
+      fabric.forward(null, requireSendable(channel, packet), packet, false);
       return null;
     });
   }
@@ -234,7 +255,7 @@ public final class SocketPoolImpl implements SocketPool {
   @Override
   public Future<List<Delivery>> sendSync(int channel, Buffer packet) {
     return callAsync(() -> {
-      List<Future<Delivery>> deliveries = fabric.forward(null, requireSendable(channel, packet), packet);
+      List<Future<Delivery>> deliveries = fabric.forward(null, requireSendable(channel, packet), packet, true);
       return Future.all(deliveries).map(all -> all.<Delivery>list());
     });
   }
@@ -260,6 +281,7 @@ public final class SocketPoolImpl implements SocketPool {
     return call(() -> {
       requireOpen();
       forwarding = enabled;
+      fabric.forwarding(enabled);
       return null;
     });
   }
@@ -292,7 +314,7 @@ public final class SocketPoolImpl implements SocketPool {
   void packetRead(Datafd source, Buffer packet) {
     countersOf(source.channel()).read(packet.length());
     if (forwarding) {
-      fabric.forward(source, source.channel(), packet);
+      fabric.forward(source, source.channel(), packet, false);
     }
   }
 
@@ -310,6 +332,28 @@ public final class SocketPoolImpl implements SocketPool {
   /** A packet written to the application's socket on {@code channel}. */
   void written(int channel, int bytes) {
     countersOf(channel).written(bytes);
+  }
+
+  /**
+   * The link to node {@code remote} went up, with its round trip in microseconds, or down: published first, then
+   * handed to the link-status handler.
+   */
+  void linkStatus(String remote, boolean up, long latencyMicros) {
+    LinkEvent event = new LinkEvent(nodeName, name(), remote, up ? LinkEvent.Status.UP : LinkEvent.Status.DOWN,
+        up ? latencyMicros : 0, ++linkSeq, nowMicros());
+    LOG.info(() -> "pool '" + name() + "' on node " + nodeName + ": the link to " + remote + " is "
+        + (up ? "up, round trip " + latencyMicros + " us" : "down"));
+    vertx.eventBus().publish(LINK_EVENTS, Json.toJson(event));
+    Handler<LinkEvent> current = linkHandler;
+    if (current == null) {
+      return;
+    }
+    try {
+      current.handle(event);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, e, () -> "the link-status handler of pool '" + name() + "' on node '" + nodeName
+          + "' threw on " + event + "; the pool carries on");
+    }
   }
 
   /** A packet on {@code channel} that was dropped. */
