@@ -74,6 +74,11 @@ final class NetNamespaces implements AutoCloseable {
     ip("-n", sw, "link", "set", port, "up");
   }
 
+  /** How many hosts there are. */
+  int size() {
+    return hosts;
+  }
+
   /** Host {@code index}'s namespace. */
   String namespace(int index) {
     return prefix + "n" + index;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.Sessions;
 import io.hooknet.testing.Await;
-import io.hooknet.testing.LocalCluster;
 import io.hooknet.testing.TcpBridgeClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -41,11 +40,10 @@ import org.junit.jupiter.api.Test;
 class PartitionIT {
 
   private static final String TOKEN = "partition-token";
-  private static final int CLUSTER_PORT = 5701;
-  private static final int BRIDGE_PORT = 7000;
-  private static final int HTTP_PORT = 8080;
+  private static final int CLUSTER_PORT = NamespacedNodes.CLUSTER_PORT;
+  private static final int BRIDGE_PORT = NamespacedNodes.BRIDGE_PORT;
+  private static final int HTTP_PORT = NamespacedNodes.HTTP_PORT;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final Duration START = Duration.ofSeconds(90);
   private static final Duration CONVERGE = Duration.ofSeconds(60);
 
   private NetNamespaces net;
@@ -79,22 +77,7 @@ class PartitionIT {
   void start() {
     assumeTrue(NetNamespaces.available(), "needs root and iproute2 for network namespaces");
     net = NetNamespaces.create(3);
-    String clusterName = LocalCluster.uniqueClusterName(PartitionIT.class);
-    String members = List.of(0, 1, 2).stream().map(i -> net.address(i) + ":" + CLUSTER_PORT)
-        .collect(Collectors.joining(","));
-    for (int i = 0; i < 3; i++) {
-      List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-          "-Xmx256m", "-jar", NodeProcess.jarPath().toAbsolutePath().toString(), "node",
-          "--node-name", "n" + (i + 1), "--cluster-name", clusterName, "--join", "tcp",
-          "--host", net.address(i), "--cluster-port", Integer.toString(CLUSTER_PORT), "--port-count", "1",
-          "--members", members, "--heartbeat-seconds", "1", "--max-no-heartbeat-seconds", "3",
-          "--bridge-host", net.address(i), "--bridge-port", Integer.toString(BRIDGE_PORT), "--http-port", Integer.toString(HTTP_PORT),
-          "--enable-commands", "--token", TOKEN, "--session-grace-seconds", "120"));
-      NodeProcess node = NodeProcess.start("n" + (i + 1), net.inside(i, command));
-      nodes.add(node);
-      node.awaitStdout("bridges:", START);
-    }
-    nodes.get(0).awaitStderr("members: n1, n2, n3", START);
+    nodes.addAll(NamespacedNodes.start(net, PartitionIT.class, TOKEN, "--session-grace-seconds", "120"));
     vertx = Vertx.vertx();
   }
 
