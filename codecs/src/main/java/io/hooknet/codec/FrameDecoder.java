@@ -1,7 +1,11 @@
 package io.hooknet.codec;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * Splits a byte stream into packets framed as a 4-byte big-endian length and the payload, the framing of pool
@@ -10,16 +14,20 @@ import io.vertx.core.buffer.Buffer;
  */
 public final class FrameDecoder {
 
-  /** The framing of one packet. */
+  /** The framing of one packet: its length, then the packet's own bytes, not copied. */
   public static Buffer frame(Buffer packet) {
-    return Buffer.buffer(4 + packet.length()).appendInt(packet.length()).appendBuffer(packet);
+    ByteBuf length = Unpooled.buffer(4, 4).writeInt(packet.length());
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(length, ((BufferInternal) packet).getByteBuf()));
   }
 
   private final int maxLength;
   private final Handler<Buffer> packets;
   private final Handler<Long> oversized;
-  /** The start of a frame that did not arrive whole, its length field included; null when there is none. */
-  private Buffer partial;
+  /**
+   * The pieces of a frame that did not arrive whole, its length field included, as they were read (not copied);
+   * null when there is none.
+   */
+  private CompositeByteBuf partial;
   /** The whole size of the partial frame (length field included) once its length field is in, else -1. */
   private int expected = -1;
   private long skipping;
@@ -37,8 +45,8 @@ public final class FrameDecoder {
   }
 
   /**
-   * Takes the next bytes of the stream. Frames that arrive whole are handed over as slices of {@code data}; only a
-   * frame split between two reads is copied, once, into a buffer of its size.
+   * Takes the next bytes of the stream. Frames that arrive whole are handed over as slices of {@code data}, and a
+   * frame split between reads as its pieces joined, not copied.
    */
   public void feed(Buffer data) {
     int at = skip(data, 0);
@@ -68,17 +76,22 @@ public final class FrameDecoder {
   }
 
   private void startPartial(Buffer data, int at, int left, int size) {
-    partial = Buffer.buffer(size > 0 ? size : 4).appendBuffer(data, at, left);
+    partial = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+    add(data, at, left);
     expected = size;
+  }
+
+  private void add(Buffer data, int at, int length) {
+    partial.addComponent(true, ((BufferInternal) data).getByteBuf().slice(at, length));
   }
 
   /** Adds what {@code data} has of the partial frame from {@code at}; gives where its unread bytes start. */
   private int complete(Buffer data, int at) {
     if (expected < 0) {
-      int take = Math.min(4 - partial.length(), data.length() - at);
-      partial.appendBuffer(data, at, take);
+      int take = Math.min(4 - partial.readableBytes(), data.length() - at);
+      add(data, at, take);
       at += take;
-      if (partial.length() < 4) {
+      if (partial.readableBytes() < 4) {
         return at;
       }
       long length = partial.getUnsignedInt(0);
@@ -89,13 +102,12 @@ public final class FrameDecoder {
         return skip(data, at);
       }
       expected = 4 + (int) length;
-      partial = Buffer.buffer(expected).appendBuffer(partial);
     }
-    int take = Math.min(expected - partial.length(), data.length() - at);
-    partial.appendBuffer(data, at, take);
+    int take = Math.min(expected - partial.readableBytes(), data.length() - at);
+    add(data, at, take);
     at += take;
-    if (partial.length() == expected) {
-      Buffer whole = partial;
+    if (partial.readableBytes() == expected) {
+      Buffer whole = BufferInternal.buffer(partial);
       partial = null;
       expected = -1;
       packets.handle(whole.slice(4, whole.length()));

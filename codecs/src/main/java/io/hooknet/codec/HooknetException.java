@@ -27,6 +27,21 @@ public class HooknetException extends RuntimeException {
     this.detail = detail;
   }
 
+  private HooknetException(Errno errno, String detail, Throwable cause, boolean stackTrace) {
+    super(errno.name() + ": " + detail, cause, true, stackTrace);
+    this.errno = errno.number();
+    this.detail = detail;
+  }
+
+  /**
+   * An expected outcome told as a failure, such as a packet a socket could not take: without a stack trace, which
+   * would cost more than the rest of the work and say nothing. {@code cause} (may be null) keeps what the transport
+   * reported.
+   */
+  public static HooknetException outcome(Errno errno, String detail, Throwable cause) {
+    return new HooknetException(errno, detail, cause, false);
+  }
+
   /** A failure with the errno named by {@code errno} and a detail message formatted with {@code args}. */
   public static HooknetException of(Errno errno, String format, Object... args) {
     return new HooknetException(errno, String.format(format, args));

@@ -20,10 +20,11 @@ import java.util.function.Supplier;
 public final class HooknetMeters {
 
   /**
-   * The meters of every registry change and command, by their tags' values: found here instead of being built and
+   * The meters of every sock event, registry change and command, by their tags' values: found here instead of being built and
    * looked up in the registry on each change. A meter of the global registry stays valid as registries are added to
    * it.
    */
+  private static final Map<List<Object>, Counter> SOCK_EVENTS = new ConcurrentHashMap<>();
   private static final Map<List<String>, Counter> CHANGES = new ConcurrentHashMap<>();
   private static final Map<List<String>, Timer> COMMANDS = new ConcurrentHashMap<>();
 
@@ -36,10 +37,11 @@ public final class HooknetMeters {
 
   /** A sock event made by {@code pool}: its channel, direction and errno ({@code 0} for an end of read). */
   public static void sockEvent(String pool, int channel, int txRx, int errno) {
-    Counter.builder("hooknet.sock.events").description("Sock events (socket faults) made by the pool")
+    SOCK_EVENTS.computeIfAbsent(List.of(pool, channel, txRx, errno), tags -> Counter.builder("hooknet.sock.events")
+        .description("Sock events (socket faults) made by the pool")
         .tags("pool", pool, "channel", Integer.toString(channel), "txrx", txRx == 0 ? "tx" : "rx",
             "errno", errnoName(errno))
-        .register(registry()).increment();
+        .register(registry())).increment();
   }
 
   /** Packets switched on a channel of {@code pool}, in {@code direction} ({@code tx}: read from the application). */

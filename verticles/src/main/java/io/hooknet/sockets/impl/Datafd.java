@@ -107,8 +107,8 @@ abstract class Datafd {
         Errno errno = SocketErrors.errnoOf(sent.cause());
         pool.dropped(channel, DropReason.WRITE_FAILED);
         writeFailed(errno);
-        done.fail(HooknetException.of(errno, "writing to datafd %d on channel %d failed: %s", datafd, channel,
-            sent.cause().getMessage()));
+        done.fail(HooknetException.outcome(errno, "writing to datafd " + datafd + " on channel " + channel
+            + " failed: " + sent.cause().getMessage(), sent.cause()));
       }
     }));
     return done.future();
@@ -116,13 +116,12 @@ abstract class Datafd {
 
   private HooknetException refusal() {
     if (state == SocketState.ERROR || released) {
-      return HooknetException.of(Errno.EPIPE,
-          "datafd %d on channel %d is quarantined after a fault; the packet was dropped", datafd, channel);
+      return HooknetException.outcome(Errno.EPIPE, "datafd " + datafd + " on channel " + channel
+          + " is quarantined after a fault; the packet was dropped", null);
     }
     if (!connected()) {
-      return HooknetException.of(Errno.ENOTCONN,
-          "nothing has connected to the endpoint of datafd %d on channel %d yet; the packet was dropped",
-          datafd, channel);
+      return HooknetException.outcome(Errno.ENOTCONN, "nothing has connected to the endpoint of datafd " + datafd
+          + " on channel " + channel + " yet; the packet was dropped", null);
     }
     return null;
   }

@@ -103,22 +103,22 @@ final class Switch implements Links.Owner<Datafd> {
   public Future<Void> deliver(int channel, Buffer payload, String sourceNode) {
     if (!pool.forwarding()) {
       pool.dropped(channel, DropReason.FWD_OFF);
-      return Future.failedFuture(HooknetException.of(Errno.ECANCELED, "pool '%s' on node '%s' does not forward",
-          pool.name(), pool.nodeName()));
+      return Future.failedFuture(HooknetException.outcome(Errno.ECANCELED, "pool '" + pool.name() + "' on node '"
+          + pool.nodeName() + "' does not forward", null));
     }
     Route route = filter.route(payload, SockEvent.RX, pool.nodeName(), sourceNode);
     if (route.isDrop()) {
       pool.dropped(channel, DropReason.FILTERED);
-      return Future.failedFuture(HooknetException.of(Errno.ECANCELED, "the destination filter of pool '%s' on "
-          + "node '%s' dropped it", pool.name(), pool.nodeName()));
+      return Future.failedFuture(HooknetException.outcome(Errno.ECANCELED, "the destination filter of pool '"
+          + pool.name() + "' on node '" + pool.nodeName() + "' dropped it", null));
     }
     int target = route.channel() >= 0 ? route.channel() : channel;
     tell(new SwitchedPacket(sourceNode, target, payload));
     Datafd socket = pool.socketAt(target);
     if (socket == null) {
       pool.dropped(channel, DropReason.NO_SOCKET);
-      return Future.failedFuture(HooknetException.of(Errno.ENXIO, "pool '%s' on node '%s' has no socket on "
-          + "channel %d", pool.name(), pool.nodeName(), target));
+      return Future.failedFuture(HooknetException.outcome(Errno.ENXIO, "pool '" + pool.name() + "' on node '"
+          + pool.nodeName() + "' has no socket on channel " + target, null));
     }
     return socket.write(payload);
   }
