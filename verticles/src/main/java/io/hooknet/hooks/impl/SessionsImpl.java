@@ -286,16 +286,18 @@ final class SessionsImpl implements Sessions {
   /**
    * Takes over the session's registrations, so that this node asserts them after a merge. The session is opened
    * once this is done, before its client's first command is taken: an unregistration made while the stored
-   * registry was being read would otherwise be undone by the read, and the hook asserted again later.
+   * registry was being read would otherwise be undone by the read, and the hook asserted again later. A read that
+   * takes longer than the command timeout (Hazelcast migrating partitions) does not hold the client back: the
+   * session opens, and the read is taken over when it comes.
    */
   private Future<Void> adopt(String session) {
-    return vertx.executeBlocking(() -> List.copyOf(store.map().values()), false)
+    Future<List<FamilyState>> read = vertx.executeBlocking(() -> List.copyOf(store.map().values()), false)
         .onSuccess(families -> families.forEach(family -> ownership.adopt(family, session, node)))
-        .<Void>mapEmpty()
-        .otherwise(failure -> {
-          LOG.warning(() -> "could not read what session " + session + " owns: " + failure);
-          return null;
-        });
+        .onFailure(failure -> LOG.warning(() -> "could not read what session " + session + " owns: " + failure));
+    return store.within(read, "read what session " + session + " owns").<Void>mapEmpty().otherwise(failure -> {
+      LOG.warning(() -> "session " + session + " opens before what it owns was read: " + failure.getMessage());
+      return null;
+    });
   }
 
   @Override

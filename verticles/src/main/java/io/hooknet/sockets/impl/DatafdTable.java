@@ -4,13 +4,15 @@ import io.hooknet.codec.Errno;
 import io.hooknet.codec.HooknetException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * The datafd table of one pool: which socket sits on which channel under which datafd, with the rules of
+ * The datafd table of one pool, its one index of sockets: which socket sits on which channel under which datafd,
+ * and what the pool keeps for it, with the rules of
  * libknet's {@code knet_handle_add_datafd}, {@code remove_datafd}, {@code get_datafd} and {@code get_channel}.
  *
  * <p>A datafd is a pool-assigned id, counted up from 1 and never reused, so a late event cannot name a newer
@@ -19,16 +21,22 @@ import java.util.TreeMap;
  * datafd is {@code EINVAL} (libknet has no {@code ENOENT} here). Not thread-safe: the pool uses it from its
  * event loop only.
  */
-public final class DatafdTable<S> {
+public final class DatafdTable<S, V> {
 
-  /** A socket in the table. */
-  public record Entry<S>(long datafd, int channel, S socket) {
+  /** A socket in the table, and what the pool keeps for it ({@code value}), made as it was added. */
+  public record Entry<S, V>(long datafd, int channel, S socket, V value) {
+  }
+
+  /** Makes what the pool keeps for a socket once its datafd and channel are known. */
+  @FunctionalInterface
+  public interface Maker<V> {
+    V make(long datafd, int channel);
   }
 
   private final int maxChannels;
   private final Object[] byChannel;
-  private final Map<Long, Entry<S>> byDatafd = new TreeMap<>();
-  private final Map<S, Entry<S>> bySocket = new IdentityHashMap<>();
+  private final Map<Long, Entry<S, V>> byDatafd = new HashMap<>();
+  private final Map<S, Entry<S, V>> bySocket = new IdentityHashMap<>();
   private long lastDatafd;
 
   public DatafdTable(int maxChannels) {
@@ -39,11 +47,15 @@ public final class DatafdTable<S> {
     this.byChannel = new Object[maxChannels];
   }
 
-  /** Adds {@code socket} on {@code channel}, or on the lowest free channel when {@code channel} is -1. */
-  public Entry<S> add(S socket, int channel) {
+  /**
+   * Adds {@code socket} on {@code channel}, or on the lowest free channel when {@code channel} is -1, with what
+   * {@code make} makes for it.
+   */
+  public Entry<S, V> add(S socket, int channel, Maker<V> make) {
     requireAbsent(socket);
     int slot = channel == -1 ? lowestFree() : requireFree(channel);
-    Entry<S> entry = new Entry<>(++lastDatafd, slot, socket);
+    long datafd = ++lastDatafd;
+    Entry<S, V> entry = new Entry<>(datafd, slot, socket, make.make(datafd, slot));
     put(entry);
     return entry;
   }
@@ -52,25 +64,26 @@ public final class DatafdTable<S> {
    * Swaps the socket on a busy channel for {@code socket} in one step: the channel is never free in between.
    * The new socket gets a new datafd.
    */
-  public Entry<S> replace(int channel, S socket) {
+  public Entry<S, V> replace(int channel, S socket, Maker<V> make) {
     requireAbsent(socket);
-    Entry<S> old = byChannel(channel);
+    Entry<S, V> old = byChannel(channel);
     drop(old);
-    Entry<S> entry = new Entry<>(++lastDatafd, channel, socket);
+    long datafd = ++lastDatafd;
+    Entry<S, V> entry = new Entry<>(datafd, channel, socket, make.make(datafd, channel));
     put(entry);
     return entry;
   }
 
   /** Removes the socket with this datafd and returns it. */
-  public Entry<S> remove(long datafd) {
-    Entry<S> entry = byDatafd(datafd);
+  public Entry<S, V> remove(long datafd) {
+    Entry<S, V> entry = byDatafd(datafd);
     drop(entry);
     return entry;
   }
 
   /** The socket with this datafd ({@code knet_handle_get_channel}). */
-  public Entry<S> byDatafd(long datafd) {
-    Entry<S> entry = byDatafd.get(datafd);
+  public Entry<S, V> byDatafd(long datafd) {
+    Entry<S, V> entry = byDatafd.get(datafd);
     if (entry == null) {
       throw HooknetException.of(Errno.EINVAL, "datafd %d is not in the pool", datafd);
     }
@@ -79,9 +92,9 @@ public final class DatafdTable<S> {
 
   /** The socket on this channel ({@code knet_handle_get_datafd}). */
   @SuppressWarnings("unchecked")
-  public Entry<S> byChannel(int channel) {
+  public Entry<S, V> byChannel(int channel) {
     requireInRange(channel);
-    Entry<S> entry = (Entry<S>) byChannel[channel];
+    Entry<S, V> entry = (Entry<S, V>) byChannel[channel];
     if (entry == null) {
       throw HooknetException.of(Errno.EINVAL, "channel %d has no socket", channel);
     }
@@ -90,8 +103,8 @@ public final class DatafdTable<S> {
 
   /** The socket on this channel, or null when the channel is empty or out of range. */
   @SuppressWarnings("unchecked")
-  public Entry<S> atChannel(int channel) {
-    return channel < 0 || channel >= maxChannels ? null : (Entry<S>) byChannel[channel];
+  public Entry<S, V> atChannel(int channel) {
+    return channel < 0 || channel >= maxChannels ? null : (Entry<S, V>) byChannel[channel];
   }
 
   /** Whether a socket with this datafd is in the table. */
@@ -100,13 +113,15 @@ public final class DatafdTable<S> {
   }
 
   /** The entry of {@code socket}, or null when it is not in the table. */
-  public Entry<S> find(S socket) {
+  public Entry<S, V> find(S socket) {
     return bySocket.get(socket);
   }
 
   /** Every entry, by datafd. */
-  public List<Entry<S>> entries() {
-    return Collections.unmodifiableList(new ArrayList<>(byDatafd.values()));
+  public List<Entry<S, V>> entries() {
+    List<Entry<S, V>> entries = new ArrayList<>(byDatafd.values());
+    entries.sort(Comparator.comparingLong(Entry::datafd));
+    return Collections.unmodifiableList(entries);
   }
 
   public int size() {
@@ -121,7 +136,7 @@ public final class DatafdTable<S> {
     if (socket == null) {
       throw new HooknetException(Errno.EINVAL, "no socket given");
     }
-    Entry<S> present = bySocket.get(socket);
+    Entry<S, V> present = bySocket.get(socket);
     if (present != null) {
       throw HooknetException.of(Errno.EEXIST, "the socket is already in the pool as datafd %d on channel %d",
           present.datafd(), present.channel());
@@ -137,7 +152,7 @@ public final class DatafdTable<S> {
   @SuppressWarnings("unchecked")
   private int requireFree(int channel) {
     requireInRange(channel);
-    Entry<S> busy = (Entry<S>) byChannel[channel];
+    Entry<S, V> busy = (Entry<S, V>) byChannel[channel];
     if (busy != null) {
       throw HooknetException.of(Errno.EBUSY, "channel %d is in use by datafd %d", channel, busy.datafd());
     }
@@ -153,13 +168,13 @@ public final class DatafdTable<S> {
     throw HooknetException.of(Errno.EBUSY, "all %d channels are in use", maxChannels);
   }
 
-  private void put(Entry<S> entry) {
+  private void put(Entry<S, V> entry) {
     byChannel[entry.channel()] = entry;
     byDatafd.put(entry.datafd(), entry);
     bySocket.put(entry.socket(), entry);
   }
 
-  private void drop(Entry<S> entry) {
+  private void drop(Entry<S, V> entry) {
     byChannel[entry.channel()] = null;
     byDatafd.remove(entry.datafd());
     bySocket.remove(entry.socket());

@@ -48,8 +48,7 @@ public final class SocketPoolImpl implements SocketPool {
   private final PoolLoop loop;
   private final String nodeName;
   private final SocketPoolOptions options;
-  private final DatafdTable<Object> table;
-  private final Map<Long, Datafd> sockets = new HashMap<>();
+  private final DatafdTable<Object, Datafd> table;
   private final Map<Integer, ChannelCounters> counters = new TreeMap<>();
   private final Switch fabric;
   private Handler<SockEvent> handler;
@@ -151,10 +150,8 @@ public final class SocketPoolImpl implements SocketPool {
         throw new HooknetException(Errno.EINVAL, "no endpoint kind given (unix or tcp)");
       }
       requireReady();
-      DatafdTable.Entry<Object> entry = table.add(new Object(), channel);
-      Path path = kind == Endpoint.UNIX ? endpointPath(entry.datafd()) : null;
-      EndpointDatafd endpoint = new EndpointDatafd(this, entry.datafd(), entry.channel(), kind, path);
-      sockets.put(entry.datafd(), endpoint);
+      EndpointDatafd endpoint = (EndpointDatafd) table.add(new Object(), channel, (datafd, slot) ->
+          new EndpointDatafd(this, datafd, slot, kind, kind == Endpoint.UNIX ? endpointPath(datafd) : null)).value();
       return endpoint.listen()
           .map(address -> new EndpointInfo(endpoint.datafd(), endpoint.channel(), address))
           .recover(failure -> {
@@ -169,27 +166,26 @@ public final class SocketPoolImpl implements SocketPool {
   public Future<Void> remove(long datafd) {
     return call(() -> {
       requireOpen();
-      table.remove(datafd);
-      forget(datafd);
+      table.remove(datafd).value().release();
       return null;
     });
   }
 
   @Override
   public Future<SocketInfo> get(int channel) {
-    return call(() -> sockets.get(open().byChannel(channel).datafd()).info());
+    return call(() -> open().byChannel(channel).value().info());
   }
 
   @Override
   public Future<SocketInfo> channelOf(long datafd) {
-    return call(() -> sockets.get(open().byDatafd(datafd).datafd()).info());
+    return call(() -> open().byDatafd(datafd).value().info());
   }
 
   @Override
   public Future<List<SocketInfo>> list() {
     return call(() -> {
       List<SocketInfo> infos = new ArrayList<>();
-      open().entries().forEach(entry -> infos.add(sockets.get(entry.datafd()).info()));
+      open().entries().forEach(entry -> infos.add(entry.value().info()));
       return infos;
     });
   }
@@ -213,7 +209,7 @@ public final class SocketPoolImpl implements SocketPool {
         throw HooknetException.of(Errno.EMSGSIZE, "a packet of %d bytes is over the limit of %d",
             packet.length(), MAX_PACKET_SIZE);
       }
-      return sockets.get(table.byChannel(channel).datafd()).write(packet);
+      return table.byChannel(channel).value().write(packet);
     });
   }
 
@@ -296,7 +292,7 @@ public final class SocketPoolImpl implements SocketPool {
     return call(() -> {
       if (!closed) {
         closed = true;
-        new ArrayList<>(sockets.keySet()).forEach(this::forget);
+        table.entries().forEach(entry -> forget(entry.datafd()));
       }
       return null;
     }).compose(done -> fabric.stop());
@@ -325,8 +321,8 @@ public final class SocketPoolImpl implements SocketPool {
 
   /** The socket on {@code channel}, or null when there is none. */
   Datafd socketAt(int channel) {
-    DatafdTable.Entry<Object> entry = table.atChannel(channel);
-    return entry == null ? null : sockets.get(entry.datafd());
+    DatafdTable.Entry<Object, Datafd> entry = table.atChannel(channel);
+    return entry == null ? null : entry.value();
   }
 
   /** A packet written to the application's socket on {@code channel}. */
@@ -382,33 +378,27 @@ public final class SocketPoolImpl implements SocketPool {
     }
   }
 
-  private SocketInfo start(Object socket, int channel, DatafdFactory factory) {
+  private SocketInfo start(Object socket, int channel, DatafdTable.Maker<Datafd> factory) {
     requireReady();
-    DatafdTable.Entry<Object> entry = table.add(socket, channel);
-    return watch(factory.make(entry.datafd(), entry.channel()));
+    return watch(table.add(socket, channel, factory).value());
   }
 
   private SocketInfo swap(int channel, Object socket, LongFunction<Datafd> factory) {
     requireReady();
-    long old = table.byChannel(channel).datafd();
-    DatafdTable.Entry<Object> entry = table.replace(channel, socket);
-    forget(old);
-    return watch(factory.apply(entry.datafd()));
+    Datafd old = table.byChannel(channel).value();
+    Datafd replacing = table.replace(channel, socket, (datafd, slot) -> factory.apply(datafd)).value();
+    old.release();
+    return watch(replacing);
   }
 
   private SocketInfo watch(Datafd datafd) {
-    sockets.put(datafd.datafd(), datafd);
     datafd.start();
     return datafd.info();
   }
 
   private void forget(long datafd) {
     if (table.contains(datafd)) {
-      table.remove(datafd);
-    }
-    Datafd gone = sockets.remove(datafd);
-    if (gone != null) {
-      gone.release();
+      table.remove(datafd).value().release();
     }
   }
 
@@ -426,7 +416,7 @@ public final class SocketPoolImpl implements SocketPool {
     return counters.computeIfAbsent(channel, c -> new ChannelCounters(name(), c));
   }
 
-  private DatafdTable<Object> open() {
+  private DatafdTable<Object, Datafd> open() {
     requireOpen();
     return table;
   }
@@ -456,10 +446,5 @@ public final class SocketPoolImpl implements SocketPool {
   private static long nowMicros() {
     Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-  }
-
-  @FunctionalInterface
-  private interface DatafdFactory {
-    Datafd make(long datafd, int channel);
   }
 }

@@ -13,39 +13,45 @@ import org.junit.jupiter.api.function.Executable;
  */
 class DatafdTableTest {
 
-  private final DatafdTable<Object> table = new DatafdTable<>(32);
+  private final DatafdTable<Object, String> table = new DatafdTable<>(32);
+
+  /** What the pool would keep for a socket: here, its datafd and channel as text. */
+  private static String made(long datafd, int channel) {
+    return datafd + "@" + channel;
+  }
 
   @Test
   void autoChannelIsTheLowestFree() {
-    assertThat(table.add("a", -1).channel()).isEqualTo(0);
-    assertThat(table.add("b", -1).channel()).isEqualTo(1);
-    assertThat(table.add("c", 5).channel()).isEqualTo(5);
+    assertThat(table.add("a", -1, DatafdTableTest::made).channel()).isEqualTo(0);
+    assertThat(table.add("b", -1, DatafdTableTest::made).channel()).isEqualTo(1);
+    assertThat(table.add("c", 5, DatafdTableTest::made).channel()).isEqualTo(5);
     table.remove(table.find("a").datafd());
-    assertThat(table.add("d", -1).channel()).isEqualTo(0);
-    assertThat(table.add("e", -1).channel()).isEqualTo(2);
+    assertThat(table.add("d", -1, DatafdTableTest::made).channel()).isEqualTo(0);
+    assertThat(table.add("e", -1, DatafdTableTest::made).channel()).isEqualTo(2);
   }
 
   @Test
   void fillAll32ThenThe33rdIsEbusy() {
     for (int i = 0; i < 32; i++) {
-      DatafdTable.Entry<Object> entry = table.add("s" + i, -1);
+      DatafdTable.Entry<Object, String> entry = table.add("s" + i, -1, DatafdTableTest::made);
       assertThat(entry.channel()).isEqualTo(i);
       assertThat(entry.datafd()).isEqualTo(i + 1);
+      assertThat(entry.value()).isEqualTo((i + 1) + "@" + i);
     }
-    assertErrno(16, "EBUSY: all 32 channels are in use", () -> table.add("s32", -1));
+    assertErrno(16, "EBUSY: all 32 channels are in use", () -> table.add("s32", -1, DatafdTableTest::made));
     assertThat(table.size()).isEqualTo(32);
   }
 
   @Test
   void busyChannelIsEbusy() {
-    table.add("a", 3);
-    assertErrno(16, "EBUSY: channel 3 is in use by datafd 1", () -> table.add("b", 3));
+    table.add("a", 3, DatafdTableTest::made);
+    assertErrno(16, "EBUSY: channel 3 is in use by datafd 1", () -> table.add("b", 3, DatafdTableTest::made));
   }
 
   @Test
   void channelOutOfRangeIsEinval() {
-    assertErrno(22, "EINVAL: channel 32 is out of range 0-31", () -> table.add("a", 32));
-    assertErrno(22, "EINVAL: channel -2 is out of range 0-31", () -> table.add("a", -2));
+    assertErrno(22, "EINVAL: channel 32 is out of range 0-31", () -> table.add("a", 32, DatafdTableTest::made));
+    assertErrno(22, "EINVAL: channel -2 is out of range 0-31", () -> table.add("a", -2, DatafdTableTest::made));
     assertErrno(22, "EINVAL: channel 40 is out of range 0-31", () -> table.byChannel(40));
     assertThat(table.size()).isZero();
   }
@@ -53,16 +59,17 @@ class DatafdTableTest {
   @Test
   void sameSocketTwiceIsEexistCheckedBeforeTheChannel() {
     Object socket = new Object();
-    table.add(socket, 0);
+    table.add(socket, 0, DatafdTableTest::made);
     // Channel 0 is busy and 99 out of range, yet the duplicate is what is reported, as in libknet.
-    assertErrno(17, "EEXIST: the socket is already in the pool as datafd 1 on channel 0", () -> table.add(socket, 0));
-    assertErrno(17, "EEXIST: the socket is already in the pool as datafd 1 on channel 0", () -> table.add(socket, 99));
+    String duplicate = "EEXIST: the socket is already in the pool as datafd 1 on channel 0";
+    assertErrno(17, duplicate, () -> table.add(socket, 0, DatafdTableTest::made));
+    assertErrno(17, duplicate, () -> table.add(socket, 99, DatafdTableTest::made));
   }
 
   @Test
   void unknownDatafdIsEinvalAndASecondRemoveToo() {
     assertErrno(22, "EINVAL: datafd 7 is not in the pool", () -> table.remove(7));
-    long datafd = table.add("a", -1).datafd();
+    long datafd = table.add("a", -1, DatafdTableTest::made).datafd();
     assertThat(table.remove(datafd).socket()).isEqualTo("a");
     assertErrno(22, "EINVAL: datafd 1 is not in the pool", () -> table.remove(datafd));
     assertErrno(22, "EINVAL: datafd 1 is not in the pool", () -> table.byDatafd(datafd));
@@ -70,7 +77,7 @@ class DatafdTableTest {
 
   @Test
   void getDatafdAndGetChannel() {
-    DatafdTable.Entry<Object> entry = table.add("a", 9);
+    DatafdTable.Entry<Object, String> entry = table.add("a", 9, DatafdTableTest::made);
     assertThat(table.byChannel(9)).isEqualTo(entry);
     assertThat(table.byDatafd(entry.datafd()).channel()).isEqualTo(9);
     assertErrno(22, "EINVAL: channel 8 has no socket", () -> table.byChannel(8));
@@ -78,32 +85,33 @@ class DatafdTableTest {
 
   @Test
   void datafdsAreNeverReused() {
-    long first = table.add("a", 0).datafd();
+    long first = table.add("a", 0, DatafdTableTest::made).datafd();
     table.remove(first);
-    long second = table.add("a", 0).datafd();
+    long second = table.add("a", 0, DatafdTableTest::made).datafd();
     assertThat(second).isEqualTo(first + 1);
   }
 
   @Test
   void replaceSwapsOnTheSameChannelWithANewDatafd() {
-    table.add("old", 4);
-    DatafdTable.Entry<Object> swapped = table.replace(4, "new");
-    assertThat(swapped).isEqualTo(new DatafdTable.Entry<>(2, 4, "new"));
+    table.add("old", 4, DatafdTableTest::made);
+    DatafdTable.Entry<Object, String> swapped = table.replace(4, "new", DatafdTableTest::made);
+    assertThat(swapped).isEqualTo(new DatafdTable.Entry<>(2, 4, "new", "2@4"));
     assertThat(table.find("old")).isNull();
     assertThat(table.byChannel(4).socket()).isEqualTo("new");
-    assertErrno(22, "EINVAL: channel 5 has no socket", () -> table.replace(5, "other"));
-    assertErrno(17, "EEXIST: the socket is already in the pool as datafd 2 on channel 4", () -> table.replace(4, "new"));
-    assertThat(table.entries()).containsExactly(new DatafdTable.Entry<>(2, 4, "new"));
+    assertErrno(22, "EINVAL: channel 5 has no socket", () -> table.replace(5, "other", DatafdTableTest::made));
+    assertErrno(17, "EEXIST: the socket is already in the pool as datafd 2 on channel 4",
+        () -> table.replace(4, "new", DatafdTableTest::made));
+    assertThat(table.entries()).containsExactly(new DatafdTable.Entry<>(2, 4, "new", "2@4"));
   }
 
   @Test
   void moreChannelsForWatchOnlyPools() {
-    DatafdTable<Object> wide = new DatafdTable<>(10_000);
+    DatafdTable<Object, String> wide = new DatafdTable<>(10_000);
     for (int i = 0; i < 10_000; i++) {
-      wide.add(i, -1);
+      wide.add(i, -1, DatafdTableTest::made);
     }
     assertThat(wide.byChannel(9_999).datafd()).isEqualTo(10_000);
-    assertErrno(16, "EBUSY: all 10000 channels are in use", () -> wide.add("x", -1));
+    assertErrno(16, "EBUSY: all 10000 channels are in use", () -> wide.add("x", -1, DatafdTableTest::made));
   }
 
   private static void assertErrno(int errno, String message, Executable call) {
