@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.hooknet.cluster.impl.HooknetClusterImpl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.Set;
@@ -45,6 +46,12 @@ public interface HooknetCluster {
 
   /** This node's clustered event bus address, {@code host:port}. */
   String eventBusAddress();
+
+  /**
+   * The options of the node's clustered event bus (a copy): its host and TLS settings, which the socket pools'
+   * links between the nodes take as well.
+   */
+  EventBusOptions eventBusOptions();
 
   /** The cluster's members, oldest first. */
   List<Member> members();

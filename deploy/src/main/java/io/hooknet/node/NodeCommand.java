@@ -219,7 +219,7 @@ public final class NodeCommand implements Callable<Integer> {
 
   static void printPool(SocketPool pool, PrintStream out) {
     out.println("  pools:        " + pool.name() + " (channels 0-" + (pool.maxChannels() - 1) + ", commands on "
-        + SocketPool.commandAddress(pool.nodeName()) + ")");
+        + SocketPool.commandAddress(pool.nodeName()) + ", links on " + pool.linkAddress() + ")");
     out.println("  hooks:        commands on " + HookRegistry.COMMANDS + " and "
         + HookRegistry.nodeCommands(pool.nodeName()));
     out.flush();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hooknet.testing.LocalCluster;
 import io.vertx.core.json.JsonObject;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +53,30 @@ class EventBusTlsIT {
       String[] hostPort = eventBus.split(":");
       try (SSLSocket socket = (SSLSocket) certificates.trusting().getSocketFactory()
           .createSocket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+        socket.startHandshake();
+        assertThat(socket.getSession().getPeerCertificates()).hasSize(1);
+      }
+
+      // The links of e2's pool, which carry channel data between the nodes, speak TLS too: a plain frame gets no
+      // answer but the connection's end, the node's certificate completes a handshake.
+      String links = nodes.get(1).stdout().stream().filter(line -> line.startsWith("  pools:")).findFirst()
+          .orElseThrow().replaceAll(".*links on tls ([0-9.]+:[0-9]+)\\).*", "$1");
+      String[] linkHostPort = links.split(":");
+      try (Socket plain = new Socket(linkHostPort[0], Integer.parseInt(linkHostPort[1]))) {
+        plain.setSoTimeout(10_000);
+        // HELLO (version 1, window 4, pool "default", node "x"), then PING: a plain link would answer PONG.
+        plain.getOutputStream().write(new byte[] {0, 0, 0, 18, 1, 1, 0, 0, 0, 4, 0, 7, 'd', 'e', 'f', 'a', 'u',
+            'l', 't', 0, 1, 'x', 0, 0, 0, 9, 5, 0, 0, 0, 0, 0, 0, 0, 1});
+        int first;
+        try {
+          first = plain.getInputStream().read();
+        } catch (SocketException reset) {
+          first = -1;
+        }
+        assertThat(first).as("a TLS server answers a plain PING with its end or a TLS alert, no PONG").isIn(-1, 0x15);
+      }
+      try (SSLSocket socket = (SSLSocket) certificates.trusting().getSocketFactory()
+          .createSocket(linkHostPort[0], Integer.parseInt(linkHostPort[1]))) {
         socket.startHandshake();
         assertThat(socket.getSession().getPeerCertificates()).hasSize(1);
       }

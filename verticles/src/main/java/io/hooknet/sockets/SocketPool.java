@@ -168,6 +168,12 @@ public interface SocketPool {
   Future<Void> linkStatusHandler(Handler<LinkEvent> handler);
 
   /**
+   * Where the links from the other members' pools of this name come in: {@code host:port} on the node's cluster
+   * host, with {@code "tls "} in front when they speak TLS (as the node's event bus does).
+   */
+  String linkAddress();
+
+  /**
    * Turns switching of channel data between nodes on or off ({@code knet_handle_setfwd}); off at first. With it
    * on, every packet read from a socket on channel C goes to channel C of the same-named pool on every other
    * node (or where the {@link #destinationFilter} sends it), and packets from other nodes are written to this

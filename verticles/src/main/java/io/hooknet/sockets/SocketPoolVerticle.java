@@ -7,6 +7,7 @@ import io.hooknet.sockets.impl.PoolCommands;
 import io.hooknet.sockets.impl.SocketPoolImpl;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.hooknet.cluster.HooknetCluster;
 import java.util.ArrayList;
@@ -30,8 +31,8 @@ public class SocketPoolVerticle extends VerticleBase {
 
   private final String nodeName;
   private final Supplier<Collection<String>> members;
-  /** Where the pools' links to the other members listen: the node's cluster host. */
-  private final String host;
+  /** The node's event bus: the pools' links to the other members take its host and TLS settings. */
+  private final EventBusOptions eventBus;
   private final List<SocketPoolOptions> initial;
   private final Map<String, SocketPool> pools = new ConcurrentHashMap<>();
   private MessageConsumer<Object> commands;
@@ -42,7 +43,7 @@ public class SocketPoolVerticle extends VerticleBase {
    * @param pools    the pools to make at start; none means one pool named {@value SocketPoolOptions#DEFAULT_NAME}
    */
   public SocketPoolVerticle(String nodeName, SocketPoolOptions... pools) {
-    this(nodeName, () -> List.of(nodeName), "127.0.0.1", pools);
+    this(nodeName, () -> List.of(nodeName), new EventBusOptions().setHost("127.0.0.1"), pools);
   }
 
   /**
@@ -52,14 +53,14 @@ public class SocketPoolVerticle extends VerticleBase {
    * @param pools   the pools to make at start; none means one pool named {@value SocketPoolOptions#DEFAULT_NAME}
    */
   public SocketPoolVerticle(HooknetCluster cluster, SocketPoolOptions... pools) {
-    this(cluster.nodeName(), cluster::memberNames, hostOf(cluster.eventBusAddress()), pools);
+    this(cluster.nodeName(), cluster::memberNames, cluster.eventBusOptions(), pools);
   }
 
-  private SocketPoolVerticle(String nodeName, Supplier<Collection<String>> members, String host,
+  private SocketPoolVerticle(String nodeName, Supplier<Collection<String>> members, EventBusOptions eventBus,
       SocketPoolOptions... pools) {
     this.nodeName = nodeName;
     this.members = members;
-    this.host = host;
+    this.eventBus = eventBus;
     this.initial = pools.length == 0 ? List.of(new SocketPoolOptions()) : List.of(pools);
     initial.forEach(options -> new SocketPoolOptions(options).validate());
   }
@@ -127,12 +128,8 @@ public class SocketPoolVerticle extends VerticleBase {
     return pool.close();
   }
 
-  private static String hostOf(String hostPort) {
-    return hostPort.substring(0, hostPort.lastIndexOf(':'));
-  }
-
   private Future<SocketPool> makePool(SocketPoolOptions options) {
-    SocketPoolImpl pool = new SocketPoolImpl(vertx, nodeName, options, members, host);
+    SocketPoolImpl pool = new SocketPoolImpl(vertx, nodeName, options, members, eventBus);
     if (pools.putIfAbsent(pool.name(), pool) != null) {
       throw HooknetException.of(Errno.EEXIST, "node '%s' already has a pool '%s'", nodeName, pool.name());
     }

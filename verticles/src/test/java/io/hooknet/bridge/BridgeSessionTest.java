@@ -9,10 +9,10 @@ import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.HookRegistryOptions;
-import io.hooknet.hooks.HookRegistryVerticle;
 import io.hooknet.hooks.impl.HookRegistryImpl;
 import io.hooknet.sockets.SocketPool;
 import io.hooknet.testing.Await;
+import io.hooknet.testing.BridgedRegistries;
 import io.hooknet.testing.BridgeClient;
 import io.hooknet.testing.LocalCluster;
 import io.hooknet.testing.SockJsBridgeClient;
@@ -54,17 +54,12 @@ class BridgeSessionTest {
   @BeforeAll
   static void start() {
     cluster = LocalCluster.start(BridgeSessionTest.class, 3);
+    BridgedRegistries bridged = BridgedRegistries.deploy(cluster, 3, TOKEN,
+        new HookRegistryOptions().setSessionGraceSeconds(GRACE_SECONDS).setHookTimeoutMillis(1_000));
     for (int i = 0; i < 3; i++) {
-      HookRegistryVerticle hooks = new HookRegistryVerticle(cluster.node(i),
-          new HookRegistryOptions().setSessionGraceSeconds(GRACE_SECONDS).setHookTimeoutMillis(1_000));
-      Await.result(cluster.vertx(i).deployVerticle(hooks));
-      registries.add(hooks.registry());
-      List<Integer> ports = LocalCluster.freePorts(2);
-      Await.result(cluster.vertx(i).deployVerticle(new BridgeVerticle(new HooknetBridgeOptions()
-          .setTcpPort(ports.get(0)).setHttpPort(ports.get(1)).setEnableCommands(true).setToken(TOKEN),
-          hooks.registry())));
-      bridges.add(ports.get(0));
-      httpPorts.add(ports.get(1));
+      registries.add(bridged.registry(i));
+      bridges.add(bridged.tcpPort(i));
+      httpPorts.add(bridged.httpPort(i));
     }
   }
 

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Collections;
@@ -40,9 +41,12 @@ public final class HooknetClusterImpl implements HooknetCluster {
   private Future<Void> closing;
 
   private final String eventBusAddress;
+  private final EventBusOptions eventBusOptions;
 
-  private HooknetClusterImpl(Vertx vertx, HazelcastClusterManager clusterManager, String nodeName) {
+  private HooknetClusterImpl(Vertx vertx, HazelcastClusterManager clusterManager, String nodeName,
+      EventBusOptions eventBusOptions) {
     this.vertx = vertx;
+    this.eventBusOptions = new EventBusOptions(eventBusOptions);
     this.hazelcast = clusterManager.getHazelcastInstance();
     NodeInfo eventBus = clusterManager.getNodeInfo();
     this.eventBusAddress = eventBus.host() + ":" + eventBus.port();
@@ -78,7 +82,8 @@ public final class HooknetClusterImpl implements HooknetCluster {
           Promise<HooknetCluster> joined = Promise.promise();
           vertx.executeBlocking(() -> {
             NodeNames.claim(clusterManager.getHazelcastInstance(), options.getNodeName());
-            return (HooknetCluster) new HooknetClusterImpl(vertx, clusterManager, options.getNodeName());
+            return (HooknetCluster) new HooknetClusterImpl(vertx, clusterManager, options.getNodeName(),
+                withHost.getEventBusOptions());
           }, false).onComplete(claim -> {
             if (claim.succeeded()) {
               joined.complete(claim.result());
@@ -113,6 +118,11 @@ public final class HooknetClusterImpl implements HooknetCluster {
   @Override
   public String eventBusAddress() {
     return eventBusAddress;
+  }
+
+  @Override
+  public EventBusOptions eventBusOptions() {
+    return new EventBusOptions(eventBusOptions);
   }
 
   @Override

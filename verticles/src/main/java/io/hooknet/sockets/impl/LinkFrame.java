@@ -98,24 +98,18 @@ final class LinkFrame {
     return body.getByte(0);
   }
 
-  /** {@code channel} of a CREDIT frame's body. */
-  static int creditChannel(Buffer body) {
-    return body.getInt(1);
+  /** A CREDIT frame's fields. */
+  record Credit(int channel, int packets) {
+    static Credit read(Buffer body) {
+      return new Credit(body.getInt(1), body.getInt(5));
+    }
   }
 
-  /** {@code packets} of a CREDIT frame's body. */
-  static int creditPackets(Buffer body) {
-    return body.getInt(5);
-  }
-
-  /** {@code seq} of an ACK frame's body. */
-  static long ackSeq(Buffer body) {
-    return body.getLong(1);
-  }
-
-  /** {@code errno} of an ACK frame's body. */
-  static int ackErrno(Buffer body) {
-    return body.getInt(9);
+  /** An ACK frame's fields. */
+  record Ack(long seq, int errno) {
+    static Ack read(Buffer body) {
+      return new Ack(body.getLong(1), body.getInt(9));
+    }
   }
 
   /** {@code sent} of a PING or PONG frame's body. */

@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
@@ -80,7 +81,7 @@ final class Links<S> {
   private final Context context;
   private final String node;
   private final String pool;
-  private final String host;
+  private final EventBusOptions eventBus;
   private final int window;
   private final long heartbeatMillis;
   private final long timeoutMillis;
@@ -94,14 +95,15 @@ final class Links<S> {
   private MessageConsumer<JsonObject> directory;
   private long heartbeat = -1;
   private boolean open;
+  private int port;
 
-  Links(Vertx vertx, String node, String pool, String host, int window, long heartbeatMillis, long timeoutMillis,
-      long ackTimeoutMillis, Supplier<Collection<String>> members, Owner<S> owner) {
+  Links(Vertx vertx, String node, String pool, EventBusOptions eventBus, int window, long heartbeatMillis,
+      long timeoutMillis, long ackTimeoutMillis, Supplier<Collection<String>> members, Owner<S> owner) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.node = node;
     this.pool = pool;
-    this.host = host;
+    this.eventBus = new EventBusOptions(eventBus);
     this.window = window;
     this.heartbeatMillis = heartbeatMillis;
     this.timeoutMillis = timeoutMillis;
@@ -110,15 +112,26 @@ final class Links<S> {
     this.owner = owner;
   }
 
-  /** Listens for the other members' links and says where on the event bus. */
+  /**
+   * Listens for the other members' links and says where on the event bus. The links take the event bus's TLS
+   * settings, as the event bus itself makes its connections between the nodes.
+   */
   Future<Void> start() {
-    client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis)));
-    server = vertx.createNetServer(new NetServerOptions().setHost(host).setPort(0).setTcpNoDelay(true));
+    NetClientOptions clientOptions = new NetClientOptions(eventBus.toJson()).setHostnameVerificationAlgorithm("")
+        .setTcpNoDelay(true).setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+    NetServerOptions serverOptions = new NetServerOptions(eventBus.toJson()).setHost(eventBus.getHost()).setPort(0)
+        .setTcpNoDelay(true);
+    if (eventBus.isSsl()) {
+      clientOptions.setKeyCertOptions(eventBus.getKeyCertOptions()).setTrustOptions(eventBus.getTrustOptions());
+      serverOptions.setKeyCertOptions(eventBus.getKeyCertOptions()).setTrustOptions(eventBus.getTrustOptions());
+    }
+    client = vertx.createNetClient(clientOptions);
+    server = vertx.createNetServer(serverOptions);
     server.connectHandler(this::accepted);
     return server.listen().compose(listening -> {
+      port = listening.actualPort();
       directory = vertx.eventBus().consumer(linkAddress(node, pool), request -> request.reply(
-          new JsonObject().put("host", host).put("port", listening.actualPort())));
+          new JsonObject().put("host", eventBus.getHost()).put("port", port)));
       heartbeat = vertx.setPeriodic(heartbeatMillis, id -> beat());
       return directory.completion();
     });
@@ -159,6 +172,11 @@ final class Links<S> {
   Future<Integer> send(String remote, int channel, Buffer payload, S source, boolean wantAck) {
     Outbound link = out.computeIfAbsent(remote, Outbound::new);
     return link.send(channel, payload, source, wantAck);
+  }
+
+  /** Where the links into this pool listen: {@code host:port}, with {@code tls } before it when on TLS. */
+  String address() {
+    return (eventBus.isSsl() ? "tls " : "") + eventBus.getHost() + ":" + port;
   }
 
   /** The latency of the link to each member that is up, in microseconds. */
@@ -414,14 +432,15 @@ final class Links<S> {
       lastAnswer = System.nanoTime();
       switch (LinkFrame.type(body)) {
         case LinkFrame.CREDIT:
-          flow.give(LinkFrame.creditChannel(body), LinkFrame.creditPackets(body))
-              .forEach(source -> owner.hold(source, false));
+          LinkFrame.Credit credit = LinkFrame.Credit.read(body);
+          flow.give(credit.channel(), credit.packets()).forEach(source -> owner.hold(source, false));
           break;
         case LinkFrame.ACK:
-          Ack ack = acks.remove(LinkFrame.ackSeq(body));
+          LinkFrame.Ack answered = LinkFrame.Ack.read(body);
+          Ack ack = acks.remove(answered.seq());
           if (ack != null) {
             vertx.cancelTimer(ack.timer);
-            ack.answer.complete(LinkFrame.ackErrno(body));
+            ack.answer.complete(answered.errno());
           }
           break;
         case LinkFrame.PONG:

@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -65,21 +66,21 @@ public final class SocketPoolImpl implements SocketPool {
    */
   public SocketPoolImpl(Vertx vertx, String nodeName, SocketPoolOptions options,
       Supplier<Collection<String>> members) {
-    this(vertx, nodeName, options, members, "127.0.0.1");
+    this(vertx, nodeName, options, members, new EventBusOptions().setHost("127.0.0.1"));
   }
 
   /**
-   * Makes a pool whose event loop is the calling one, whose links to the other members' pools listen on
-   * {@code host} (the node's cluster host).
+   * Makes a pool whose event loop is the calling one, whose links to the other members' pools listen on the host
+   * of the node's event bus, {@code eventBus}, and take its TLS settings.
    */
   public SocketPoolImpl(Vertx vertx, String nodeName, SocketPoolOptions options,
-      Supplier<Collection<String>> members, String host) {
+      Supplier<Collection<String>> members, EventBusOptions eventBus) {
     this.vertx = vertx;
     this.loop = new PoolLoop(vertx);
     this.nodeName = nodeName;
     this.options = new SocketPoolOptions(options).validate();
     this.table = new DatafdTable<>(options.getMaxChannels());
-    this.fabric = new Switch(this, members, host, this.options);
+    this.fabric = new Switch(this, members, eventBus, this.options);
   }
 
   /** Starts taking channel data from other nodes. */
@@ -220,6 +221,11 @@ public final class SocketPoolImpl implements SocketPool {
       fabric.filter(filter);
       return null;
     });
+  }
+
+  @Override
+  public String linkAddress() {
+    return fabric.links().address();
   }
 
   @Override

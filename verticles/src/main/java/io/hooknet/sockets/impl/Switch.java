@@ -11,6 +11,7 @@ import io.hooknet.sockets.SwitchedPacket;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBusOptions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -31,10 +32,11 @@ final class Switch implements Links.Owner<Datafd> {
   private DestinationFilter filter = (packet, txRx, thisNode, sourceNode) -> Route.broadcast();
   private Handler<SwitchedPacket> switchedPackets;
 
-  Switch(SocketPoolImpl pool, Supplier<Collection<String>> members, String host, SocketPoolOptions options) {
+  Switch(SocketPoolImpl pool, Supplier<Collection<String>> members, EventBusOptions eventBus,
+      SocketPoolOptions options) {
     this.pool = pool;
     this.members = members;
-    this.links = new Links<>(pool.vertx(), pool.nodeName(), pool.name(), host, options.getSendWindow(),
+    this.links = new Links<>(pool.vertx(), pool.nodeName(), pool.name(), eventBus, options.getSendWindow(),
         options.getLinkHeartbeatMillis(), options.getLinkTimeoutMillis(), options.getSendTimeoutMillis(), members,
         this);
   }

@@ -2,13 +2,12 @@ package io.hooknet.hooks.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hooknet.bridge.BridgeVerticle;
-import io.hooknet.bridge.HooknetBridgeOptions;
 import io.hooknet.codec.Hint;
 import io.hooknet.codec.HookEvent;
 import io.hooknet.hooks.HookRegistry;
-import io.hooknet.hooks.HookRegistryVerticle;
+import io.hooknet.hooks.HookRegistryOptions;
 import io.hooknet.testing.Await;
+import io.hooknet.testing.BridgedRegistries;
 import io.hooknet.testing.LocalCluster;
 import io.hooknet.testing.TcpBridgeClient;
 import io.vertx.core.Future;
@@ -36,31 +35,17 @@ class AdoptionTest {
   private static final String TOKEN = "adoption-token";
   private static final Duration WITHIN = Duration.ofSeconds(30);
   private static LocalCluster cluster;
-  private static final List<HookRegistry> registries = new ArrayList<>();
-  private static final List<Integer> bridges = new ArrayList<>();
+  private static BridgedRegistries bridged;
 
   @BeforeAll
   static void start() {
     cluster = LocalCluster.start(AdoptionTest.class, 3);
-    for (int i = 0; i < 3; i++) {
-      HookRegistryVerticle hooks = new HookRegistryVerticle(cluster.node(i));
-      Await.result(cluster.vertx(i).deployVerticle(hooks));
-      registries.add(hooks.registry());
-      List<Integer> ports = LocalCluster.freePorts(2);
-      Await.result(cluster.vertx(i).deployVerticle(new BridgeVerticle(new HooknetBridgeOptions()
-          .setTcpPort(ports.get(0)).setHttpPort(ports.get(1)).setEnableCommands(true).setToken(TOKEN),
-          hooks.registry())));
-      bridges.add(ports.get(0));
-    }
+    bridged = BridgedRegistries.deploy(cluster, 3, TOKEN, new HookRegistryOptions());
   }
 
   @AfterAll
   static void stop() {
     cluster.close();
-  }
-
-  private static TcpBridgeClient client(int node) {
-    return new TcpBridgeClient(cluster.vertx(node), "127.0.0.1", bridges.get(node), TOKEN);
   }
 
   private static JsonObject op(String op) {
@@ -69,7 +54,7 @@ class AdoptionTest {
 
   @Test
   void aHookUnregisteredRightAfterItsSessionResumedIsNotAssertedAgainByItsNewNode() throws Exception {
-    HookRegistry n2 = registries.get(1);
+    HookRegistry n2 = bridged.registry(1);
     Await.result(n2.addFamily("adopt"));
     Await.result(n2.addEvent("adopt", "IN"));
     // A registry big enough that reading it takes a while: the adoption's read is still under way when the
@@ -85,7 +70,7 @@ class AdoptionTest {
     Await.result(n2.notifyRegister("adopt", "IN", (HookEvent event) -> watched.add(event)));
 
     String session;
-    try (TcpBridgeClient first = client(2)) {
+    try (TcpBridgeClient first = bridged.client(2)) {
       session = first.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
       first.ok(HookRegistry.COMMANDS, op("hook.register").put("hook", "moved").put("address", "addr.moved"));
     }
@@ -108,7 +93,7 @@ class AdoptionTest {
     };
     log.setLevel(Level.FINE);
     log.addHandler(capture);
-    try (TcpBridgeClient back = client(0).session(session)) {
+    try (TcpBridgeClient back = bridged.client(0).session(session)) {
       assertThat(back.ok(HookRegistry.COMMANDS, op("hook.unregister").put("hook", "moved")))
           .isEqualTo(new JsonObject().put("seq", 2));
 

@@ -39,10 +39,8 @@ class LinkFrameTest {
     LinkFrame.Data second = LinkFrame.Data.read(frames.get(2));
     assertThat(List.of(second.wantAck(), second.channel(), second.seq(), second.payload().length()))
         .containsExactly(false, 65_535, Long.MAX_VALUE, 0);
-    assertThat(List.of(LinkFrame.creditChannel(frames.get(3)), LinkFrame.creditPackets(frames.get(3))))
-        .containsExactly(3, 64);
-    assertThat(List.of(LinkFrame.ackSeq(frames.get(4)), (long) LinkFrame.ackErrno(frames.get(4))))
-        .containsExactly(9L, 6L);
+    assertThat(LinkFrame.Credit.read(frames.get(3))).isEqualTo(new LinkFrame.Credit(3, 64));
+    assertThat(LinkFrame.Ack.read(frames.get(4))).isEqualTo(new LinkFrame.Ack(9, 6));
     assertThat(LinkFrame.pingSent(frames.get(5))).isEqualTo(123_456_789L);
     assertThat(LinkFrame.pingSent(frames.get(6))).isEqualTo(42L);
   }
