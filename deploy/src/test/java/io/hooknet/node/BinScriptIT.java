@@ -42,7 +42,8 @@ class BinScriptIT {
       assertThat(bridges).isEqualTo("  bridges:      tcp 127.0.0.1:" + bridgePorts.get(1) + ", sockjs http://127.0.0.1:"
           + bridgePorts.get(3) + "/eventbus (commands off)");
       assertThat(hooks).isEqualTo("  hooks:        commands on hooknet.hooks.cmd and hooknet.hooks." + name + ".cmd");
-      assertThat(pools).isEqualTo("  pools:        default (channels 0-31, commands on hooknet.pool." + name + ".cmd)");
+      assertThat(pools).matches("  pools:        default \\(channels 0-31, commands on hooknet\\.pool\\."
+          + java.util.regex.Pattern.quote(name) + "\\.cmd, links on 127\\.0\\.0\\.1:\\d+\\)");
       node.signal("INT");
       assertThat(node.awaitExit(Duration.ofSeconds(30))).isEqualTo(130);
       assertThat(node.stdout()).contains("hooknet node '" + name + "' left cluster '" + clusterName + "'");

@@ -346,14 +346,21 @@ public final class SocketPoolImpl implements SocketPool {
     LOG.info(() -> "pool '" + name() + "' on node " + nodeName + ": the link to " + remote + " is "
         + (up ? "up, round trip " + latencyMicros + " us" : "down"));
     vertx.eventBus().publish(LINK_EVENTS, Json.toJson(event));
-    Handler<LinkEvent> current = linkHandler;
-    if (current == null) {
+    tell(linkHandler, event, "link-status");
+  }
+
+  /**
+   * Hands {@code event} to the application's {@code kind} handler, if one is set; a handler that throws is logged
+   * and the pool carries on.
+   */
+  <T> void tell(Handler<T> handler, T event, String kind) {
+    if (handler == null) {
       return;
     }
     try {
-      current.handle(event);
+      handler.handle(event);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, e, () -> "the link-status handler of pool '" + name() + "' on node '" + nodeName
+      LOG.log(Level.WARNING, e, () -> "the " + kind + " handler of pool '" + name() + "' on node '" + nodeName
           + "' threw on " + event + "; the pool carries on");
     }
   }
@@ -375,13 +382,7 @@ public final class SocketPoolImpl implements SocketPool {
     SockEvent event = SockEvent.of(nodeName, name(), source.datafd(), source.channel(), txRx, error, errno,
         dropped, ++seq, nowMicros());
     vertx.eventBus().publish(SOCK_EVENTS, Json.toJson(event));
-    Handler<SockEvent> current = handler;
-    try {
-      current.handle(event);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, e, () -> "the sock-notify handler of pool '" + name() + "' on node '" + nodeName
-          + "' threw on " + event + "; the pool carries on");
-    }
+    tell(handler, event, "sock-notify");
   }
 
   private SocketInfo start(Object socket, int channel, DatafdTable.Maker<Datafd> factory) {

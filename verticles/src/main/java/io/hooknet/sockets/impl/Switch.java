@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 
 /**
  * Channel data switching between the same-named pools of the cluster's nodes, over the pool's {@link Links}: the
@@ -143,15 +142,6 @@ final class Switch implements Links.Owner<Datafd> {
   }
 
   private void tell(SwitchedPacket packet) {
-    Handler<SwitchedPacket> current = switchedPackets;
-    if (current == null) {
-      return;
-    }
-    try {
-      current.handle(packet);
-    } catch (RuntimeException e) {
-      SocketPoolImpl.LOG.log(Level.WARNING, e, () -> "the switched-packet handler of pool '" + pool.name()
-          + "' threw; the pool carries on");
-    }
+    pool.tell(switchedPackets, packet, "switched-packet");
   }
 }
