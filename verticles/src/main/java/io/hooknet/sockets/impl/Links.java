@@ -394,6 +394,9 @@ final class Links<S> {
           + failure.getMessage());
       if (!unreachable && System.nanoTime() - openingSince > timeoutMillis * 1_000_000L) {
         unreachable = true;
+        LOG.warning(() -> "pool '" + pool + "' on node " + node + " could not link to " + remote + " for "
+            + timeoutMillis + " ms (" + failure.getMessage() + "); what it sends there is dropped as unreachable "
+            + "until the link opens");
         lose();
       }
       if (!unreachable) {
