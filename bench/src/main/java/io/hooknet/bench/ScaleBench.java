@@ -27,21 +27,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * 10,000 sockets watched by one node, a child JVM ({@link ScaleNode}), with their peers and a remote consumer in
+ * 100,000 sockets watched by one node, a child JVM ({@link ScaleNode}), with their peers and a remote consumer in
  * this process (node n1). Measured from outside the child: heap (after GC, as the child reports it) and RSS
  * ({@code /proc/PID/status}) per socket, idle CPU ({@code /proc/PID/stat}) and the time from closing every peer
- * to the last of the 10,000 end-of-read events at the consumer on n1. The baseline is the same child watching
+ * to the last of the end-of-read events at the consumer on n1. The peers listen on a port per 20,000 sockets, and
+ * {@code bench/run} raises the open-files limit the two processes need. The baseline is the same child watching
  * the same sockets with plain Vert.x handlers that publish the same event JSON on an end of read.
  *
  * <p>The consumer checks that it got exactly one event per socket: for hooknet seq 1…N in order and N distinct
  * datafds, each {@code (TX, 0, 0)}; for the baseline N distinct ids.
  */
 @Command(name = "scale", mixinStandardHelpOptions = true,
-    description = "Memory, idle CPU and an end-of-read storm with 10,000 sockets in one node, beside plain Vert.x.")
+    description = "Memory, idle CPU and an end-of-read storm with 100,000 sockets in one node, beside plain Vert.x.")
 final class ScaleBench extends BenchCommand {
 
   @Option(names = "--sockets", description = "Sockets watched by the node. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "10000")
+      defaultValue = "100000")
   int sockets;
 
   @Option(names = "--idle-seconds", description = "How long idle CPU is measured. Default: ${DEFAULT-VALUE}.",
@@ -51,8 +52,20 @@ final class ScaleBench extends BenchCommand {
   private static final String BENCH = "scale";
   private static final long CLOCK_TICKS = 100;
 
+  /** Open files a process keeps beside its sockets: the JVM, Hazelcast, Vert.x. */
+  private static final int OTHER_FILES = 1_000;
+
   @Override
   void run(Report report) throws Exception {
+    long allowed = ((com.sun.management.UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getMaxFileDescriptorCount();
+    if (sockets + OTHER_FILES > allowed) {
+      // Each process holds one side of every connection; bench/run raises the limit where the system lets it.
+      int fits = (int) ((allowed - OTHER_FILES) / 1_000 * 1_000);
+      report.say(BENCH, "%s", "scale: " + sockets + " sockets asked, but a process may open " + allowed
+          + " files here (ulimit -n, which this system does not let bench/run raise): measuring " + fits);
+      sockets = fits;
+    }
     try (Nodes nodes = Nodes.start(1)) {
       report.say(BENCH, "%s", "scale: " + sockets + " sockets in a child JVM node, peers and consumer on n1, "
           + Runtime.getRuntime().availableProcessors() + " cores");
@@ -80,35 +93,54 @@ final class ScaleBench extends BenchCommand {
   private record Figures(double heapPerSocket, double rssPerSocket, double idleCpu, double stormMillis) {
   }
 
+  /** Connections one peer port takes: fewer than the ephemeral ports one address can connect from. */
+  private static final int PER_PORT = 20_000;
+
   private Figures measure(Nodes nodes, boolean pool) throws Exception {
-    try (ServerSocketChannel server = ServerSocketChannel.open()) {
-      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+    List<ServerSocketChannel> servers = new ArrayList<>();
+    try {
+      for (int i = 0; i < (sockets + PER_PORT - 1) / PER_PORT; i++) {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        servers.add(server);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+      }
       Storm storm = new Storm(sockets, pool);
       MessageConsumer<JsonObject> consumer = nodes.node(1).vertx().eventBus().<JsonObject>consumer(
           pool ? SocketPool.SOCK_EVENTS : ScaleNode.RAW, message -> storm.arrived(message.body()));
       consumer.completion().await();
       int childPort = Nodes.freePorts(1).get(0);
-      Process child = startChild(pool, server.socket().getLocalPort(), nodes, childPort);
+      String peerPorts = servers.stream().map(server -> Integer.toString(server.socket().getLocalPort()))
+          .collect(java.util.stream.Collectors.joining(","));
+      Process child = startChild(pool, peerPorts, nodes, childPort);
       try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
           StandardCharsets.UTF_8)); Writer in = new OutputStreamWriter(child.getOutputStream(),
           StandardCharsets.UTF_8)) {
         long heapBefore = heap(expect(out, "joined"));
         long rssBefore = rss(child.pid());
-        List<SocketChannel> peers = new ArrayList<>();
-        Thread accepting = new Thread(() -> {
-          try {
-            while (peers.size() < sockets) {
-              peers.add(server.accept());
+        List<SocketChannel> peers = java.util.Collections.synchronizedList(new ArrayList<>());
+        // The node connects its i-th socket to port i % ports: each port takes its share.
+        List<Thread> accepting = new ArrayList<>();
+        for (int p = 0; p < servers.size(); p++) {
+          ServerSocketChannel server = servers.get(p);
+          int share = sockets / servers.size() + (p < sockets % servers.size() ? 1 : 0);
+          Thread thread = new Thread(() -> {
+            try {
+              for (int k = 0; k < share; k++) {
+                peers.add(server.accept());
+              }
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
             }
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }, "scale-accept");
-        accepting.start();
+          }, "scale-accept-" + p);
+          thread.start();
+          accepting.add(thread);
+        }
         in.write("connect\n");
         in.flush();
         long heapAfter = heap(expect(out, "ready"));
-        accepting.join(TimeUnit.SECONDS.toMillis(60));
+        for (Thread thread : accepting) {
+          thread.join(TimeUnit.SECONDS.toMillis(60));
+        }
         if (peers.size() != sockets) {
           throw new IllegalStateException("accepted " + peers.size() + " of " + sockets + " connections");
         }
@@ -135,10 +167,14 @@ final class ScaleBench extends BenchCommand {
       } finally {
         child.destroyForcibly();
       }
+    } finally {
+      for (ServerSocketChannel server : servers) {
+        server.close();
+      }
     }
   }
 
-  private Process startChild(boolean pool, int peerPort, Nodes nodes, int childPort) throws IOException {
+  private Process startChild(boolean pool, String peerPorts, Nodes nodes, int childPort) throws IOException {
     // The child runs with this JVM's options (heap, logging, module opens), so both sides are set up alike.
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -146,7 +182,7 @@ final class ScaleBench extends BenchCommand {
     // A heap that never gives memory back after System.gc(), so that RSS before and after connecting compare.
     command.add("-XX:MaxHeapFreeRatio=100");
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScaleNode.class.getName(),
-        pool ? "pool" : "raw", Integer.toString(sockets), Integer.toString(peerPort), nodes.clusterName(),
+        pool ? "pool" : "raw", Integer.toString(sockets), peerPorts, nodes.clusterName(),
         nodes.members().get(0), Integer.toString(childPort)));
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }

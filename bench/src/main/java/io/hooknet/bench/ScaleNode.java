@@ -16,6 +16,7 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +39,9 @@ public final class ScaleNode {
   public static void main(String[] args) throws Exception {
     boolean pool = args[0].equals("pool");
     int sockets = Integer.parseInt(args[1]);
-    int peerPort = Integer.parseInt(args[2]);
+    // The peers listen on several ports: one port takes at most as many connections from one address as there are
+    // ephemeral ports (about 28,000).
+    int[] peerPorts = Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray();
     HooknetCluster node = HooknetCluster.join(new ClusterOptions().setNodeName("n2").setClusterName(args[3])
         .setMembers(List.of(args[4])).setPort(Integer.parseInt(args[5])).setPortCount(1)).await();
     Vertx vertx = node.vertx();
@@ -66,7 +69,7 @@ public final class ScaleNode {
     List<Future<?>> batch = new ArrayList<>();
     for (int i = 0; i < sockets; i++) {
       SocketPool target = socketPool;
-      batch.add(client.connect(peerPort, "127.0.0.1").compose(socket -> target != null
+      batch.add(client.connect(peerPorts[i % peerPorts.length], "127.0.0.1").compose(socket -> target != null
           ? target.add(socket, -1).mapEmpty() : watchRaw(vertx, socket, ids.incrementAndGet(), seq)));
       if (batch.size() == 500 || i == sockets - 1) {
         Future.all(batch).await();

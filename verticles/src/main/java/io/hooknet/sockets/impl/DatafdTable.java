@@ -38,6 +38,8 @@ public final class DatafdTable<S, V> {
   private final Map<Long, Entry<S, V>> byDatafd = new HashMap<>();
   private final Map<S, Entry<S, V>> bySocket = new IdentityHashMap<>();
   private long lastDatafd;
+  /** No channel below this one is free: where the search for the lowest free channel starts. */
+  private int freeFrom;
 
   public DatafdTable(int maxChannels) {
     if (maxChannels < 1) {
@@ -160,11 +162,13 @@ public final class DatafdTable<S, V> {
   }
 
   private int lowestFree() {
-    for (int channel = 0; channel < maxChannels; channel++) {
+    for (int channel = freeFrom; channel < maxChannels; channel++) {
       if (byChannel[channel] == null) {
+        freeFrom = channel;
         return channel;
       }
     }
+    freeFrom = maxChannels;
     throw HooknetException.of(Errno.EBUSY, "all %d channels are in use", maxChannels);
   }
 
@@ -176,6 +180,7 @@ public final class DatafdTable<S, V> {
 
   private void drop(Entry<S, V> entry) {
     byChannel[entry.channel()] = null;
+    freeFrom = Math.min(freeFrom, entry.channel());
     byDatafd.remove(entry.datafd());
     bySocket.remove(entry.socket());
   }
