@@ -26,10 +26,6 @@ final class CreditFlow<S> {
     this.window = window;
   }
 
-  int window() {
-    return window;
-  }
-
   /** The credits of {@code channel} left. */
   int credits(int channel) {
     return credits.getOrDefault(channel, window);

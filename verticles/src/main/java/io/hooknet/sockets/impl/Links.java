@@ -179,17 +179,6 @@ final class Links<S> {
     return (eventBus.isSsl() ? "tls " : "") + eventBus.getHost() + ":" + port;
   }
 
-  /** The latency of the link to each member that is up, in microseconds. */
-  Map<String, Long> latencies() {
-    Map<String, Long> up = new HashMap<>();
-    out.values().forEach(link -> {
-      if (link.up) {
-        up.put(link.remote, link.latencyMicros);
-      }
-    });
-    return up;
-  }
-
   private void beat() {
     if (!open) {
       return;
