@@ -32,9 +32,9 @@ class BadInputTest {
 
   @Test
   void oversizedLength() {
-    assertWireError(Buffer.buffer().appendByte((byte) 1).appendInt(Integer.MAX_VALUE), Errno.EMSGSIZE,
+    assertWireError(Buffer.buffer().appendByte(io.hooknet.codec.impl.MessageCodecImpl.VERSION).appendInt(Integer.MAX_VALUE), Errno.EMSGSIZE,
         "EMSGSIZE: invalid hooknet.SockEvent on the wire: length 2147483647 is over the limit of 16777216 bytes");
-    assertWireError(Buffer.buffer().appendByte((byte) 1).appendInt(-1), Errno.EMSGSIZE,
+    assertWireError(Buffer.buffer().appendByte(io.hooknet.codec.impl.MessageCodecImpl.VERSION).appendInt(-1), Errno.EMSGSIZE,
         "EMSGSIZE: invalid hooknet.SockEvent on the wire: length 4294967295 is over the limit of 16777216 bytes");
   }
 
@@ -43,13 +43,13 @@ class BadInputTest {
     Buffer wire = encoded();
     wire.setByte(0, (byte) 9);
     assertWireError(wire, Errno.EINVAL,
-        "EINVAL: invalid hooknet.SockEvent on the wire: unknown codec version 9 (this node reads version 1)");
+        "EINVAL: invalid hooknet.SockEvent on the wire: unknown codec version 9 (this node reads version 2)");
   }
 
   @Test
   void garbageBody() {
     byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0x13, 0x37, 0x00, (byte) 0x9c};
-    Buffer wire = Buffer.buffer().appendByte((byte) 1).appendInt(garbage.length).appendBytes(garbage);
+    Buffer wire = Buffer.buffer().appendByte(io.hooknet.codec.impl.MessageCodecImpl.VERSION).appendInt(garbage.length).appendBytes(garbage);
     HooknetException e = wireError(wire);
     assertThat(e.errno()).isEqualTo(22);
     assertThat(e.getMessage()).startsWith("EINVAL: invalid SockEvent: ");
@@ -58,9 +58,10 @@ class BadInputTest {
   @Test
   void validCborOfAnotherShape() {
     byte[] cbor = io.hooknet.codec.impl.Mapping.toCborBytes(new Replies.Ack(3));
-    Buffer wire = Buffer.buffer().appendByte((byte) 1).appendInt(cbor.length).appendBytes(cbor);
-    assertThat(wireError(wire).getMessage())
-        .isEqualTo("EINVAL: invalid SockEvent: field 'node' is missing");
+    Buffer wire = Buffer.buffer().appendByte(io.hooknet.codec.impl.MessageCodecImpl.VERSION).appendInt(cbor.length).appendBytes(cbor);
+    assertThat(wireError(wire).getMessage()).isEqualTo("EINVAL: invalid SockEvent: not the CBOR of this message type"
+        + " in this hooknet version (Cannot coerce Integer value (3) to `java.lang.String` value (but could if coercion"
+        + " was enabled using `CoercionConfig`))");
   }
 
   @ParameterizedTest(name = "{0}")

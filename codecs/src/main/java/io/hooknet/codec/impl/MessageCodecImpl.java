@@ -13,7 +13,7 @@ import io.vertx.core.eventbus.MessageCodec;
 public final class MessageCodecImpl<T> implements MessageCodec<T, T> {
 
   /** The wire version this node writes and reads. */
-  public static final byte VERSION = 1;
+  public static final byte VERSION = 2;
   /** The largest encoded message accepted, in bytes. */
   public static final int MAX_ENCODED_SIZE = 16 * 1024 * 1024;
   private static final int HEADER_SIZE = 5;

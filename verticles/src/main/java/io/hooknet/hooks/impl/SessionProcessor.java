@@ -1,5 +1,6 @@
 package io.hooknet.hooks.impl;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.hazelcast.map.EntryProcessor;
 import io.hooknet.codec.HookEvent;
 import io.hooknet.codec.HookEvent.Cause;
@@ -28,8 +29,10 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
    * A session as the cluster stores it. {@code attachment} counts the connections it has had; {@code lost} holds
    * the notices of hooks it lost in a merge while no connection of it could be told, for its next resume. An
    * ended session stays a while as a tombstone ({@code ending} and {@code cleaned}: its registrations are gone),
-   * so that a merge with a side where it still lived ends it there too instead of bringing it back.
+   * so that a merge with a side where it still lived ends it there too instead of bringing it back. Stored as a
+   * CBOR map, not an array like other records: the cluster's merge policy reads its fields by name.
    */
+  @JsonFormat(shape = JsonFormat.Shape.OBJECT)
   record SessionState(String id, String node, long attachment, boolean connected, long deadline, Cause cause,
       boolean ending, List<HookEvent> lost, boolean cleaned) {
     SessionState {
