@@ -52,8 +52,12 @@ final class HooksBench extends BenchCommand {
   List<Integer> replaySizes;
 
   @Option(names = "--seconds", description = "Seconds of each throughput run. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "5")
+      defaultValue = "3")
   int seconds;
+
+  @Option(names = "--rounds", description = "Rounds of the throughput runs, hooknet and baseline alternating; the"
+      + " median of each is kept. Default: ${DEFAULT-VALUE}.", defaultValue = "3")
+  int rounds;
 
   @Option(names = "--clients", description = "Concurrent clients in the throughput runs. Default: ${DEFAULT-VALUE}.",
       defaultValue = "64")
@@ -114,9 +118,19 @@ final class HooksBench extends BenchCommand {
       }
       report.say(BENCH, "%-44s %10s %10s %10s", "replay to a new callback", "hooks", "ms", "IMap ms");
       for (int size : replaySizes) {
-        double replayed = replay(size);
-        double read = mapRead(size);
-        report.say(BENCH, "%-44s %10d %10.1f %10.1f", "hooknet", size, replayed, read);
+        // Rounds alternate the two, and each side is its median: one replay of a big chain is one sample, and
+        // this machine's speed drifts between samples.
+        int rounds = size >= 100_000 ? 3 : 5;
+        String event = chain(size);
+        double[] replays = new double[rounds];
+        double[] reads = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+          replays[round] = replay(event, size);
+          reads[round] = mapRead(size);
+        }
+        double replayed = Stats.median(replays);
+        double read = Stats.median(reads);
+        report.say(BENCH, "%-44s %10d %10.1f %10.1f", "hooknet (median of " + rounds + ")", size, replayed, read);
         report.add(Row.cost(BENCH, "replay of " + size + " hooks to a new callback, ms", replayed,
             "reading " + size + " IMap entries from another node", read));
       }
@@ -310,7 +324,8 @@ final class HooksBench extends BenchCommand {
   }
 
   /** Milliseconds from a notify register on n2 to the last of {@code size} replayed hooks at its callback. */
-  private double replay(int size) throws Exception {
+  /** An event of {@code size} hooks, registered from the three nodes in turn. */
+  private String chain(int size) throws Exception {
     String event = "replay" + size;
     registries.get(0).addEvent("bench", event).await();
     List<Future<Long>> window = new ArrayList<>();
@@ -322,20 +337,30 @@ final class HooksBench extends BenchCommand {
       }
     }
     Future.all(window).await();
+    return event;
+  }
+
+  /**
+   * Milliseconds from a callback register on n2 to its HN_SYNCED, having been told each of the {@code size} hooks
+   * of {@code event} once, as a replay; the callback is unregistered after.
+   */
+  private double replay(String event, int size) throws Exception {
     CountDownLatch synced = new CountDownLatch(1);
     Set<String> hooks = ConcurrentHashMap.newKeySet();
     long start = System.nanoTime();
-    registries.get(1).notifyRegister("bench", event, e -> {
+    String address = registries.get(1).notifyRegister("bench", event, e -> {
       if (e.cmd() == HookEvent.Cmd.HN_SYNCED) {
         synced.countDown();
-      } else if (!e.replay() || !hooks.add(e.hook())) {
+      } else if (synced.getCount() > 0 && (!e.replay() || !hooks.add(e.hook()))) {
         throw new IllegalStateException("unexpected " + e);
       }
     }).await();
     if (!synced.await(300, TimeUnit.SECONDS) || hooks.size() != size) {
       throw new IllegalStateException("replay of " + size + " hooks incomplete: " + hooks.size());
     }
-    return (System.nanoTime() - start) / 1e6;
+    double millis = (System.nanoTime() - start) / 1e6;
+    registries.get(1).notifyUnregister("bench", event, address).await();
+    return millis;
   }
 
   /**
@@ -431,12 +456,21 @@ final class HooksBench extends BenchCommand {
     for (int c = 0; c < clients; c++) {
       registries.get(c % 3).addEvent("tp", "own" + c).await();
     }
-    double own = changesPerSecond(c -> "own" + c);
-    double hot = changesPerSecond(c -> "hot");
-    double keys = processorsPerSecond(true);
-    double oneKey = processorsPerSecond(false);
-    report.say(BENCH, "%-44s %12s %12s", "changes/s, " + clients + " clients over 3 nodes", "hooknet",
-        "executeOnKey");
+    // Rounds alternate hooknet and its baseline, each side taken as its median: this machine's speed drifts by
+    // tens of percent within minutes, which a single run of each would put into the ratio.
+    double[][] rates = new double[4][rounds];
+    for (int round = 0; round < rounds; round++) {
+      rates[0][round] = changesPerSecond(c -> "own" + c, round == 0);
+      rates[1][round] = processorsPerSecond(true, round == 0);
+      rates[2][round] = changesPerSecond(c -> "hot", round == 0);
+      rates[3][round] = processorsPerSecond(false, round == 0);
+    }
+    double own = Stats.median(rates[0]);
+    double keys = Stats.median(rates[1]);
+    double hot = Stats.median(rates[2]);
+    double oneKey = Stats.median(rates[3]);
+    report.say(BENCH, "%-44s %12s %12s", "changes/s, " + clients + " clients over 3 nodes, median of " + rounds,
+        "hooknet", "executeOnKey");
     report.say(BENCH, "%-44s %,12.0f %,12.0f", "an event (a key) each", own, keys);
     report.say(BENCH, "%-44s %,12.0f %,12.0f", "one hot event (one key)", hot, oneKey);
     report.add(Row.rate(BENCH, "registry changes/s, " + clients + " clients on an event each", own,
@@ -510,20 +544,23 @@ final class HooksBench extends BenchCommand {
     }
   }
 
-  private double changesPerSecond(java.util.function.IntFunction<String> event) throws Exception {
+  /** Changes per second over {@link #seconds}, after a second of warm-up when {@code warmUp}. */
+  private double changesPerSecond(java.util.function.IntFunction<String> event, boolean warmUp) throws Exception {
     List<Client> all = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       all.add(new Client(c, event.apply(c)));
     }
-    long warmUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-    CountDownLatch warm = new CountDownLatch(clients);
-    all.forEach(client -> client.next(warmUntil, warm));
-    warm.await(60, TimeUnit.SECONDS);
-    all.forEach(client -> {
-      client.changes = 0;
-      client.duplicates = 0;
-      client.seqs.clear();
-    });
+    if (warmUp) {
+      long warmUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      CountDownLatch warm = new CountDownLatch(clients);
+      all.forEach(client -> client.next(warmUntil, warm));
+      warm.await(60, TimeUnit.SECONDS);
+      all.forEach(client -> {
+        client.changes = 0;
+        client.duplicates = 0;
+        client.seqs.clear();
+      });
+    }
     long started = System.nanoTime();
     long until = started + TimeUnit.SECONDS.toNanos(seconds);
     CountDownLatch done = new CountDownLatch(clients);
@@ -556,13 +593,13 @@ final class HooksBench extends BenchCommand {
   }
 
   /** {@code submitToKey} calls per second from {@link #clients} loops over the members, on a key each or one. */
-  private double processorsPerSecond(boolean keyEach) throws Exception {
+  private double processorsPerSecond(boolean keyEach, boolean warmUp) throws Exception {
     String name = "hooknet.bench.processor." + UUID.randomUUID();
     List<IMap<Integer, byte[]>> maps = new ArrayList<>();
     nodes.forEach(node -> maps.add(node.hazelcast().getMap(name)));
     java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
     double rate = 0;
-    for (int run = 0; run < 2; run++) {
+    for (int run = warmUp ? 0 : 1; run < 2; run++) {
       long started = System.nanoTime();
       long until = started + TimeUnit.SECONDS.toNanos(run == 0 ? 1 : seconds);
       CountDownLatch done = new CountDownLatch(clients);

@@ -21,6 +21,13 @@ final class Stats {
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
   }
 
+  /** The median of {@code values} (of an even count, the upper of the two middle values). */
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
   /**
    * Checks {@code condition} every 20 µs until it holds; fails with {@code state} in the message after
    * {@code seconds}. For waiting on deliveries whose receivers stamp their own arrival time, so the waiter's

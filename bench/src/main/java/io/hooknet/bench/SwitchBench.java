@@ -18,7 +18,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -82,9 +81,9 @@ final class SwitchBench extends BenchCommand {
           rates[1][run] = plainTcp(packets, size);
           rates[2][run] = raw.run(packets, size);
         }
-        double hooknet = median(rates[0]);
-        double tcp = median(rates[1]);
-        double bus = median(rates[2]);
+        double hooknet = Stats.median(rates[0]);
+        double tcp = Stats.median(rates[1]);
+        double bus = Stats.median(rates[2]);
         double knetRate = knetRates.getOrDefault(size, Double.NaN);
         report.say(BENCH, "%8d %9d | %12.0f %9.1f | %12.0f %9.1f | %12.0f %9.1f | %12.0f %9.1f", size, packets,
             hooknet, hooknet * size / 1e6, tcp, tcp * size / 1e6, bus, bus * size / 1e6, knetRate,
@@ -99,12 +98,6 @@ final class SwitchBench extends BenchCommand {
       report.checked(BENCH, "every packet on every path arrived once, whole and in order (number and length"
           + " checked at the reader) for sizes " + sizes + "; each figure is the median of " + runs + " runs");
     }
-  }
-
-  static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
   }
 
   /** Packets per size: {@code megabytes} of data, at least 100 and at most {@code maxPackets}. */
