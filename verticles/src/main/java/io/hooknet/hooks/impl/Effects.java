@@ -1,5 +1,7 @@
 package io.hooknet.hooks.impl;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.hooknet.codec.ChangeId;
 import io.hooknet.codec.HookEvent;
 import io.hooknet.codec.HookEvent.Cause;
@@ -60,7 +62,10 @@ final class Effects {
    * and needs it to tell the callback later which hooks it knew are gone. Empty otherwise.
    */
   record Replay(CallbackKey key, String deliverer, String session, StreamChange change, ChangeId at,
-      List<HookEvent> events, List<HookEvent> held) {
+      @JsonSerialize(using = ReplayEvents.Writer.class) @JsonDeserialize(using = ReplayEvents.Reader.class)
+      List<HookEvent> events,
+      @JsonSerialize(using = ReplayEvents.Writer.class) @JsonDeserialize(using = ReplayEvents.Reader.class)
+      List<HookEvent> held) {
   }
 
   /**
