@@ -27,9 +27,9 @@ public class HooknetException extends RuntimeException {
     this.detail = detail;
   }
 
-  private HooknetException(Errno errno, String detail, Throwable cause, boolean stackTrace) {
-    super(errno.name() + ": " + detail, cause, true, stackTrace);
-    this.errno = errno.number();
+  private HooknetException(int errno, String detail, Throwable cause, boolean stackTrace) {
+    super(Errno.nameOf(errno) + ": " + detail, cause, true, stackTrace);
+    this.errno = errno;
     this.detail = detail;
   }
 
@@ -39,7 +39,16 @@ public class HooknetException extends RuntimeException {
    * reported.
    */
   public static HooknetException outcome(Errno errno, String detail, Throwable cause) {
-    return new HooknetException(errno, detail, cause, false);
+    return new HooknetException(errno.number(), detail, cause, false);
+  }
+
+  /**
+   * A request a rule refused ({@code EEXIST}, {@code ENOENT}, ...), with a detail message formatted with
+   * {@code args}: an answer to the caller, not a fault, so without a stack trace (filling one in cost the registry
+   * more than the rest of a refused change).
+   */
+  public static HooknetException refused(Errno errno, String format, Object... args) {
+    return new HooknetException(errno.number(), String.format(format, args), null, false);
   }
 
   /** A failure with the errno named by {@code errno} and a detail message formatted with {@code args}. */
@@ -78,7 +87,7 @@ public class HooknetException extends RuntimeException {
 
   /** The same failure with {@code context} put before the detail: {@code "EINVAL: context: detail"}. */
   public HooknetException withContext(String context) {
-    return new HooknetException(errno, context + ": " + detail, this);
+    return new HooknetException(errno, context + ": " + detail, this, false);
   }
 
   /** The message without the errno name in front. */

@@ -44,6 +44,21 @@ class ErrnoTest {
   }
 
   @Test
+  void aRefusalIsAnAnswerWithoutAStackTraceAndKeepsItsErrnoInContext() {
+    HooknetException refused = HooknetException.refused(Errno.EEXIST, "hook '%s' already on %s", "ipf", "inet/IN");
+    assertThat(refused.getMessage()).isEqualTo("EEXIST: hook 'ipf' already on inet/IN");
+    assertThat(refused.getStackTrace()).isEmpty();
+    HooknetException framed = refused.withContext("register");
+    assertThat(framed.getMessage()).isEqualTo("EEXIST: register: hook 'ipf' already on inet/IN");
+    assertThat(framed.getStackTrace()).isEmpty();
+    assertThat(framed.getCause()).isSameAs(refused);
+    // An errno hooknet has no name for (a remote node's failure code) stays that number in context.
+    HooknetException remote = HooknetException.from(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 200, "odd"));
+    assertThat(remote.withContext("run").errno()).isEqualTo(200);
+    assertThat(HooknetException.of(Errno.EIO, "a fault").getStackTrace()).isNotEmpty();
+  }
+
+  @Test
   void replyExceptionRoundTrip() {
     HooknetException e = new HooknetException(Errno.EBUSY, "channel 3 is taken");
     ReplyException reply = e.toReplyException();

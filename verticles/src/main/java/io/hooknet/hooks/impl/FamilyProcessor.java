@@ -48,7 +48,7 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
       List<Replay> replays, List<Lost> lost) {
 
     HooknetException failure() {
-      return new HooknetException(Errno.of(errno).orElse(Errno.EIO), message);
+      return HooknetException.outcome(Errno.of(errno).orElse(Errno.EIO), message, null);
     }
 
     /** Its live notices and published events alone. */

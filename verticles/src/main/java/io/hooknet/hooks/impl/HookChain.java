@@ -106,7 +106,7 @@ public final class HookChain {
   /** Inserts {@code link} by its hint and gives its position. */
   public int insert(Link link) {
     if (indexOf(link.hook()) >= 0) {
-      throw HooknetException.of(Errno.EEXIST, "hook '%s' is already in the chain", link.hook());
+      throw HooknetException.refused(Errno.EEXIST, "hook '%s' is already in the chain", link.hook());
     }
     requireValidHint(link);
     int position = positionFor(link);
@@ -119,7 +119,7 @@ public final class HookChain {
   public int remove(String hook) {
     int index = indexOf(hook);
     if (index < 0) {
-      throw HooknetException.of(Errno.ENXIO, "hook '%s' is not in the chain", hook);
+      throw HooknetException.refused(Errno.ENXIO, "hook '%s' is not in the chain", hook);
     }
     removeAt(index);
     return index;
@@ -156,19 +156,19 @@ public final class HookChain {
 
   private static void requireValidHint(Link link) {
     if (link.hint() == null) {
-      throw new HooknetException(Errno.EINVAL, "hook '" + link.hook() + "' has no hint");
+      throw HooknetException.refused(Errno.EINVAL, "hook '%s' has no hint", link.hook());
     }
     boolean relative = link.hint() == Hint.BEFORE || link.hint() == Hint.AFTER;
     if (relative && (link.hintValue() == null || link.hintValue().isEmpty())) {
-      throw HooknetException.of(Errno.EINVAL, "hint %s of hook '%s' needs the name of another hook",
+      throw HooknetException.refused(Errno.EINVAL, "hint %s of hook '%s' needs the name of another hook",
           link.hint(), link.hook());
     }
     if (relative && link.hintValue().equals(link.hook())) {
-      throw HooknetException.of(Errno.EINVAL, "hook '%s' cannot go %s itself", link.hook(),
+      throw HooknetException.refused(Errno.EINVAL, "hook '%s' cannot go %s itself", link.hook(),
           link.hint() == Hint.BEFORE ? "before" : "after");
     }
     if (!relative && link.hintValue() != null) {
-      throw HooknetException.of(Errno.EINVAL, "hint %s of hook '%s' takes no hook name, got '%s'", link.hint(),
+      throw HooknetException.refused(Errno.EINVAL, "hint %s of hook '%s' takes no hook name, got '%s'", link.hint(),
           link.hook(), link.hintValue());
     }
   }
@@ -177,12 +177,12 @@ public final class HookChain {
     switch (link.hint()) {
       case FIRST:
         if (!links.isEmpty() && links.get(0).hint() == Hint.FIRST) {
-          throw HooknetException.of(Errno.EBUSY, "hook '%s' is already FIRST", links.get(0).hook());
+          throw HooknetException.refused(Errno.EBUSY, "hook '%s' is already FIRST", links.get(0).hook());
         }
         return 0;
       case LAST:
         if (endsWithLast()) {
-          throw HooknetException.of(Errno.EBUSY, "hook '%s' is already LAST", links.get(links.size() - 1).hook());
+          throw HooknetException.refused(Errno.EBUSY, "hook '%s' is already LAST", links.get(links.size() - 1).hook());
         }
         return links.size();
       case BEFORE:
@@ -200,11 +200,11 @@ public final class HookChain {
     }
     Hint targetHint = links.get(target).hint();
     if (link.hint() == Hint.BEFORE && targetHint == Hint.FIRST) {
-      throw HooknetException.of(Errno.EBUSY, "hook '%s' cannot go before '%s', which is FIRST", link.hook(),
+      throw HooknetException.refused(Errno.EBUSY, "hook '%s' cannot go before '%s', which is FIRST", link.hook(),
           link.hintValue());
     }
     if (link.hint() == Hint.AFTER && targetHint == Hint.LAST) {
-      throw HooknetException.of(Errno.EBUSY, "hook '%s' cannot go after '%s', which is LAST", link.hook(),
+      throw HooknetException.refused(Errno.EBUSY, "hook '%s' cannot go after '%s', which is LAST", link.hook(),
           link.hintValue());
     }
     return link.hint() == Hint.BEFORE ? target : target + 1;

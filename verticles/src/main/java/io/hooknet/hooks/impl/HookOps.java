@@ -55,7 +55,7 @@ final class HookOps {
     EventState event = requireEvent(family, command.event(), Errno.ENXIO);
     int position = event.hooks().indexOf(command.hook());
     if (position < 0) {
-      throw HooknetException.of(Errno.ENXIO, "hook '%s' is not on %s/%s", command.hook(), family.family,
+      throw HooknetException.refused(Errno.ENXIO, "hook '%s' is not on %s/%s", command.hook(), family.family,
           event.event);
     }
     remove(family, event, position, Cause.UNREGISTERED, effects);
@@ -107,10 +107,10 @@ final class HookOps {
   static void registerCallback(Site site, String address, ChangeId since, Owner owner, Effects effects) {
     int index = indexOf(site.callbacks(), address);
     if (index < 0 && effects.resumeOnly()) {
-      throw HooknetException.of(Errno.ESRCH, "callback '%s' is no longer registered on %s", address, site.where());
+      throw HooknetException.refused(Errno.ESRCH, "callback '%s' is no longer registered on %s", address, site.where());
     }
     if (index >= 0 && (since == null || !site.callbacks().get(index).owner().same(owner))) {
-      throw HooknetException.of(Errno.EEXIST, "callback '%s' is already registered on %s", address, site.where());
+      throw HooknetException.refused(Errno.EEXIST, "callback '%s' is already registered on %s", address, site.where());
     }
     site.changes().overtake(since, effects.context());
     if (index >= 0) {
@@ -141,7 +141,7 @@ final class HookOps {
   static void unregisterCallback(Site site, String address, Effects effects) {
     int index = indexOf(site.callbacks(), address);
     if (index < 0) {
-      throw HooknetException.of(Errno.ESRCH, "callback '%s' is not registered on %s", address, site.where());
+      throw HooknetException.refused(Errno.ESRCH, "callback '%s' is not registered on %s", address, site.where());
     }
     Callback callback = site.callbacks().remove(index);
     effects.replay(site.key(address), callback, StreamChange.STOP, site.changes().current(),
@@ -184,7 +184,7 @@ final class HookOps {
 
   static void requireOpen(FamilyState family, EventState event) {
     if (event.shutdown) {
-      throw HooknetException.of(Errno.ESHUTDOWN, "event %s/%s is shutting down", family.family, event.event);
+      throw HooknetException.refused(Errno.ESHUTDOWN, "event %s/%s is shutting down", family.family, event.event);
     }
   }
 }

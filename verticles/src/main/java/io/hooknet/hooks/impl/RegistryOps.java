@@ -65,7 +65,7 @@ final class RegistryOps {
     @Override
     public Outcome familyAdd(HookCommand.FamilyAdd command) {
       if (state != null) {
-        throw HooknetException.of(Errno.EEXIST, "family '%s' already exists", state.family);
+        throw HooknetException.refused(Errno.EEXIST, "family '%s' already exists", state.family);
       }
       return new Outcome(new FamilyState(command.family(), effects.context()), new Replies.Ack(0), effects, true);
     }
@@ -74,7 +74,7 @@ final class RegistryOps {
     public Outcome familyRemove(HookCommand.FamilyRemove command) {
       FamilyState family = requireFamily(state, command.family(), Errno.ENXIO);
       if (!family.events.isEmpty()) {
-        throw HooknetException.of(Errno.EBUSY, "family '%s' still has %d events", family.family,
+        throw HooknetException.refused(Errno.EBUSY, "family '%s' still has %d events", family.family,
             family.events.size());
       }
       return new Outcome(null, new Replies.Ack(family.changes.seq), effects, true);
@@ -84,7 +84,7 @@ final class RegistryOps {
     public Outcome eventAdd(HookCommand.EventAdd command) {
       FamilyState family = requireFamily(state, command.family(), Errno.ENXIO);
       if (family.event(command.event()) != null) {
-        throw HooknetException.of(Errno.EEXIST, "event '%s' already exists in family '%s'", command.event(),
+        throw HooknetException.refused(Errno.EEXIST, "event '%s' already exists in family '%s'", command.event(),
             family.family);
       }
       family.addEvent(new EventState(command.event(), effects.context()));
@@ -97,11 +97,11 @@ final class RegistryOps {
       FamilyState family = requireFamily(state, command.family(), Errno.ENXIO);
       EventState event = requireEvent(family, command.event(), Errno.ENXIO);
       if (!event.chain.isEmpty()) {
-        throw HooknetException.of(Errno.EBUSY, "event %s/%s still has %d hooks", family.family, event.event,
+        throw HooknetException.refused(Errno.EBUSY, "event %s/%s still has %d hooks", family.family, event.event,
             event.chain.size());
       }
       if (event.shutdown) {
-        throw HooknetException.of(Errno.ESHUTDOWN, "event %s/%s is already shutting down", family.family,
+        throw HooknetException.refused(Errno.ESHUTDOWN, "event %s/%s is already shutting down", family.family,
             event.event);
       }
       if (event.callbacks.isEmpty()) {
@@ -173,13 +173,13 @@ final class RegistryOps {
     }
 
     private static HooknetException unchanging(HookCommand<?> command) {
-      return HooknetException.of(Errno.EINVAL, "%s does not change a family", command.getClass().getSimpleName());
+      return HooknetException.refused(Errno.EINVAL, "%s does not change a family", command.getClass().getSimpleName());
     }
   }
 
   static FamilyState requireFamily(FamilyState state, String family, Errno missing) {
     if (state == null) {
-      throw HooknetException.of(missing, "family '%s' does not exist", family);
+      throw HooknetException.refused(missing, "family '%s' does not exist", family);
     }
     return state;
   }
@@ -187,7 +187,7 @@ final class RegistryOps {
   static EventState requireEvent(FamilyState family, String event, Errno missing) {
     EventState found = family.event(event);
     if (found == null) {
-      throw HooknetException.of(missing, "event '%s' does not exist in family '%s'", event, family.family);
+      throw HooknetException.refused(missing, "event '%s' does not exist in family '%s'", event, family.family);
     }
     return found;
   }
