@@ -2,6 +2,8 @@ package io.hooknet.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.HooknetCluster;
 import io.hooknet.codec.HookEvent;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -121,6 +124,17 @@ class HookNodeDeathIT {
     List<HookEvent> viaObserver = callback("observer", "cb.observer");
     Await.until("both replays", START, () -> viaK1.size() == 4 && viaObserver.size() == 4);
 
+    AtomicLong removed = new AtomicLong();
+    observer.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        removed.compareAndSet(0, System.nanoTime());
+      }
+    });
     long stopped = System.nanoTime();
     children.get(1).signal("STOP");
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
@@ -131,13 +145,18 @@ class HookNodeDeathIT {
             + "\n" + children.get(0).output(), e);
       }
     }
-    double seconds = (System.nanoTime() - stopped) / 1e9;
+    long told = System.nanoTime();
     children.get(1).signal("CONT");
-    System.out.printf("NODE_LEFT for frozen k2's hooks %.2f s after SIGSTOP (heartbeat 1 s, max-no-heartbeat %d s)%n",
-        seconds, MAX_NO_HEARTBEAT_SECONDS);
+    assertThat(removed.get()).as("the observer saw k2 removed").isNotZero();
+    double detected = (removed.get() - stopped) / 1e9;
+    double seconds = (told - stopped) / 1e9;
+    System.out.printf("NODE_LEFT for frozen k2's hooks %.2f s after SIGSTOP, %.2f s after the observer saw k2 removed"
+        + " (heartbeat 1 s, max-no-heartbeat %d s)%n", seconds, seconds - detected, MAX_NO_HEARTBEAT_SECONDS);
     // Hazelcast takes a member for dead once it has been silent max-no-heartbeat seconds, checking every
-    // heartbeat interval: that is the configured heartbeat time, and the events must follow within a second.
-    assertThat(seconds).isLessThan(MAX_NO_HEARTBEAT_SECONDS + HEARTBEAT_SECONDS + 1.0);
+    // heartbeat interval (later on a loaded machine, whose scheduling hooknet does not control); hooknet's part
+    // is what follows: the events come within a second of the member's removal.
+    assertThat(detected).isGreaterThanOrEqualTo(MAX_NO_HEARTBEAT_SECONDS - HEARTBEAT_SECONDS);
+    assertThat(seconds - detected).isLessThan(1.0);
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
       try {
         Await.until("k2's hooks to come back after the merge", Duration.ofSeconds(60), () -> events.size() > 4
