@@ -7,7 +7,10 @@ import io.hooknet.codec.Replies.SocketState;
 import io.hooknet.codec.SockEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.hooknet.sockets.SocketPool;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.util.logging.Logger;
 
 /**
  * One socket in a pool and its read/write state machine. Its callbacks come from the socket's own context and
@@ -20,7 +23,22 @@ import io.vertx.core.buffer.Buffer;
  */
 abstract class Datafd {
 
-  protected final SocketPoolImpl pool;
+  static final Logger LOG = Logger.getLogger(SocketPool.class.getName());
+
+  /** What a socket tells the pool that watches it; called on the pool's loop. */
+  interface Events {
+    /** A packet the application wrote into {@code source}. */
+    void packetRead(Datafd source, Buffer packet);
+
+    /** A fault of {@code source}: the sock event's fields and the packets it dropped since its last event. */
+    void fault(Datafd source, int txRx, int error, int errno, long dropped);
+  }
+
+  /** What a socket of a pool works with: the pool's Vert.x, loop and counters, and where its events go. */
+  record Ties(Vertx vertx, PoolLoop loop, PoolCounters counters, Events events) {
+  }
+
+  protected final Ties ties;
   private final long datafd;
   private final int channel;
   private SocketState state = SocketState.ACTIVE;
@@ -29,8 +47,8 @@ abstract class Datafd {
   /** How many links hold this socket back now. */
   private int holds;
 
-  Datafd(SocketPoolImpl pool, long datafd, int channel) {
-    this.pool = pool;
+  Datafd(Ties ties, long datafd, int channel) {
+    this.ties = ties;
     this.datafd = datafd;
     this.channel = channel;
   }
@@ -94,18 +112,18 @@ abstract class Datafd {
     HooknetException refused = refusal();
     if (refused != null) {
       droppedSinceEvent++;
-      pool.dropped(channel, state == SocketState.ERROR || released ? DropReason.QUARANTINED
+      ties.counters().dropped(channel, state == SocketState.ERROR || released ? DropReason.QUARANTINED
           : DropReason.NOT_CONNECTED);
       return Future.failedFuture(refused);
     }
     Promise<Void> done = Promise.promise();
-    send(packet).onComplete(sent -> pool.onLoop(() -> {
+    send(packet).onComplete(sent -> ties.loop().run(() -> {
       if (sent.succeeded()) {
-        pool.written(channel, packet.length());
+        ties.counters().written(channel, packet.length());
         done.complete();
       } else {
         Errno errno = SocketErrors.errnoOf(sent.cause());
-        pool.dropped(channel, DropReason.WRITE_FAILED);
+        ties.counters().dropped(channel, DropReason.WRITE_FAILED);
         writeFailed(errno);
         done.fail(HooknetException.outcome(errno, "writing to datafd " + datafd + " on channel " + channel
             + " failed: " + sent.cause().getMessage(), sent.cause()));
@@ -144,10 +162,10 @@ abstract class Datafd {
       return;
     }
     if (state == SocketState.PAUSED && !canPause()) {
-      pool.dropped(channel, DropReason.BACKPRESSURE);
+      ties.counters().dropped(channel, DropReason.BACKPRESSURE);
       return;
     }
-    pool.packetRead(this, packet);
+    ties.events().packetRead(this, packet);
   }
 
   /**
@@ -204,6 +222,12 @@ abstract class Datafd {
   private void report(int txRx, int error, Errno errno) {
     long dropped = droppedSinceEvent;
     droppedSinceEvent = 0;
-    pool.fault(this, txRx, error, errno == null ? 0 : errno.number(), dropped);
+    ties.events().fault(this, txRx, error, errno == null ? 0 : errno.number(), dropped);
+  }
+
+  /** A framed packet over {@link SocketPool#MAX_PACKET_SIZE} was skipped. */
+  final void oversized(long length) {
+    ties.counters().dropped(channel, DropReason.OVERSIZED);
+    LOG.fine(() -> "dropped a packet of " + length + " bytes on datafd " + datafd);
   }
 }

@@ -15,8 +15,8 @@ final class DatagramDatafd extends Datafd {
   private final DatagramSocket socket;
   private final SocketAddress peer;
 
-  DatagramDatafd(SocketPoolImpl pool, long datafd, int channel, DatagramSocket socket, SocketAddress peer) {
-    super(pool, datafd, channel);
+  DatagramDatafd(Ties ties, long datafd, int channel, DatagramSocket socket, SocketAddress peer) {
+    super(ties, datafd, channel);
     this.socket = socket;
     this.peer = peer;
   }
@@ -28,8 +28,8 @@ final class DatagramDatafd extends Datafd {
 
   @Override
   void start() {
-    socket.handler(datagram -> pool.onLoop(() -> read(datagram.data())));
-    socket.exceptionHandler(failure -> pool.onLoop(() -> readFailed(failure)));
+    socket.handler(datagram -> ties.loop().run(() -> read(datagram.data())));
+    socket.exceptionHandler(failure -> ties.loop().run(() -> readFailed(failure)));
   }
 
   private void read(Buffer data) {

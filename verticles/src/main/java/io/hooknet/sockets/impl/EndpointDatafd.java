@@ -23,8 +23,8 @@ final class EndpointDatafd extends StreamDatafd {
   private NetServer server;
   private String address;
 
-  EndpointDatafd(SocketPoolImpl pool, long datafd, int channel, Endpoint endpoint, Path path) {
-    super(pool, datafd, channel, null, true);
+  EndpointDatafd(Ties ties, long datafd, int channel, Endpoint endpoint, Path path) {
+    super(ties, datafd, channel, null, true);
     this.endpoint = endpoint;
     this.path = path;
   }
@@ -41,10 +41,10 @@ final class EndpointDatafd extends StreamDatafd {
 
   /** Starts listening; the future gives the address to connect to. */
   Future<String> listen() {
-    server = pool.vertx().createNetServer().connectHandler(this::accept);
+    server = ties.vertx().createNetServer().connectHandler(this::accept);
     if (endpoint == Endpoint.UNIX) {
       // File system calls block: they run off the pool's event loop.
-      return pool.vertx().executeBlocking(() -> {
+      return ties.vertx().executeBlocking(() -> {
         Files.createDirectories(path.getParent());
         return Files.deleteIfExists(path);
       }).recover(failure -> Future.failedFuture(new UncheckedIOException("cannot prepare the endpoint path " + path,
@@ -56,7 +56,7 @@ final class EndpointDatafd extends StreamDatafd {
   }
 
   private void accept(NetSocket socket) {
-    pool.onLoop(() -> {
+    ties.loop().run(() -> {
       if (connected() || server == null) {
         socket.close();
         return;
@@ -81,8 +81,8 @@ final class EndpointDatafd extends StreamDatafd {
 
   private void deletePath() {
     if (path != null) {
-      pool.vertx().executeBlocking(() -> Files.deleteIfExists(path)).onFailure(failure ->
-          SocketPoolImpl.LOG.warning(() -> "cannot remove the endpoint " + path + ": " + failure));
+      ties.vertx().executeBlocking(() -> Files.deleteIfExists(path)).onFailure(failure ->
+          LOG.warning(() -> "cannot remove the endpoint " + path + ": " + failure));
     }
   }
 }

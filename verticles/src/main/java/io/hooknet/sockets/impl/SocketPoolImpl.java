@@ -5,7 +5,6 @@ import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.Json;
 import io.hooknet.codec.LinkEvent;
 import io.hooknet.codec.PoolCommand.Endpoint;
-import io.hooknet.codec.Replies.ChannelStats;
 import io.hooknet.codec.Replies.EndpointInfo;
 import io.hooknet.codec.Replies.PoolStats;
 import io.hooknet.codec.Replies.SocketInfo;
@@ -27,13 +26,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -41,7 +36,7 @@ import java.util.logging.Logger;
  * sock-notify handler runs, and the handler can add, remove or replace sockets in place. Calls from other
  * threads are moved onto the loop.
  */
-public final class SocketPoolImpl implements SocketPool {
+public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.Sockets {
 
   static final Logger LOG = Logger.getLogger(SocketPool.class.getName());
 
@@ -50,7 +45,8 @@ public final class SocketPoolImpl implements SocketPool {
   private final String nodeName;
   private final SocketPoolOptions options;
   private final DatafdTable<Object, Datafd> table;
-  private final Map<Integer, ChannelCounters> counters = new TreeMap<>();
+  private final PoolCounters counters;
+  private final Datafd.Ties ties;
   private final Switch fabric;
   private Handler<SockEvent> handler;
   private boolean forwarding;
@@ -80,16 +76,14 @@ public final class SocketPoolImpl implements SocketPool {
     this.nodeName = nodeName;
     this.options = new SocketPoolOptions(options).validate();
     this.table = new DatafdTable<>(options.getMaxChannels());
-    this.fabric = new Switch(this, members, eventBus, this.options);
+    this.counters = new PoolCounters(this.options.getName());
+    this.ties = new Datafd.Ties(vertx, loop, counters, this);
+    this.fabric = new Switch(vertx, nodeName, counters, this, members, eventBus, this.options);
   }
 
   /** Starts taking channel data from other nodes. */
   public Future<Void> start() {
     return fabric.start();
-  }
-
-  Vertx vertx() {
-    return vertx;
   }
 
   @Override
@@ -120,27 +114,27 @@ public final class SocketPoolImpl implements SocketPool {
 
   @Override
   public Future<SocketInfo> add(NetSocket socket, int channel) {
-    return call(() -> start(socket, channel, (datafd, slot) -> new StreamDatafd(this, datafd, slot, socket)));
+    return call(() -> start(socket, channel, (datafd, slot) -> new StreamDatafd(ties, datafd, slot, socket)));
   }
 
   @Override
   public Future<SocketInfo> add(DatagramSocket socket, SocketAddress peer, int channel) {
     return call(() -> {
       requirePeer(peer);
-      return start(socket, channel, (datafd, slot) -> new DatagramDatafd(this, datafd, slot, socket, peer));
+      return start(socket, channel, (datafd, slot) -> new DatagramDatafd(ties, datafd, slot, socket, peer));
     });
   }
 
   @Override
   public Future<SocketInfo> replace(int channel, NetSocket socket) {
-    return call(() -> swap(channel, socket, datafd -> new StreamDatafd(this, datafd, channel, socket)));
+    return call(() -> swap(channel, socket, datafd -> new StreamDatafd(ties, datafd, channel, socket)));
   }
 
   @Override
   public Future<SocketInfo> replace(int channel, DatagramSocket socket, SocketAddress peer) {
     return call(() -> {
       requirePeer(peer);
-      return swap(channel, socket, datafd -> new DatagramDatafd(this, datafd, channel, socket, peer));
+      return swap(channel, socket, datafd -> new DatagramDatafd(ties, datafd, channel, socket, peer));
     });
   }
 
@@ -152,11 +146,11 @@ public final class SocketPoolImpl implements SocketPool {
       }
       requireReady();
       EndpointDatafd endpoint = (EndpointDatafd) table.add(new Object(), channel, (datafd, slot) ->
-          new EndpointDatafd(this, datafd, slot, kind, kind == Endpoint.UNIX ? endpointPath(datafd) : null)).value();
+          new EndpointDatafd(ties, datafd, slot, kind, kind == Endpoint.UNIX ? endpointPath(datafd) : null)).value();
       return endpoint.listen()
           .map(address -> new EndpointInfo(endpoint.datafd(), endpoint.channel(), address))
           .recover(failure -> {
-            onLoop(() -> forget(endpoint.datafd()));
+            loop.run(() -> forget(endpoint.datafd()));
             return Future.failedFuture(HooknetException.of(Errno.EIO, "cannot open a %s endpoint: %s",
                 endpoint.kind(), failure.getMessage()));
           });
@@ -195,9 +189,7 @@ public final class SocketPoolImpl implements SocketPool {
   public Future<PoolStats> stats() {
     return call(() -> {
       requireOpen();
-      List<ChannelStats> channels = new ArrayList<>();
-      counters.forEach((channel, count) -> channels.add(count.toStats(channel)));
-      return new PoolStats(nodeName, name(), channels);
+      return new PoolStats(nodeName, name(), counters.stats());
     });
   }
 
@@ -206,7 +198,7 @@ public final class SocketPoolImpl implements SocketPool {
     return callAsync(() -> {
       requireOpen();
       if (packet.length() > MAX_PACKET_SIZE) {
-        dropped(channel, DropReason.OVERSIZED);
+        counters.dropped(channel, DropReason.OVERSIZED);
         throw HooknetException.of(Errno.EMSGSIZE, "a packet of %d bytes is over the limit of %d",
             packet.length(), MAX_PACKET_SIZE);
       }
@@ -304,85 +296,53 @@ public final class SocketPoolImpl implements SocketPool {
     }).compose(done -> fabric.stop());
   }
 
-  /** Runs {@code action} on the pool's event loop: now when called there, else as soon as the loop is free. */
-  void onLoop(Runnable action) {
-    loop.run(action);
-  }
-
   /**
    * A packet the application wrote into a pool socket. It is counted; carrying it to other nodes is the job
    * of data switching, which {@link #setFwd} turns on.
    */
-  void packetRead(Datafd source, Buffer packet) {
-    countersOf(source.channel()).read(packet.length());
+  @Override
+  public void packetRead(Datafd source, Buffer packet) {
+    counters.read(source.channel(), packet.length());
     if (forwarding) {
       fabric.forward(source, source.channel(), packet, false);
     }
   }
 
   /** Whether packets from other nodes are taken: the pool is open and forwards. */
-  boolean forwarding() {
+  @Override
+  public boolean forwarding() {
     return forwarding && !closed;
   }
 
   /** The socket on {@code channel}, or null when there is none. */
-  Datafd socketAt(int channel) {
+  @Override
+  public Datafd socketAt(int channel) {
     DatafdTable.Entry<Object, Datafd> entry = table.atChannel(channel);
     return entry == null ? null : entry.value();
-  }
-
-  /** A packet written to the application's socket on {@code channel}. */
-  void written(int channel, int bytes) {
-    countersOf(channel).written(bytes);
   }
 
   /**
    * The link to node {@code remote} went up, with its round trip in microseconds, or down: published first, then
    * handed to the link-status handler.
    */
-  void linkStatus(String remote, boolean up, long latencyMicros) {
+  @Override
+  public void linkStatus(String remote, boolean up, long latencyMicros) {
     LinkEvent event = new LinkEvent(nodeName, name(), remote, up ? LinkEvent.Status.UP : LinkEvent.Status.DOWN,
         up ? latencyMicros : 0, ++linkSeq, nowMicros());
     LOG.info(() -> "pool '" + name() + "' on node " + nodeName + ": the link to " + remote + " is "
         + (up ? "up, round trip " + latencyMicros + " us" : "down"));
     vertx.eventBus().publish(LINK_EVENTS, Json.toJson(event));
-    tell(linkHandler, event, "link-status");
-  }
-
-  /**
-   * Hands {@code event} to the application's {@code kind} handler, if one is set; a handler that throws is logged
-   * and the pool carries on.
-   */
-  <T> void tell(Handler<T> handler, T event, String kind) {
-    if (handler == null) {
-      return;
-    }
-    try {
-      handler.handle(event);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, e, () -> "the " + kind + " handler of pool '" + name() + "' on node '" + nodeName
-          + "' threw on " + event + "; the pool carries on");
-    }
-  }
-
-  /** A packet on {@code channel} that was dropped. */
-  void dropped(int channel, DropReason reason) {
-    countersOf(channel).dropped(reason);
-  }
-
-  /** A framed packet over {@link #MAX_PACKET_SIZE} was skipped. */
-  void oversized(Datafd source, long length) {
-    dropped(source.channel(), DropReason.OVERSIZED);
-    LOG.fine(() -> "pool '" + name() + "' dropped a packet of " + length + " bytes on datafd " + source.datafd());
+    Handlers.tell(linkHandler, event, "link-status", name(), nodeName);
   }
 
   /** Reports a fault: published first, so that a handler that throws cannot hide it, then handed over. */
-  void fault(Datafd source, int txRx, int error, int errno, long dropped) {
-    countersOf(source.channel()).faulted(txRx, errno);
+  @Override
+  public void fault(Datafd source, int txRx, int error, int errno, long dropped) {
+    counters.faulted(source.channel(), txRx, errno);
     SockEvent event = SockEvent.of(nodeName, name(), source.datafd(), source.channel(), txRx, error, errno,
         dropped, ++seq, nowMicros());
     vertx.eventBus().publish(SOCK_EVENTS, Json.toJson(event));
-    tell(handler, event, "sock-notify");
+    Handlers.tell(handler, event, "sock-notify", name(), nodeName);
   }
 
   private SocketInfo start(Object socket, int channel, DatafdTable.Maker<Datafd> factory) {
@@ -417,10 +377,6 @@ public final class SocketPoolImpl implements SocketPool {
 
   private Path endpointPath(long datafd) {
     return Path.of(options.getEndpointDir(), nodeName + "." + name() + "." + datafd + ".sock");
-  }
-
-  private ChannelCounters countersOf(int channel) {
-    return counters.computeIfAbsent(channel, c -> new ChannelCounters(name(), c));
   }
 
   private DatafdTable<Object, Datafd> open() {

@@ -16,16 +16,16 @@ class StreamDatafd extends Datafd {
   private final FrameDecoder decoder;
   private NetSocket socket;
 
-  StreamDatafd(SocketPoolImpl pool, long datafd, int channel, NetSocket socket) {
-    this(pool, datafd, channel, socket, false);
+  StreamDatafd(Ties ties, long datafd, int channel, NetSocket socket) {
+    this(ties, datafd, channel, socket, false);
   }
 
-  protected StreamDatafd(SocketPoolImpl pool, long datafd, int channel, NetSocket socket, boolean endpoint) {
-    super(pool, datafd, channel);
+  protected StreamDatafd(Ties ties, long datafd, int channel, NetSocket socket, boolean endpoint) {
+    super(ties, datafd, channel);
     this.socket = socket;
     this.owned = endpoint;
     this.decoder = endpoint ? new FrameDecoder(SocketPool.MAX_PACKET_SIZE, this::packetRead,
-        length -> pool.oversized(this, length)) : null;
+        this::oversized) : null;
   }
 
   @Override
@@ -43,9 +43,9 @@ class StreamDatafd extends Datafd {
 
   protected final void watch(NetSocket accepted) {
     socket = accepted;
-    accepted.handler(data -> pool.onLoop(() -> read(data)));
-    accepted.exceptionHandler(failure -> pool.onLoop(() -> readFailed(failure)));
-    accepted.endHandler(end -> pool.onLoop(this::endOfRead));
+    accepted.handler(data -> ties.loop().run(() -> read(data)));
+    accepted.exceptionHandler(failure -> ties.loop().run(() -> readFailed(failure)));
+    accepted.endHandler(end -> ties.loop().run(this::endOfRead));
     accepted.resume();
   }
 

@@ -10,6 +10,7 @@ import io.hooknet.sockets.SocketPoolOptions;
 import io.hooknet.sockets.SwitchedPacket;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBusOptions;
 import java.util.ArrayList;
@@ -25,17 +26,36 @@ import java.util.function.Supplier;
  */
 final class Switch implements Links.Owner<Datafd> {
 
-  private final SocketPoolImpl pool;
+  /** What the switch asks of its pool: whether it takes packets, the socket on a channel, a link's status. */
+  interface Sockets {
+    /** Whether packets from other nodes are taken now. */
+    boolean forwarding();
+
+    /** The socket on {@code channel}, or null when there is none. */
+    Datafd socketAt(int channel);
+
+    /** The link to node {@code remote} went up, with its round trip in microseconds, or down. */
+    void linkStatus(String remote, boolean up, long latencyMicros);
+  }
+
+  private final String thisNode;
+  private final String pool;
+  private final PoolCounters counters;
+  private final Sockets sockets;
   private final Supplier<Collection<String>> members;
   private final Links<Datafd> links;
   private DestinationFilter filter = (packet, txRx, thisNode, sourceNode) -> Route.broadcast();
   private Handler<SwitchedPacket> switchedPackets;
 
-  Switch(SocketPoolImpl pool, Supplier<Collection<String>> members, EventBusOptions eventBus,
-      SocketPoolOptions options) {
-    this.pool = pool;
+  /** The switch of pool {@code options.getName()} on node {@code thisNode}. */
+  Switch(Vertx vertx, String thisNode, PoolCounters counters, Sockets sockets, Supplier<Collection<String>> members,
+      EventBusOptions eventBus, SocketPoolOptions options) {
+    this.thisNode = thisNode;
+    this.pool = options.getName();
+    this.counters = counters;
+    this.sockets = sockets;
     this.members = members;
-    this.links = new Links<>(pool.vertx(), pool.nodeName(), pool.name(), eventBus, options.getSendWindow(),
+    this.links = new Links<>(vertx, thisNode, pool, eventBus, options.getSendWindow(),
         options.getLinkHeartbeatMillis(), options.getLinkTimeoutMillis(), options.getSendTimeoutMillis(), members,
         this);
   }
@@ -70,23 +90,23 @@ final class Switch implements Links.Owner<Datafd> {
    * the filter picks. With {@code sync}, one future per destination with its outcome; otherwise none.
    */
   List<Future<Delivery>> forward(Datafd source, int channel, Buffer payload, boolean sync) {
-    Route route = filter.route(payload, SockEvent.TX, pool.nodeName(), pool.nodeName());
+    Route route = filter.route(payload, SockEvent.TX, thisNode, thisNode);
     if (route.isDrop()) {
-      pool.dropped(channel, DropReason.FILTERED);
+      counters.dropped(channel, DropReason.FILTERED);
       return List.of();
     }
     Collection<String> known = members.get();
     List<String> targets = new ArrayList<>();
     if (route.isBroadcast()) {
-      known.stream().filter(node -> !node.equals(pool.nodeName())).forEach(targets::add);
+      known.stream().filter(node -> !node.equals(thisNode)).forEach(targets::add);
     } else {
       targets.addAll(route.nodes());
     }
     int target = route.channel() >= 0 ? route.channel() : channel;
     List<Future<Delivery>> deliveries = sync ? new ArrayList<>(targets.size()) : List.of();
     for (String node : targets) {
-      if (!known.contains(node) || node.equals(pool.nodeName())) {
-        pool.dropped(channel, DropReason.UNREACHABLE);
+      if (!known.contains(node) || node.equals(thisNode)) {
+        counters.dropped(channel, DropReason.UNREACHABLE);
         if (sync) {
           deliveries.add(Future.succeededFuture(new Delivery(node, Errno.EHOSTDOWN.number())));
         }
@@ -102,24 +122,24 @@ final class Switch implements Links.Owner<Datafd> {
 
   @Override
   public Future<Void> deliver(int channel, Buffer payload, String sourceNode) {
-    if (!pool.forwarding()) {
-      pool.dropped(channel, DropReason.FWD_OFF);
-      return Future.failedFuture(HooknetException.outcome(Errno.ECANCELED, "pool '" + pool.name() + "' on node '"
-          + pool.nodeName() + "' does not forward", null));
+    if (!sockets.forwarding()) {
+      counters.dropped(channel, DropReason.FWD_OFF);
+      return Future.failedFuture(HooknetException.outcome(Errno.ECANCELED, "pool '" + pool + "' on node '"
+          + thisNode + "' does not forward", null));
     }
-    Route route = filter.route(payload, SockEvent.RX, pool.nodeName(), sourceNode);
+    Route route = filter.route(payload, SockEvent.RX, thisNode, sourceNode);
     if (route.isDrop()) {
-      pool.dropped(channel, DropReason.FILTERED);
+      counters.dropped(channel, DropReason.FILTERED);
       return Future.failedFuture(HooknetException.outcome(Errno.ECANCELED, "the destination filter of pool '"
-          + pool.name() + "' on node '" + pool.nodeName() + "' dropped it", null));
+          + pool + "' on node '" + thisNode + "' dropped it", null));
     }
     int target = route.channel() >= 0 ? route.channel() : channel;
     tell(new SwitchedPacket(sourceNode, target, payload));
-    Datafd socket = pool.socketAt(target);
+    Datafd socket = sockets.socketAt(target);
     if (socket == null) {
-      pool.dropped(channel, DropReason.NO_SOCKET);
-      return Future.failedFuture(HooknetException.outcome(Errno.ENXIO, "pool '" + pool.name() + "' on node '"
-          + pool.nodeName() + "' has no socket on channel " + target, null));
+      counters.dropped(channel, DropReason.NO_SOCKET);
+      return Future.failedFuture(HooknetException.outcome(Errno.ENXIO, "pool '" + pool + "' on node '"
+          + thisNode + "' has no socket on channel " + target, null));
     }
     return socket.write(payload);
   }
@@ -131,17 +151,15 @@ final class Switch implements Links.Owner<Datafd> {
 
   @Override
   public void unreachable(int channel, long packets) {
-    for (long i = 0; i < packets; i++) {
-      pool.dropped(channel, DropReason.UNREACHABLE);
-    }
+    counters.dropped(channel, DropReason.UNREACHABLE, packets);
   }
 
   @Override
   public void status(String remote, boolean up, long latencyMicros) {
-    pool.linkStatus(remote, up, latencyMicros);
+    sockets.linkStatus(remote, up, latencyMicros);
   }
 
   private void tell(SwitchedPacket packet) {
-    pool.tell(switchedPackets, packet, "switched-packet");
+    Handlers.tell(switchedPackets, packet, "switched-packet", pool, thisNode);
   }
 }
