@@ -250,7 +250,9 @@ export class Subscription {
 
   _resume () {
     this.synced = false
-    return this._register(this._last())
+    // Having seen nothing (the register's answer was lost, and it may have been made), it resumes from nothing:
+    // the node sends the whole chain either way, where a fresh register would be refused with EEXIST.
+    return this._register(this._last() ?? { epoch: 0, seq: 0 })
   }
 
   _last () {

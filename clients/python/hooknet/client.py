@@ -367,7 +367,9 @@ class Subscription:
     def _resume(self):
         self.synced = False
         self._synced.clear()
-        self._register(self._last())
+        # Having seen nothing (the register's answer was lost, and it may have been made), it resumes from nothing:
+        # the node sends the whole chain either way, where a fresh register would be refused with EEXIST.
+        self._register(self._last() or {"epoch": 0, "seq": 0})
 
     def _last(self):
         return None if self.seq is None else {"epoch": self.epoch, "seq": self.seq}

@@ -645,7 +645,7 @@ class RobustnessIT {
         }
       }
       if (stream != null && subscribeUnanswered) {
-        subscribe(lastSeen());
+        subscribe(resumePoint());
         return;
       }
       if (observer) {
@@ -728,7 +728,7 @@ class RobustnessIT {
           next.register("hooknet.sock.events");
           hooks.values().forEach(next::register);
           if (stream != null) {
-            subscribe(lastSeen());
+            subscribe(resumePoint());
           }
           return;
         } catch (RuntimeException e) {
@@ -748,10 +748,19 @@ class RobustnessIT {
         args.put("since", since);
       }
       JsonObject reply = command("notify.register", null, args);
-      // Asked again with the last change seen, as the clients do: a resume gives exactly what was missed, and a
-      // callback that was registered after all answers EEXIST to a fresh register.
+      // Asked again from the last change seen (or from nothing), as the clients do: a resume gives exactly what
+      // was missed, or the whole chain, whether or not a register whose answer was lost had been made.
       subscribeUnanswered = reply == null
           || reply.containsKey("failureCode") && reply.getInteger("failureCode") != Errno.EEXIST.number();
+    }
+
+    /**
+     * Where its stream resumes: after the last change it saw, or, when it saw nothing (its register's answer was
+     * lost, and the register may have been made), from nothing, which gives the whole chain either way.
+     */
+    JsonObject resumePoint() {
+      JsonObject last = lastSeen();
+      return last != null ? last : new JsonObject().put("epoch", 0L).put("seq", 0L);
     }
 
     /** The (epoch, seq) of the last change or HN_SYNCED its stream saw, from every connection so far. */
@@ -899,7 +908,7 @@ class RobustnessIT {
         return;
       }
       if (subscribeUnanswered) {
-        subscribe(lastSeen());
+        subscribe(resumePoint());
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (System.nanoTime() < deadline) {

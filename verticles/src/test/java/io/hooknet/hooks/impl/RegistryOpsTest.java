@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.hooknet.codec.ChangeId;
+import io.hooknet.codec.Errno;
 import io.hooknet.codec.Hint;
 import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.HookEvent;
@@ -63,6 +64,28 @@ class RegistryOpsTest {
     assertThat(live.effects().notices).containsExactly(
         new Notice(new CallbackKey("inet", "PHYSICAL_IN", "cb1"), "n2", change, EPOCH));
     assertThat(live.effects().published).containsExactly(change);
+  }
+
+  @Test
+  void aResumeFromNothingGivesTheWholeChainWhetherOrNotTheLostRegisterWasMade() {
+    register("a", Hint.NONE, null, "n1");
+    register("b", Hint.NONE, null, "n2");
+    // The register's answer was lost with its client's connection: the callback was made, its replay not seen.
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb1"), "n2");
+    HooknetException again = catchThrowableOfType(HooknetException.class,
+        () -> apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb1"), "n2"));
+    assertThat(again.errno()).isEqualTo(Errno.EEXIST.number());
+    ChangeId nothing = new ChangeId(0, 0);
+    Replay made = onlyReplay(apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb1", nothing), "n2"));
+    // Or it was not made: the resume registers it, with the same replay.
+    Replay notMade = onlyReplay(apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb2", nothing),
+        "n2"));
+    for (Replay replay : List.of(made, notMade)) {
+      assertThat(replay.change()).isEqualTo(StreamChange.START);
+      assertThat(replay.events()).extracting(e -> e.cmd() + " " + e.hook() + " " + e.cause() + " " + e.replay()
+          + " " + e.seq()).containsExactly("HN_REGISTER a RESYNC true 2", "HN_REGISTER b RESYNC true 2",
+              "HN_SYNCED null RESYNC true 2");
+    }
   }
 
   @Test
