@@ -337,7 +337,10 @@ class PartitionIT {
 
     for (Client watcher : watchers) {
       try {
-        Await.until("the watcher to be told of the unregistration", CONVERGE, () -> fold(watcher.events()).isEmpty());
+        // The change and the HN_SYNCED after it come one after the other: wait for both, then check there is
+        // nothing else.
+        Await.until("the watcher to be told of the unregistration and synced at it", CONVERGE,
+            () -> fold(watcher.events()).isEmpty() && watcher.events().size() >= 4);
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "; the watcher was told " + describe(watcher.events())
             + nodes.stream().map(node -> "\n" + node.output()).collect(Collectors.joining()), e);
