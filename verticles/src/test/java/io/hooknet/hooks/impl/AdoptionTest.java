@@ -105,8 +105,18 @@ class AdoptionTest {
       Await.result(n2.register("adopt", "IN", "marker", Hint.NONE, null, "addr.marker"));
       Await.until("the watcher to be told of the marker", WITHIN,
           () -> watched.stream().anyMatch(event -> "marker".equals(event.hook())));
-      assertThat(watched).extracting(event -> event.cmd() + " " + event.hook() + " " + event.seq()).containsExactly(
-          "HN_SYNCED null 0", "HN_REGISTER moved 1", "HN_UNREGISTER moved 2", "HN_REGISTER marker 3");
+      // After its replay the watcher gets the changes; the re-synchronisation after n3 left may end with an
+      // HN_SYNCED at the latest change it brought (a gap fill's end), and nothing else.
+      List<HookEvent> told = List.copyOf(watched);
+      assertThat(told.get(0)).extracting(event -> event.cmd() + " " + event.seq()).isEqualTo("HN_SYNCED 0");
+      assertThat(told.subList(1, told.size())).filteredOn(event -> event.cmd() != HookEvent.Cmd.HN_SYNCED)
+          .extracting(event -> event.cmd() + " " + event.hook() + " " + event.seq())
+          .containsExactly("HN_REGISTER moved 1", "HN_UNREGISTER moved 2", "HN_REGISTER marker 3");
+      for (int i = 1; i < told.size(); i++) {
+        if (told.get(i).cmd() == HookEvent.Cmd.HN_SYNCED) {
+          assertThat(told.get(i).seq()).as("HN_SYNCED after " + told.get(i - 1)).isEqualTo(told.get(i - 1).seq());
+        }
+      }
       assertThat(Await.result(n2.list("adopt", "IN")).events().get(0).hooks()).extracting(hook -> hook.hook())
           .containsExactly("marker");
     } finally {
