@@ -48,7 +48,7 @@ public class HooknetException extends RuntimeException {
    * more than the rest of a refused change).
    */
   public static HooknetException refused(Errno errno, String format, Object... args) {
-    return new HooknetException(errno.number(), String.format(format, args), null, false);
+    return outcome(errno, String.format(format, args), null);
   }
 
   /** A failure with the errno named by {@code errno} and a detail message formatted with {@code args}. */
