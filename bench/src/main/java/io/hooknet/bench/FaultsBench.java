@@ -189,21 +189,16 @@ final class FaultsBench extends BenchCommand {
   }
 
   private void throughput(Report report, Vertx n1, Faults faults, RawPublisher publisher, int warmUp,
-      Tally[] sockEvents, Tally[] raw) {
+      Tally[] sockEvents, Tally[] raw) throws Exception {
     Tally[] hooknetConsumers = {sockEvents[0], sockEvents[1]};
     Tally[] rawConsumers = {raw[1], raw[2]};
     paced(n1, faults::tooBig, faults.lastSeq(), warmUp, hooknetConsumers);
     paced(n1, publisher::fault, publisher.lastSeq(), warmUp, rawConsumers);
-    // Rounds alternate the two, each side taken as its median: this machine's speed drifts by tens of percent
-    // within minutes, which one run of each would put into the ratio.
-    double[] hooknets = new double[rounds];
-    double[] baselines = new double[rounds];
-    for (int round = 0; round < rounds; round++) {
-      hooknets[round] = paced(n1, faults::tooBig, faults.lastSeq(), events, hooknetConsumers);
-      baselines[round] = paced(n1, publisher::fault, publisher.lastSeq(), events, rawConsumers);
-    }
-    double hooknet = Stats.median(hooknets);
-    double baseline = Stats.median(baselines);
+    double[] rates = Stats.alternating(rounds,
+        round -> paced(n1, faults::tooBig, faults.lastSeq(), events, hooknetConsumers),
+        round -> paced(n1, publisher::fault, publisher.lastSeq(), events, rawConsumers));
+    double hooknet = rates[0];
+    double baseline = rates[1];
     report.say(BENCH, "%-44s %12s", "sustained events/s, n1 -> consumers on n2 and n3, median of " + rounds,
         "events/s");
     report.say(BENCH, "%-44s %12.0f", "hooknet (EMSGSIZE faults)", hooknet);

@@ -118,18 +118,12 @@ final class HooksBench extends BenchCommand {
       }
       report.say(BENCH, "%-44s %10s %10s %10s", "replay to a new callback", "hooks", "ms", "IMap ms");
       for (int size : replaySizes) {
-        // Rounds alternate the two, and each side is its median: one replay of a big chain is one sample, and
-        // this machine's speed drifts between samples.
+        // One replay of a big chain is one sample: each side is the median of rounds that alternate them.
         int rounds = size >= 100_000 ? 3 : 5;
         String event = chain(size);
-        double[] replays = new double[rounds];
-        double[] reads = new double[rounds];
-        for (int round = 0; round < rounds; round++) {
-          replays[round] = replay(event, size);
-          reads[round] = mapRead(size);
-        }
-        double replayed = Stats.median(replays);
-        double read = Stats.median(reads);
+        double[] medians = Stats.alternating(rounds, round -> replay(event, size), round -> mapRead(size));
+        double replayed = medians[0];
+        double read = medians[1];
         report.say(BENCH, "%-44s %10d %10.1f %10.1f", "hooknet (median of " + rounds + ")", size, replayed, read);
         report.add(Row.cost(BENCH, "replay of " + size + " hooks to a new callback, ms", replayed,
             "reading " + size + " IMap entries from another node", read));
@@ -456,19 +450,13 @@ final class HooksBench extends BenchCommand {
     for (int c = 0; c < clients; c++) {
       registries.get(c % 3).addEvent("tp", "own" + c).await();
     }
-    // Rounds alternate hooknet and its baseline, each side taken as its median: this machine's speed drifts by
-    // tens of percent within minutes, which a single run of each would put into the ratio.
-    double[][] rates = new double[4][rounds];
-    for (int round = 0; round < rounds; round++) {
-      rates[0][round] = changesPerSecond(c -> "own" + c, round == 0);
-      rates[1][round] = processorsPerSecond(true, round == 0);
-      rates[2][round] = changesPerSecond(c -> "hot", round == 0);
-      rates[3][round] = processorsPerSecond(false, round == 0);
-    }
-    double own = Stats.median(rates[0]);
-    double keys = Stats.median(rates[1]);
-    double hot = Stats.median(rates[2]);
-    double oneKey = Stats.median(rates[3]);
+    double[] rates = Stats.alternating(rounds, round -> changesPerSecond(c -> "own" + c, round == 0),
+        round -> processorsPerSecond(true, round == 0), round -> changesPerSecond(c -> "hot", round == 0),
+        round -> processorsPerSecond(false, round == 0));
+    double own = rates[0];
+    double keys = rates[1];
+    double hot = rates[2];
+    double oneKey = rates[3];
     report.say(BENCH, "%-44s %12s %12s", "changes/s, " + clients + " clients over 3 nodes, median of " + rounds,
         "hooknet", "executeOnKey");
     report.say(BENCH, "%-44s %,12.0f %,12.0f", "an event (a key) each", own, keys);

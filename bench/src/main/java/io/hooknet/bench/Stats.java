@@ -21,6 +21,30 @@ final class Stats {
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
   }
 
+  /** One measurement of a side, in round {@code round} (0 first). */
+  @FunctionalInterface
+  interface Measure {
+    double take(int round) throws Exception;
+  }
+
+  /**
+   * The median of each of {@code sides} over {@code rounds} rounds, each round taking every side in turn: this
+   * machine's speed drifts by tens of percent within minutes, which one run of each side would put into a ratio.
+   */
+  static double[] alternating(int rounds, Measure... sides) throws Exception {
+    double[][] taken = new double[sides.length][rounds];
+    for (int round = 0; round < rounds; round++) {
+      for (int side = 0; side < sides.length; side++) {
+        taken[side][round] = sides[side].take(round);
+      }
+    }
+    double[] medians = new double[sides.length];
+    for (int side = 0; side < sides.length; side++) {
+      medians[side] = median(taken[side]);
+    }
+    return medians;
+  }
+
   /** The median of {@code values} (of an even count, the upper of the two middle values). */
   static double median(double[] values) {
     double[] sorted = values.clone();
