@@ -73,10 +73,7 @@ export class HooknetClient {
     return new Promise((resolve, reject) => {
       const bus = new this.options.EventBus(this.url, { vertxbus_ping_interval: 5000 })
       this.bus = bus
-      bus.onopen = () => {
-        for (const [address, handler] of this.handlers) this._register(address, handler)
-        resolve()
-      }
+      bus.onopen = () => resolve()
       bus.onerror = (error) => {
         // The bridge refused a message (no token, an address not allowed): fail the oldest request waiting.
         const waiting = this.pending[0]
@@ -92,18 +89,53 @@ export class HooknetClient {
   }
 
   async _openSession () {
-    if (!this.options.token) return null
+    if (!this.options.token) {
+      this._listenAgain()
+      return null
+    }
     const info = await this.request(HOOKS, { op: 'session' })
+    const previous = this.session
     this.session = info.session
     this.node = info.node
+    if (previous !== null && previous !== this.session) this._readdress(previous)
     // The session's own address, where it is told of hooks it lost, is registered on each connection.
     this.bus.registerHandler('hooknet.session.' + this.session, this._headers(), (error, message) => {
       if (!error && this.options.onLost) this.options.onLost(message.body)
     })
+    this._listenAgain()
     if (this.options.onSession) this.options.onSession(info)
     // Hooks the session lost in a merge while it had no connection are told now, once.
     for (const event of info.lost || []) if (this.options.onLost) this.options.onLost(event)
     return info
+  }
+
+  // A new connection listens where the client did, once its session is known: only that session may register
+  // the addresses under its own.
+  _listenAgain () {
+    for (const [address, handler] of this.handlers) this._register(address, handler)
+  }
+
+  // A new address for a callback or hook of this client: under its session's address, which is the session's by
+  // its name, or without a session under hooknet.client.
+  _address (kind) {
+    return this.session ? `hooknet.session.${this.session}.${uuid()}.${kind}` : `hooknet.client.${uuid()}.${kind}`
+  }
+
+  // The session ended while the client was away and a new one began: what was under the old session's address
+  // moves under the new one's, where the client registers it again.
+  _readdress (previous) {
+    const from = `hooknet.session.${previous}.`
+    const to = `hooknet.session.${this.session}.`
+    const moved = (address) => address.startsWith(from) ? to + address.slice(from.length) : address
+    for (const owner of [...this.served, ...this.subscriptions]) {
+      const address = moved(owner.address)
+      if (address === owner.address) continue
+      if (this.handlers.has(owner.address)) {
+        this.handlers.set(address, this.handlers.get(owner.address))
+        this.handlers.delete(owner.address)
+      }
+      owner.address = address
+    }
   }
 
   /** Connects again after drop() or a failure (without reconnect), and resumes the session. */
@@ -194,7 +226,7 @@ export class HooknetClient {
    * result (non-zero stops the chain). Resolves the event's new seq. The hook belongs to this client's session.
    */
   async serveHook (family, event, hook, fn, { hint = null, hintValue = null } = {}) {
-    const served = { family, event, hook, hint, hintValue, address: `hooknet.client.${uuid()}.hook` }
+    const served = { family, event, hook, hint, hintValue, address: this._address('hook') }
     this.listen(served.address, (body, message) => message.reply({ rc: fn(body) }, this._headers()))
     const seq = await this._registerHook(served)
     this.served.push(served)
@@ -229,7 +261,7 @@ export class HooknetClient {
 export class Subscription {
   constructor (client, family, event, onEvent, onResync) {
     Object.assign(this, { client, family, event, onEvent, onResync })
-    this.address = `hooknet.client.${uuid()}.cb`
+    this.address = client._address('cb')
     this.hooks = []
     this.seq = null
     this.epoch = null

@@ -105,6 +105,30 @@ test('a client that does not come back loses its hooks once each after the grace
   assert.deepEqual(await a.request(HOOKS, run), { rc: 0, called: 0, stoppedBy: null, errno: 0, errnoName: null })
 })
 
+test('a client back after its session ended moves its hooks and callbacks to the new session', async () => {
+  const watched = []
+  await b.subscribe(family, 'IN', event => watched.push(event))
+  const late = await open(BRIDGES[0], { token: TOKEN, reconnect: false })
+  const ended = late.session
+  const subscription = await late.subscribe(family, 'IN', () => {})
+  await late.serveHook(family, 'IN', 'late', () => 9)
+  assert.ok(subscription.address.startsWith(`hooknet.session.${ended}.`), subscription.address)
+  await until('its hook', () => subscription.seq === 1)
+  late.drop()
+  await until('the session to end', () => watched.length === 3, GRACE * 1000 + 10000)
+  assert.deepEqual(told(watched.slice(2)), [['HN_UNREGISTER', 'late', 'CLIENT_LEFT', 2]])
+  await late.reopen()
+  assert.notEqual(late.session, ended)
+  await until("the new session's chain", () => subscription.synced && subscription.seq === 3)
+  assert.ok(subscription.address.startsWith(`hooknet.session.${late.session}.`), subscription.address)
+  assert.deepEqual([subscription.hooks, subscription.gaps], [['late'], 0])
+  const hooks = (await b.request(HOOKS, { op: 'list', family })).events[0].hooks
+  assert.deepEqual(hooks.map(h => [h.hook, h.session, h.address.startsWith(`hooknet.session.${late.session}.`)]),
+    [['late', late.session, true]])
+  assert.deepEqual(await b.request(HOOKS, { op: 'run', family, event: 'IN', payload: {} }),
+    { rc: 9, called: 1, stoppedBy: 'late', errno: 0, errnoName: null })
+})
+
 test('commands without the token are refused and change nothing', async () => {
   const anonymous = await open(BRIDGES[0])
   await assert.rejects(anonymous.request(HOOKS, { op: 'hook.register', family, event: 'IN', hook: 'x', address: 'addr.x' }),

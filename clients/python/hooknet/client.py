@@ -111,17 +111,20 @@ class BridgeClient:
         sock.settimeout(None)
         self._sock = sock
         threading.Thread(target=self._read_loop, args=(self._sock,), daemon=True).start()
-        for address in list(self._handlers) + list(self._hooks):
-            self._frame({"type": "register", "address": address})
 
     def _open_session(self):
         if self.token is None:
+            self._listen_again()
             return
         info = self.request(HOOKS, {"op": "session"})
+        previous = self.session
         self.session, self.node = info["session"], info["node"]
+        if previous is not None and previous != self.session:
+            self._readdress(previous)
         # The session's own address, where it is told of hooks it lost, is registered on each connection.
         self._owner = "hooknet.session." + self.session
         self._frame({"type": "register", "address": self._owner})
+        self._listen_again()
         if self.on_session:
             self.on_session(info)
         # Hooks the session lost in a merge while it had no connection are told now, once.
@@ -129,6 +132,37 @@ class BridgeClient:
             if self.on_lost:
                 self._calls.put((self.on_lost, event))
         return info
+
+    def _listen_again(self):
+        # A new connection listens where the client did; addresses of its session once the session is known,
+        # since only that session may register them.
+        for address in list(self._handlers) + list(self._hooks):
+            self._frame({"type": "register", "address": address})
+
+    def _address(self, kind: str) -> str:
+        """A new address for a callback or hook of this client: under its session's address, which is the
+        session's by its name, or without a session under ``hooknet.client.``."""
+        if self.session:
+            return "hooknet.session.%s.%s.%s" % (self.session, uuid.uuid4().hex, kind)
+        return "hooknet.client.%s.%s" % (uuid.uuid4().hex, kind)
+
+    def _readdress(self, previous: str):
+        """The session ended while the client was away and a new one began: what was under the old session's
+        address moves under the new one's, where the client registers it again."""
+        old = "hooknet.session.%s." % previous
+        new = "hooknet.session.%s." % self.session
+        for hook in self._served:
+            if hook["address"].startswith(old):
+                address = new + hook["address"][len(old):]
+                self._hooks[address] = self._hooks.pop(hook["address"])
+                hook["address"] = address
+        for subscription in self._subscriptions:
+            if subscription.address.startswith(old):
+                address = new + subscription.address[len(old):]
+                handler = self._handlers.pop(subscription.address, None)
+                if handler is not None:
+                    self._handlers[address] = handler
+                subscription.address = address
 
     def close(self) -> None:
         """Ends the session (its hooks go, told with cause CLIENT_LEFT) and closes the connection."""
@@ -145,7 +179,9 @@ class BridgeClient:
         """Breaks the connection abruptly, as a network failure would; with ``reconnect`` the client comes back."""
         sock = self._sock
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.close()
+        # The reader thread is blocked reading the socket, and a close alone would leave the connection open until
+        # something arrived; shutting it down wakes the reader and ends the connection at once.
+        self._shutdown(sock)
 
     @staticmethod
     def _shutdown(sock):
@@ -306,7 +342,7 @@ class BridgeClient:
         and returns the hook's int result (non-zero stops the chain). Gives the event's new seq. The hook belongs
         to this client's session."""
         served = {"family": family, "event": event, "hook": hook, "hint": hint, "hintValue": hint_value,
-                  "address": "hooknet.client.%s.hook" % uuid.uuid4().hex}
+                  "address": self._address("hook")}
 
         def answer(frame):
             rc = int(function(frame.get("body")))
@@ -347,7 +383,7 @@ class Subscription:
                  on_resync: Optional[Callable[[List[str], int], None]]) -> None:
         self.client, self.family, self.event = client, family, event
         self.on_event, self.on_resync = on_event, on_resync
-        self.address = "hooknet.client.%s.cb" % uuid.uuid4().hex
+        self.address = client._address("cb")
         self.hooks: List[str] = []
         self.seq: Optional[int] = None
         self.epoch: Optional[int] = None

@@ -146,6 +146,33 @@ class BridgeTest(unittest.TestCase):
         self.assertEqual(self.a.request(HOOKS, run),
                          {"rc": 0, "called": 0, "stoppedBy": None, "errno": 0, "errnoName": None})
 
+    def test_a_client_back_after_its_session_ended_moves_its_hooks_and_callbacks_to_the_new_session(self):
+        watch = Recorder()
+        self.b.subscribe(self.family, "IN", watch)
+        late = BridgeClient(*BRIDGES[0], token=TOKEN, reconnect=False)
+        ended = late.session
+        seen = Recorder()
+        subscription = late.subscribe(self.family, "IN", seen, on_resync=seen.resync)
+        late.serve_hook(self.family, "IN", "late", lambda call: 9)
+        self.assertTrue(subscription.address.startswith("hooknet.session.%s." % ended), subscription.address)
+        until("its hook", lambda: subscription.seq == 1)
+        late.drop()
+        until("the session to end", lambda: len(watch.events) >= 3, timeout=GRACE + 10, state=watch.changes)
+        self.assertEqual(watch.changes()[2], ("HN_UNREGISTER", "late", "CLIENT_LEFT", 2))
+        late.reopen()
+        self.assertNotEqual(late.session, ended)
+        until("the new session's chain", lambda: subscription.synced and subscription.seq == 3)
+        self.assertTrue(subscription.address.startswith("hooknet.session.%s." % late.session), subscription.address)
+        self.assertEqual((subscription.hooks, subscription.gaps), (["late"], 0))
+        hooks = self.b.request(HOOKS, {"op": "list", "family": self.family})["events"][0]["hooks"]
+        self.assertEqual([(h["hook"], h["session"], h["address"].startswith("hooknet.session.%s." % late.session))
+                          for h in hooks], [("late", late.session, True)])
+        run = {"op": "run", "family": self.family, "event": "IN", "payload": {}}
+        self.assertEqual(self.b.request(HOOKS, run),
+                         {"rc": 9, "called": 1, "stoppedBy": "late", "errno": 0, "errnoName": None})
+        self.assertIsNone(late._take_error())
+        late.close()
+
     def test_commands_without_the_token_are_refused_and_change_nothing(self):
         anonymous = BridgeClient(*BRIDGES[0])
         with self.assertRaises(HooknetError) as refused:

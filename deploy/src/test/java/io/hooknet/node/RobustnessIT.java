@@ -118,12 +118,13 @@ class RobustnessIT {
       deadline = started + TimeUnit.SECONDS.toNanos(SECONDS);
       startNode(JAVA);
       for (int i = 0; i < CLIENTS; i++) {
-        clients.add(new Client("c" + (i + 1), i % NODES, new Random(random.nextLong()), false, i % 2 == 1));
+        clients.add(new Client("c" + (i + 1), i % NODES, new Random(random.nextLong()), false, i % 2 == 1,
+            i / 2 % 2 == 0));
       }
       // One observer per node: subscribed from the start to the end, resuming after every fault, so that each
       // change is told to at least one callback.
       for (int i = 0; i < NODES; i++) {
-        clients.add(new Client("o" + (i + 1), i, new Random(random.nextLong()), true, i == 1));
+        clients.add(new Client("o" + (i + 1), i, new Random(random.nextLong()), true, i == 1, i != 2));
       }
       List<Thread> threads = new ArrayList<>();
       for (Client client : clients) {
@@ -614,13 +615,25 @@ class RobustnessIT {
     final boolean observer;
     /** Whether it uses the SockJS bridge (over SockJS's WebSocket transport) instead of the TCP bridge. */
     final boolean sockJs;
+    /**
+     * Whether its callbacks and hooks take addresses under its session's ({@code hooknet.session.<id>.…}, its own by
+     * their name, as the clients do) or under {@code hooknet.client.} (its own by a claim).
+     */
+    final boolean sessionAddresses;
 
-    Client(String name, int node, Random random, boolean observer, boolean sockJs) {
+    Client(String name, int node, Random random, boolean observer, boolean sockJs, boolean sessionAddresses) {
       this.name = name;
       this.node = node;
       this.random = random;
       this.observer = observer;
       this.sockJs = sockJs;
+      this.sessionAddresses = sessionAddresses;
+    }
+
+    /** A new address for a callback or hook of {@code kind} ({@code hook}, {@code cb}). */
+    String address(String kind) {
+      return (sessionAddresses ? "hooknet.session." + session + "." : "hooknet.client.") + UUID.randomUUID() + "."
+          + kind;
     }
 
     void run(long deadline) {
@@ -657,7 +670,7 @@ class RobustnessIT {
       int dice = random.nextInt(100);
       String hook = NAMES.get(random.nextInt(NAMES.size()));
       if (dice < 35) {
-        String address = "hooknet.client." + UUID.randomUUID() + ".hook";
+        String address = address("hook");
         bridge.register(address);
         JsonObject reply = command("hook.register", hook, new JsonObject().put("address", address));
         if (reply != null && !reply.containsKey("failureCode")) {
@@ -740,7 +753,7 @@ class RobustnessIT {
 
     void subscribe(JsonObject since) {
       if (stream == null) {
-        stream = "hooknet.client." + UUID.randomUUID() + ".cb";
+        stream = address("cb");
       }
       bridge.register(stream);
       JsonObject args = new JsonObject().put("address", stream);
@@ -880,7 +893,8 @@ class RobustnessIT {
         } else if ("hooknet.sock.events".equals(address) && body != null) {
           sockFrames.add(body.copy().put("incarnation", incarnationAt(body.getString("node"), body.getLong("ts")))
               .put("via", "n" + (node + 1) + " #" + connections));
-        } else if (address.startsWith("hooknet.session.") && body != null) {
+        } else if (address.startsWith("hooknet.session.") && body != null
+            && address.indexOf('.', "hooknet.session.".length()) < 0) {
           lostFrames.add(body.copy().put("stream", HistoryChecker.OWNER_NOTICES
               + address.substring("hooknet.session.".length())));
         }

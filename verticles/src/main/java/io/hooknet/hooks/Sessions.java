@@ -17,9 +17,25 @@ public interface Sessions {
   /** The prefix of the addresses a bridged client may listen to and register as its own. */
   String CLIENT_PREFIX = "hooknet.client.";
 
+  /**
+   * The prefix of the addresses that belong to a session by their name: its notice address
+   * ({@link #ownerAddress}) and every address under that, {@code hooknet.session.<id>.…}.
+   */
+  String SESSION_PREFIX = "hooknet.session.";
+
   /** The address where a session's owner is told that it lost a registration (a merge conflict). */
   static String ownerAddress(String session) {
-    return "hooknet.session." + session;
+    return SESSION_PREFIX + session;
+  }
+
+  /**
+   * Whether {@code address} is one of {@code session}'s own addresses for callbacks and hooks: an address under its
+   * notice address, {@code hooknet.session.<id>.<name>}. Such an address needs no claim: its name says whose it is.
+   */
+  static boolean ownAddress(String session, String address) {
+    String owner = ownerAddress(session);
+    return address.length() > owner.length() + 1 && address.startsWith(owner)
+        && address.charAt(owner.length()) == '.';
   }
 
   /**

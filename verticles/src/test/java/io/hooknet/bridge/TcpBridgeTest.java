@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The permission model over the raw TCP bridge protocol: listening is open, commands need enabling and the
- * token, a duplicate register is refused rather than leaked, a session's client addresses are its own, and
- * malformed frames and commands are answered without harming the connection; a connection that closes while its
+ * token, a duplicate register is refused rather than leaked, a session's client addresses (claimed, or under its
+ * own address by their name) are its own, and malformed frames and commands are answered without harming the
+ * connection; a connection that closes while its
  * session's entry is away (a merge bringing it back) still starts the session's grace period, and a connection
  * follows its session as the cluster has it: connected again when taken for gone, closed when ended elsewhere
  * (whatever connection the end knew) or when its entry was lost.
@@ -127,21 +128,62 @@ class TcpBridgeTest {
           .put("event", "IN").put("address", address));
       owner.awaitMessages(address, 1);
 
-      thief.register(address);
-      thief.await("the refused register", frame -> "err".equals(frame.getString("type")));
-      JsonObject refused = thief.request(HookRegistry.COMMANDS, new JsonObject().put("op", "hook.register")
-          .put("family", "hijack").put("event", "IN").put("hook", "h").put("address", address));
-      assertThat(refused.getInteger("failureCode")).isEqualTo(13);
-      assertThat(refused.getString("message")).isEqualTo("EACCES: address '" + address
-          + "' belongs to another session");
-      assertThat(Await.failure(registry.register("hijack", "IN", "java", null, null, address)))
-          .hasMessage("EACCES: address '" + address + "' belongs to another session");
+      assertNobodyElseMayUse(address, thief, "hijack");
 
       Await.result(registry.register("hijack", "IN", "marker", null, null, "addr.marker"));
       List<JsonObject> events = owner.awaitMessages(address, 2);
       assertThat(events).extracting(event -> event.getString("cmd") + " " + event.getString("hook"))
           .containsExactly("HN_SYNCED null", "HN_REGISTER marker");
       assertThat(thief.messages(address)).isEmpty();
+    }
+  }
+
+  @Test
+  void aSessionsOwnAddressesAreItsByTheirNameWithoutAClaim() {
+    Await.result(registry.addFamily("named"));
+    Await.result(registry.addEvent("named", "IN"));
+    try (TcpBridgeClient owner = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN);
+        TcpBridgeClient thief = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
+      String session = session(owner);
+      String notices = "hooknet.session." + session;
+      String address = notices + ".a1.cb";
+      owner.register(address);
+      owner.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "notify.register").put("family", "named")
+          .put("event", "IN").put("address", address));
+      assertThat(owner.awaitMessages(address, 1)).extracting(event -> event.getString("cmd"))
+          .containsExactly("HN_SYNCED");
+      assertThat(owner.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "hook.register").put("family", "named")
+          .put("event", "IN").put("hook", "own").put("address", notices + ".a2.hook")).getLong("seq")).isEqualTo(1);
+      assertThat(cluster.node(0).hazelcast().getMap("hooknet.sessions.claims").containsKey(address))
+          .as("no claim is stored").isFalse();
+
+      // Nobody else may listen there or register it: not another session, not a node.
+      session(thief);
+      assertNobodyElseMayUse(address, thief, "named");
+      // A node's Java callback is at an address of the node's own, which no client may listen to.
+      String javaCallback = Await.result(registry.notifyRegister("named", "IN", event -> { }));
+      assertThat(javaCallback).startsWith("hooknet.hooks.node." + cluster.node(0).nodeName() + ".cb.");
+      thief.register(javaCallback);
+      java.util.function.Predicate<JsonObject> refusal = frame -> "err".equals(frame.getString("type"))
+          && !frame.containsKey("failureCode");
+      Await.until("the second refusal", Duration.ofSeconds(10), () -> thief.count(refusal) == 2);
+      assertThat(thief.frames()).filteredOn(refusal)
+          .extracting(frame -> frame.getString("message"))
+          .containsExactly("blocked by bridgeEvent handler", "access_denied");
+      // The session's notice address itself is for lost registrations only.
+      JsonObject own = owner.request(HookRegistry.COMMANDS, new JsonObject().put("op", "hook.register")
+          .put("family", "named").put("event", "IN").put("hook", "n").put("address", notices));
+      assertThat(own.getInteger("failureCode")).isEqualTo(22);
+      assertThat(own.getString("message")).isEqualTo("EINVAL: address '" + notices + "' is where session "
+          + session + " is told of lost registrations; its callbacks and hooks take addresses under it");
+
+      Await.result(registry.register("named", "IN", "marker", null, null, "addr.marker"));
+      assertThat(owner.awaitMessages(address, 3)).extracting(event -> event.getString("cmd") + " "
+          + event.getString("hook") + " " + event.getLong("seq"))
+          .containsExactly("HN_SYNCED null 0", "HN_REGISTER own 1", "HN_REGISTER marker 2");
+      assertThat(thief.messages(address)).isEmpty();
+      assertThat(Await.result(registry.list("named", "IN")).events().get(0).hooks())
+          .extracting(hook -> hook.hook()).containsExactly("own", "marker");
     }
   }
 
@@ -214,6 +256,22 @@ class TcpBridgeTest {
   }
 
   /** Opens a session on {@code client}'s connection; its id. */
+  /**
+   * {@code address} is another session's: {@code thief}'s register of it is refused by the bridge, and a hook
+   * register naming it in {@code family}/IN is refused to {@code thief} and to the node.
+   */
+  private static void assertNobodyElseMayUse(String address, TcpBridgeClient thief, String family) {
+    thief.register(address);
+    thief.await("the refused register", frame -> "err".equals(frame.getString("type")));
+    JsonObject refused = thief.request(HookRegistry.COMMANDS, new JsonObject().put("op", "hook.register")
+        .put("family", family).put("event", "IN").put("hook", "h").put("address", address));
+    assertThat(refused.getInteger("failureCode")).isEqualTo(13);
+    assertThat(refused.getString("message")).isEqualTo("EACCES: address '" + address
+        + "' belongs to another session");
+    assertThat(Await.failure(registry.register(family, "IN", "java", null, null, address)))
+        .hasMessage("EACCES: address '" + address + "' belongs to another session");
+  }
+
   private static String session(TcpBridgeClient client) {
     return client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
   }

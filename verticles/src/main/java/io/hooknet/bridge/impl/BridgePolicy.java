@@ -27,16 +27,18 @@ import java.util.regex.Pattern;
 /**
  * What bridged clients may do, the same for the TCP and the SockJS bridge. Deny by default. Clients may listen
  * to {@code hooknet.hooks.events}, {@code hooknet.sock.events}, {@code hooknet.link.events}, their own
- * {@code hooknet.client.…} addresses and their session's {@code hooknet.session.<id>}. With commands enabled
- * they may also send (never publish) to the registry and pool command addresses, each message carrying the token
- * in its {@code token} header, which is removed before the message goes on.
+ * {@code hooknet.client.…} addresses and their session's {@code hooknet.session.<id>} and the addresses under it.
+ * With commands enabled they may also send (never publish) to the registry and pool command addresses, each
+ * message carrying the token in its {@code token} header, which is removed before the message goes on.
  *
  * <p>Each connection belongs to a {@link Sessions session}, opened when it first needs one: the client may propose
  * the id of a session it had in the {@code session} header of any message. Registry commands are carried out by
  * this node, whichever command address they name, as the connection's session: the policy sends them to this
- * node's command address with the session in their {@code session} header (replacing any the client set). An
- * address under {@code hooknet.client.} that a session has registered belongs to it; another session's register of
- * it is refused, and a second register of one address on one connection is refused rather than leaking a consumer.
+ * node's command address, local-only, with the session in their {@code session} header (replacing any the client
+ * set). An address under {@code hooknet.session.<id>.} belongs to that session by its name, and one under
+ * {@code hooknet.client.} that a session has registered belongs to it by a claim; another session's register of
+ * either is refused, and a second register of one address on one connection is refused rather than leaking a
+ * consumer.
  *
  * <p>A connection's messages are decided one after the other, in the order they came. A message that is not
  * well-formed (headers that are no object, an address that is no string) is refused and changes nothing.
@@ -173,7 +175,10 @@ public final class BridgePolicy {
     }
     return session(connection).map(session -> {
       raw.put("address", route(address));
-      headers.put(HookRegistry.SESSION_HEADER, session.id()).put("timeout", COMMAND_TIMEOUT_MILLIS);
+      // Local-only: a send that may leave the node first asks the cluster's record of consumers where the address
+      // is, and Vert.x does not keep the answer for an address that only has a local consumer.
+      headers.put(HookRegistry.SESSION_HEADER, session.id()).put("timeout", COMMAND_TIMEOUT_MILLIS)
+          .put("localOnly", true);
       return true;
     });
   }
@@ -184,8 +189,9 @@ public final class BridgePolicy {
     Future<Boolean> mayRegister;
     if (address.startsWith(Sessions.CLIENT_PREFIX)) {
       mayRegister = session(connection).compose(session -> sessions.claim(session, address)).map(true);
-    } else if (address.startsWith(Sessions.ownerAddress(""))) {
-      mayRegister = session(connection).map(session -> address.equals(Sessions.ownerAddress(session.id())));
+    } else if (address.startsWith(Sessions.SESSION_PREFIX)) {
+      mayRegister = session(connection).map(session -> address.equals(Sessions.ownerAddress(session.id()))
+          || Sessions.ownAddress(session.id(), address));
     } else {
       mayRegister = Future.succeededFuture(true);
     }

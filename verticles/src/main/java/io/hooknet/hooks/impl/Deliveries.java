@@ -1,10 +1,12 @@
 package io.hooknet.hooks.impl;
 
+import io.hooknet.cluster.PublishRoutes;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HookEvent;
 import io.hooknet.codec.Json;
 import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.HookRegistry;
+import io.hooknet.hooks.Sessions;
 import io.hooknet.hooks.impl.Effects.CallbackKey;
 import io.hooknet.hooks.impl.Effects.Lost;
 import io.hooknet.hooks.impl.Effects.Notice;
@@ -30,15 +32,15 @@ import java.util.logging.Logger;
  * stream change and lost-registration notice to the node it is for: to this node's {@link CallbackSequencer}, or
  * to the other node's notices address, where its own {@code Deliveries} takes it.
  *
- * <p>Callback events go to the callback's address. An address under {@code hooknet.client.} is always consumed on
- * the node that delivers to it (a Java callback of that node, or the bridge connection of the session anchored
- * there), so those are sent to this node only: a callback whose client moved to another node can never get an
- * event from a node that no longer delivers to it.
+ * <p>Callback events go to the callback's address. A Java callback's, and an address under {@code hooknet.client.}
+ * or under a session's {@code hooknet.session.<id>}, is always consumed on the node that delivers to it (the Java
+ * callback of that node, or the bridge connection of the session anchored there), so those are sent to this node
+ * only: a callback whose client moved to another node can never get an event from a node that no longer delivers
+ * to it.
  */
 final class Deliveries {
 
   private static final Logger LOG = Logger.getLogger(Deliveries.class.getName());
-  static final String CLIENT_PREFIX = "hooknet.client.";
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   /**
@@ -63,6 +65,7 @@ final class Deliveries {
   /** Whether an address is a Java callback of this node, which takes the event as it is. */
   private final Predicate<String> javaCallback;
   private MessageConsumer<Buffer> consumer;
+  private PublishRoutes routes;
 
   Deliveries(Vertx vertx, String node, Supplier<Set<String>> members, CallbackSequencer.Filler filler,
       long gapMillis, Handler<Lost> lostHere, Handler<String> stoppedSilently, Predicate<String> javaCallback) {
@@ -84,6 +87,7 @@ final class Deliveries {
   }
 
   Future<Void> start() {
+    routes = PublishRoutes.keep(vertx, HookRegistry.EVENTS);
     consumer = vertx.eventBus().consumer(noticeAddress(node), message -> {
       NodeMessage taken = Mapping.fromCborBytes(message.body().getBytes(), NodeMessage.class);
       // A node that was cut off (frozen, or on the other side of a split) acts on its own view of the cluster,
@@ -99,7 +103,7 @@ final class Deliveries {
   }
 
   Future<Void> stop() {
-    return consumer.unregister();
+    return Future.join(consumer.unregister(), routes.release()).mapEmpty();
   }
 
   /**
@@ -183,7 +187,7 @@ final class Deliveries {
   void send(String address, HookEvent event) {
     if (javaCallback.test(address)) {
       vertx.eventBus().send(address, event, LOCAL);
-    } else if (address.startsWith(CLIENT_PREFIX)) {
+    } else if (address.startsWith(Sessions.CLIENT_PREFIX) || address.startsWith(Sessions.SESSION_PREFIX)) {
       vertx.eventBus().send(address, Json.toJson(event), LOCAL);
     } else {
       vertx.eventBus().send(address, Json.toJson(event));

@@ -354,7 +354,9 @@ public final class HookRegistryImpl implements HookRegistry {
 
   private Future<String> withCallback(Handler<HookEvent> callback,
       java.util.function.Function<String, Future<Replies.Ack>> registration) {
-    String address = Sessions.CLIENT_PREFIX + nodeName() + "." + UUID.randomUUID();
+    // Under the node's own addresses, which no bridge lets a client listen to: nothing can share the callback's
+    // address, and a node's registration there needs no check with the cluster's claims.
+    String address = "hooknet.hooks.node." + nodeName() + ".cb." + UUID.randomUUID();
     MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(address,
         message -> callback.handle(Json.body(message.body(), HookEvent.class)));
     localConsumers.put(address, consumer);

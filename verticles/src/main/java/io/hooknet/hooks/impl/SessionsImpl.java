@@ -371,10 +371,19 @@ final class SessionsImpl implements Sessions {
   }
 
   /**
-   * Checks that {@code owner} may register at {@code address}: a session claims a client address that no other
-   * session has; a node may not use a session's.
+   * Checks that {@code owner} may register at {@code address}: an address under a session's notice address is that
+   * session's by its name; a session claims a client address that no other session has; a node may use neither.
    */
   Future<Void> check(Owner owner, String address) {
+    if (address.startsWith(SESSION_PREFIX)) {
+      if (owner.sessionOwned() && Sessions.ownAddress(owner.session(), address)) {
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(owner.sessionOwned() && address.equals(Sessions.ownerAddress(owner.session()))
+          ? HooknetException.of(Errno.EINVAL, "address '%s' is where session %s is told of lost registrations; its"
+              + " callbacks and hooks take addresses under it", address, owner.session())
+          : taken(address));
+    }
     if (!address.startsWith(CLIENT_PREFIX)) {
       return Future.succeededFuture();
     }

@@ -1,5 +1,6 @@
 package io.hooknet.sockets.impl;
 
+import io.hooknet.cluster.PublishRoutes;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.Json;
@@ -48,6 +49,8 @@ public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.S
   private final PoolCounters counters;
   private final Datafd.Ties ties;
   private final Switch fabric;
+  /** The routes of the events this pool publishes, kept from {@link #start}. */
+  private volatile PublishRoutes routes;
   private Handler<SockEvent> handler;
   private boolean forwarding;
   private boolean closed;
@@ -83,6 +86,7 @@ public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.S
 
   /** Starts taking channel data from other nodes. */
   public Future<Void> start() {
+    routes = PublishRoutes.keep(vertx, SOCK_EVENTS, LINK_EVENTS);
     return fabric.start();
   }
 
@@ -293,7 +297,8 @@ public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.S
         table.entries().forEach(entry -> forget(entry.datafd()));
       }
       return null;
-    }).compose(done -> fabric.stop());
+    }).compose(done -> fabric.stop()).eventually(() -> routes == null ? Future.succeededFuture()
+        : routes.release());
   }
 
   /**
