@@ -28,6 +28,8 @@ function uuid () {
   return globalThis.crypto.randomUUID().replace(/-/g, '')
 }
 
+const servingKey = (family, event, hook) => JSON.stringify([family, event, hook])
+
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms))
 
 export class HooknetClient {
@@ -50,6 +52,9 @@ export class HooknetClient {
     this.options = options
     this.handlers = new Map()
     this.served = []
+    // The hooks served here, by family, event and hook, all called at one address of the client's.
+    this.serving = new Map()
+    this.hookAddress = null
     this.subscriptions = []
     this.pending = []
     this.closed = false
@@ -126,16 +131,17 @@ export class HooknetClient {
   _readdress (previous) {
     const from = `hooknet.session.${previous}.`
     const to = `hooknet.session.${this.session}.`
-    const moved = (address) => address.startsWith(from) ? to + address.slice(from.length) : address
-    for (const owner of [...this.served, ...this.subscriptions]) {
-      const address = moved(owner.address)
-      if (address === owner.address) continue
-      if (this.handlers.has(owner.address)) {
-        this.handlers.set(address, this.handlers.get(owner.address))
-        this.handlers.delete(owner.address)
+    const move = (address) => {
+      if (!address.startsWith(from)) return address
+      const moved = to + address.slice(from.length)
+      if (this.handlers.has(address)) {
+        this.handlers.set(moved, this.handlers.get(address))
+        this.handlers.delete(address)
       }
-      owner.address = address
+      return moved
     }
+    if (this.hookAddress) this.hookAddress = move(this.hookAddress)
+    for (const owner of [...this.served, ...this.subscriptions]) owner.address = move(owner.address)
   }
 
   /** Connects again after drop() or a failure (without reconnect), and resumes the session. */
@@ -226,11 +232,28 @@ export class HooknetClient {
    * result (non-zero stops the chain). Resolves the event's new seq. The hook belongs to this client's session.
    */
   async serveHook (family, event, hook, fn, { hint = null, hintValue = null } = {}) {
-    const served = { family, event, hook, hint, hintValue, address: this._address('hook') }
-    this.listen(served.address, (body, message) => message.reply({ rc: fn(body) }, this._headers()))
-    const seq = await this._registerHook(served)
-    this.served.push(served)
-    return seq
+    if (!this.hookAddress) {
+      // One address for every hook served here, listened to once: a hook after the first costs only its register.
+      this.hookAddress = this._address('hooks')
+      this.listen(this.hookAddress, (call, message) => {
+        const served = this.serving.get(servingKey(call.family, call.event, call.hook))
+        // A call of a hook this client does not serve stops the chain, as an address nobody listens to would.
+        message.reply({ rc: served ? served(call) : 113 }, this._headers())
+      })
+    }
+    const served = { family, event, hook, hint, hintValue, address: this.hookAddress }
+    const key = servingKey(family, event, hook)
+    const previous = this.serving.get(key)
+    this.serving.set(key, fn)
+    try {
+      const seq = await this._registerHook(served)
+      this.served.push(served)
+      return seq
+    } catch (e) {
+      // This client serves that hook already: the one registered keeps its function.
+      if (e.errno === 17 && previous) this.serving.set(key, previous)
+      throw e
+    }
   }
 
   async _registerHook (served) {

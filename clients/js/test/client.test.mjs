@@ -111,22 +111,28 @@ test('a client back after its session ended moves its hooks and callbacks to the
   const late = await open(BRIDGES[0], { token: TOKEN, reconnect: false })
   const ended = late.session
   const subscription = await late.subscribe(family, 'IN', () => {})
-  await late.serveHook(family, 'IN', 'late', () => 9)
+  const calls = []
+  await late.serveHook(family, 'IN', 'late', (call) => calls.push(call.hook) && 0)
+  await late.serveHook(family, 'IN', 'late2', (call) => calls.push(call.hook) && 9)
   assert.ok(subscription.address.startsWith(`hooknet.session.${ended}.`), subscription.address)
-  await until('its hook', () => subscription.seq === 1)
+  await until('its hooks', () => subscription.seq === 2)
   late.drop()
-  await until('the session to end', () => watched.length === 3, GRACE * 1000 + 10000)
-  assert.deepEqual(told(watched.slice(2)), [['HN_UNREGISTER', 'late', 'CLIENT_LEFT', 2]])
+  await until('the session to end', () => watched.length === 5, GRACE * 1000 + 10000)
+  assert.deepEqual(told(watched.slice(3)), [['HN_UNREGISTER', 'late', 'CLIENT_LEFT', 3],
+    ['HN_UNREGISTER', 'late2', 'CLIENT_LEFT', 4]])
   await late.reopen()
   assert.notEqual(late.session, ended)
-  await until("the new session's chain", () => subscription.synced && subscription.seq === 3)
+  await until("the new session's chain", () => subscription.synced && subscription.seq === 6)
   assert.ok(subscription.address.startsWith(`hooknet.session.${late.session}.`), subscription.address)
-  assert.deepEqual([subscription.hooks, subscription.gaps], [['late'], 0])
+  assert.deepEqual([subscription.hooks, subscription.gaps], [['late', 'late2'], 0])
+  // Both hooks are called at one address of the client's, under its new session's, each reaching its own function.
   const hooks = (await b.request(HOOKS, { op: 'list', family })).events[0].hooks
-  assert.deepEqual(hooks.map(h => [h.hook, h.session, h.address.startsWith(`hooknet.session.${late.session}.`)]),
-    [['late', late.session, true]])
+  assert.deepEqual(hooks.map(h => [h.hook, h.session]), [['late', late.session], ['late2', late.session]])
+  assert.equal(new Set(hooks.map(h => h.address)).size, 1)
+  assert.ok(hooks[0].address.startsWith(`hooknet.session.${late.session}.`), hooks[0].address)
   assert.deepEqual(await b.request(HOOKS, { op: 'run', family, event: 'IN', payload: {} }),
-    { rc: 9, called: 1, stoppedBy: 'late', errno: 0, errnoName: null })
+    { rc: 9, called: 2, stoppedBy: 'late2', errno: 0, errnoName: null })
+  assert.deepEqual(calls, ['late', 'late2'])
 })
 
 test('commands without the token are refused and change nothing', async () => {

@@ -69,7 +69,9 @@ class BridgeClient:
         self.resumes = 0
         self._bridge = 0
         self._handlers = {}
-        self._hooks = {}
+        # The hooks served here, by (family, event, hook), all called at one address of the client's.
+        self._serving = {}
+        self._hook_address = None
         self._served = []
         self._replies = {}
         self._errors = queue.Queue()
@@ -136,7 +138,7 @@ class BridgeClient:
     def _listen_again(self):
         # A new connection listens where the client did; addresses of its session once the session is known,
         # since only that session may register them.
-        for address in list(self._handlers) + list(self._hooks):
+        for address in list(self._handlers) + ([self._hook_address] if self._hook_address else []):
             self._frame({"type": "register", "address": address})
 
     def _address(self, kind: str) -> str:
@@ -151,11 +153,10 @@ class BridgeClient:
         address moves under the new one's, where the client registers it again."""
         old = "hooknet.session.%s." % previous
         new = "hooknet.session.%s." % self.session
-        for hook in self._served:
-            if hook["address"].startswith(old):
-                address = new + hook["address"][len(old):]
-                self._hooks[address] = self._hooks.pop(hook["address"])
-                hook["address"] = address
+        if self._hook_address and self._hook_address.startswith(old):
+            self._hook_address = new + self._hook_address[len(old):]
+            for hook in self._served:
+                hook["address"] = self._hook_address
         for subscription in self._subscriptions:
             if subscription.address.startswith(old):
                 address = new + subscription.address[len(old):]
@@ -276,8 +277,8 @@ class BridgeClient:
             self._replies.pop(address).put(frame)
         elif frame.get("type") == "err":
             self._errors.put(frame)
-        elif address in self._hooks:
-            self._calls.put((self._hooks[address], frame))
+        elif address == self._hook_address and address is not None:
+            self._calls.put((self._answer, frame))
         elif address in self._handlers:
             self._calls.put((self._handlers[address], frame.get("body")))
         elif address == self._owner and self.on_lost:
@@ -341,18 +342,36 @@ class BridgeClient:
         """Registers a hook that ``run`` calls here: ``function(call)`` gets ``{family, event, hook, payload}``
         and returns the hook's int result (non-zero stops the chain). Gives the event's new seq. The hook belongs
         to this client's session."""
+        if self._hook_address is None:
+            # One address for every hook served here, listened to once: a hook after the first costs only its
+            # register.
+            self._hook_address = self._address("hooks")
+            self._frame({"type": "register", "address": self._hook_address})
         served = {"family": family, "event": event, "hook": hook, "hint": hint, "hintValue": hint_value,
-                  "address": self._address("hook")}
-
-        def answer(frame):
-            rc = int(function(frame.get("body")))
-            self._frame({"type": "send", "address": frame["replyAddress"], "body": {"rc": rc}})
-
-        self._hooks[served["address"]] = answer
-        self._frame({"type": "register", "address": served["address"]})
-        seq = self._register_hook(served)
+                  "address": self._hook_address}
+        key = (family, event, hook)
+        previous = self._serving.get(key)
+        self._serving[key] = function
+        try:
+            seq = self._register_hook(served)
+        except HooknetError as e:
+            if e.errno == 17 and previous is not None:
+                # This client serves that hook already: the one registered keeps its function.
+                self._serving[key] = previous
+            raise
         self._served.append(served)
         return seq
+
+    def _answer(self, frame):
+        """A call of a hook served here, told apart by its family, event and hook."""
+        call = frame.get("body") or {}
+        function = self._serving.get((call.get("family"), call.get("event"), call.get("hook")))
+        if function is None:
+            self._frame({"type": "send", "address": frame["replyAddress"], "failureCode": 113,
+                         "message": "EHOSTUNREACH: hook %s is not served by this client" % call.get("hook")})
+            return
+        rc = int(function(call))
+        self._frame({"type": "send", "address": frame["replyAddress"], "body": {"rc": rc}})
 
     def _register_hook(self, served):
         command = {"op": "hook.register"}

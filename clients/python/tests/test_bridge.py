@@ -199,9 +199,18 @@ class BridgeTest(unittest.TestCase):
         run["payload"] = {"drop": False}
         self.assertEqual(self.b.request(HOOKS, run),
                          {"rc": 0, "called": 1, "stoppedBy": None, "errno": 0, "errnoName": None})
-        self.assertEqual([(c["hook"], c["payload"]) for c in calls], [("py-hook", {"drop": True}), ("py-hook", {"drop": False})])
+        # A second hook of the client is called at the same address, and each call reaches its own function.
+        self.a.serve_hook(self.family, "IN", "py-second", lambda call: calls.append(call) or 5)
+        self.assertEqual(self.b.request(HOOKS, run),
+                         {"rc": 5, "called": 2, "stoppedBy": "py-second", "errno": 0, "errnoName": None})
+        self.assertEqual([(c["hook"], c["payload"]) for c in calls],
+                         [("py-hook", {"drop": True}), ("py-hook", {"drop": False}), ("py-hook", {"drop": False}),
+                          ("py-second", {"drop": False})])
         hooks = self.b.request(HOOKS, {"op": "list", "family": self.family})["events"][0]["hooks"]
-        self.assertEqual([(h["hook"], h["node"], h["session"]) for h in hooks], [("py-hook", NODES[0], self.a.session)])
+        self.assertEqual([(h["hook"], h["node"], h["session"]) for h in hooks],
+                         [("py-hook", NODES[0], self.a.session), ("py-second", NODES[0], self.a.session)])
+        self.assertEqual(len({h["address"] for h in hooks}), 1)
+        self.assertTrue(hooks[0]["address"].startswith("hooknet.session.%s." % self.a.session), hooks[0]["address"])
 
     def test_a_pool_endpoint_added_over_the_bridge_carries_framed_packets(self):
         pool = "hooknet.pool.%s.cmd" % NODES[-1]
