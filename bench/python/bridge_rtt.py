@@ -1,7 +1,7 @@
 """Round trips of the Python client over a node's TCP bridge: a hook register beside a request to an echo consumer.
 
-Each register is the client's own `serve_hook`: a handler registered at a new address of the client's, and
-the hook registered at that address (as a client serving a hook does).
+Each register is the client's own `serve_hook`: the hook registered at the address under the client's session
+where it serves all its hooks (listened to once, at its first hook), as a client serving a hook does.
 
 Run by `bench/run hooks` (HooksBench), which starts the nodes, the bridge and the echo consumer. Prints one JSON
 object: the microseconds of each register call and of each echo request, samples of the two alternating. Each

@@ -621,8 +621,8 @@ final class HooksBench extends BenchCommand {
 
   /**
    * The Python client (clients/python) over n1's TCP bridge: the p50 of a hook register as the client serves a
-   * hook ({@code serve_hook}: a handler at a new address of its own, then {@code hook.register} on the generic
-   * command address) beside a request to an echo consumer on n2, samples alternating
+   * hook ({@code serve_hook}: {@code hook.register} on the generic command address, naming the address under its
+   * session where it serves all its hooks) beside a request to an echo consumer on n2, samples alternating
    * ({@code bench/python/bridge_rtt.py}). A register is a round trip to the family's owner, which may be any node;
    * the echo crosses to another node once.
    */
