@@ -74,6 +74,37 @@ class HookRegistryClusterTest {
   }
 
   @Test
+  void readsOfOneEventAnswerItsChainCountsAndLatestChangeWhateverTheFamilyHolds() {
+    String family = family();
+    Await.result(registries.get(0).addEvent(family, "OTHER"));
+    for (int i = 0; i < 5; i++) {
+      Await.result(registries.get(i % 3).register(family, "OTHER", "o" + i, Hint.NONE, null, "addr.o" + i));
+    }
+    Await.result(registries.get(1).register(family, "PHYSICAL_IN", "a", Hint.NONE, null, call -> 0));
+    Await.result(registries.get(2).register(family, "PHYSICAL_IN", "b", Hint.NONE, null, call -> 7));
+    Await.result(registries.get(0).register(family, "PHYSICAL_IN", "gone", Hint.NONE, null, "addr.gone"));
+    Await.result(registries.get(0).unregister(family, "PHYSICAL_IN", "gone"));
+    Await.result(registries.get(0).notifyRegister(family, "PHYSICAL_IN", event -> { }));
+
+    Replies.RunResult run = Await.result(registries.get(0).run(new HookCommand.Run(family, "PHYSICAL_IN", null)));
+    assertThat(run).isEqualTo(new Replies.RunResult(7, 2, "b", 0, null));
+    Replies.EventChain chain = Await.result(registries.get(2).list(family, "PHYSICAL_IN")).events().get(0);
+    assertThat(chain.hooks()).extracting(hook -> hook.hook() + " " + hook.node() + " " + hook.position() + " "
+        + hook.hits()).containsExactly("a n2 0 1", "b n3 1 1");
+    assertThat(List.of(chain.family(), chain.event(), chain.seq())).containsExactly(family, "PHYSICAL_IN", 4L);
+    Replies.EventStats stats = Await.result(registries.get(1).stats(family, "PHYSICAL_IN"));
+    assertThat(List.of(stats.hooksAdded(), stats.hooksRemoved(), stats.events())).containsExactly(3L, 1L, 1L);
+    assertThat(Await.result(registries.get(1).list(family, "OTHER")).events().get(0).hooks()).hasSize(5);
+
+    assertThat(Await.failure(registries.get(1).list(family, "NOPE")))
+        .hasMessage("ENXIO: event 'NOPE' does not exist in family '" + family + "'");
+    assertThat(Await.failure(registries.get(2).stats(family, "NOPE")))
+        .hasMessage("ENXIO: event 'NOPE' does not exist in family '" + family + "'");
+    assertThat(Await.failure(registries.get(0).run(new HookCommand.Run("nofamily", "PHYSICAL_IN", null))))
+        .hasMessage("ENXIO: family 'nofamily' does not exist");
+  }
+
+  @Test
   void nodesRacingForOneNameGiveExactlyOneSuccessAndOneNotice() {
     String family = family();
     List<Callback> callbacks = new ArrayList<>();

@@ -4,6 +4,7 @@ import com.hazelcast.map.IMap;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.impl.Mapping;
 import io.hooknet.codec.Replies.EventChain;
 import io.hooknet.codec.Replies.EventStats;
 import io.hooknet.codec.Replies.HookChains;
@@ -36,12 +37,28 @@ final class RegistryReads {
     });
   }
 
-  /** An event's state; {@code ENXIO} when there is none. */
+  /**
+   * An event's chain, counts and latest change, read where its family lives ({@link EventReader}); {@code ENXIO}
+   * when there is no such family or event.
+   */
   Future<EventState> event(String family, String event) {
-    return family(family).map(state -> RegistryOps.requireEvent(state, event, Errno.ENXIO));
+    return FamilyStore.onContext(families.submitToKey(family, new EventReader(event)), vertx.getOrCreateContext())
+        .map(bytes -> {
+          if (bytes == null) {
+            throw HooknetException.of(Errno.ENXIO, "family '%s' does not exist", family);
+          }
+          if (bytes.length == 0) {
+            throw HooknetException.refused(Errno.ENXIO, "event '%s' does not exist in family '%s'", event, family);
+          }
+          return Mapping.fromCborBytes(bytes, EventState.class);
+        });
   }
 
   Future<HookChains> list(HookCommand.ListHooks command) {
+    if (command.family() != null && command.event() != null) {
+      return event(command.family(), command.event())
+          .map(event -> new HookChains(List.of(chain(command.family(), event))));
+    }
     Future<List<FamilyState>> states = command.family() != null ? family(command.family()).map(List::of)
         : vertx.executeBlocking(() -> {
           List<FamilyState> all = new ArrayList<>(families.values());
@@ -52,9 +69,9 @@ final class RegistryReads {
       List<EventChain> chains = new ArrayList<>();
       for (FamilyState family : all) {
         if (command.event() != null) {
-          chains.add(chain(family, RegistryOps.requireEvent(family, command.event(), Errno.ENXIO)));
+          chains.add(chain(family.family, RegistryOps.requireEvent(family, command.event(), Errno.ENXIO)));
         } else {
-          family.events.forEach(event -> chains.add(chain(family, event)));
+          family.events.forEach(event -> chains.add(chain(family.family, event)));
         }
       }
       return new HookChains(chains);
@@ -62,15 +79,12 @@ final class RegistryReads {
   }
 
   Future<EventStats> stats(HookCommand.Stats command) {
-    return family(command.family()).map(family -> {
-      EventState event = RegistryOps.requireEvent(family, command.event(), Errno.ENXIO);
-      return new EventStats(family.family, event.event, event.hooksAdded, event.hooksRemoved, event.runs,
-          infos(event));
-    });
+    return event(command.family(), command.event()).map(event -> new EventStats(command.family(), event.event,
+        event.hooksAdded, event.hooksRemoved, event.runs, infos(event)));
   }
 
-  private static EventChain chain(FamilyState family, EventState event) {
-    return new EventChain(family.family, event.event, event.changes.epoch, event.changes.seq, infos(event));
+  private static EventChain chain(String family, EventState event) {
+    return new EventChain(family, event.event, event.changes.epoch, event.changes.seq, infos(event));
   }
 
   private static List<HookInfo> infos(EventState event) {
