@@ -163,6 +163,11 @@ test('the node a client is on is killed: it resumes on another node, missing not
     const seen = []
     const subscription = await client.subscribe(family, 'IN', event => seen.push(event))
     await client.serveHook(family, 'IN', 'mine', () => 42)
+    // Its callback and hook are at addresses under its session's, which the node it resumes at takes as the
+    // session's by their name.
+    const listed = (await a.request(HOOKS, { op: 'list', family, event: 'IN' })).events[0].hooks
+    assert.ok(listed[0].address.startsWith(`hooknet.session.${session}.`), listed[0].address)
+    assert.ok(subscription.address.startsWith(`hooknet.session.${session}.`), subscription.address)
     await register(a, 'before')
     await until('both changes', () => subscription.seq === 2)
 

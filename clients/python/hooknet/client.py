@@ -277,7 +277,7 @@ class BridgeClient:
             self._replies.pop(address).put(frame)
         elif frame.get("type") == "err":
             self._errors.put(frame)
-        elif address == self._hook_address and address is not None:
+        elif self._hook_address is not None and address == self._hook_address:
             self._calls.put((self._answer, frame))
         elif address in self._handlers:
             self._calls.put((self._handlers[address], frame.get("body")))

@@ -232,6 +232,15 @@ class BridgeTest(unittest.TestCase):
         self.assertEqual(duplicate.exception.errno, 17)
         self.assertEqual(duplicate.exception.message,
                          "EEXIST: on %s/IN: hook 'a' is already in the chain" % self.family)
+        # Reads of one event: the event, or the family, that is not there.
+        for op in ("list", "stats", "run"):
+            for family, event, message in ((self.family, "NOPE", "ENXIO: event 'NOPE' does not exist in family '%s'"
+                                            % self.family),
+                                           ("nofamily", "IN", "ENXIO: family 'nofamily' does not exist")):
+                with self.assertRaises(HooknetError) as missing:
+                    self.b.request(HOOKS, dict({"op": op, "family": family, "event": event},
+                                               **({"payload": {}} if op == "run" else {})))
+                self.assertEqual((missing.exception.errno, missing.exception.message), (6, message), op)
 
     def test_malformed_commands_get_einval_and_the_connection_keeps_serving(self):
         for body, message in (({"op": None}, "field 'op' is missing"), ({"op": 7}, "field 'op' must be a string"),
@@ -261,6 +270,11 @@ class ResumeAfterKillTest(unittest.TestCase):
         seen = Recorder()
         subscription = client.subscribe(family, "IN", seen, on_resync=seen.resync)
         client.serve_hook(family, "IN", "mine", lambda call: 42)
+        # Its callback and hook are at addresses under its session's, which the node it resumes at takes as the
+        # session's by their name.
+        listed = survivor.request(HOOKS, {"op": "list", "family": family, "event": "IN"})["events"][0]["hooks"]
+        self.assertTrue(listed[0]["address"].startswith("hooknet.session.%s." % session), listed[0]["address"])
+        self.assertTrue(subscription.address.startswith("hooknet.session.%s." % session), subscription.address)
         register(survivor, family, "before")
         until("both changes", lambda: subscription.seq == 2)
 

@@ -279,6 +279,37 @@ class BridgeSessionTest {
     }
   }
 
+  @Test
+  void aBridgedObserverOnAnotherNodeGetsEachPublishedChangeOnce() {
+    String family = family();
+    // Every node has published changes before the observer listens: the route each keeps to the events address
+    // has only its own local consumer, and must take the observer's when it comes.
+    for (int i = 0; i < 3; i++) {
+      Await.result(registries.get(i).register(family, "IN", "before" + i, null, null, "addr.before" + i));
+    }
+    try (TcpBridgeClient observer = client(2); TcpBridgeClient client = client(0)) {
+      observer.register(HookRegistry.EVENTS);
+      int[] probes = {0};
+      Await.until("the observer to be reached", Duration.ofSeconds(20), () -> {
+        Await.result(registries.get(probes[0] % 3).register(family, "IN", "probe" + probes[0]++, null, null,
+            "addr.probe"));
+        return !observer.messages(HookRegistry.EVENTS).isEmpty();
+      });
+      long registered = client.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "x")
+          .put("address", "addr.x")).getLong("seq");
+      client.ok(HookRegistry.COMMANDS, op("hook.unregister", family).put("hook", "x"));
+      client.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "end").put("address", "addr.end"));
+      Await.until("the last change", Duration.ofSeconds(10), () -> observer.messages(HookRegistry.EVENTS).stream()
+          .anyMatch(event -> "end".equals(event.getString("hook"))));
+      assertThat(observer.messages(HookRegistry.EVENTS)).filteredOn(event -> family.equals(event.getString("family"))
+          && List.of("x", "end").contains(event.getString("hook")))
+          .extracting(event -> event.getString("cmd") + " " + event.getString("hook") + " " + event.getString("cause")
+              + " " + event.getLong("seq"))
+          .containsExactly("HN_REGISTER x REGISTERED " + registered, "HN_UNREGISTER x UNREGISTERED " + (registered + 1),
+              "HN_REGISTER end REGISTERED " + (registered + 2));
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"tcp", "sockjs"})
   void messagesToAClientKeepTheirOrderWhileItsSessionIsBeingOpened(String transport) {
