@@ -27,9 +27,10 @@ import java.util.Map;
  * One registry change run where a family's entry lives, under Hazelcast's per-key exclusion: the whole rule
  * check, the change and the notices happen in one step for the cluster. The entry is the stored
  * {@link FamilyState} itself, changed where it lies: every rule is checked before anything is changed, so a refused
- * change leaves it as it was. Requests and results are CBOR bytes of the request records below and
- * {@link Result}, and the processor itself travels as Hazelcast data (its kind, request and role), so members need
- * no Java serialization of their own classes.
+ * change leaves it as it was. The processor travels as Hazelcast data (its kind, role and request), so members
+ * need no Java serialization of their own classes: a hook's register or unregister as {@link CommandWire} writes it,
+ * the other requests below as CBOR, and the {@link Result} as CBOR. Run on the member of the node that asked, it is
+ * not serialized at all.
  * Everything random or time-dependent is fixed by the caller in a {@link ChangeContext}, so the backup, which runs
  * the processor again, computes the same state.
  *
@@ -110,25 +111,36 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
 
   private enum Kind { COMMAND, RESUME, OWNER_GONE, COUNT_RUN, REASSERT, WITHDRAW }
 
+  private static final Kind[] KINDS = Kind.values();
+  private static final byte CBOR = 0;
+  private static final byte WIRE = 1;
+
   private Kind kind;
-  private byte[] request;
+  /**
+   * The request record: as made by the node that asked (a processor run on that node's own member is never
+   * serialized, and reads nothing), as read by {@link CommandWire}, or decoded from {@link #encoded} when first
+   * needed.
+   */
+  private Object request;
+  /** The request as CBOR, as read from another member; decoded on first use. */
+  private byte[] encoded;
   /** Run as a backup: it applies what the owner applied, whatever the time. */
   private boolean backup;
   private transient HazelcastInstance hazelcast;
   /** Set on the owner when it refused the command for its deadline: the backup then has nothing to do. */
   private transient boolean refused;
   /** Set on the owner when it applied the request in its own cluster view: what the backup applies. */
-  private transient byte[] applied;
+  private transient Command applied;
 
   /** For Hazelcast, which makes the processor and then reads it ({@link #readData}). */
   FamilyProcessor() {
   }
 
   private FamilyProcessor(Kind kind, Object request) {
-    this(kind, Mapping.toCborBytes(request), false);
+    this(kind, request, false);
   }
 
-  private FamilyProcessor(Kind kind, byte[] request, boolean backup) {
+  private FamilyProcessor(Kind kind, Object request, boolean backup) {
     this.kind = kind;
     this.request = request;
     this.backup = backup;
@@ -140,16 +152,34 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
 
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
-    out.writeString(kind.name());
-    out.writeByteArray(request);
+    out.writeByte(kind.ordinal());
     out.writeBoolean(backup);
+    if (request != null && CommandWire.writes(request)) {
+      out.writeByte(WIRE);
+      CommandWire.write((Command) request, out);
+    } else {
+      out.writeByte(CBOR);
+      out.writeByteArray(request != null ? Mapping.toCborBytes(request) : encoded);
+    }
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
-    kind = Kind.valueOf(in.readString());
-    request = in.readByteArray();
+    kind = KINDS[in.readByte()];
     backup = in.readBoolean();
+    if (in.readByte() == WIRE) {
+      request = CommandWire.read(in);
+    } else {
+      encoded = in.readByteArray();
+    }
+  }
+
+  /** The request, decoded from its CBOR the first time it is asked for. */
+  private <T> T request(Class<T> type) {
+    if (request == null) {
+      request = Mapping.fromCborBytes(encoded, type);
+    }
+    return type.cast(request);
   }
 
   @Override
@@ -162,7 +192,12 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
     if (refused) {
       return null;
     }
-    return backup ? this : new FamilyProcessor(kind, applied != null ? applied : request, true);
+    if (backup) {
+      return this;
+    }
+    FamilyProcessor copy = new FamilyProcessor(kind, applied != null ? applied : request, true);
+    copy.encoded = encoded;
+    return copy;
   }
 
   static FamilyProcessor command(HookCommand<?> command, Owner owner, ChangeContext context) {
@@ -266,16 +301,15 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
     if (view == asked.view()) {
       return command;
     }
-    Command owners = new Command(command.command(), command.owner(), new ChangeContext(view, asked.nonce(),
+    applied = new Command(command.command(), command.owner(), new ChangeContext(view, asked.nonce(),
         asked.historyLimit(), asked.now(), asked.deadline()));
-    applied = Mapping.toCborBytes(owners);
-    return owners;
+    return applied;
   }
 
   private Outcome outcome(String family, FamilyState state) {
     switch (kind) {
       case OWNER_GONE: {
-        OwnerGone gone = Mapping.fromCborBytes(request, OwnerGone.class);
+        OwnerGone gone = request(OwnerGone.class);
         if (state == null) {
           return null;
         }
@@ -292,27 +326,27 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
             new Effects(gone.context()));
       }
       case COUNT_RUN: {
-        CountRun run = Mapping.fromCborBytes(request, CountRun.class);
+        CountRun run = request(CountRun.class);
         return state == null ? null : HookOps.countRun(state, run.event(), run.called(), new Effects(null));
       }
       case REASSERT: {
-        Reassert reassert = Mapping.fromCborBytes(request, Reassert.class);
+        Reassert reassert = request(Reassert.class);
         return OwnerOps.reassert(state, family, reassert.owned(), reassert.given(), reassert.node(),
             reassert.resyncAll(), new Effects(reassert.context()).untold(backup));
       }
       case WITHDRAW: {
-        Withdraw withdraw = Mapping.fromCborBytes(request, Withdraw.class);
+        Withdraw withdraw = request(Withdraw.class);
         refuseInAnotherView(withdraw.context(), family);
         return state == null ? null : OwnerOps.withdraw(state, withdraw.owned(), withdraw.session(),
             withdraw.cause(), new Effects(withdraw.context()));
       }
       case RESUME: {
-        Command command = inOwnersView(Mapping.fromCborBytes(request, Command.class));
+        Command command = inOwnersView(request(Command.class));
         return RegistryOps.resume(state, command.command(), command.owner(),
             new Effects(command.context(), true).untold(backup));
       }
       default: {
-        Command command = inOwnersView(Mapping.fromCborBytes(request, Command.class));
+        Command command = inOwnersView(request(Command.class));
         long late = backup || hazelcast == null || command.context().deadline() == 0 ? 0
             : hazelcast.getCluster().getClusterTime() - command.context().deadline();
         if (late > 0) {
