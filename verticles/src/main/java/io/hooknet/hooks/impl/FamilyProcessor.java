@@ -247,7 +247,8 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
   public byte[] process(Map.Entry<String, FamilyState> entry) {
     FamilyState state = entry.getValue();
     try {
-      Outcome outcome = outcome(entry.getKey(), state);
+      // The stored family names itself: the entry's key would be read from its serialized form on every change.
+      Outcome outcome = outcome(state != null && state.family != null ? state.family : entry.getKey(), state);
       if (outcome == null) {
         return Mapping.toCborBytes(new Result(0, null, new Replies.Ack(0), List.of(), List.of(), List.of(),
             List.of()));

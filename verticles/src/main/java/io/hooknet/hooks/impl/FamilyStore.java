@@ -13,9 +13,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The stored registry: the Hazelcast map {@value #MAP}, one entry per family, changed only by
@@ -35,6 +39,11 @@ final class FamilyStore {
   private final IMap<String, FamilyState> families;
   private final int historySize;
   private final long timeoutMillis;
+  /** How often the calls waiting for the cluster are looked at: a tenth of the command timeout, 1-100 ms. */
+  private final long sweepMillis;
+  /** The calls waiting for the cluster, oldest first ({@link #within}). */
+  private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean sweeping = new AtomicBoolean();
 
   FamilyStore(Vertx vertx, Context context, HazelcastInstance hazelcast, int historySize, long timeoutMillis) {
     this.vertx = vertx;
@@ -43,6 +52,7 @@ final class FamilyStore {
     this.families = hazelcast.getMap(MAP);
     this.historySize = historySize;
     this.timeoutMillis = timeoutMillis;
+    this.sweepMillis = Math.max(1, Math.min(100, timeoutMillis / 10));
   }
 
   IMap<String, FamilyState> map() {
@@ -104,21 +114,44 @@ final class FamilyStore {
    * {@code future}, or {@code ETIMEDOUT} when it has no outcome within the command timeout. A change that has not
    * reached the family's owner by then never will be applied ({@link FamilyProcessor} refuses it past the
    * deadline of its {@link ChangeContext}); one that has may have been.
+   *
+   * <p>Every call waits as long, so the calls waiting are in the order of their deadlines: one sweep, on a timer
+   * while any wait, answers those whose time is up (a timer set and cancelled per call cost more than the rest of
+   * the caller's side of a change). The answer can come up to a tenth of the timeout late (at most 100 ms).
    */
   <T> Future<T> within(Future<T> future, String what) {
     Promise<T> answer = Promise.promise();
-    long timer = vertx.setTimer(timeoutMillis, id -> answer.tryFail(HooknetException.of(Errno.ETIMEDOUT,
-        "%s: the cluster did not answer within %d ms (a change may or may not have been made)", what,
-        timeoutMillis)));
-    future.onComplete(done -> {
-      vertx.cancelTimer(timer);
-      if (done.succeeded()) {
-        answer.tryComplete(done.result());
-      } else {
-        answer.tryFail(done.cause());
-      }
-    });
+    waiting.add(new Waiting(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis), answer, what));
+    if (sweeping.compareAndSet(false, true)) {
+      vertx.setTimer(sweepMillis, id -> context.runOnContext(v -> sweep()));
+    }
+    future.onComplete(answer::tryComplete, answer::tryFail);
     return answer.future();
+  }
+
+  /** A call {@link #within} answers by {@code deadline} ({@link System#nanoTime}) at the latest. */
+  private record Waiting(long deadline, Promise<?> answer, String what) {
+  }
+
+  /**
+   * Answers the calls whose time is up, forgets those answered, and comes back while any wait; on the registry's
+   * context, where its calls are answered.
+   */
+  private void sweep() {
+    long now = System.nanoTime();
+    for (Waiting head = waiting.peek(); head != null; head = waiting.peek()) {
+      if (head.deadline() - now <= 0) {
+        head.answer().tryFail(HooknetException.of(Errno.ETIMEDOUT, "%s: the cluster did not answer within %d ms (a "
+            + "change may or may not have been made)", head.what(), timeoutMillis));
+      } else if (!head.answer().future().isComplete()) {
+        break;
+      }
+      waiting.poll();
+    }
+    sweeping.set(false);
+    if (!waiting.isEmpty() && sweeping.compareAndSet(false, true)) {
+      vertx.setTimer(sweepMillis, id -> context.runOnContext(v -> sweep()));
+    }
   }
 
   /** The cluster view this node sees now. */
