@@ -12,7 +12,7 @@ import java.io.IOException;
  * fields one after another. They cross the cluster three times a change (to the family's owner and to each of its
  * two backups), and read through the CBOR mapping they cost more than the change itself. Everything else a
  * {@link FamilyProcessor} carries stays CBOR. Read only by members of the same version, like the cluster codecs: the
- * fields are written in the records' order ({@code CommandWireTest} keeps the two in step).
+ * fields are written in the records' order ({@code ProcessorWireTest} keeps the two in step).
  */
 final class CommandWire {
 

@@ -29,7 +29,7 @@ import java.util.Map;
  * {@link FamilyState} itself, changed where it lies: every rule is checked before anything is changed, so a refused
  * change leaves it as it was. The processor travels as Hazelcast data (its kind, role and request), so members
  * need no Java serialization of their own classes: a hook's register or unregister as {@link CommandWire} writes it,
- * the other requests below as CBOR, and the {@link Result} as CBOR. Run on the member of the node that asked, it is
+ * the other requests below as CBOR, and the {@link Result} as an {@link Answer}. Run on the member of the node that asked, it is
  * not serialized at all.
  * Everything random or time-dependent is fixed by the caller in a {@link ChangeContext}, so the backup, which runs
  * the processor again, computes the same state.
@@ -39,8 +39,8 @@ import java.util.Map;
  * change Hazelcast kept retrying behind a stuck partition must not land minutes later. Only the owner decides
  * that; its backup is told to apply what the owner applied, and gets nothing when the owner refused.
  */
-final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[]>, HazelcastInstanceAware,
-    DataSerializable {
+final class FamilyProcessor implements EntryProcessor<String, FamilyState, FamilyProcessor.Answer>,
+    HazelcastInstanceAware, DataSerializable {
 
   private static final long serialVersionUID = 3L;
 
@@ -60,6 +60,58 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
     /** All but its live notices and published events. */
     Result withoutLive() {
       return new Result(errno, message, ack, List.of(), List.of(), replays, lost);
+    }
+  }
+
+  /**
+   * A {@link Result} as Hazelcast data. A plain one, with no notices, events, replays or lost registrations (the
+   * answer to most changes once the family's owner has told their notices itself), is its errno, message and seq;
+   * any other is its CBOR.
+   */
+  static final class Answer implements DataSerializable {
+    private Result result;
+
+    /** For Hazelcast, which makes the answer and then reads it ({@link #readData}). */
+    Answer() {
+    }
+
+    Answer(Result result) {
+      this.result = result;
+    }
+
+    Result result() {
+      return result;
+    }
+
+    private boolean plain() {
+      return result.notices().isEmpty() && result.published().isEmpty() && result.replays().isEmpty()
+          && result.lost().isEmpty();
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      boolean plain = plain();
+      out.writeBoolean(plain);
+      if (plain) {
+        out.writeInt(result.errno());
+        out.writeString(result.message());
+        out.writeLong(result.ack() == null ? -1 : result.ack().seq());
+      } else {
+        out.writeByteArray(Mapping.toCborBytes(result));
+      }
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      if (in.readBoolean()) {
+        int errno = in.readInt();
+        String message = in.readString();
+        long seq = in.readLong();
+        result = new Result(errno, message, seq < 0 ? null : new Replies.Ack(seq), List.of(), List.of(), List.of(),
+            List.of());
+      } else {
+        result = Mapping.fromCborBytes(in.readByteArray(), Result.class);
+      }
     }
   }
 
@@ -188,7 +240,7 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
   }
 
   @Override
-  public EntryProcessor<String, FamilyState, byte[]> getBackupProcessor() {
+  public EntryProcessor<String, FamilyState, Answer> getBackupProcessor() {
     if (refused) {
       return null;
     }
@@ -244,14 +296,13 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
   }
 
   @Override
-  public byte[] process(Map.Entry<String, FamilyState> entry) {
+  public Answer process(Map.Entry<String, FamilyState> entry) {
     FamilyState state = entry.getValue();
     try {
       // The stored family names itself: the entry's key would be read from its serialized form on every change.
       Outcome outcome = outcome(state != null && state.family != null ? state.family : entry.getKey(), state);
       if (outcome == null) {
-        return Mapping.toCborBytes(new Result(0, null, new Replies.Ack(0), List.of(), List.of(), List.of(),
-            List.of()));
+        return new Answer(new Result(0, null, new Replies.Ack(0), List.of(), List.of(), List.of(), List.of()));
       }
       if (outcome.changed()) {
         entry.setValue(outcome.state());
@@ -267,10 +318,9 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, byte[
         ((Teller) teller).tell(result.live());
         result = result.withoutLive();
       }
-      return Mapping.toCborBytes(result);
+      return new Answer(result);
     } catch (HooknetException e) {
-      return Mapping.toCborBytes(new Result(e.errno(), e.detail(), null, List.of(), List.of(), List.of(),
-          List.of()));
+      return new Answer(new Result(e.errno(), e.detail(), null, List.of(), List.of(), List.of(), List.of()));
     }
   }
 

@@ -94,8 +94,8 @@ final class FamilyStore {
   /** Runs {@code processor} on one family; its rule failure fails the future with its errno. */
   Future<Result> change(String family, FamilyProcessor processor) {
     return within(onContext(families.submitToKey(family, processor), context), "change " + family)
-        .compose(bytes -> {
-          Result result = Mapping.fromCborBytes(bytes, Result.class);
+        .compose(answer -> {
+          Result result = answer.result();
           return result.errno() == 0 ? Future.succeededFuture(result) : Future.failedFuture(result.failure());
         });
   }
@@ -105,7 +105,7 @@ final class FamilyStore {
     return within(vertx.executeBlocking(() -> {
       List<Result> results = new ArrayList<>();
       families.executeOnEntries(processor).values()
-          .forEach(bytes -> results.add(Mapping.fromCborBytes(bytes, Result.class)));
+          .forEach(answer -> results.add(answer.result()));
       return results;
     }, false), "change every family");
   }

@@ -56,8 +56,8 @@ class FamilyProcessorDeadlineTest {
     long later = hazelcast.getCluster().getClusterTime() + 20_000;
     for (HookCommand<?> command : new HookCommand<?>[] {new HookCommand.FamilyAdd(family),
         new HookCommand.EventAdd(family, "IN")}) {
-      Result result = Mapping.fromCborBytes(map.executeOnKey(family,
-          FamilyProcessor.command(command, Owner.node(NODE), context(later))), Result.class);
+      Result result = map.executeOnKey(family,
+          FamilyProcessor.command(command, Owner.node(NODE), context(later))).result();
       assertThat(result.errno()).isZero();
     }
     return map;
@@ -76,9 +76,9 @@ class FamilyProcessorDeadlineTest {
   void aCommandAskedInAViewTheOwnerDoesNotSeeIsNumberedInTheOwnersView() {
     // The contexts here name view 1, which no member sees.
     IMap<String, FamilyState> map = family("viewed");
-    Result result = Mapping.fromCborBytes(map.executeOnKey("viewed",
+    Result result = map.executeOnKey("viewed",
         FamilyProcessor.command(register("viewed", "h"), Owner.node(NODE),
-            context(hazelcast.getCluster().getClusterTime() + 20_000))), Result.class);
+            context(hazelcast.getCluster().getClusterTime() + 20_000))).result();
     assertThat(result.errno()).isZero();
     Changes changes = map.get("viewed").event("IN").changes;
     assertThat(changes.view).isEqualTo(FamilyStore.view(hazelcast)).isNotEqualTo(1);
@@ -91,8 +91,8 @@ class FamilyProcessorDeadlineTest {
     IMap<String, FamilyState> map = family("late");
     byte[] before = stored(map, "late");
     long past = hazelcast.getCluster().getClusterTime() - 1_500;
-    Result result = Mapping.fromCborBytes(map.executeOnKey("late",
-        FamilyProcessor.command(register("late", "h"), Owner.node(NODE), context(past))), Result.class);
+    Result result = map.executeOnKey("late",
+        FamilyProcessor.command(register("late", "h"), Owner.node(NODE), context(past))).result();
     assertThat(result.errno()).isEqualTo(Errno.ETIMEDOUT.number());
     assertThat(result.message()).startsWith("hook.register on late: not applied, it reached the family's owner ")
         .endsWith(" ms after the command timeout");
@@ -125,16 +125,16 @@ class FamilyProcessorDeadlineTest {
     map.executeOnKey("merged", FamilyProcessor.command(register("merged", "h"), session, context(later)));
     byte[] before = stored(map, "merged");
     // Asked on a side of a split (another view than the owner's now), run after the merge: refused, nothing goes.
-    Result refused = Mapping.fromCborBytes(map.executeOnKey("merged",
-        FamilyProcessor.sessionEnded("s-1", Cause.NODE_LEFT, context(later))), Result.class);
+    Result refused = map.executeOnKey("merged",
+        FamilyProcessor.sessionEnded("s-1", Cause.NODE_LEFT, context(later))).result();
     assertThat(refused.errno()).isEqualTo(Errno.EAGAIN.number());
     assertThat(refused.message())
         .isEqualTo("session clean-up on merged: not applied, the cluster changed since it was asked");
     assertThat(stored(map, "merged")).isEqualTo(before);
     // Asked in the view the owner sees: the session's hook goes.
     ChangeContext now = new ChangeContext(FamilyStore.view(hazelcast), 7, 16, System.currentTimeMillis(), later);
-    Result applied = Mapping.fromCborBytes(map.executeOnKey("merged",
-        FamilyProcessor.sessionEnded("s-1", Cause.NODE_LEFT, now)), Result.class);
+    Result applied = map.executeOnKey("merged",
+        FamilyProcessor.sessionEnded("s-1", Cause.NODE_LEFT, now)).result();
     assertThat(applied.errno()).isZero();
     assertThat(map.get("merged").event("IN").chain).isEmpty();
   }
@@ -147,8 +147,8 @@ class FamilyProcessorDeadlineTest {
     FamilyProcessor owner = FamilyProcessor.command(register("backup", "h"), Owner.node(NODE), context(soon));
     owner.setHazelcastInstance(hazelcast);
     Map.Entry<String, FamilyState> primary = new SimpleEntry<>("backup", decoded(stored));
-    assertThat(Mapping.fromCborBytes(owner.process(primary), Result.class).errno()).isZero();
-    EntryProcessor<String, FamilyState, byte[]> backup = owner.getBackupProcessor();
+    assertThat(owner.process(primary).result().errno()).isZero();
+    EntryProcessor<String, FamilyState, FamilyProcessor.Answer> backup = owner.getBackupProcessor();
     assertThat(backup).isNotNull().isNotSameAs(owner);
     Await.until("the deadline to pass", Duration.ofSeconds(5),
         () -> hazelcast.getCluster().getClusterTime() > soon);
@@ -165,7 +165,7 @@ class FamilyProcessorDeadlineTest {
     late.setHazelcastInstance(hazelcast);
     byte[] applied = Mapping.toCborBytes(primary.getValue());
     Map.Entry<String, FamilyState> untouched = new SimpleEntry<>("backup", decoded(applied));
-    assertThat(Mapping.fromCborBytes(late.process(untouched), Result.class).errno())
+    assertThat(late.process(untouched).result().errno())
         .isEqualTo(Errno.ETIMEDOUT.number());
     assertThat(Mapping.toCborBytes(untouched.getValue())).isEqualTo(applied);
     assertThat(late.getBackupProcessor()).isNull();

@@ -7,7 +7,6 @@ import com.hazelcast.map.IMap;
 import io.hooknet.codec.Hint;
 import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.HookEvent;
-import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.HookRegistryVerticle;
 import io.hooknet.hooks.impl.FamilyProcessor.Result;
@@ -82,9 +81,9 @@ class OwnerTellsTest {
     IMap<String, FamilyState> families = bare.getMap(FamilyStore.MAP);
     ChangeContext context = new ChangeContext(FamilyStore.view(bare), 11, 16, System.currentTimeMillis(),
         bare.getCluster().getClusterTime() + 10_000);
-    Result byOwner = Mapping.fromCborBytes(families.executeOnKey(onRegistryNode, FamilyProcessor.command(
+    Result byOwner = families.executeOnKey(onRegistryNode, FamilyProcessor.command(
         new HookCommand.HookRegister(onRegistryNode, "IN", "x", null, null, "x.address"), Owner.node("n1"),
-        context)), Result.class);
+        context)).result();
     assertThat(byOwner.errno()).isZero();
     assertThat(byOwner.ack().seq()).isEqualTo(2);
     assertThat(byOwner.notices()).isEmpty();
@@ -94,9 +93,9 @@ class OwnerTellsTest {
     Await.until("the owner to tell the callback", Duration.ofSeconds(10), () -> ownerTold.size() == 3);
     assertThat(ownerTold.get(2)).isEqualTo("HN_REGISTER x");
 
-    Result forAsker = Mapping.fromCborBytes(families.executeOnKey(onBareMember, FamilyProcessor.command(
+    Result forAsker = families.executeOnKey(onBareMember, FamilyProcessor.command(
         new HookCommand.HookRegister(onBareMember, "IN", "x", null, null, "x.address"), Owner.node("n1"),
-        context)), Result.class);
+        context)).result();
     assertThat(forAsker.errno()).isZero();
     assertThat(forAsker.ack().seq()).isEqualTo(2);
     assertThat(forAsker.notices()).extracting(notice -> notice.event().cmd() + " " + notice.event().hook() + " "

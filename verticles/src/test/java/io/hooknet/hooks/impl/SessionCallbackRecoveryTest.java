@@ -78,8 +78,8 @@ class SessionCallbackRecoveryTest {
       IMap<String, FamilyState> families = hazelcast.getMap(FamilyStore.MAP);
       ChangeContext context = new ChangeContext(FamilyStore.view(hazelcast), 7, 16, System.currentTimeMillis(),
           hazelcast.getCluster().getClusterTime() + 10_000);
-      Result result = Mapping.fromCborBytes(families.executeOnKey("inet",
-          FamilyProcessor.sessionEnded(session, Cause.NODE_LEFT, context)), Result.class);
+      Result result = families.executeOnKey("inet",
+          FamilyProcessor.sessionEnded(session, Cause.NODE_LEFT, context)).result();
       assertThat(result.replays()).extracting(replay -> replay.change() + " " + replay.events().size())
           .containsExactly("STOP 0");
       String node = cluster.node(0).nodeName();

@@ -10,8 +10,12 @@ import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuil
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.Hint;
 import io.hooknet.codec.HookCommand;
+import io.hooknet.codec.HookEvent;
+import io.hooknet.codec.HookEvent.Cause;
 import io.hooknet.codec.HooknetException;
+import io.hooknet.codec.Replies;
 import io.hooknet.hooks.impl.FamilyProcessor.Command;
+import io.hooknet.hooks.impl.FamilyProcessor.Result;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.RecordComponent;
@@ -20,10 +24,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A hook's register and unregister cross the cluster as {@link CommandWire} writes them: every field comes back as
- * it was sent, for both roles of the processor, and the records still have exactly the fields it writes.
+ * What a {@link FamilyProcessor} carries across the cluster comes back as it was sent: a hook's register and
+ * unregister as {@link CommandWire} writes them (for both roles of the processor, and the records still have exactly
+ * the fields it writes), other requests as CBOR, and the answers, plain or not.
  */
-class CommandWireTest {
+class ProcessorWireTest {
 
   private final InternalSerializationService serialization = new DefaultSerializationServiceBuilder().build();
 
@@ -126,5 +131,21 @@ class CommandWireTest {
 
   private static List<String> names(Class<? extends Record> type) {
     return Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
+  }
+
+  @Test
+  void answersComeBackEqualPlainOrNot() {
+    List<Result> results = List.of(
+        new Result(0, null, new Replies.Ack(0), List.of(), List.of(), List.of(), List.of()),
+        new Result(0, null, new Replies.Ack(Long.MAX_VALUE), List.of(), List.of(), List.of(), List.of()),
+        new Result(0, null, null, List.of(), List.of(), List.of(), List.of()),
+        new Result(Errno.EEXIST.number(), "hook 'h' is already in the chain", null, List.of(), List.of(), List.of(),
+            List.of()),
+        new Result(0, null, new Replies.Ack(7), List.of(), List.of(HookEvent.synced("f", "e", "n1", 3, 7,
+            Cause.REPLAY)), List.of(), List.of()));
+    for (Result result : results) {
+      FamilyProcessor.Answer read = serialization.toObject(serialization.toData(new FamilyProcessor.Answer(result)));
+      assertThat(read.result()).isEqualTo(result);
+    }
   }
 }
