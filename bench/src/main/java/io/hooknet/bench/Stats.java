@@ -1,6 +1,7 @@
 package io.hooknet.bench;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -58,6 +59,11 @@ final class Stats {
    * wake-up is not measured, and a waiter that parks leaves the cores to the nodes (spinning would take one of
    * two).
    */
+  /** The samples of {@code parts}, one after another. */
+  static long[] concat(List<long[]> parts) {
+    return parts.stream().flatMapToLong(Arrays::stream).toArray();
+  }
+
   static void awaitQuickly(BooleanSupplier condition, int seconds, Supplier<String> state) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!condition.getAsBoolean()) {
