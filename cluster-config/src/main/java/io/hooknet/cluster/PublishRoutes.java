@@ -1,6 +1,8 @@
 package io.hooknet.cluster;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
@@ -17,11 +19,19 @@ import java.util.List;
  */
 public final class PublishRoutes {
 
+  private final Context context;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
 
-  /** Keeps the routes of {@code addresses} known on {@code vertx}'s event bus until {@link #release}. */
+  private PublishRoutes(Context context) {
+    this.context = context;
+  }
+
+  /**
+   * Keeps the routes of {@code addresses} known on {@code vertx}'s event bus until {@link #release}; called on the
+   * context that publishes to them, which takes (and drops) what the consumers get.
+   */
   public static PublishRoutes keep(Vertx vertx, String... addresses) {
-    PublishRoutes routes = new PublishRoutes();
+    PublishRoutes routes = new PublishRoutes(vertx.getOrCreateContext());
     for (String address : addresses) {
       routes.consumers.add(vertx.eventBus().localConsumer(address, message -> {
       }));
@@ -29,10 +39,24 @@ public final class PublishRoutes {
     return routes;
   }
 
-  /** Lets the routes go. */
+  /** Completes once every consumer is registered. */
+  Future<Void> consumersReady() {
+    List<Future<Void>> ready = new ArrayList<>();
+    consumers.forEach(consumer -> ready.add(consumer.completion()));
+    return Future.all(ready).mapEmpty();
+  }
+
+  /**
+   * Lets the routes go once what was published before is taken: a busy node has many messages queued for its own
+   * consumers, and each one that found its consumer gone would be logged as discarded.
+   */
   public Future<Void> release() {
-    List<Future<Void>> released = new ArrayList<>();
-    consumers.forEach(consumer -> released.add(consumer.unregister()));
-    return Future.join(released).mapEmpty();
+    Promise<Void> released = Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<Void>> unregistered = new ArrayList<>();
+      consumers.forEach(consumer -> unregistered.add(consumer.unregister()));
+      Future.join(unregistered).<Void>mapEmpty().onComplete(released);
+    });
+    return released.future();
   }
 }

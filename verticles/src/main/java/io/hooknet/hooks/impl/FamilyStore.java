@@ -41,7 +41,7 @@ final class FamilyStore {
   private final long timeoutMillis;
   /** How often the calls waiting for the cluster are looked at: a tenth of the command timeout, 1-100 ms. */
   private final long sweepMillis;
-  /** The calls waiting for the cluster, oldest first ({@link #within}). */
+  /** The calls waiting for the cluster ({@link #within}), and those answered since the last sweep. */
   private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean sweeping = new AtomicBoolean();
 
@@ -115,9 +115,9 @@ final class FamilyStore {
    * reached the family's owner by then never will be applied ({@link FamilyProcessor} refuses it past the
    * deadline of its {@link ChangeContext}); one that has may have been.
    *
-   * <p>Every call waits as long, so the calls waiting are in the order of their deadlines: one sweep, on a timer
-   * while any wait, answers those whose time is up (a timer set and cancelled per call cost more than the rest of
-   * the caller's side of a change). The answer can come up to a tenth of the timeout late (at most 100 ms).
+   * <p>One sweep, on a timer while any call waits, answers those whose time is up (a timer set and cancelled per
+   * call cost more than the rest of the caller's side of a change). The answer can come up to a tenth of the
+   * timeout late (at most 100 ms).
    */
   <T> Future<T> within(Future<T> future, String what) {
     Promise<T> answer = Promise.promise();
@@ -134,20 +134,20 @@ final class FamilyStore {
   }
 
   /**
-   * Answers the calls whose time is up, forgets those answered, and comes back while any wait; on the registry's
-   * context, where its calls are answered.
+   * Answers the calls whose time is up and forgets every call answered, wherever it waits (a call stuck behind a
+   * partition does not hold those made after it), and comes back while any wait; on the registry's context, where
+   * its calls are answered.
    */
   private void sweep() {
     long now = System.nanoTime();
-    for (Waiting head = waiting.peek(); head != null; head = waiting.peek()) {
-      if (head.deadline() - now <= 0) {
-        head.answer().tryFail(HooknetException.of(Errno.ETIMEDOUT, "%s: the cluster did not answer within %d ms (a "
-            + "change may or may not have been made)", head.what(), timeoutMillis));
-      } else if (!head.answer().future().isComplete()) {
-        break;
+    waiting.removeIf(call -> {
+      if (call.deadline() - now <= 0) {
+        call.answer().tryFail(HooknetException.of(Errno.ETIMEDOUT, "%s: the cluster did not answer within %d ms (a "
+            + "change may or may not have been made)", call.what(), timeoutMillis));
+        return true;
       }
-      waiting.poll();
-    }
+      return call.answer().future().isComplete();
+    });
     sweeping.set(false);
     if (!waiting.isEmpty() && sweeping.compareAndSet(false, true)) {
       vertx.setTimer(sweepMillis, id -> context.runOnContext(v -> sweep()));

@@ -1,0 +1,80 @@
+package io.hooknet.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hooknet.testing.Await;
+import io.hooknet.testing.LocalCluster;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A node's route keepers let go quietly: what it published before is taken first, none logged as discarded. */
+class PublishRoutesTest {
+
+  private static final Logger CONSUMERS = Logger.getLogger("io.vertx.core.eventbus.impl.MessageConsumerImpl");
+  private static LocalCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = LocalCluster.start(PublishRoutesTest.class, 1);
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void releasedRightAfterABurstOfPublishesItDropsThemWithoutAWarning() {
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        warnings.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    CONSUMERS.addHandler(capture);
+    try {
+      Context context = cluster.vertx(0).getOrCreateContext();
+      Promise<Void> released = Promise.promise();
+      // A consumer of the test's own tells when the route is known, as it is on a node publishing all along.
+      Promise<Void> routed = Promise.promise();
+      cluster.vertx(0).eventBus().localConsumer("routes.burst", message -> routed.tryComplete());
+      PublishRoutes[] routes = new PublishRoutes[1];
+      Await.result(Future.<Void>future(ready -> context.runOnContext(v -> {
+        routes[0] = PublishRoutes.keep(cluster.vertx(0), "routes.burst");
+        routes[0].consumersReady().onComplete(ready);
+      })));
+      cluster.vertx(0).eventBus().publish("routes.burst", new JsonObject());
+      Await.result(routed.future());
+      context.runOnContext(v -> {
+        for (int i = 0; i < 20_000; i++) {
+          cluster.vertx(0).eventBus().publish("routes.burst", new JsonObject().put("i", i));
+        }
+        routes[0].release().onComplete(released);
+      });
+      Await.result(released.future());
+      Await.result(Future.future(done -> context.runOnContext(v -> done.complete())));
+    } finally {
+      CONSUMERS.removeHandler(capture);
+    }
+    assertThat(warnings).isEmpty();
+  }
+}
