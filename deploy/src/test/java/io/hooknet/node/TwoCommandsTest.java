@@ -1,0 +1,43 @@
+package io.hooknet.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** CI runs exactly the README's test command, the second of its two commands, after installing what is missing. */
+class TwoCommandsTest {
+
+  /** The commands of the README's "The two commands" section, one per code block, in order. */
+  private static List<String> readmeCommands() throws Exception {
+    List<String> lines = Files.readAllLines(NodeProcess.projectRoot().resolve("README.md"));
+    int section = lines.indexOf("## The two commands");
+    assertThat(section).as("README.md has the section '## The two commands'").isNotNegative();
+    List<String> commands = new ArrayList<>();
+    boolean inBlock = false;
+    for (String line : lines.subList(section + 1, lines.size())) {
+      if (line.startsWith("## ")) {
+        break;
+      }
+      if (line.startsWith("```")) {
+        inBlock = !inBlock;
+      } else if (inBlock) {
+        commands.add(line);
+      }
+    }
+    return commands;
+  }
+
+  @Test
+  void ciInstallsWhatIsMissingThenRunsTheReadmesTestCommandAsItStands() throws Exception {
+    List<String> commands = readmeCommands();
+    assertThat(commands).containsExactly("bin/hooknet node", "bin/hooknet-test");
+    List<String> run = Files.readAllLines(NodeProcess.projectRoot().resolve(".ci/run")).stream()
+        .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+    assertThat(run.get(run.size() - 1)).isEqualTo(commands.get(1));
+    assertThat(run).containsSubsequence("bin/hooknet-deps", commands.get(1));
+  }
+}
