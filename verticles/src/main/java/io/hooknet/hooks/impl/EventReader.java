@@ -2,8 +2,12 @@ package io.hooknet.hooks.impl;
 
 import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
 import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.impl.FamilyState.EventState;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -13,15 +17,29 @@ import java.util.Map;
  * holds. Answers {@code null} when there is no such family, an empty array when it has no such event. Read-only: it
  * changes nothing, and no backup runs it.
  */
-final class EventReader implements EntryProcessor<String, FamilyState, byte[]>, ReadOnly {
+final class EventReader implements EntryProcessor<String, FamilyState, byte[]>, ReadOnly, DataSerializable {
 
-  private static final long serialVersionUID = 1L;
   private static final byte[] NO_EVENT = new byte[0];
 
-  private final String event;
+  private String event;
+
+  /** For Hazelcast, which makes the reader and then reads it ({@link #readData}). */
+  EventReader() {
+  }
 
   EventReader(String event) {
     this.event = event;
+  }
+
+  // Hazelcast data rather than Java serialization, like FamilyProcessor: every run reads its event this way.
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeString(event);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    event = in.readString();
   }
 
   @Override
@@ -34,19 +52,8 @@ final class EventReader implements EntryProcessor<String, FamilyState, byte[]>, 
     if (found == null) {
       return NO_EVENT;
     }
-    EventState read = new EventState();
-    read.event = found.event;
-    read.shutdown = found.shutdown;
-    read.chain = found.chain;
-    read.hooksAdded = found.hooksAdded;
-    read.hooksRemoved = found.hooksRemoved;
-    read.runs = found.runs;
-    read.hits = found.hits;
-    read.changes = new Changes();
-    read.changes.epoch = found.changes.epoch;
-    read.changes.seq = found.changes.seq;
     // Written here, on the partition thread that owns the entry, before any change can touch what it shares.
-    return Mapping.toCborBytes(read);
+    return Mapping.toCborBytes(found.summary());
   }
 
   @Override

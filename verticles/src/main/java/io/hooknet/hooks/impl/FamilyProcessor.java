@@ -174,7 +174,7 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, Famil
    * needed.
    */
   private Object request;
-  /** The request as CBOR, as read from another member; decoded on first use. */
+  /** The request as CBOR, as read from another member (the same as {@link #request} once decoded). */
   private byte[] encoded;
   /** Run as a backup: it applies what the owner applied, whatever the time. */
   private boolean backup;
@@ -211,7 +211,7 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, Famil
       CommandWire.write((Command) request, out);
     } else {
       out.writeByte(CBOR);
-      out.writeByteArray(request != null ? Mapping.toCborBytes(request) : encoded);
+      out.writeByteArray(encoded != null ? encoded : Mapping.toCborBytes(request));
     }
   }
 
@@ -247,7 +247,11 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, Famil
     if (backup) {
       return this;
     }
-    FamilyProcessor copy = new FamilyProcessor(kind, applied != null ? applied : request, true);
+    if (applied != null) {
+      return new FamilyProcessor(kind, applied, true);
+    }
+    FamilyProcessor copy = new FamilyProcessor(kind, request, true);
+    // The request as it came, written on to the backups as it is rather than encoded again.
     copy.encoded = encoded;
     return copy;
   }

@@ -53,6 +53,24 @@ public final class FamilyState implements DataSerializable {
     public EventState() {
     }
 
+    /**
+     * What a read of the event uses: its chain, counts and latest change, without the changes it keeps for resuming
+     * callbacks and without its callbacks. Shares the chain and the hits; encode it before the event changes again.
+     */
+    EventState summary() {
+      EventState summary = new EventState();
+      summary.event = event;
+      summary.shutdown = shutdown;
+      summary.chain = chain;
+      summary.hooksAdded = hooksAdded;
+      summary.hooksRemoved = hooksRemoved;
+      summary.runs = runs;
+      summary.hits = hits;
+      summary.changes.epoch = changes.epoch;
+      summary.changes.seq = changes.seq;
+      return summary;
+    }
+
     /** The chain under its rules, changed where it is stored. */
     HookChain hooks() {
       if (index == null) {

@@ -179,17 +179,27 @@ final class RegistryOps {
 
   static FamilyState requireFamily(FamilyState state, String family, Errno missing) {
     if (state == null) {
-      throw HooknetException.refused(missing, "family '%s' does not exist", family);
+      throw noFamily(family, missing);
     }
     return state;
+  }
+
+  /** The refusal of a command or read of family {@code family}, which does not exist. */
+  static HooknetException noFamily(String family, Errno missing) {
+    return HooknetException.refused(missing, "family '%s' does not exist", family);
   }
 
   static EventState requireEvent(FamilyState family, String event, Errno missing) {
     EventState found = family.event(event);
     if (found == null) {
-      throw HooknetException.refused(missing, "event '%s' does not exist in family '%s'", event, family.family);
+      throw noEvent(family.family, event, missing);
     }
     return found;
+  }
+
+  /** The refusal of a command or read of {@code event}, which family {@code family} does not have. */
+  static HooknetException noEvent(String family, String event, Errno missing) {
+    return HooknetException.refused(missing, "event '%s' does not exist in family '%s'", event, family);
   }
 
   static int indexOf(List<Callback> callbacks, String address) {

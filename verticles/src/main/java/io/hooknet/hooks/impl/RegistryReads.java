@@ -3,7 +3,6 @@ package io.hooknet.hooks.impl;
 import com.hazelcast.map.IMap;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HookCommand;
-import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.impl.Mapping;
 import io.hooknet.codec.Replies.EventChain;
 import io.hooknet.codec.Replies.EventStats;
@@ -29,12 +28,8 @@ final class RegistryReads {
 
   /** A family's state; {@code ENXIO} when there is none. */
   Future<FamilyState> family(String name) {
-    return FamilyStore.onContext(families.getAsync(name), vertx.getOrCreateContext()).map(state -> {
-      if (state == null) {
-        throw HooknetException.of(Errno.ENXIO, "family '%s' does not exist", name);
-      }
-      return state;
-    });
+    return FamilyStore.onContext(families.getAsync(name), vertx.getOrCreateContext())
+        .map(state -> RegistryOps.requireFamily(state, name, Errno.ENXIO));
   }
 
   /**
@@ -45,10 +40,10 @@ final class RegistryReads {
     return FamilyStore.onContext(families.submitToKey(family, new EventReader(event)), vertx.getOrCreateContext())
         .map(bytes -> {
           if (bytes == null) {
-            throw HooknetException.of(Errno.ENXIO, "family '%s' does not exist", family);
+            throw RegistryOps.noFamily(family, Errno.ENXIO);
           }
           if (bytes.length == 0) {
-            throw HooknetException.refused(Errno.ENXIO, "event '%s' does not exist in family '%s'", event, family);
+            throw RegistryOps.noEvent(family, event, Errno.ENXIO);
           }
           return Mapping.fromCborBytes(bytes, EventState.class);
         });

@@ -2,6 +2,10 @@ package io.hooknet.hooks.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.InternalSerializationService;
+import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
+import com.hazelcast.internal.serialization.impl.SerializationConstants;
 import io.hooknet.codec.Hint;
 import io.hooknet.codec.HookEvent;
 import io.hooknet.codec.HookEvent.Cause;
@@ -49,6 +53,21 @@ class EventReaderTest {
     assertThat(new EventReader("IN").process(entry(null))).isNull();
     assertThat(new EventReader("IN").process(entry(family))).isEmpty();
     assertThat(new EventReader("IN").getBackupProcessor()).isNull();
+  }
+
+  @Test
+  void aReaderTravelsAsHazelcastDataAndReadsTheSameEventThere() {
+    InternalSerializationService serialization = new DefaultSerializationServiceBuilder().build();
+    Data data = serialization.toData(new EventReader("IN"));
+    // Hazelcast's own data format, not Java serialization.
+    assertThat(data.getType()).isEqualTo(SerializationConstants.CONSTANT_TYPE_DATA_SERIALIZABLE);
+    EventReader there = serialization.toObject(data);
+    FamilyState family = new FamilyState();
+    family.family = "inet";
+    family.addEvent(event("IN", 3));
+    family.addEvent(event("OUT", 5));
+    EventState read = Mapping.fromCborBytes(there.process(entry(family)), EventState.class);
+    assertThat(List.of(read.event, read.changes.seq)).containsExactly("IN", 3L);
   }
 
   private static EventState event(String name, int changes) {
