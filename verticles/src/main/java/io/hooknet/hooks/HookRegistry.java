@@ -47,6 +47,16 @@ public interface HookRegistry {
    */
   String SESSION_HEADER = "session";
 
+  /**
+   * The header in which a bridge tells that a client's command cannot run, as the errno's number: its session could
+   * not be opened. The command is answered with that errno and the message of {@link #REFUSED_MESSAGE_HEADER}. Only
+   * the bridges set it (a client cannot).
+   */
+  String REFUSED_HEADER = "refused";
+
+  /** The message that goes with {@link #REFUSED_HEADER}. */
+  String REFUSED_MESSAGE_HEADER = "refusedMessage";
+
   String nodeName();
 
   /**

@@ -49,7 +49,8 @@ public class HookRegistryVerticle extends VerticleBase {
     registry = new HookRegistryImpl(vertx, cluster, options);
     commands = vertx.eventBus().consumer(HookRegistry.COMMANDS, this::handle);
     nodeCommands = vertx.eventBus().consumer(HookRegistry.nodeCommands(cluster.nodeName()), this::handle);
-    bridgeCommands = vertx.eventBus().localConsumer(HookRegistry.bridgeCommands(cluster.nodeName()), this::handle);
+    bridgeCommands = vertx.eventBus().localConsumer(HookRegistry.bridgeCommands(cluster.nodeName()),
+        this::handleBridged);
     return Future.all(registry.start(), commands.completion(), nodeCommands.completion(),
         bridgeCommands.completion());
   }
@@ -58,6 +59,16 @@ public class HookRegistryVerticle extends VerticleBase {
   public Future<?> stop() {
     return Future.join(commands.unregister(), nodeCommands.unregister(), bridgeCommands.unregister(),
         registry.stop());
+  }
+
+  /** A command a bridge passed on: answered with the refusal the bridge put in its headers, if any. */
+  private void handleBridged(Message<Object> request) {
+    String refused = request.headers().get(HookRegistry.REFUSED_HEADER);
+    if (refused != null) {
+      request.fail(Integer.parseInt(refused), request.headers().get(HookRegistry.REFUSED_MESSAGE_HEADER));
+    } else {
+      handle(request);
+    }
   }
 
   private void handle(Message<Object> request) {

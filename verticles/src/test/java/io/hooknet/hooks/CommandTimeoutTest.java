@@ -8,8 +8,12 @@ import io.hooknet.codec.Hint;
 import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.Replies;
 import io.hooknet.testing.Await;
+import io.hooknet.testing.BridgedRegistries;
 import io.hooknet.testing.LocalCluster;
+import io.hooknet.testing.TcpBridgeClient;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,44 +21,53 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A change the cluster does not answer within the command timeout fails with {@code ETIMEDOUT} in time, each of
- * many waiting at once; held back until after its deadline, it is refused where the family lives and changes
- * nothing.
+ * many waiting at once, through the Java API and to a client of the TCP bridge on the generic command address;
+ * held back until after its deadline, it is refused where the family lives and changes nothing. A bridged command
+ * whose session cannot be opened is answered with why, and the connection's next command opens it.
  */
 class CommandTimeoutTest {
 
   private static final long TIMEOUT_MILLIS = 400;
-  private static final CountDownLatch RELEASED = new CountDownLatch(1);
+  private static final String TOKEN = "timeout-token";
+  /** What {@link Holder} waits for; a new one for each test. */
+  private static volatile CountDownLatch released = new CountDownLatch(1);
   private static LocalCluster cluster;
+  private static BridgedRegistries bridged;
   private static HookRegistry registry;
 
   @BeforeAll
   static void start() {
     cluster = LocalCluster.start(CommandTimeoutTest.class, 1);
-    HookRegistryVerticle verticle = new HookRegistryVerticle(cluster.node(0),
+    bridged = BridgedRegistries.deploy(cluster, 1, TOKEN,
         new HookRegistryOptions().setCommandTimeoutMillis(TIMEOUT_MILLIS));
-    Await.result(cluster.vertx(0).deployVerticle(verticle));
-    registry = verticle.registry();
+    registry = bridged.registry(0);
+  }
+
+  @AfterEach
+  void release() {
+    released.countDown();
   }
 
   @AfterAll
   static void stop() {
-    RELEASED.countDown();
     cluster.close();
   }
 
-  /** Holds the partition thread of its key until {@link #RELEASED}: every later change of that family waits. */
+  /** Holds the partition thread of its key until {@link #released}: every later change of that family waits. */
   private static final class Holder implements EntryProcessor<String, Object, Void>, Serializable {
     private static final long serialVersionUID = 1L;
+    private final CountDownLatch until = released;
 
     @Override
     public Void process(Map.Entry<String, Object> entry) {
       try {
-        RELEASED.await(60, TimeUnit.SECONDS);
+        until.await(60, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -67,12 +80,29 @@ class CommandTimeoutTest {
     }
   }
 
+  /** A family with event IN and the hook {@code first}, whose partition is then held; gives first's seq. */
+  private static long heldFamily(String family) {
+    Await.result(registry.addFamily(family));
+    Await.result(registry.addEvent(family, "IN"));
+    long first = Await.result(registry.register(family, "IN", "first", Hint.NONE, null, "addr.first"));
+    released = new CountDownLatch(1);
+    cluster.node(0).hazelcast().<String, Object>getMap("hooknet.hooks").submitToKey(family, new Holder());
+    return first;
+  }
+
+  /** Releases the partition; once the next register is through, every held change has been refused there. */
+  private static void releaseAndExpectOnlyFirstAndAfter(String family, long first) {
+    released.countDown();
+    long after = Await.result(registry.register(family, "IN", "after", Hint.NONE, null, "addr.after"));
+    assertThat(after).isEqualTo(first + 1);
+    Replies.HookChains chains = Await.result(registry.list(family, "IN"));
+    assertThat(chains.events()).hasSize(1);
+    assertThat(chains.events().get(0).hooks()).extracting(Replies.HookInfo::hook).containsExactly("first", "after");
+  }
+
   @Test
   void changesHeldBeyondTheTimeoutFailInTimeAndAreNeverApplied() {
-    Await.result(registry.addFamily("held"));
-    Await.result(registry.addEvent("held", "IN"));
-    long before = Await.result(registry.register("held", "IN", "first", Hint.NONE, null, "addr.first"));
-    cluster.node(0).hazelcast().<String, Object>getMap("hooknet.hooks").submitToKey("held", new Holder());
+    long first = heldFamily("held");
 
     long started = System.nanoTime();
     List<Future<Long>> held = new ArrayList<>();
@@ -89,12 +119,57 @@ class CommandTimeoutTest {
     // Not before the timeout; within a sweep (40 ms) of it, with room for a slow machine.
     assertThat(tookMillis).isBetween(TIMEOUT_MILLIS, TIMEOUT_MILLIS + 1_500);
 
-    RELEASED.countDown();
-    // The partition runs its queue in order: once this one is through, every held change has been refused there.
-    long after = Await.result(registry.register("held", "IN", "after", Hint.NONE, null, "addr.after"));
-    assertThat(after).isEqualTo(before + 1);
-    Replies.HookChains chains = Await.result(registry.list("held", "IN"));
-    assertThat(chains.events()).hasSize(1);
-    assertThat(chains.events().get(0).hooks()).extracting(Replies.HookInfo::hook).containsExactly("first", "after");
+    releaseAndExpectOnlyFirstAndAfter("held", first);
+  }
+
+  @Test
+  void aBridgedClientsCommandHeldBeyondTheTimeoutIsAnsweredEtimedoutAndNeverApplied() {
+    try (TcpBridgeClient client = bridged.client(0)) {
+      client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session"));
+      long first = heldFamily("bridged");
+      long started = System.nanoTime();
+      JsonObject reply = client.request(HookRegistry.COMMANDS, register("bridged", "late"));
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertThat(reply.getInteger("failureCode")).isEqualTo(Errno.ETIMEDOUT.number());
+      assertThat(reply.getString("message")).isEqualTo("ETIMEDOUT: change bridged: the cluster did not answer "
+          + "within 400 ms (a change may or may not have been made)");
+      assertThat(tookMillis).isBetween(TIMEOUT_MILLIS, TIMEOUT_MILLIS + 1_500);
+
+      releaseAndExpectOnlyFirstAndAfter("bridged", first);
+      // The client sees the same chain on the generic address.
+      JsonArray hooks = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "list").put("family", "bridged")
+          .put("event", "IN")).getJsonArray("events").getJsonObject(0).getJsonArray("hooks");
+      assertThat(hooks.stream().map(hook -> ((JsonObject) hook).getString("hook")).toList())
+          .containsExactly("first", "after");
+    }
+  }
+
+  @Test
+  void aCommandWhoseSessionCannotOpenIsAnsweredWithWhyAndTheNextOneOpensIt() {
+    Await.result(registry.addFamily("opening"));
+    Await.result(registry.addEvent("opening", "IN"));
+    try (TcpBridgeClient client = bridged.client(0)) {
+      // Every partition thread held: the client's first command cannot open its session.
+      released = new CountDownLatch(1);
+      for (int key = 0; key < 64; key++) {
+        cluster.node(0).hazelcast().<String, Object>getMap("timeout.hold").submitToKey("k" + key, new Holder());
+      }
+      JsonObject refused = client.request(HookRegistry.COMMANDS, register("opening", "h"));
+      assertThat(refused.getInteger("failureCode")).isEqualTo(Errno.ETIMEDOUT.number());
+      assertThat(refused.getString("message")).startsWith("ETIMEDOUT: session ")
+          .endsWith(": the cluster did not answer within 400 ms (a change may or may not have been made)");
+
+      released.countDown();
+      JsonObject registered = client.ok(HookRegistry.COMMANDS, register("opening", "h"));
+      assertThat(registered.getLong("seq")).isEqualTo(1L);
+      Replies.HookChains chains = Await.result(registry.list("opening", "IN"));
+      assertThat(chains.events().get(0).hooks()).extracting(Replies.HookInfo::hook).containsExactly("h");
+      assertThat(chains.events().get(0).hooks().get(0).session()).isNotNull();
+    }
+  }
+
+  private static JsonObject register(String family, String hook) {
+    return new JsonObject().put("op", "hook.register").put("family", family).put("event", "IN").put("hook", hook)
+        .put("address", "addr." + hook);
   }
 }

@@ -50,7 +50,8 @@ public final class BridgePolicy {
   /** How long a bridge waits for a command's answer: longer than the registry ever takes to give one. */
   public static final long COMMAND_TIMEOUT_MILLIS = 60_000;
   private static final Pattern REGISTRY_COMMANDS = Pattern.compile("hooknet\\.hooks(\\.[A-Za-z0-9._-]+)?\\.cmd");
-  private static final Set<String> BRIDGE_HEADERS = Set.of("timeout", "localOnly", "codecName");
+  private static final Set<String> BRIDGE_HEADERS = Set.of("timeout", "localOnly", "codecName",
+      HookRegistry.REFUSED_HEADER, HookRegistry.REFUSED_MESSAGE_HEADER);
 
   private final HooknetBridgeOptions options;
   private final String localCommands;
@@ -173,12 +174,20 @@ public final class BridgePolicy {
     if (!REGISTRY_COMMANDS.matcher(address).matches()) {
       return Future.succeededFuture(true);
     }
+    raw.put("address", route(address));
+    // Local-only: a send that may leave the node first asks the cluster's record of consumers where the address
+    // is, and Vert.x does not keep the answer for an address that only has a local consumer.
+    headers.put("timeout", COMMAND_TIMEOUT_MILLIS).put("localOnly", true);
     return session(connection).map(session -> {
-      raw.put("address", route(address));
-      // Local-only: a send that may leave the node first asks the cluster's record of consumers where the address
-      // is, and Vert.x does not keep the answer for an address that only has a local consumer.
-      headers.put(HookRegistry.SESSION_HEADER, session.id()).put("timeout", COMMAND_TIMEOUT_MILLIS)
-          .put("localOnly", true);
+      headers.put(HookRegistry.SESSION_HEADER, session.id());
+      return true;
+    }).otherwise(failure -> {
+      // The command goes on to be answered with why it cannot run, as any refused command is: a client that sent
+      // a request waits for its reply, not for a bare "blocked" frame.
+      HooknetException why = HooknetException.from(failure);
+      headers.remove(HookRegistry.SESSION_HEADER);
+      headers.put(HookRegistry.REFUSED_HEADER, Integer.toString(why.errno()))
+          .put(HookRegistry.REFUSED_MESSAGE_HEADER, why.getMessage());
       return true;
     });
   }
