@@ -1,10 +1,9 @@
 package io.hooknet.cluster;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.impl.MessageConsumerImpl;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,25 +15,32 @@ import java.util.List;
  * member may hold, for each message. A node keeps a consumer of its own on each such address, local to the node,
  * so that the route stays known; the event bus updates it as other members' consumers come and go, and the local
  * consumer drops what it gets.
+ *
+ * <p>A busy node has many messages on their way to its own consumers when it stops, some of them still waiting for
+ * the cluster's record of consumers, and Vert.x logs every message that finds its consumer gone as discarded. The
+ * consumers here drop those silently too, through the discard handler of Vert.x's consumer implementation.
  */
 public final class PublishRoutes {
 
-  private final Context context;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
 
-  private PublishRoutes(Context context) {
-    this.context = context;
+  private PublishRoutes() {
   }
 
   /**
    * Keeps the routes of {@code addresses} known on {@code vertx}'s event bus until {@link #release}; called on the
-   * context that publishes to them, which takes (and drops) what the consumers get.
+   * context that publishes to them, which then takes (and drops) what the consumers get.
    */
   public static PublishRoutes keep(Vertx vertx, String... addresses) {
-    PublishRoutes routes = new PublishRoutes(vertx.getOrCreateContext());
+    PublishRoutes routes = new PublishRoutes();
     for (String address : addresses) {
-      routes.consumers.add(vertx.eventBus().localConsumer(address, message -> {
-      }));
+      MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(address, message -> {
+      });
+      if (consumer instanceof MessageConsumerImpl<Object> impl) {
+        impl.discardHandler(message -> {
+        });
+      }
+      routes.consumers.add(consumer);
     }
     return routes;
   }
@@ -46,17 +52,10 @@ public final class PublishRoutes {
     return Future.all(ready).mapEmpty();
   }
 
-  /**
-   * Lets the routes go once what was published before is taken: a busy node has many messages queued for its own
-   * consumers, and each one that found its consumer gone would be logged as discarded.
-   */
+  /** Lets the routes go; what is still on its way to the consumers is dropped without a word. */
   public Future<Void> release() {
-    Promise<Void> released = Promise.promise();
-    context.runOnContext(v -> {
-      List<Future<Void>> unregistered = new ArrayList<>();
-      consumers.forEach(consumer -> unregistered.add(consumer.unregister()));
-      Future.join(unregistered).<Void>mapEmpty().onComplete(released);
-    });
-    return released.future();
+    List<Future<Void>> unregistered = new ArrayList<>();
+    consumers.forEach(consumer -> unregistered.add(consumer.unregister()));
+    return Future.join(unregistered).mapEmpty();
   }
 }
