@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * are reported each time, except on a stream already broken by one, whose transport closes it: that stream's
  * later failures are counted as drops and its closing quarantines it silently.
  */
-abstract class Datafd {
+abstract class Datafd implements DatafdTable.Slot<Object> {
 
   static final Logger LOG = Logger.getLogger(SocketPool.class.getName());
 
@@ -53,11 +53,13 @@ abstract class Datafd {
     this.channel = channel;
   }
 
-  long datafd() {
+  @Override
+  public long datafd() {
     return datafd;
   }
 
-  int channel() {
+  @Override
+  public int channel() {
     return channel;
   }
 

@@ -2,29 +2,38 @@ package io.hooknet.sockets.impl;
 
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HooknetException;
+import io.netty.util.collection.LongObjectHashMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The datafd table of one pool, its one index of sockets: which socket sits on which channel under which datafd,
- * and what the pool keeps for it, with the rules of
- * libknet's {@code knet_handle_add_datafd}, {@code remove_datafd}, {@code get_datafd} and {@code get_channel}.
+ * with the rules of libknet's {@code knet_handle_add_datafd}, {@code remove_datafd}, {@code get_datafd} and
+ * {@code get_channel}. What the pool keeps for a socket ({@code V}, its {@link Slot}) is itself the table's entry.
  *
  * <p>A datafd is a pool-assigned id, counted up from 1 and never reused, so a late event cannot name a newer
  * socket. The same socket twice is {@code EEXIST}, checked before the channel as libknet does; a channel out of
  * range is {@code EINVAL}; a busy channel, or no free channel for {@code -1}, is {@code EBUSY}; an unknown
  * datafd is {@code EINVAL} (libknet has no {@code ENOENT} here). Not thread-safe: the pool uses it from its
  * event loop only.
+ *
+ * <p>A pool may watch a hundred thousand sockets, so the table keeps no more per socket than the entry and a slot
+ * in each of its three indexes (datafds in a map of primitive keys).
  */
-public final class DatafdTable<S, V> {
+public final class DatafdTable<S, V extends DatafdTable.Slot<S>> {
 
-  /** A socket in the table, and what the pool keeps for it ({@code value}), made as it was added. */
-  public record Entry<S, V>(long datafd, int channel, S socket, V value) {
+  /** What the pool keeps for a socket, as the table knows it. */
+  public interface Slot<S> {
+    long datafd();
+
+    int channel();
+
+    /** The application's socket, by which a second add of it is refused; null for a socket the pool made. */
+    S socket();
   }
 
   /** Makes what the pool keeps for a socket once its datafd and channel are known. */
@@ -35,8 +44,8 @@ public final class DatafdTable<S, V> {
 
   private final int maxChannels;
   private final Object[] byChannel;
-  private final Map<Long, Entry<S, V>> byDatafd = new HashMap<>();
-  private final Map<S, Entry<S, V>> bySocket = new IdentityHashMap<>();
+  private final LongObjectHashMap<V> byDatafd = new LongObjectHashMap<>(8, 0.75f);
+  private final Map<S, V> bySocket = new IdentityHashMap<>();
   private long lastDatafd;
   /** No channel below this one is free: where the search for the lowest free channel starts. */
   private int freeFrom;
@@ -50,42 +59,41 @@ public final class DatafdTable<S, V> {
   }
 
   /**
-   * Adds {@code socket} on {@code channel}, or on the lowest free channel when {@code channel} is -1, with what
-   * {@code make} makes for it.
+   * Adds the application's {@code socket} on {@code channel}, or on the lowest free channel when {@code channel}
+   * is -1, as what {@code make} makes for it.
    */
-  public Entry<S, V> add(S socket, int channel, Maker<V> make) {
+  public V add(S socket, int channel, Maker<V> make) {
     requireAbsent(socket);
     int slot = channel == -1 ? lowestFree() : requireFree(channel);
-    long datafd = ++lastDatafd;
-    Entry<S, V> entry = new Entry<>(datafd, slot, socket, make.make(datafd, slot));
-    put(entry);
-    return entry;
+    return put(requireSocket(make.make(++lastDatafd, slot), socket));
+  }
+
+  /** Adds a socket the pool made itself (its slot has no application socket), as {@link #add} does. */
+  public V addOwn(int channel, Maker<V> make) {
+    int slot = channel == -1 ? lowestFree() : requireFree(channel);
+    return put(requireSocket(make.make(++lastDatafd, slot), null));
   }
 
   /**
    * Swaps the socket on a busy channel for {@code socket} in one step: the channel is never free in between.
    * The new socket gets a new datafd.
    */
-  public Entry<S, V> replace(int channel, S socket, Maker<V> make) {
+  public V replace(int channel, S socket, Maker<V> make) {
     requireAbsent(socket);
-    Entry<S, V> old = byChannel(channel);
-    drop(old);
-    long datafd = ++lastDatafd;
-    Entry<S, V> entry = new Entry<>(datafd, channel, socket, make.make(datafd, channel));
-    put(entry);
-    return entry;
+    drop(byChannel(channel));
+    return put(requireSocket(make.make(++lastDatafd, channel), socket));
   }
 
   /** Removes the socket with this datafd and returns it. */
-  public Entry<S, V> remove(long datafd) {
-    Entry<S, V> entry = byDatafd(datafd);
+  public V remove(long datafd) {
+    V entry = byDatafd(datafd);
     drop(entry);
     return entry;
   }
 
   /** The socket with this datafd ({@code knet_handle_get_channel}). */
-  public Entry<S, V> byDatafd(long datafd) {
-    Entry<S, V> entry = byDatafd.get(datafd);
+  public V byDatafd(long datafd) {
+    V entry = byDatafd.get(datafd);
     if (entry == null) {
       throw HooknetException.of(Errno.EINVAL, "datafd %d is not in the pool", datafd);
     }
@@ -93,10 +101,9 @@ public final class DatafdTable<S, V> {
   }
 
   /** The socket on this channel ({@code knet_handle_get_datafd}). */
-  @SuppressWarnings("unchecked")
-  public Entry<S, V> byChannel(int channel) {
+  public V byChannel(int channel) {
     requireInRange(channel);
-    Entry<S, V> entry = (Entry<S, V>) byChannel[channel];
+    V entry = atChannel(channel);
     if (entry == null) {
       throw HooknetException.of(Errno.EINVAL, "channel %d has no socket", channel);
     }
@@ -105,8 +112,8 @@ public final class DatafdTable<S, V> {
 
   /** The socket on this channel, or null when the channel is empty or out of range. */
   @SuppressWarnings("unchecked")
-  public Entry<S, V> atChannel(int channel) {
-    return channel < 0 || channel >= maxChannels ? null : (Entry<S, V>) byChannel[channel];
+  public V atChannel(int channel) {
+    return channel < 0 || channel >= maxChannels ? null : (V) byChannel[channel];
   }
 
   /** Whether a socket with this datafd is in the table. */
@@ -114,15 +121,15 @@ public final class DatafdTable<S, V> {
     return byDatafd.containsKey(datafd);
   }
 
-  /** The entry of {@code socket}, or null when it is not in the table. */
-  public Entry<S, V> find(S socket) {
+  /** The entry of the application's {@code socket}, or null when it is not in the table. */
+  public V find(S socket) {
     return bySocket.get(socket);
   }
 
   /** Every entry, by datafd. */
-  public List<Entry<S, V>> entries() {
-    List<Entry<S, V>> entries = new ArrayList<>(byDatafd.values());
-    entries.sort(Comparator.comparingLong(Entry::datafd));
+  public List<V> entries() {
+    List<V> entries = new ArrayList<>(byDatafd.values());
+    entries.sort(Comparator.comparingLong(Slot::datafd));
     return Collections.unmodifiableList(entries);
   }
 
@@ -138,11 +145,18 @@ public final class DatafdTable<S, V> {
     if (socket == null) {
       throw new HooknetException(Errno.EINVAL, "no socket given");
     }
-    Entry<S, V> present = bySocket.get(socket);
+    V present = bySocket.get(socket);
     if (present != null) {
       throw HooknetException.of(Errno.EEXIST, "the socket is already in the pool as datafd %d on channel %d",
           present.datafd(), present.channel());
     }
+  }
+
+  private V requireSocket(V made, S socket) {
+    if (made.socket() != socket) {
+      throw new IllegalStateException("datafd " + made.datafd() + " was made for another socket than the one added");
+    }
+    return made;
   }
 
   private void requireInRange(int channel) {
@@ -151,10 +165,9 @@ public final class DatafdTable<S, V> {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private int requireFree(int channel) {
     requireInRange(channel);
-    Entry<S, V> busy = (Entry<S, V>) byChannel[channel];
+    V busy = atChannel(channel);
     if (busy != null) {
       throw HooknetException.of(Errno.EBUSY, "channel %d is in use by datafd %d", channel, busy.datafd());
     }
@@ -172,16 +185,21 @@ public final class DatafdTable<S, V> {
     throw HooknetException.of(Errno.EBUSY, "all %d channels are in use", maxChannels);
   }
 
-  private void put(Entry<S, V> entry) {
+  private V put(V entry) {
     byChannel[entry.channel()] = entry;
     byDatafd.put(entry.datafd(), entry);
-    bySocket.put(entry.socket(), entry);
+    if (entry.socket() != null) {
+      bySocket.put(entry.socket(), entry);
+    }
+    return entry;
   }
 
-  private void drop(Entry<S, V> entry) {
+  private void drop(V entry) {
     byChannel[entry.channel()] = null;
     freeFrom = Math.min(freeFrom, entry.channel());
     byDatafd.remove(entry.datafd());
-    bySocket.remove(entry.socket());
+    if (entry.socket() != null) {
+      bySocket.remove(entry.socket());
+    }
   }
 }

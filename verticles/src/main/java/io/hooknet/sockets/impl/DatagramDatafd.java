@@ -20,6 +20,11 @@ final class DatagramDatafd extends Datafd {
     this.socket = socket;
     this.peer = peer;
   }
+  @Override
+  public Object socket() {
+    return socket;
+  }
+
 
   @Override
   String kind() {

@@ -149,8 +149,8 @@ public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.S
         throw new HooknetException(Errno.EINVAL, "no endpoint kind given (unix or tcp)");
       }
       requireReady();
-      EndpointDatafd endpoint = (EndpointDatafd) table.add(new Object(), channel, (datafd, slot) ->
-          new EndpointDatafd(ties, datafd, slot, kind, kind == Endpoint.UNIX ? endpointPath(datafd) : null)).value();
+      EndpointDatafd endpoint = (EndpointDatafd) table.addOwn(channel, (datafd, slot) ->
+          new EndpointDatafd(ties, datafd, slot, kind, kind == Endpoint.UNIX ? endpointPath(datafd) : null));
       return endpoint.listen()
           .map(address -> new EndpointInfo(endpoint.datafd(), endpoint.channel(), address))
           .recover(failure -> {
@@ -165,26 +165,26 @@ public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.S
   public Future<Void> remove(long datafd) {
     return call(() -> {
       requireOpen();
-      table.remove(datafd).value().release();
+      table.remove(datafd).release();
       return null;
     });
   }
 
   @Override
   public Future<SocketInfo> get(int channel) {
-    return call(() -> open().byChannel(channel).value().info());
+    return call(() -> open().byChannel(channel).info());
   }
 
   @Override
   public Future<SocketInfo> channelOf(long datafd) {
-    return call(() -> open().byDatafd(datafd).value().info());
+    return call(() -> open().byDatafd(datafd).info());
   }
 
   @Override
   public Future<List<SocketInfo>> list() {
     return call(() -> {
       List<SocketInfo> infos = new ArrayList<>();
-      open().entries().forEach(entry -> infos.add(entry.value().info()));
+      open().entries().forEach(entry -> infos.add(entry.info()));
       return infos;
     });
   }
@@ -206,7 +206,7 @@ public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.S
         throw HooknetException.of(Errno.EMSGSIZE, "a packet of %d bytes is over the limit of %d",
             packet.length(), MAX_PACKET_SIZE);
       }
-      return table.byChannel(channel).value().write(packet);
+      return table.byChannel(channel).write(packet);
     });
   }
 
@@ -322,8 +322,7 @@ public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.S
   /** The socket on {@code channel}, or null when there is none. */
   @Override
   public Datafd socketAt(int channel) {
-    DatafdTable.Entry<Object, Datafd> entry = table.atChannel(channel);
-    return entry == null ? null : entry.value();
+    return table.atChannel(channel);
   }
 
   /**
@@ -352,13 +351,13 @@ public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.S
 
   private SocketInfo start(Object socket, int channel, DatafdTable.Maker<Datafd> factory) {
     requireReady();
-    return watch(table.add(socket, channel, factory).value());
+    return watch(table.add(socket, channel, factory));
   }
 
   private SocketInfo swap(int channel, Object socket, LongFunction<Datafd> factory) {
     requireReady();
-    Datafd old = table.byChannel(channel).value();
-    Datafd replacing = table.replace(channel, socket, (datafd, slot) -> factory.apply(datafd)).value();
+    Datafd old = table.byChannel(channel);
+    Datafd replacing = table.replace(channel, socket, (datafd, slot) -> factory.apply(datafd));
     old.release();
     return watch(replacing);
   }
@@ -370,7 +369,7 @@ public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.S
 
   private void forget(long datafd) {
     if (table.contains(datafd)) {
-      table.remove(datafd).value().release();
+      table.remove(datafd).release();
     }
   }
 

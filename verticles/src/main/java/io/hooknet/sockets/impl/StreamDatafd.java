@@ -3,14 +3,20 @@ package io.hooknet.sockets.impl;
 import io.hooknet.codec.FrameDecoder;
 import io.hooknet.sockets.SocketPool;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import java.net.InetSocketAddress;
 
 /**
  * A TCP or Unix domain stream. A socket the application added is read as a byte stream, each read being a
  * packet, and left open on removal; an accepted endpoint connection is framed and closed on removal.
+ *
+ * <p>It is the handler of its socket's data, failures and end of read itself, all three ({@link #handle}), so that
+ * watching a socket costs no object beside this one: a pool may watch a hundred thousand.
  */
-class StreamDatafd extends Datafd {
+class StreamDatafd extends Datafd implements Handler<Object> {
 
   private final boolean owned;
   private final FrameDecoder decoder;
@@ -29,9 +35,24 @@ class StreamDatafd extends Datafd {
   }
 
   @Override
+  public Object socket() {
+    return owned ? null : socket;
+  }
+
+  @Override
   String kind() {
-    return socket != null && socket.remoteAddress() != null && socket.remoteAddress().isDomainSocket()
-        ? "unix" : "tcp";
+    return socket != null && isDomainSocket(socket) ? "unix" : "tcp";
+  }
+
+  /**
+   * Whether {@code socket} is a Unix domain one, asked of its channel: Vert.x's own answer makes and keeps an
+   * address object (and its host text) for every socket asked.
+   */
+  private static boolean isDomainSocket(NetSocket socket) {
+    if (socket instanceof NetSocketInternal internal) {
+      return !(internal.channelHandlerContext().channel().remoteAddress() instanceof InetSocketAddress);
+    }
+    return socket.remoteAddress() != null && socket.remoteAddress().isDomainSocket();
   }
 
   @Override
@@ -43,10 +64,27 @@ class StreamDatafd extends Datafd {
 
   protected final void watch(NetSocket accepted) {
     socket = accepted;
-    accepted.handler(data -> ties.loop().run(() -> read(data)));
-    accepted.exceptionHandler(failure -> ties.loop().run(() -> readFailed(failure)));
-    accepted.endHandler(end -> ties.loop().run(this::endOfRead));
+    accepted.handler(asHandler());
+    accepted.exceptionHandler(asHandler());
+    accepted.endHandler(asHandler());
     accepted.resume();
+  }
+
+  /** What the socket tells: data, a failure, or (null) its end of read. */
+  @Override
+  public void handle(Object event) {
+    if (event instanceof Buffer data) {
+      ties.loop().run(() -> read(data));
+    } else if (event instanceof Throwable failure) {
+      ties.loop().run(() -> readFailed(failure));
+    } else {
+      ties.loop().run(this::endOfRead);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Handler<T> asHandler() {
+    return (Handler<T>) (Handler<?>) this;
   }
 
   @Override
