@@ -18,8 +18,15 @@ import java.util.function.BooleanSupplier;
 /**
  * What a node tells the outside about itself on its HTTP port: {@code /metrics} (Prometheus: Vert.x's own meters
  * and hooknet's, see {@code io.hooknet.metrics.HooknetMeters}), {@code /health} (liveness: the node's event loop
- * answers) and {@code /ready} (the node is a member, the cluster's partitions are safe, its registry and bridges
- * are up). Both health answers are JSON, 200 when UP and 503 when DOWN.
+ * answers) and {@code /ready} (the node is a member, its partitions are safe, its registry and bridges are up).
+ * Both health answers are JSON, 200 when UP and 503 when DOWN.
+ *
+ * <p>Whether the partitions are safe is asked of this member only ({@code isLocalMemberSafe}), never of the cluster
+ * ({@code isClusterSafe}): Hazelcast answers the cluster-wide question with an operation on each member that holds
+ * one of its two generic operation threads until the member's backups answer, up to 10 s while a member is frozen.
+ * Probes asked every second or so then kept a member's generic threads busy long enough that it heard no heartbeat
+ * from a healthy member for the heartbeat timeout and split from it. The dashboard shows every member's checks, so
+ * the cluster's safety is there member by member.
  */
 public final class Probes {
 
@@ -49,6 +56,8 @@ public final class Probes {
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(live));
 
     HazelcastInstance hazelcast = cluster.hazelcast();
+    SingleFlight<Boolean> partitionsSafe = new SingleFlight<>(cluster.vertx(), () ->
+        hazelcast.getLifecycleService().isRunning() && hazelcast.getPartitionService().isLocalMemberSafe());
     HealthChecks ready = HealthChecks.create(cluster.vertx())
         .register("cluster", promise -> {
           boolean member = hazelcast.getLifecycleService().isRunning()
@@ -56,10 +65,9 @@ public final class Probes {
           promise.complete(new Status().setOk(member).setData(new JsonObject()
               .put("cluster", cluster.clusterName()).put("members", cluster.memberNames().size())));
         })
-        // isClusterSafe asks every member, so it runs off the event loop; when it takes longer than the check's
-        // timeout the check has already answered DOWN, and the late answer is dropped.
-        .register("partitions", 5_000, promise -> cluster.vertx().executeBlocking(() ->
-            hazelcast.getLifecycleService().isRunning() && hazelcast.getPartitionService().isClusterSafe(), false)
+        // isLocalMemberSafe waits for the member's backups, so it runs off the event loop, one at a time; when it
+        // takes longer than the check's timeout the check has already answered DOWN, and the late answer is dropped.
+        .register("partitions", 5_000, promise -> partitionsSafe.ask()
             .onComplete(safe -> promise.tryComplete(new Status().setOk(safe.succeeded() && safe.result()))))
         .register("registry", promise -> promise.complete(new Status().setOk(registryUp.getAsBoolean())))
         .register("bridges", promise -> promise.complete(new Status().setOk(bridgesUp.getAsBoolean())));
