@@ -12,7 +12,9 @@ import io.vertx.core.buffer.Buffer;
 public interface DestinationFilter {
 
   /**
-   * @param packet     the payload; do not change it
+   * @param packet     the payload; do not change it, and copy what of it is kept after the call: a packet that
+   *                   arrived from another node may be the network buffer it came in, reused once written (as
+   *                   libknet's filter gets a pointer valid for the call)
    * @param txRx       {@code SockEvent.TX} where the packet was read, {@code SockEvent.RX} where it arrives
    * @param thisNode   the node calling the filter
    * @param sourceNode the node that read the packet

@@ -2,6 +2,10 @@ package io.hooknet.sockets.impl;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
 import io.hooknet.codec.FrameDecoder;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -115,6 +119,18 @@ final class LinkFrame {
   /** {@code sent} of a PING or PONG frame's body. */
   static long pingSent(Buffer body) {
     return body.getLong(1);
+  }
+
+  /**
+   * Splits a link's bytes into frames in its connection's pipeline, ahead of Vert.x, on the node that takes the
+   * link's data: each frame's body (from the type byte on) goes on as a {@code ByteBuf} that its reader owns and
+   * releases, made of the network buffers it was read into, not copied, so that a payload can be written on to its
+   * socket as it came. A frame over {@link #MAX_FRAME} fails the connection with a {@link TooLongFrameException}.
+   */
+  static ChannelHandler frameSplitter() {
+    LengthFieldBasedFrameDecoder splitter = new LengthFieldBasedFrameDecoder(4 + MAX_FRAME, 0, 4, 0, 4);
+    splitter.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+    return splitter;
   }
 
   /**

@@ -5,6 +5,7 @@ import io.hooknet.codec.HooknetException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,6 +15,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -197,15 +199,24 @@ final class Links<S> {
     }
   }
 
+  /**
+   * A link another member opened: its frames are split in the connection's pipeline and come as the network
+   * buffers they were read into, so that a payload reaches its socket without a copy (see {@link Inbound#data}).
+   */
   private void accepted(NetSocket socket) {
     in.add(socket);
     Inbound inbound = new Inbound(socket);
-    socket.handler(LinkFrame.parser(inbound::frame, problem -> {
-      LOG.warning(() -> "pool '" + pool + "' on node " + node + " closes a link that sent " + problem);
-      socket.close();
-    }));
+    NetSocketInternal link = (NetSocketInternal) socket;
+    link.channelHandlerContext().pipeline().addBefore("handler", "hooknet-link-frames", LinkFrame.frameSplitter());
+    link.messageHandler(message -> inbound.frame((ByteBuf) message));
     socket.closeHandler(v -> in.remove(socket));
-    socket.exceptionHandler(failure -> LOG.log(Level.FINE, failure, () -> "a link into pool '" + pool + "' failed"));
+    socket.exceptionHandler(failure -> {
+      if (failure instanceof TooLongFrameException) {
+        inbound.broken("a frame too long (" + failure.getMessage() + ")");
+      } else {
+        LOG.log(Level.FINE, failure, () -> "a link into pool '" + pool + "' failed");
+      }
+    });
   }
 
   /** A link another member opened to this pool: its data comes in, credits and answers go back. */
@@ -218,19 +229,38 @@ final class Links<S> {
       this.socket = socket;
     }
 
-    void frame(Buffer body) {
-      byte type = LinkFrame.type(body);
-      if (remote == null) {
-        hello(type, body);
-      } else if (type == LinkFrame.DATA) {
-        data(LinkFrame.Data.read(body));
-      } else if (type == LinkFrame.PING) {
-        socket.write(LinkFrame.pong(LinkFrame.pingSent(body)));
-      } else {
-        LOG.warning(() -> "pool '" + pool + "' on node " + node + " closes the link from " + remote
-            + ", which sent a frame of type " + type);
-        socket.close();
+    /** Takes one frame, which it owns: released once handled, or, for data, once delivered. */
+    void frame(ByteBuf frame) {
+      boolean delivering = false;
+      try {
+        Buffer body = BufferInternal.buffer(frame);
+        if (body.length() == 0) {
+          broken("a frame of 0 bytes");
+          return;
+        }
+        byte type = LinkFrame.type(body);
+        if (remote == null) {
+          hello(type, body);
+        } else if (type == LinkFrame.DATA) {
+          delivering = true;
+          data(LinkFrame.Data.read(body), frame);
+        } else if (type == LinkFrame.PING) {
+          socket.write(LinkFrame.pong(LinkFrame.pingSent(body)));
+        } else {
+          LOG.warning(() -> "pool '" + pool + "' on node " + node + " closes the link from " + remote
+              + ", which sent a frame of type " + type);
+          socket.close();
+        }
+      } finally {
+        if (!delivering) {
+          frame.release();
+        }
       }
+    }
+
+    void broken(String problem) {
+      LOG.warning(() -> "pool '" + pool + "' on node " + node + " closes a link that sent " + problem);
+      socket.close();
     }
 
     private void hello(byte type, Buffer body) {
@@ -245,8 +275,20 @@ final class Links<S> {
       returns = new CreditFlow.Returns(hello.window());
     }
 
-    private void data(LinkFrame.Data data) {
-      owner.deliver(data.channel(), data.payload(), remote).onComplete(done -> {
+    /**
+     * Hands a payload to the pool; {@code frame}, whose slice it is, is released once the pool is done with it:
+     * written to its socket (which takes it as it is, a direct buffer), or dropped.
+     */
+    private void data(LinkFrame.Data data, ByteBuf frame) {
+      Future<Void> delivered;
+      try {
+        delivered = owner.deliver(data.channel(), data.payload(), remote);
+      } catch (RuntimeException failure) {
+        frame.release();
+        throw failure;
+      }
+      delivered.onComplete(done -> {
+        frame.release();
         int credits = returns.done(data.channel());
         if (credits > 0) {
           socket.write(LinkFrame.credit(data.channel(), credits));

@@ -134,7 +134,10 @@ final class Switch implements Links.Owner<Datafd> {
           + pool + "' on node '" + thisNode + "' dropped it", null));
     }
     int target = route.channel() >= 0 ? route.channel() : channel;
-    tell(new SwitchedPacket(sourceNode, target, payload));
+    if (switchedPackets != null) {
+      // The payload may be the network buffer it arrived in, reused once written: the handler gets its own copy.
+      tell(new SwitchedPacket(sourceNode, target, payload.copy()));
+    }
     Datafd socket = sockets.socketAt(target);
     if (socket == null) {
       counters.dropped(channel, DropReason.NO_SOCKET);

@@ -1,8 +1,12 @@
 package io.hooknet.sockets.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayList;
@@ -65,5 +69,44 @@ class LinkFrameTest {
     List<String> broken = new ArrayList<>();
     LinkFrame.parser(frame -> { }, broken::add).handle(Buffer.buffer().appendInt(0));
     assertThat(broken).containsExactly("a frame of 0 bytes");
+  }
+
+  @Test
+  void thePipelineSplitterHandsOverFramesMadeOfTheReadBuffersAndLeavesNothingHeldOnceTheyAreReleased() {
+    EmbeddedChannel channel = new EmbeddedChannel(LinkFrame.frameSplitter());
+    String largest = "y".repeat(65_536);
+    ByteBuf wire = Unpooled.wrappedBuffer(((BufferInternal) data(true, 3, 9, largest)).getByteBuf(),
+        ((BufferInternal) Buffer.buffer().appendBuffer(LinkFrame.ping(42))).getByteBuf());
+    // Read as the network reads it: pieces that split the frames anywhere, each a direct buffer of its own.
+    List<ByteBuf> reads = new ArrayList<>();
+    for (int at = 0; at < wire.readableBytes(); at += 16_384) {
+      int length = Math.min(16_384, wire.readableBytes() - at);
+      ByteBuf read = Unpooled.directBuffer(length).writeBytes(wire, at, length);
+      reads.add(read);
+      channel.writeInbound(read);
+    }
+    ByteBuf first = channel.readInbound();
+    ByteBuf second = channel.readInbound();
+    assertThat((Object) channel.readInbound()).isNull();
+    LinkFrame.Data data = LinkFrame.Data.read(BufferInternal.buffer(first));
+    assertThat(data.wantAck()).isTrue();
+    assertThat(data.channel()).isEqualTo(3);
+    assertThat(data.seq()).isEqualTo(9L);
+    assertThat(data.payload().toString()).isEqualTo(largest);
+    assertThat(first.isDirect()).as("the frame is the read buffers, not a heap copy").isTrue();
+    assertThat(LinkFrame.pingSent(BufferInternal.buffer(second))).isEqualTo(42L);
+    assertThat(reads).anyMatch(read -> read.refCnt() > 0);
+    first.release();
+    second.release();
+    channel.finishAndReleaseAll();
+    assertThat(reads).allMatch(read -> read.refCnt() == 0);
+  }
+
+  @Test
+  void thePipelineSplitterFailsTheConnectionOnAFrameOverTheLargest() {
+    EmbeddedChannel channel = new EmbeddedChannel(LinkFrame.frameSplitter());
+    ByteBuf tooLong = Unpooled.buffer().writeInt(LinkFrame.MAX_FRAME + 1).writeByte(LinkFrame.DATA);
+    assertThatThrownBy(() -> channel.writeInbound(tooLong)).isInstanceOf(TooLongFrameException.class);
+    channel.finishAndReleaseAll();
   }
 }
