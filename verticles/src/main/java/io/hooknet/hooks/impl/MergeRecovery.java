@@ -2,6 +2,7 @@ package io.hooknet.hooks.impl;
 
 import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.HookEvent.Cause;
+import io.hooknet.hooks.impl.Effects.CallbackKey;
 import io.hooknet.hooks.impl.OwnerOps.Owned;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -118,6 +119,15 @@ final class MergeRecovery {
       given.keySet().forEach(family -> byFamily.put(family, new ArrayList<>()));
       for (Owned owned : ownership.of(mine)) {
         byFamily.computeIfAbsent(owned.command().family(), family -> new ArrayList<>()).add(owned);
+        HookCommand.Registration what = ((HookCommand.Registers) owned.command()).registration();
+        if (what.kind() != HookCommand.Registration.Kind.HOOK && !deliveries.sequencer()
+            .streaming(new CallbackKey(what.family(), what.event(), what.name()))) {
+          // A callback this node should deliver and has no stream for: stopped here by a removal made on a view
+          // the cluster did not keep (a node that merged back told what its side had done). Still in the family,
+          // it is re-synchronised; otherwise it is put back and re-synchronised.
+          given.computeIfAbsent(what.family(), family -> new ArrayList<>())
+              .add(OwnerOps.Given.notStreamed(what.event(), what.name()));
+        }
         if (owned.owner().sessionOwned()) {
           // The other side may have ended the session meanwhile and released what it claimed: claim it again.
           sessions.check(owned.owner(), ((HookCommand.Registers) owned.command()).address());

@@ -45,6 +45,11 @@ final class OwnerOps {
    * ({@code event} null: a protocol callback of the family).
    */
   record Given(String event, String address, ChangeId last) {
+
+    /** A callback of the node with no stream there at all ({@code last} null): it is re-synchronised. */
+    static Given notStreamed(String event, String address) {
+      return new Given(event, address, null);
+    }
   }
 
   private OwnerOps() {
@@ -142,12 +147,17 @@ final class OwnerOps {
           }
       }
     }
+    for (Given stream : given) {
+      if (stream.last() == null) {
+        putBack.add(stream.address());
+      }
+    }
     Predicate<Callback> resynced = callback -> resyncAll || putBack.contains(callback.address());
     resync(HookOps.Site.of(family), node, resynced, effects);
     family.events.forEach(event -> resync(HookOps.Site.of(family, event), node, resynced, effects));
     for (Given stream : given) {
       EventState event = stream.event() == null ? null : family.event(stream.event());
-      if (stream.event() == null || event != null) {
+      if (stream.last() != null && (stream.event() == null || event != null)) {
         catchUp(stream.event() == null ? HookOps.Site.of(family) : HookOps.Site.of(family, event), stream, node,
             resynced, effects);
       }

@@ -368,6 +368,31 @@ class RegistryOpsTest {
   }
 
   @Test
+  void aCallbackStillInTheFamilyWhoseStreamTheNodeLostIsResynchronisedAndOneItStreamsIsNot() {
+    // n3 delivers s3's cb.stopped and cb.streamed; a node that merged back told n3 to stop cb.stopped (a removal
+    // its side had made, which the cluster did not keep), so n3 has no stream for it, while the family still has it.
+    Owner session = new Owner("n3", "s3");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.stopped"), session);
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.streamed"), session);
+    apply(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "h", null, null, "addr.s3"), session);
+    List<OwnerOps.Owned> owned = List.of(
+        new OwnerOps.Owned(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.stopped"), session, 1),
+        new OwnerOps.Owned(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.streamed"), session, 2));
+    ChangeId current = family.event("PHYSICAL_IN").changes.current();
+    List<OwnerOps.Given> given = List.of(
+        new OwnerOps.Given("PHYSICAL_IN", "cb.streamed", current),
+        OwnerOps.Given.notStreamed("PHYSICAL_IN", "cb.stopped"));
+    Outcome after = store(OwnerOps.reassert(stored(), "inet", owned, given, "n3", false, effects()));
+
+    assertThat(family.event("PHYSICAL_IN").callbacks).extracting(FamilyState.Callback::address)
+        .containsExactly("cb.stopped", "cb.streamed");
+    assertThat(after.effects().notices).isEmpty();
+    assertThat(after.effects().replays).extracting(r -> r.key().address() + " " + r.deliverer() + " " + r.change()
+        + " " + r.events().stream().map(e -> e.hook() + "/" + e.cause()).collect(Collectors.joining(",")))
+        .containsExactly("cb.stopped n3 MERGE_RESYNC h/RESYNC,null/RESYNC");
+  }
+
+  @Test
   void aReassertionSendsEachStreamOfTheNodeThatIsBehindTheChangesAfterItsLastAndNoOtherStreamAnything() {
     // n3 delivers cb.behind (its notices of seq 2 and 3 were lost with the node that made them), cb.current and
     // cb.lineage (given seq 3 in a lineage the family does not have); n1 delivers cb.n1.

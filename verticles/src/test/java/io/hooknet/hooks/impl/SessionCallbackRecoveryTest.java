@@ -27,10 +27,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A bridged client's callback that the cluster removed without a word while its session goes on at this node (a
- * node that took this one for gone ended the session on its side of a split, and the cluster kept that removal) is
- * put back and re-synchronised: the client is told the chain again with cause {@code RESYNC}, and its stream goes
- * on.
+ * A bridged client's callback that a node that took this one for gone removed without a word while its session
+ * goes on at this node (it ended the session on its side of a split) is re-synchronised: whether the cluster kept
+ * that removal (the callback is put back) or not (the callback is still in the family, but this node stopped its
+ * stream when told of the removal), the client is told the chain again with cause {@code RESYNC}, and its stream
+ * goes on.
  */
 class SessionCallbackRecoveryTest {
 
@@ -96,6 +97,54 @@ class SessionCallbackRecoveryTest {
       JsonObject next = client.awaitMessages(callback, 5).get(4);
       assertThat(next.getString("cmd") + " " + next.getString("hook") + " " + next.getLong("seq"))
           .isEqualTo("HN_REGISTER b " + (synced + 1));
+      assertThat(client.isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  void aCallbackStoppedHereByARemovalTheClusterDidNotKeepIsResynchronised() {
+    Await.result(registry.addFamily("kept"));
+    Await.result(registry.addEvent("kept", "IN"));
+    Await.result(registry.register("kept", "IN", "a", Hint.NONE, null, call -> 0));
+    try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", port, TOKEN)) {
+      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      String callback = "hooknet.client." + UUID.randomUUID() + ".cb";
+      client.register(callback);
+      client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "notify.register").put("family", "kept")
+          .put("event", "IN").put("address", callback));
+      assertThat(client.awaitMessages(callback, 2)).extracting(e -> e.getString("cmd") + " " + e.getString("hook")
+          + " " + e.getString("cause")).containsExactly("HN_REGISTER a REPLAY", "HN_SYNCED null REPLAY");
+
+      // A node that merged back tells what its side of the split did, the session's clean-up: the stop, without a
+      // teardown, reaches this node. The cluster kept the family as this side had it, with the callback.
+      HazelcastInstance hazelcast = cluster.node(0).hazelcast();
+      IMap<String, FamilyState> families = hazelcast.getMap(FamilyStore.MAP);
+      FamilyState kept = families.get("kept");
+      ChangeContext context = new ChangeContext(FamilyStore.view(hazelcast), 7, 16, System.currentTimeMillis(),
+          hazelcast.getCluster().getClusterTime() + 10_000);
+      Result result = families.executeOnKey("kept",
+          FamilyProcessor.sessionEnded(session, Cause.NODE_LEFT, context)).result();
+      families.set("kept", kept);
+      assertThat(result.replays()).extracting(replay -> replay.change() + " " + replay.events().size())
+          .containsExactly("STOP 0");
+      String node = cluster.node(0).nodeName();
+      for (Replay replay : result.replays()) {
+        Await.result(vertx.eventBus().request(Deliveries.noticeAddress(node), Buffer.buffer(Mapping.toCborBytes(
+            new NodeMessage(node, null, replay, null, System.currentTimeMillis())))));
+      }
+
+      // The stream stopped here; the session, connected here, asserts what it owns again, and the callback that the
+      // family still has is re-synchronised rather than left without a stream.
+      List<JsonObject> told = client.awaitMessages(callback, 4);
+      assertThat(told.subList(2, 4)).extracting(e -> e.getString("cmd") + " " + e.getString("hook") + " "
+          + e.getString("cause")).containsExactly("HN_REGISTER a RESYNC", "HN_SYNCED null RESYNC");
+      long synced = told.get(3).getLong("seq");
+      Await.result(registry.register("kept", "IN", "b", Hint.NONE, null, call -> 0));
+      JsonObject next = client.awaitMessages(callback, 5).get(4);
+      assertThat(next.getString("cmd") + " " + next.getString("hook") + " " + next.getLong("seq"))
+          .isEqualTo("HN_REGISTER b " + (synced + 1));
+      assertThat(families.get("kept").events.get(0).callbacks).extracting(FamilyState.Callback::address)
+          .containsExactly(callback);
       assertThat(client.isClosed()).isFalse();
     }
   }
