@@ -61,91 +61,86 @@ class SessionCallbackRecoveryTest {
 
   @Test
   void aCallbackRemovedWhileItsSessionIsConnectedHereIsPutBackAndResynchronised() {
-    Await.result(registry.addFamily("inet"));
-    Await.result(registry.addEvent("inet", "IN"));
-    Await.result(registry.register("inet", "IN", "a", Hint.NONE, null, call -> 0));
     try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", port, TOKEN)) {
-      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
-      String callback = "hooknet.client." + UUID.randomUUID() + ".cb";
-      client.register(callback);
-      client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "notify.register").put("family", "inet")
-          .put("event", "IN").put("address", callback));
-      assertThat(client.awaitMessages(callback, 2)).extracting(e -> e.getString("cmd") + " " + e.getString("hook")
-          + " " + e.getString("cause")).containsExactly("HN_REGISTER a REPLAY", "HN_SYNCED null REPLAY");
-
+      Subscribed subscribed = subscribe(client, "inet");
       // The clean-up of the session as a node on the other side of a split made it, in a view the cluster has now:
       // the callback is removed, and its stop, without a teardown, reaches this node.
-      HazelcastInstance hazelcast = cluster.node(0).hazelcast();
-      IMap<String, FamilyState> families = hazelcast.getMap(FamilyStore.MAP);
-      ChangeContext context = new ChangeContext(FamilyStore.view(hazelcast), 7, 16, System.currentTimeMillis(),
-          hazelcast.getCluster().getClusterTime() + 10_000);
-      Result result = families.executeOnKey("inet",
-          FamilyProcessor.sessionEnded(session, Cause.NODE_LEFT, context)).result();
-      assertThat(result.replays()).extracting(replay -> replay.change() + " " + replay.events().size())
-          .containsExactly("STOP 0");
-      String node = cluster.node(0).nodeName();
-      for (Replay replay : result.replays()) {
-        Await.result(vertx.eventBus().request(Deliveries.noticeAddress(node), Buffer.buffer(Mapping.toCborBytes(
-            new NodeMessage(node, null, replay, null, System.currentTimeMillis())))));
-      }
-
-      List<JsonObject> told = client.awaitMessages(callback, 4);
-      assertThat(told.subList(2, 4)).extracting(e -> e.getString("cmd") + " " + e.getString("hook") + " "
-          + e.getString("cause")).containsExactly("HN_REGISTER a RESYNC", "HN_SYNCED null RESYNC");
-      long synced = told.get(3).getLong("seq");
-      Await.result(registry.register("inet", "IN", "b", Hint.NONE, null, call -> 0));
-      JsonObject next = client.awaitMessages(callback, 5).get(4);
-      assertThat(next.getString("cmd") + " " + next.getString("hook") + " " + next.getLong("seq"))
-          .isEqualTo("HN_REGISTER b " + (synced + 1));
-      assertThat(client.isClosed()).isFalse();
+      tellStop(sessionEnded("inet", subscribed.session()));
+      assertResynchronisedThenLive(client, subscribed.callback(), "inet");
     }
   }
 
   @Test
   void aCallbackStoppedHereByARemovalTheClusterDidNotKeepIsResynchronised() {
-    Await.result(registry.addFamily("kept"));
-    Await.result(registry.addEvent("kept", "IN"));
-    Await.result(registry.register("kept", "IN", "a", Hint.NONE, null, call -> 0));
     try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", port, TOKEN)) {
-      String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
-      String callback = "hooknet.client." + UUID.randomUUID() + ".cb";
-      client.register(callback);
-      client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "notify.register").put("family", "kept")
-          .put("event", "IN").put("address", callback));
-      assertThat(client.awaitMessages(callback, 2)).extracting(e -> e.getString("cmd") + " " + e.getString("hook")
-          + " " + e.getString("cause")).containsExactly("HN_REGISTER a REPLAY", "HN_SYNCED null REPLAY");
-
+      Subscribed subscribed = subscribe(client, "kept");
       // A node that merged back tells what its side of the split did, the session's clean-up: the stop, without a
       // teardown, reaches this node. The cluster kept the family as this side had it, with the callback.
-      HazelcastInstance hazelcast = cluster.node(0).hazelcast();
-      IMap<String, FamilyState> families = hazelcast.getMap(FamilyStore.MAP);
-      FamilyState kept = families.get("kept");
-      ChangeContext context = new ChangeContext(FamilyStore.view(hazelcast), 7, 16, System.currentTimeMillis(),
-          hazelcast.getCluster().getClusterTime() + 10_000);
-      Result result = families.executeOnKey("kept",
-          FamilyProcessor.sessionEnded(session, Cause.NODE_LEFT, context)).result();
-      families.set("kept", kept);
-      assertThat(result.replays()).extracting(replay -> replay.change() + " " + replay.events().size())
-          .containsExactly("STOP 0");
-      String node = cluster.node(0).nodeName();
-      for (Replay replay : result.replays()) {
-        Await.result(vertx.eventBus().request(Deliveries.noticeAddress(node), Buffer.buffer(Mapping.toCborBytes(
-            new NodeMessage(node, null, replay, null, System.currentTimeMillis())))));
-      }
-
+      FamilyState kept = families().get("kept");
+      Result result = sessionEnded("kept", subscribed.session());
+      families().set("kept", kept);
+      tellStop(result);
       // The stream stopped here; the session, connected here, asserts what it owns again, and the callback that the
       // family still has is re-synchronised rather than left without a stream.
-      List<JsonObject> told = client.awaitMessages(callback, 4);
-      assertThat(told.subList(2, 4)).extracting(e -> e.getString("cmd") + " " + e.getString("hook") + " "
-          + e.getString("cause")).containsExactly("HN_REGISTER a RESYNC", "HN_SYNCED null RESYNC");
-      long synced = told.get(3).getLong("seq");
-      Await.result(registry.register("kept", "IN", "b", Hint.NONE, null, call -> 0));
-      JsonObject next = client.awaitMessages(callback, 5).get(4);
-      assertThat(next.getString("cmd") + " " + next.getString("hook") + " " + next.getLong("seq"))
-          .isEqualTo("HN_REGISTER b " + (synced + 1));
-      assertThat(families.get("kept").events.get(0).callbacks).extracting(FamilyState.Callback::address)
-          .containsExactly(callback);
-      assertThat(client.isClosed()).isFalse();
+      assertResynchronisedThenLive(client, subscribed.callback(), "kept");
+      assertThat(families().get("kept").events.get(0).callbacks).extracting(FamilyState.Callback::address)
+          .containsExactly(subscribed.callback());
     }
+  }
+
+  /** A session of {@code client} and its callback on {@code family}/IN, which holds hook a; the replay is in. */
+  private record Subscribed(String session, String callback) {
+  }
+
+  private static Subscribed subscribe(TcpBridgeClient client, String family) {
+    Await.result(registry.addFamily(family));
+    Await.result(registry.addEvent(family, "IN"));
+    Await.result(registry.register(family, "IN", "a", Hint.NONE, null, call -> 0));
+    String session = client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+    String callback = "hooknet.client." + UUID.randomUUID() + ".cb";
+    client.register(callback);
+    client.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "notify.register").put("family", family)
+        .put("event", "IN").put("address", callback));
+    assertThat(client.awaitMessages(callback, 2)).extracting(e -> e.getString("cmd") + " " + e.getString("hook")
+        + " " + e.getString("cause")).containsExactly("HN_REGISTER a REPLAY", "HN_SYNCED null REPLAY");
+    return new Subscribed(session, callback);
+  }
+
+  private static IMap<String, FamilyState> families() {
+    return cluster.node(0).hazelcast().getMap(FamilyStore.MAP);
+  }
+
+  /** The session's clean-up ({@code NODE_LEFT}) on {@code family}, applied to the stored family: one silent stop. */
+  private static Result sessionEnded(String family, String session) {
+    HazelcastInstance hazelcast = cluster.node(0).hazelcast();
+    ChangeContext context = new ChangeContext(FamilyStore.view(hazelcast), 7, 16, System.currentTimeMillis(),
+        hazelcast.getCluster().getClusterTime() + 10_000);
+    Result result = families().executeOnKey(family, FamilyProcessor.sessionEnded(session, Cause.NODE_LEFT, context))
+        .result();
+    assertThat(result.replays()).extracting(replay -> replay.change() + " " + replay.events().size())
+        .containsExactly("STOP 0");
+    return result;
+  }
+
+  /** Sends the clean-up's stops to the node's notices address, as the node that made it would. */
+  private static void tellStop(Result result) {
+    String node = cluster.node(0).nodeName();
+    for (Replay replay : result.replays()) {
+      Await.result(vertx.eventBus().request(Deliveries.noticeAddress(node), Buffer.buffer(Mapping.toCborBytes(
+          new NodeMessage(node, null, replay, null, System.currentTimeMillis())))));
+    }
+  }
+
+  /** The client is told the chain again marked {@code RESYNC}, then a new hook live, and stays connected. */
+  private static void assertResynchronisedThenLive(TcpBridgeClient client, String callback, String family) {
+    List<JsonObject> told = client.awaitMessages(callback, 4);
+    assertThat(told.subList(2, 4)).extracting(e -> e.getString("cmd") + " " + e.getString("hook") + " "
+        + e.getString("cause")).containsExactly("HN_REGISTER a RESYNC", "HN_SYNCED null RESYNC");
+    long synced = told.get(3).getLong("seq");
+    Await.result(registry.register(family, "IN", "b", Hint.NONE, null, call -> 0));
+    JsonObject next = client.awaitMessages(callback, 5).get(4);
+    assertThat(next.getString("cmd") + " " + next.getString("hook") + " " + next.getLong("seq"))
+        .isEqualTo("HN_REGISTER b " + (synced + 1));
+    assertThat(client.isClosed()).isFalse();
   }
 }
