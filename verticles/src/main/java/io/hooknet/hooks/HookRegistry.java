@@ -61,7 +61,8 @@ public interface HookRegistry {
 
   /**
    * Runs any registry operation, as {@value #COMMANDS} does, as this node: what it registers belongs to this node
-   * and goes when the node leaves. The future fails with the operation's errno.
+   * and goes when the node leaves. The future fails with the operation's errno. May be called from any context;
+   * the operation runs on the registry's, and the future completes on the caller's.
    */
   <R extends HooknetMessage> Future<R> execute(HookCommand<R> command);
 

@@ -10,7 +10,8 @@ import java.util.List;
  * connection for the grace period ({@link HookRegistryOptions#getSessionGraceSeconds()}): a client that comes
  * back within it, to any node, resumes it. When it ends, its registrations go, each hook told to the remaining
  * callbacks with cause {@code CLIENT_LEFT} (or {@code NODE_LEFT} when its node died and it did not resume).
- * Sessions are cluster state, in Hazelcast beside the registry.
+ * Sessions are cluster state, in Hazelcast beside the registry. Its methods may be called from any context (a
+ * bridge's event loop, say); their futures complete on the caller's context.
  */
 public interface Sessions {
 

@@ -8,15 +8,21 @@ import com.hazelcast.map.IMap;
 import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.HookRegistryVerticle;
+import io.hooknet.hooks.Sessions;
 import io.hooknet.sockets.SocketPool;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
 import io.hooknet.testing.TcpBridgeClient;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * connection; a connection that closes while its
  * session's entry is away (a merge bringing it back) still starts the session's grace period, and a connection
  * follows its session as the cluster has it: connected again when taken for gone, closed when ended elsewhere
- * (whatever connection the end knew) or when its entry was lost.
+ * (whatever connection the end knew), when its entry was lost or when a later connection resumed it elsewhere. The
+ * registry and its sessions answer a caller (a bridge) on the caller's own context.
  */
 class TcpBridgeTest {
 
@@ -227,27 +234,77 @@ class TcpBridgeTest {
 
   @Test
   void aConnectionIsClosedWhenTheClusterEndsItsSessionWhateverConnectionTheEndKnew() {
-    IMap<String, byte[]> sessions = sessions();
-    try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
-      String session = session(client);
-      // A merge ended the session as the side that ended it knew it, with the connection before this one.
-      ObjectNode state = (ObjectNode) Mapping.fromCborBytes(sessions.get(session), JsonNode.class);
-      sessions.put(session, Mapping.toCborBytes(state.deepCopy().put("connected", false).put("ending", true)
-          .put("cause", "NODE_LEFT").put("attachment", state.get("attachment").asLong() - 1)));
-      Await.until("the connection to be closed", Duration.ofSeconds(10), client::isClosed);
-    }
+    // A merge ended the session as the side that ended it knew it, with the connection before this one.
+    closedOnceTheClusterHasIt(state -> state.put("connected", false).put("ending", true).put("cause", "NODE_LEFT")
+        .put("attachment", state.get("attachment").asLong() - 1));
   }
 
   @Test
   void aConnectionWhoseSessionsEntryWasLostIsClosed() {
+    // The members that held both copies of the entry left together: the session has ended, and its client learns it
+    // on resuming.
+    closedOnceTheClusterHasIt(state -> null);
+  }
+
+  @Test
+  void aConnectionWhoseSessionALaterConnectionResumedElsewhereIsClosed() {
+    // The client resumed at another node and this connection's close was never told here: kept, it would take the
+    // session back at this node's next merge and hold it there after its client has gone.
+    String session = closedOnceTheClusterHasIt(state -> state.put("node", "elsewhere")
+        .put("attachment", state.get("attachment").asLong() + 1));
+    // The close told nothing to the later connection's session (whose grace period the sweep starts: node
+    // "elsewhere" is no member).
+    JsonNode after = Mapping.fromCborBytes(sessions().get(session), JsonNode.class);
+    assertThat(List.of(after.get("node").asText(), after.get("attachment").asLong(), after.get("ending").asBoolean()))
+        .isEqualTo(List.of("elsewhere", 2L, false));
+  }
+
+  /**
+   * Opens a session on a new connection, changes its entry as {@code change} says ({@code null}: deletes it) and
+   * waits for the connection to be closed; the session.
+   */
+  private static String closedOnceTheClusterHasIt(UnaryOperator<ObjectNode> change) {
     IMap<String, byte[]> sessions = sessions();
     try (TcpBridgeClient client = new TcpBridgeClient(vertx, "127.0.0.1", commands, TOKEN)) {
       String session = session(client);
-      // The members that held both copies of the entry left together: the session has ended, and its client
-      // learns it on resuming.
-      sessions.delete(session);
+      ObjectNode changed = change.apply((ObjectNode) Mapping.fromCborBytes(sessions.get(session), JsonNode.class));
+      if (changed == null) {
+        sessions.delete(session);
+      } else {
+        sessions.put(session, Mapping.toCborBytes(changed));
+      }
       Await.until("the connection to be closed", Duration.ofSeconds(10), client::isClosed);
+      return session;
     }
+  }
+
+  @Test
+  void theRegistryAndItsSessionsAnswerACallerOnItsOwnContext() {
+    Context bridge = vertx.getOrCreateContext();
+    assertThat(answeredOn(bridge, () -> registry.addFamily("contexts"))).isSameAs(bridge);
+    CompletableFuture<Sessions.Session> opened = new CompletableFuture<>();
+    assertThat(answeredOn(bridge, () -> registry.sessions().open(null, () -> { }).onSuccess(opened::complete)))
+        .isSameAs(bridge);
+    Sessions.Session session = opened.join();
+    assertThat(session.attachment()).isEqualTo(1);
+    assertThat(answeredOn(bridge, () -> registry.sessions().claim(session, "hooknet.client." + session.id() + ".cb")))
+        .isSameAs(bridge);
+    bridge.runOnContext(v -> registry.sessions().detach(session));
+    Await.until("the session's grace period to start", Duration.ofSeconds(10),
+        () -> !Mapping.fromCborBytes(sessions().get(session.id()), JsonNode.class).get("connected").asBoolean());
+  }
+
+  /** The context on which {@code call}, made on {@code caller}, is answered (it must succeed). */
+  private static Context answeredOn(Context caller, Supplier<Future<?>> call) {
+    CompletableFuture<Context> answered = new CompletableFuture<>();
+    caller.runOnContext(v -> call.get().onComplete(done -> {
+      if (done.succeeded()) {
+        answered.complete(Vertx.currentContext());
+      } else {
+        answered.completeExceptionally(done.cause());
+      }
+    }));
+    return Await.result(Future.fromCompletionStage(answered));
   }
 
   /** The sessions as the cluster stores them. */

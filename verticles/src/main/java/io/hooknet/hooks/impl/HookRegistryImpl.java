@@ -191,7 +191,12 @@ public final class HookRegistryImpl implements HookRegistry {
     return execute(command, new Owner(nodeName(), session));
   }
 
+  /** Runs on the registry's context, where what the node owns is kept; answers on the caller's. */
   private <R extends HooknetMessage> Future<R> execute(HookCommand<R> command, Owner owner) {
+    return ContextCalls.on(context, () -> executeHere(command, owner));
+  }
+
+  private <R extends HooknetMessage> Future<R> executeHere(HookCommand<R> command, Owner owner) {
     long started = System.nanoTime();
     return command.accept(new Operations(owner)).map(command.replyType()::cast).andThen(done -> {
       String outcome = done.succeeded() ? "ok" : Errno.of(HooknetException.from(done.cause()).errno())

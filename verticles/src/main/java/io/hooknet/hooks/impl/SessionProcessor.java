@@ -109,7 +109,10 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
     return new SessionProcessor(Kind.ATTACH, node, 0, now, null);
   }
 
-  /** After a merge: the connection {@code attachment} at {@code node} is still open; recreated if it is gone. */
+  /**
+   * After a merge: the connection {@code attachment} at {@code node} is still open; recreated if it is gone. Not
+   * applied when the session has ended or has had a later connection since.
+   */
   static SessionProcessor reattach(String node, long attachment) {
     return new SessionProcessor(Kind.REATTACH, node, attachment, 0, null);
   }
@@ -182,7 +185,9 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
         return state == null || state.ending() || !state.connected() || !node.equals(state.node())
             || state.attachment() != attachment || state.lost().isEmpty() ? null : state;
       case REATTACH:
-        return state != null && state.ending() ? null
+        // A later connection (a resume at another node) has the session: this one was left, whatever its node
+        // still holds, and taking the session back would tie it to a connection no client uses.
+        return state != null && (state.ending() || state.attachment() > attachment) ? null
             : new SessionState(id, node, attachment, true, 0, null, false, state == null ? null : state.lost());
       case DETACH:
         return state == null || !state.connected() || state.attachment() != attachment ? null

@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
  * start their grace period, expired ones end. So a session ends even when the node that timed it dies, and no
  * session depends on a listener event that Hazelcast may have lost. Every {@value #CHECK_MILLIS} ms a node also
  * checks the sessions it has connections for: one that ended elsewhere (the cluster took this node for gone), or
- * whose entry was lost, has its connection closed, so that its client learns it on resuming; one the cluster took
+ * whose entry was lost, has its connection closed, so that its client learns it on resuming, as has one that a
+ * later connection resumed elsewhere (a connection whose close was never told stays no longer); one the cluster took
  * for disconnected while this node was away, with its connection still here, is connected again; one that kept
  * notices of hooks it lost while none of its connections listened (during a merge) has them handed to its
  * connection here. A callback of a session connected here that is removed without a teardown has its session
@@ -53,7 +54,8 @@ import java.util.regex.Pattern;
  * cluster has as connected to it without a connection here (it restarted under its name before any sweep saw it
  * gone): their grace period runs, with cause {@code NODE_LEFT}. Ending a session removes its registrations with
  * one clean-up on every family, which, like a node's, can run twice without telling anything twice.
- * Runs on the registry's event loop.
+ * Runs on the registry's event loop; the bridges' calls ({@link #open}, {@link #detach}, {@link #claim}) are carried
+ * there and answered on the caller's context.
  */
 final class SessionsImpl implements Sessions {
 
@@ -254,6 +256,10 @@ final class SessionsImpl implements Sessions {
 
   @Override
   public Future<Session> open(String proposed, Runnable close) {
+    return onRegistry(() -> openHere(proposed, close));
+  }
+
+  private Future<Session> openHere(String proposed, Runnable close) {
     Future<Step> resume = proposed != null && ID.matcher(proposed).matches()
         ? step(proposed, SessionProcessor.attach(node, System.currentTimeMillis()))
         : Future.succeededFuture(new Step(false, null));
@@ -330,6 +336,13 @@ final class SessionsImpl implements Sessions {
 
   @Override
   public void detach(Session session) {
+    onRegistry(() -> {
+      detachHere(session);
+      return Future.succeededFuture();
+    });
+  }
+
+  private void detachHere(Session session) {
     Connection connection = connections.get(session.id());
     if (connection == null || connection.session().attachment() != session.attachment()) {
       return;
@@ -367,7 +380,12 @@ final class SessionsImpl implements Sessions {
 
   @Override
   public Future<Void> claim(Session session, String address) {
-    return claim(session.id(), address);
+    return onRegistry(() -> claim(session.id(), address));
+  }
+
+  /** Runs {@code call} on the registry's context, where the sessions' state lives; answers on the caller's. */
+  private <T> Future<T> onRegistry(Supplier<Future<T>> call) {
+    return ContextCalls.on(context, call);
   }
 
   /**
@@ -492,7 +510,9 @@ final class SessionsImpl implements Sessions {
         if (step.applied()) {
           return id;
         }
-        LOG.info(() -> "session " + id + " ended while this node was split off; closing its connection");
+        String why = step.state() != null && !step.state().ending()
+            ? "was resumed by a later connection while this node was split off" : "ended while this node was split off";
+        LOG.info(() -> "session " + id + " " + why + "; closing its connection");
         connections.remove(id);
         connection.close().run();
         return null;
@@ -694,6 +714,13 @@ final class SessionsImpl implements Sessions {
     SessionState state = Mapping.fromCborBytes(bytes, SessionState.class);
     if (state.ending()) {
       closeEnded(id, connection, "ended while its client was connected here (" + state.cause() + ")");
+      return;
+    }
+    if (state.attachment() > attachment) {
+      // The client left this connection for a later one, elsewhere; this one may never have told its close (or
+      // the client kept it open): kept, it would take the session back at this node's next merge.
+      closeEnded(id, connection, "was resumed by a later connection (" + state.attachment() + " at "
+          + state.node() + ") than this one (" + attachment + ")");
       return;
     }
     if (state.attachment() != attachment) {

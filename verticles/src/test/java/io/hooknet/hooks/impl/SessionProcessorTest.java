@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The notices of hooks a session lost in a merge reach its client once: kept while no connection of it listens,
- * kept through a reattach, and handed to the connection it has now, which takes them out of the stored state.
+ * kept through a reattach, and handed to the connection it has now, which takes them out of the stored state. A
+ * reattach is refused to a connection the session has left for a later one.
  */
 class SessionProcessorTest {
 
@@ -58,5 +59,15 @@ class SessionProcessorTest {
     assertThat(apply(SessionProcessor.reattach("n2", 3)).applied()).isTrue();
     assertThat(stored().lost()).containsExactly(LOST);
     assertThat(apply(SessionProcessor.takeLost("n2", 3)).state().lost()).isEqualTo(List.of(LOST));
+  }
+
+  @Test
+  void aConnectionTheSessionLeftForALaterOneDoesNotTakeItBack() {
+    assertThat(apply(SessionProcessor.reattach("n1", 2)).applied()).isFalse();
+    assertThat(stored()).isEqualTo(new SessionState("s", "n2", 3, true, 0, null, false));
+    Step same = apply(SessionProcessor.reattach("n1", 3));
+    assertThat(same.applied()).isTrue();
+    assertThat(same.state().node()).isEqualTo("n1");
+    assertThat(apply(SessionProcessor.reattach("n2", 4)).state().attachment()).isEqualTo(4);
   }
 }
