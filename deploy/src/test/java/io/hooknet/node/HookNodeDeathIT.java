@@ -146,8 +146,10 @@ class HookNodeDeathIT {
       }
     }
     long told = System.nanoTime();
+    // The observer's own membership event runs on a Hazelcast event thread of its own, and may come after k1's
+    // clean-up has reached its callback.
+    Await.until("the observer to see k2 removed", Duration.ofSeconds(5), () -> removed.get() != 0);
     children.get(1).signal("CONT");
-    assertThat(removed.get()).as("the observer saw k2 removed").isNotZero();
     double detected = (removed.get() - stopped) / 1e9;
     double seconds = (told - stopped) / 1e9;
     System.out.printf("NODE_LEFT for frozen k2's hooks %.2f s after SIGSTOP, %.2f s after the observer saw k2 removed"
