@@ -97,6 +97,11 @@ class StreamDatafd extends Datafd implements Handler<Object> {
       decoder.feed(data);
       return;
     }
+    if (data.length() <= SocketPool.MAX_PACKET_SIZE) {
+      // The read is the socket's own buffer, which Vert.x hands over: the packet, as it is.
+      packetRead(data);
+      return;
+    }
     for (int from = 0; from < data.length(); from += SocketPool.MAX_PACKET_SIZE) {
       packetRead(data.getBuffer(from, Math.min(data.length(), from + SocketPool.MAX_PACKET_SIZE)));
     }
