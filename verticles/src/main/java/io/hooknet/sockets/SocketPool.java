@@ -35,7 +35,7 @@ import java.util.List;
  * <h2>Threads</h2>
  * The handler runs on the pool's event loop with no lock held. Methods called on that event loop, the
  * handler included, take effect before they return and return a completed future; from elsewhere they run on
- * the event loop and complete later.
+ * the event loop and complete later, on the caller's context.
  *
  * <h2>Errors</h2>
  * Futures fail with {@link io.hooknet.codec.HooknetException}: a channel out of range or an unknown datafd is

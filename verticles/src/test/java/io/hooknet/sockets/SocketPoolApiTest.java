@@ -8,13 +8,14 @@ import io.hooknet.codec.Replies.EndpointInfo;
 import io.hooknet.codec.Replies.SocketInfo;
 import io.hooknet.codec.Replies.SocketState;
 import io.hooknet.testing.Await;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.List;
-
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,15 @@ class SocketPoolApiTest {
   @AfterEach
   void stop() throws Exception {
     local.close();
+  }
+
+  @Test
+  void aCallFromAnotherContextIsAnsweredOnIt() {
+    Context caller = vertx.getOrCreateContext();
+    CompletableFuture<Context> answeredOn = new CompletableFuture<>();
+    caller.runOnContext(v -> pool.sockNotifyHandler(events).compose(set -> pool.list())
+        .onComplete(done -> answeredOn.complete(done.succeeded() ? Vertx.currentContext() : null)));
+    assertThat(Await.result(Future.fromCompletionStage(answeredOn))).isSameAs(caller);
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.function.Supplier;
 
 /**
@@ -38,14 +39,15 @@ final class PoolLoop {
   }
 
   /**
-   * Runs {@code action} on the loop and gives its future. Whatever follows the action must be inside it: a
-   * callback chained on the returned future may run on any thread.
+   * Runs {@code action} on the loop and gives its future, which completes on the caller's context (a verticle of
+   * the application goes on with the answer on its own event loop, not on the pool's beside it).
    */
   <T> Future<T> callAsync(Supplier<Future<T>> action) {
     if (Thread.currentThread() == thread) {
       return attempt(action);
     }
-    Promise<T> promise = Promise.promise();
+    ContextInternal caller = ContextInternal.current();
+    Promise<T> promise = caller == null ? Promise.promise() : caller.promise();
     context.runOnContext(v -> attempt(action).onComplete(promise));
     return promise.future();
   }
