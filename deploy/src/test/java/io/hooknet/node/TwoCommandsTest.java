@@ -32,11 +32,11 @@ class TwoCommandsTest {
   }
 
   @Test
-  void ciRunsTheReadmesTestCommandAsItStandsWhichInstallsWhatIsMissingFirst() throws Exception {
+  void ciInstallsWhatIsMissingThenRunsTheReadmesTestCommandAsItStands() throws Exception {
     List<String> commands = readmeCommands();
     assertThat(commands).containsExactly("bin/hooknet node", "bin/hooknet-test");
-    assertThat(commandsOf(".ci/run")).containsExactly("set -euo pipefail", "cd \"$(dirname \"$0\")/..\"",
-        commands.get(1));
+    assertThat(commandsOf(".ci/run")).containsExactly("set -euo pipefail",
+        "cd \"$(dirname \"${BASH_SOURCE[0]}\")/..\"", "bin/hooknet-deps", commands.get(1));
     assertThat(commandsOf("bin/hooknet-test")).containsSubsequence("bin/hooknet-deps", "exec ./mvnw -B verify \"$@\"");
   }
 
