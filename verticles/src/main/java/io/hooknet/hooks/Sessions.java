@@ -43,7 +43,8 @@ public interface Sessions {
    * The session of a new connection: {@code proposed} (a session id the client had) when that session is still
    * live, resumed and anchored here; otherwise a new session with a new id. {@code close} closes the connection:
    * it is called when another connection on this node takes the session over, or when the session ends while the
-   * connection is open (after a merge found it ended).
+   * connection is open (after a merge found it ended, or a later connection resumed it elsewhere); it runs on the
+   * context that opened the session.
    */
   Future<Session> open(String proposed, Runnable close);
 

@@ -8,10 +8,8 @@ import io.hooknet.hooks.Sessions;
 import io.hooknet.hooks.Sessions.Session;
 import io.hooknet.metrics.HooknetMeters;
 import io.hooknet.sockets.SocketPool;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.BridgeOptions;
@@ -42,7 +40,8 @@ import java.util.regex.Pattern;
  * either is refused, and a second register of one address on one connection is refused rather than leaking a
  * consumer.
  *
- * <p>A policy serves the bridges of one verticle, on its event loop: what it asks of the sessions comes back there.
+ * <p>A policy serves the bridges of one verticle, on its event loop: the sessions answer it there, and close its
+ * connections there.
  * A connection's messages are decided one after the other, in the order they came. A message that is not
  * well-formed (headers that are no object, an address that is no string) is refused and changes nothing.
  */
@@ -115,7 +114,7 @@ public final class BridgePolicy {
    * closes the connection, should its session be taken over or end.
    */
   public void allow(BridgeEventType type, JsonObject raw, Object socket, Runnable close, Handler<Boolean> then) {
-    Connection connection = connections.computeIfAbsent(socket, s -> new Connection(s, onThisContext(close)));
+    Connection connection = connections.computeIfAbsent(socket, s -> new Connection(s, close));
     connection.decided = connection.decided.transform(previous -> decide(type, raw, socket, connection))
         .otherwise(failure -> {
           LOG.fine(() -> type + " refused: " + failure.getMessage());
@@ -125,12 +124,6 @@ public final class BridgePolicy {
           then.handle(allowed);
           return null;
         });
-  }
-
-  /** {@code action}, run on the calling context whichever thread runs it: the registry closes connections. */
-  private static Runnable onThisContext(Runnable action) {
-    Context here = Vertx.currentContext();
-    return here == null ? action : () -> here.runOnContext(v -> action.run());
   }
 
   /**

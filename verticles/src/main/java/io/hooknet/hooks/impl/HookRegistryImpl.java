@@ -21,6 +21,7 @@ import io.hooknet.hooks.Sessions;
 import io.hooknet.hooks.impl.Effects.CallbackKey;
 import io.hooknet.hooks.impl.Effects.Lost;
 import io.hooknet.hooks.impl.FamilyProcessor.Result;
+import io.hooknet.impl.ContextCalls;
 import io.hooknet.metrics.HooknetMeters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -193,7 +194,7 @@ public final class HookRegistryImpl implements HookRegistry {
 
   /** Runs on the registry's context, where what the node owns is kept; answers on the caller's. */
   private <R extends HooknetMessage> Future<R> execute(HookCommand<R> command, Owner owner) {
-    return ContextCalls.on(context, () -> executeHere(command, owner));
+    return ContextCalls.call(context, () -> executeHere(command, owner));
   }
 
   private <R extends HooknetMessage> Future<R> executeHere(HookCommand<R> command, Owner owner) {

@@ -15,6 +15,7 @@ import io.hooknet.hooks.Sessions;
 import io.hooknet.hooks.impl.FamilyProcessor.Result;
 import io.hooknet.hooks.impl.SessionProcessor.SessionState;
 import io.hooknet.hooks.impl.SessionProcessor.Step;
+import io.hooknet.impl.ContextCalls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -256,7 +257,8 @@ final class SessionsImpl implements Sessions {
 
   @Override
   public Future<Session> open(String proposed, Runnable close) {
-    return onRegistry(() -> openHere(proposed, close));
+    Runnable closeThere = ContextCalls.onCallersContext(close);
+    return ContextCalls.call(context, () -> openHere(proposed, closeThere));
   }
 
   private Future<Session> openHere(String proposed, Runnable close) {
@@ -336,10 +338,7 @@ final class SessionsImpl implements Sessions {
 
   @Override
   public void detach(Session session) {
-    onRegistry(() -> {
-      detachHere(session);
-      return Future.succeededFuture();
-    });
+    ContextCalls.run(context, () -> detachHere(session));
   }
 
   private void detachHere(Session session) {
@@ -380,12 +379,7 @@ final class SessionsImpl implements Sessions {
 
   @Override
   public Future<Void> claim(Session session, String address) {
-    return onRegistry(() -> claim(session.id(), address));
-  }
-
-  /** Runs {@code call} on the registry's context, where the sessions' state lives; answers on the caller's. */
-  private <T> Future<T> onRegistry(Supplier<Future<T>> call) {
-    return ContextCalls.on(context, call);
+    return ContextCalls.call(context, () -> claim(session.id(), address));
   }
 
   /**

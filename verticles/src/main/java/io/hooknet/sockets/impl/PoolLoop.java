@@ -1,11 +1,10 @@
 package io.hooknet.sockets.impl;
 
 import io.hooknet.codec.HooknetException;
+import io.hooknet.impl.ContextCalls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 import java.util.function.Supplier;
 
 /**
@@ -15,7 +14,6 @@ import java.util.function.Supplier;
 final class PoolLoop {
 
   private final Context context;
-  private final Thread thread;
 
   /** The loop of the calling thread, which must be a Vert.x event loop. */
   PoolLoop(Vertx vertx) {
@@ -23,33 +21,19 @@ final class PoolLoop {
     if (!context.isEventLoopContext() || !Context.isOnEventLoopThread()) {
       throw new IllegalStateException("a socket pool must be made on an event loop");
     }
-    thread = Thread.currentThread();
   }
 
   void run(Runnable action) {
-    if (Thread.currentThread() == thread) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    ContextCalls.run(context, action);
   }
 
   <T> Future<T> call(Supplier<T> action) {
     return callAsync(() -> Future.succeededFuture(action.get()));
   }
 
-  /**
-   * Runs {@code action} on the loop and gives its future, which completes on the caller's context (a verticle of
-   * the application goes on with the answer on its own event loop, not on the pool's beside it).
-   */
+  /** Runs {@code action} on the loop and gives its future, which completes on the caller's context. */
   <T> Future<T> callAsync(Supplier<Future<T>> action) {
-    if (Thread.currentThread() == thread) {
-      return attempt(action);
-    }
-    ContextInternal caller = ContextInternal.current();
-    Promise<T> promise = caller == null ? Promise.promise() : caller.promise();
-    context.runOnContext(v -> attempt(action).onComplete(promise));
-    return promise.future();
+    return ContextCalls.call(context, () -> attempt(action));
   }
 
   private static <T> Future<T> attempt(Supplier<Future<T>> action) {
