@@ -315,8 +315,7 @@ class BridgeSessionTest {
   void messagesToAClientKeepTheirOrderWhileItsSessionIsBeingOpened(String transport) {
     String address = SocketPool.SOCK_EVENTS;
     for (int round = 0; round < 5; round++) {
-      try (BridgeClient client = transport.equals("tcp") ? client(1)
-          : new SockJsBridgeClient(vertx(1), "127.0.0.1", httpPorts.get(1), TOKEN)) {
+      try (BridgeClient client = bridgeClient(transport, 1)) {
         client.register(address);
         Await.until("the client to listen", Duration.ofSeconds(10), () -> {
           vertx(1).eventBus().publish(address, new JsonObject().put("probe", true));
@@ -349,7 +348,37 @@ class BridgeSessionTest {
     }
   }
 
-  private static List<String> hooks(TcpBridgeClient client, String family) {
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "sockjs"})
+  void aConnectionIsClosedOnceItsSessionIsResumedAtAnotherNodeAndTheSessionGoesOnThere(String transport) {
+    String family = family();
+    try (BridgeClient first = bridgeClient(transport, 0)) {
+      String session = first.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      first.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "kept").put("address", "addr.kept"));
+      // The client moved to n2 without closing its first connection (or its close never reached n1): the first
+      // connection must not keep the session at n1.
+      try (BridgeClient second = bridgeClient(transport, 1).session(session)) {
+        assertThat(second.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")))
+            .isEqualTo(new JsonObject().put("session", session).put("node", "n2").put("resumed", true)
+                .put("graceSeconds", GRACE_SECONDS).put("lost", new JsonArray()));
+        Await.until("the first connection to be closed", Duration.ofSeconds(10), first::isClosed);
+        // Its close ended nothing: the session goes on through the second connection, past its grace period.
+        pause(Duration.ofSeconds(2 * GRACE_SECONDS));
+        assertThat(hooks(second, family)).containsExactly("kept");
+        assertThat(second.ok(HookRegistry.COMMANDS, op("hook.unregister", family).put("hook", "kept"))
+            .getLong("seq")).isEqualTo(2);
+        assertThat(hooks(second, family)).isEmpty();
+      }
+    }
+  }
+
+  /** A client of node {@code node}'s TCP or SockJS bridge. */
+  private static BridgeClient bridgeClient(String transport, int node) {
+    return "tcp".equals(transport) ? client(node)
+        : new SockJsBridgeClient(vertx(node), "127.0.0.1", httpPorts.get(node), TOKEN);
+  }
+
+  private static List<String> hooks(BridgeClient client, String family) {
     return client.ok(HookRegistry.COMMANDS, op("list", family)).getJsonArray("events").getJsonObject(0)
         .getJsonArray("hooks").stream().map(hook -> ((JsonObject) hook).getString("hook"))
         .collect(Collectors.toList());
