@@ -155,10 +155,11 @@ class RobustnessIT {
       System.out.printf("  operations: %d; faults: %s; events checked: %d; sock events: %d; violations: %d%n",
           ops, faultCounts, events, clients.stream().mapToLong(client -> client.sockEvents).sum(),
           violations.size());
+      // Kept for every run, so that any run can be read again (bin/hooknet-robustness --check FILE).
+      Path dump = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + seed + ".history");
+      history.dump(dump);
       if (!violations.isEmpty()) {
         System.out.println(HistoryChecker.report(history, violations));
-        Path dump = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + seed + ".history");
-        history.dump(dump);
         System.out.println("  the whole history: " + dump);
       }
       Map<Integer, Long> fdsAfter = openFiles();

@@ -226,11 +226,51 @@ public final class HistoryChecker {
         if (chain != null) {
           excerpt.add(chain);
         }
+        excerpt.addAll(whatBecameOf(key, op));
         violation("acknowledged", key + ": " + ops.size() + " acknowledged registration(s), "
             + (present ? "1 in the final chain" : "none in the final chain") + ", " + removed
             + " removal(s) told", excerpt);
       }
     });
+  }
+
+  /**
+   * What the history tells of registration {@code op} and its owner after it, in short lines, so that a failed run's
+   * output alone shows what became of it: the faults from 20 s before it on, the owner's later operations on the
+   * name, every delivery of the registration and of the seq it was answered with, and the ends of the owner's
+   * session and of the streams told of it.
+   */
+  private List<String> whatBecameOf(String key, Op op) {
+    String owner = History.owner(op.node(), op.session());
+    long from = op.startNanos() - TimeUnit.SECONDS.toNanos(20);
+    List<String> lines = new ArrayList<>();
+    history.faults().stream().filter(f -> f.endNanos() >= from && (f.target().startsWith("n")
+        || f.target().equals(op.client()))).forEach(f -> lines.add(String.format("fault %s %s %.2f-%.2f s",
+            f.kind(), f.target(), seconds(f.startNanos()), seconds(f.endNanos()))));
+    history.ops().stream().filter(o -> o.index() != op.index() && o.startNanos() >= op.startNanos()
+        && owner.equals(History.owner(o.node(), o.session())) && op.hook().equals(o.hook())
+        && op.event().equals(o.event())).forEach(o -> lines.add(String.format("then %s by %s at %s %.2f-%.2f s: "
+            + "errno %d, seq %s", o.op(), o.client(), o.node(), seconds(o.startNanos()), seconds(o.endNanos()),
+            o.errno(), o.seq())));
+    Set<String> told = new HashSet<>();
+    history.deliveries().stream().filter(d -> d.event().equals(op.event()) && (key.equals(key(d.event(), d.hook(),
+        d.owner())) || op.seq() != null && d.seq() == op.seq() && !"HN_SYNCED".equals(d.cmd())))
+        .forEach(d -> {
+          told.add(d.stream());
+          lines.add(String.format("told %s %s/%s %d.%d%s%s at %.2f s to %s", d.cmd(), d.hook(), d.owner(),
+              d.epoch(), d.seq(), d.replay() ? " replay" : "", d.cause() == null ? "" : " " + d.cause(),
+              seconds(d.atNanos()), d.stream()));
+        });
+    history.sessionEnds().stream().filter(end -> end.session().equals(owner)).forEach(end -> lines.add(
+        String.format("session ended %s at %.2f s", end.byCluster() ? "by the cluster" : "by its client",
+            seconds(end.endedNanos()))));
+    history.streamEnds().stream().filter(end -> told.contains(end.stream())).forEach(end -> lines.add(
+        String.format("stream ended at %.2f s: %s", seconds(end.endedNanos()), end.stream())));
+    return lines;
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
   }
 
   /**

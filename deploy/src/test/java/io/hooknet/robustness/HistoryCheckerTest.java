@@ -127,6 +127,22 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void aLostRegistrationIsReportedWithWhatBecameOfIt() {
+    History h = clean();
+    h.fault("pause", "n3", 2_000_000_000L, 6_500_000_000L);
+    h.fault("client-disconnect", "c1", 5_000_000_000L, 5_000_000_000L);
+    h.op("c3", "n3", "s-3", "hook.register", E, "lost", 6_000_000_000L, 6_250_000_000L, 0, 1L, 3L);
+    h.delivery("obs", E, "HN_REGISTER", "lost", "s-3", 1, 3, false, "REGISTERED", 2, 6_300_000_000L);
+    h.op("c3", "n1", "s-3", "hook.unregister", E, "lost", 9_000_000_000L, 9_100_000_000L, 6, null, null);
+    List<Violation> lost = check(h).stream().filter(v -> v.rule().equals("acknowledged")).toList();
+    assertThat(lost).hasSize(1);
+    assertThat(lost.get(0).excerpt()).endsWith(
+        "fault pause n3 2.00-6.50 s",
+        "then hook.unregister by c3 at n1 9.00-9.10 s: errno 6, seq null",
+        "told HN_REGISTER lost/s-3 1.3 REGISTERED at 6.30 s to obs");
+  }
+
+  @Test
   void aRegistrationThatWentSilentlyWithItsSessionIsLostToo() {
     // However the session ended, by its client or by the cluster, the removal of a registration that callbacks were
     // told of must be told.
