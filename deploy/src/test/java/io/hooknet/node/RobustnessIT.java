@@ -158,6 +158,7 @@ class RobustnessIT {
       // Kept for every run, so that any run can be read again (bin/hooknet-robustness --check FILE).
       Path dump = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + seed + ".history");
       history.dump(dump);
+      keepOutputs();
       if (!violations.isEmpty()) {
         System.out.println(HistoryChecker.report(history, violations));
         System.out.println("  the whole history: " + dump);
@@ -195,7 +196,7 @@ class RobustnessIT {
     }
   }
 
-  /** Writes every node incarnation's output where a failed run can be read after. */
+  /** Writes every node incarnation's output where a run, failed or not, can be read after. */
   private void keepOutputs() throws IOException {
     Path outputs = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + seed + ".nodes");
     Files.writeString(outputs, "history time 0 is " + Instant.ofEpochMilli(startedMillis) + "\n"
