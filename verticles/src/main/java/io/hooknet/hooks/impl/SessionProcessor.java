@@ -104,7 +104,10 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
     return new SessionProcessor(Kind.CREATE, node, 1, 0, null);
   }
 
-  /** A resume at {@code node}, unless the session is gone, ending or past its grace period at {@code now}. */
+  /**
+   * A resume at {@code node}, unless the session is gone, ending or past its grace period at {@code now} (the wall
+   * clock of the resuming node, ms), which numbers the new connection.
+   */
   static SessionProcessor attach(String node, long now) {
     return new SessionProcessor(Kind.ATTACH, node, 0, now, null);
   }
@@ -170,9 +173,12 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
       case CREATE:
         return state != null ? null : new SessionState(id, node, attachment, true, 0, null, false);
       case ATTACH:
-        // The kept notices go with the step's answer to the connection that resumes, and leave the state.
+        // The kept notices go with the step's answer to the connection that resumes, and leave the state. The
+        // attachment is the time of the resume (one more than the last when that is later): the two sides of a
+        // split count resumes each on its own, and a merge must still tell which connection the client made last.
         return state == null || state.ending() || !state.connected() && time >= state.deadline() ? null
-            : new SessionState(id, node, state.attachment() + 1, true, 0, null, false, state.lost());
+            : new SessionState(id, node, Math.max(state.attachment() + 1, time), true, 0, null, false,
+                state.lost());
       case LOST:
         if (state == null || state.ending()) {
           return null;

@@ -70,4 +70,31 @@ class SessionProcessorTest {
     assertThat(same.state().node()).isEqualTo("n1");
     assertThat(apply(SessionProcessor.reattach("n2", 4)).state().attachment()).isEqualTo(4);
   }
+
+  /**
+   * The cluster kept the side where the client resumed twice (at n1, then n3) and then left; the other side, cut
+   * off with n2, had the client resume at n2 once, after both. Counted, the kept side's connections are ahead; the
+   * connection at n2 is the client's latest, and the merge connects it again.
+   */
+  @Test
+  void theConnectionMadeLastOnEitherSideOfASplitIsConnectedAgain() {
+    Map.Entry<String, byte[]> cutOff = new SimpleEntry<>("s", entry.getValue());
+    long atN1 = 1_000_000;
+    assertThat(apply(SessionProcessor.detach(3, atN1 + 6_000)).applied()).isTrue();
+    Step n1 = apply(SessionProcessor.attach("n1", atN1));
+    assertThat(apply(SessionProcessor.detach(n1.state().attachment(), atN1 + 8_000)).applied()).isTrue();
+    Step n3 = apply(SessionProcessor.attach("n3", atN1 + 2_000));
+    assertThat(n3.state().attachment()).isGreaterThan(n1.state().attachment());
+    assertThat(apply(SessionProcessor.detach(n3.state().attachment(), atN1 + 9_000)).applied()).isTrue();
+
+    Step n2 = Mapping.fromCborBytes(SessionProcessor.detach(3, atN1 + 6_000).process(cutOff), Step.class);
+    assertThat(n2.applied()).isTrue();
+    n2 = Mapping.fromCborBytes(SessionProcessor.attach("n2", atN1 + 2_500).process(cutOff), Step.class);
+    assertThat(n2.applied()).isTrue();
+
+    Step merged = apply(SessionProcessor.reattach("n2", n2.state().attachment()));
+    assertThat(merged.applied()).isTrue();
+    assertThat(stored()).isEqualTo(new SessionState("s", "n2", n2.state().attachment(), true, 0, null, false));
+    assertThat(apply(SessionProcessor.reattach("n3", n3.state().attachment())).applied()).isFalse();
+  }
 }
