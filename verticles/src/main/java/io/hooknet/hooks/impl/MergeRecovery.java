@@ -136,7 +136,7 @@ final class MergeRecovery {
       LOG.log(merging ? Level.INFO : Level.FINE, () -> why + "; node " + node + " asserts again what it and "
           + live.size()
           + " sessions own in " + byFamily.size() + " families" + (ended.isEmpty() ? ""
-          : "; " + ended.size() + " sessions that ended meanwhile lose theirs"));
+          : "; " + ended.size() + " sessions that ended meanwhile lose theirs: " + String.join(", ", ended)));
       List<Future<Void>> families = new ArrayList<>();
       ended.forEach(session -> families.add(sessions.withdraw(session, Cause.CLIENT_LEFT)));
       byFamily.forEach((family, owned) -> families.add(store.change(family, FamilyProcessor.reassert(owned,
