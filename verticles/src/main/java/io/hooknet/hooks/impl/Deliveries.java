@@ -118,13 +118,22 @@ final class Deliveries {
         here));
     result.notices().forEach(notice -> route(notice.deliverer(), new NodeMessage(node, notice, null, null, now),
         here));
-    result.lost().forEach(lost -> route(lost.owner().node(), new NodeMessage(node, null, null, lost, now), here));
+    result.lost().forEach(lost -> route(teller(lost), new NodeMessage(node, null, null, lost, now), here));
     here.forEach(this::take);
     result.published().forEach(event -> {
       HooknetMeters.registryChange(event.family(), event.hook() != null ? "hook" : "event", event.cmd().name(),
           event.cause().name());
       vertx.eventBus().publish(HookRegistry.EVENTS, Json.toJson(event));
     });
+  }
+
+  /**
+   * The node that tells the owner of {@code lost} that it lost its hook: the node it was registered through, which
+   * tells each loss once however many nodes find it. A session's client may have moved on from a node that is gone
+   * from the cluster since (dead, frozen, cut off); any node can reach the session, so this one tells it then.
+   */
+  private String teller(Lost lost) {
+    return lost.owner().sessionOwned() && !members.get().contains(lost.owner().node()) ? node : lost.owner().node();
   }
 
   /** Sends {@code message} to node {@code target}, or keeps it in {@code here} when that is this node. */
