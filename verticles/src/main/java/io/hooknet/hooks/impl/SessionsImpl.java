@@ -504,11 +504,15 @@ final class SessionsImpl implements Sessions {
         if (step.applied()) {
           return id;
         }
-        String why = step.state() != null && !step.state().ending()
-            ? "was resumed by a later connection while this node was split off" : "ended while this node was split off";
-        LOG.info(() -> "session " + id + " " + why + "; closing its connection");
-        connections.remove(id);
-        connection.close().run();
+        boolean ending = step.state() == null || step.state().ending();
+        Connection now = connections.get(id);
+        if (now != connection) {
+          // The session's client came back here on a new connection while the merge asked (this one had closed):
+          // that resume took the session, and the new connection is the session's, not to be closed here.
+          return now == null || ending ? null : id;
+        }
+        closeEnded(id, connection, ending ? "ended while this node was split off"
+            : "was resumed by a later connection while this node was split off");
         return null;
       }));
     }
@@ -672,7 +676,7 @@ final class SessionsImpl implements Sessions {
   /** Closes the connection here of a session the cluster has ended, so that its client learns it on resuming. */
   private void closeEnded(String id, Connection connection, String why) {
     LOG.info(() -> "session " + id + " " + why + "; closing its connection");
-    connections.remove(id);
+    connections.remove(id, connection);
     connection.close().run();
   }
 

@@ -3,6 +3,7 @@ package io.hooknet.hooks.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hooknet.codec.HookCommand;
+import io.hooknet.hooks.Sessions;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
 import io.vertx.core.Context;
@@ -113,5 +114,37 @@ class SessionsMergingTest {
     }, () -> held("s-2"))).containsExactly("b");
     assertThat(afterResume("s-2")).containsExactly("b");
     assertThat(onLoop(sessions::merged, () -> held("s-2"))).isEmpty();
+  }
+
+  /**
+   * A merge asks to connect again the sessions this node has connections for; meanwhile a session's client, whose
+   * connection here had closed, comes back here on a new one. The resume is applied first, so the merge's step for
+   * the old connection is refused — and the new connection, the session's now, stays open and the session's.
+   */
+  @Test
+  void aResumeHereWhileTheMergeAsksKeepsItsNewConnection() {
+    List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Sessions.Session first = Await.result(sessions.open(null, () -> closed.add("first")));
+    CompletableFuture<Future<List<String>>> asked = new CompletableFuture<>();
+    CompletableFuture<Future<Sessions.Session>> resumed = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      // Both steps go to the session's entry in this order: the resume's, then the merge's.
+      resumed.complete(sessions.open(first.id(), () -> closed.add("second")));
+      asked.complete(sessions.reattach());
+    });
+    Sessions.Session second = Await.result(Future.fromCompletionStage(resumed).compose(f -> f));
+    List<String> live = Await.result(Future.fromCompletionStage(asked).compose(f -> f));
+    assertThat(second.resumed()).isTrue();
+    assertThat(second.attachment()).isGreaterThan(first.attachment());
+    assertThat(live).containsExactly(first.id());
+    assertThat(closed).containsExactly("first");
+    assertThat(Await.result(onContext(() -> sessions.info(first.id()))).session()).isEqualTo(first.id());
+    Await.result(onContext(() -> sessions.close(first.id())));
+  }
+
+  private static <T> Future<T> onContext(Supplier<Future<T>> call) {
+    CompletableFuture<Future<T>> made = new CompletableFuture<>();
+    context.runOnContext(v -> made.complete(call.get()));
+    return Future.fromCompletionStage(made).compose(f -> f);
   }
 }
