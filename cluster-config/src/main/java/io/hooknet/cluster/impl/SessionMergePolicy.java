@@ -16,7 +16,8 @@ import java.io.IOException;
  * again over the merged registry unless both sides had done it (a tombstone from one side and a live session from
  * the other, whose registrations the other side kept) — except a session a side ended only because its node was
  * gone from that side's view ({@code NODE_LEFT}), which the other side has connected, as of the same or a later
- * attachment: its client stayed with its node, and the session goes on. Otherwise the cluster's own entry stays,
+ * attachment (a connection is numbered by when it resumed the session): its client stayed with its node, and the
+ * session goes on. Otherwise the cluster's own entry stays,
  * and a session only the merging side knows is taken in. Hazelcast's default, put-if-absent, would bring an ended
  * session back to life with the registrations it held on the other side. It reads the entries as CBOR trees, so
  * that every member can load it whatever else it runs.
