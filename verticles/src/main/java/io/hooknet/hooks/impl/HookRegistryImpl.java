@@ -23,6 +23,7 @@ import io.hooknet.hooks.impl.Effects.Lost;
 import io.hooknet.hooks.impl.FamilyProcessor.Result;
 import io.hooknet.impl.ContextCalls;
 import io.hooknet.metrics.HooknetMeters;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -277,7 +278,7 @@ public final class HookRegistryImpl implements HookRegistry {
 
     @Override
     public Future<Replies.Ack> notifyUnregister(HookCommand.NotifyUnregister command) {
-      return change(command);
+      return change(command).andThen(done -> unregistered(command.address(), done));
     }
 
     @Override
@@ -287,7 +288,7 @@ public final class HookRegistryImpl implements HookRegistry {
 
     @Override
     public Future<Replies.Ack> protocolNotifyUnregister(HookCommand.ProtocolNotifyUnregister command) {
-      return change(command);
+      return change(command).andThen(done -> unregistered(command.address(), done));
     }
 
     @Override
@@ -367,6 +368,16 @@ public final class HookRegistryImpl implements HookRegistry {
         message -> callback.handle(Json.body(message.body(), HookEvent.class)));
     localConsumers.put(address, consumer);
     return registration.apply(address).map(address).onFailure(failed -> dropLocal(address));
+  }
+
+  /**
+   * A Java callback of this node unregistered (or found gone already) stops here: after its teardown it is told
+   * nothing more, even by a stream a merge brings back from a copy of its family that still had it.
+   */
+  private void unregistered(String address, AsyncResult<Replies.Ack> done) {
+    if (done.succeeded() || HooknetException.from(done.cause()).errno() == Errno.ESRCH.number()) {
+      dropLocal(address);
+    }
   }
 
   private void dropLocal(String key) {
