@@ -23,7 +23,6 @@ import io.hooknet.hooks.impl.Effects.Lost;
 import io.hooknet.hooks.impl.FamilyProcessor.Result;
 import io.hooknet.impl.ContextCalls;
 import io.hooknet.metrics.HooknetMeters;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -278,7 +277,7 @@ public final class HookRegistryImpl implements HookRegistry {
 
     @Override
     public Future<Replies.Ack> notifyUnregister(HookCommand.NotifyUnregister command) {
-      return change(command).andThen(done -> unregistered(command.address(), done));
+      return change(command);
     }
 
     @Override
@@ -288,7 +287,7 @@ public final class HookRegistryImpl implements HookRegistry {
 
     @Override
     public Future<Replies.Ack> protocolNotifyUnregister(HookCommand.ProtocolNotifyUnregister command) {
-      return change(command).andThen(done -> unregistered(command.address(), done));
+      return change(command);
     }
 
     @Override
@@ -368,16 +367,6 @@ public final class HookRegistryImpl implements HookRegistry {
         message -> callback.handle(Json.body(message.body(), HookEvent.class)));
     localConsumers.put(address, consumer);
     return registration.apply(address).map(address).onFailure(failed -> dropLocal(address));
-  }
-
-  /**
-   * A Java callback of this node unregistered (or found gone already) stops here: after its teardown it is told
-   * nothing more, even by a stream a merge brings back from a copy of its family that still had it.
-   */
-  private void unregistered(String address, AsyncResult<Replies.Ack> done) {
-    if (done.succeeded() || HooknetException.from(done.cause()).errno() == Errno.ESRCH.number()) {
-      dropLocal(address);
-    }
   }
 
   private void dropLocal(String key) {
