@@ -35,8 +35,8 @@ class TwoCommandsTest {
   void ciInstallsWhatIsMissingThenRunsTheReadmesTestCommandAsItStands() throws Exception {
     List<String> commands = readmeCommands();
     assertThat(commands).containsExactly("bin/hooknet node", "bin/hooknet-test");
-    assertThat(commandsOf(".ci/run")).containsExactly("set -euo pipefail",
-        "cd \"$(dirname \"${BASH_SOURCE[0]}\")/..\"", "bin/hooknet-deps", commands.get(1));
+    assertThat(commandsOf(".ci/run")).containsExactly("set -eu", "cd \"$(dirname \"$0\")/..\"", "set -x",
+        "bin/hooknet-deps", commands.get(1));
     assertThat(commandsOf("bin/hooknet-test")).containsSubsequence("bin/hooknet-deps", "exec ./mvnw -B verify \"$@\"");
   }
 
