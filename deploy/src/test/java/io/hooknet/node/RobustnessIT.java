@@ -158,7 +158,6 @@ class RobustnessIT {
       // Kept for every run, so that any run can be read again (bin/hooknet-robustness --check FILE).
       Path dump = NodeProcess.projectRoot().resolve("deploy/target/robustness-" + seed + ".history");
       history.dump(dump);
-      keepOutputs();
       if (!violations.isEmpty()) {
         System.out.println(HistoryChecker.report(history, violations));
         System.out.println("  the whole history: " + dump);
@@ -178,6 +177,7 @@ class RobustnessIT {
         System.out.println("  heap of n" + (i + 1) + ": " + heap.encode());
         assertThat(heap.getDouble("used")).isLessThan(heap.getDouble("max") * 0.8);
       }
+      keepOutputs();
     } catch (Exception | AssertionError e) {
       keepOutputs();
       throw e;
