@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * {@code MERGE_CONFLICT}, every node lists the same chain, every callback's stream folds to that chain, and no
  * change identity (epoch, seq) stands for two different changes. A session that one side ends while the other
  * acknowledged a registration of it loses that registration at the merge, and every callback is told; a hook its
- * session unregistered after moving to another node is not asserted again by the node it left. A change whose
+ * session unregistered after moving to another node is not asserted again by the node it left, and what is
+ * unregistered on the side the merge does not keep is taken out of the family it keeps. A change whose
  * node is killed while its event bus to the others is cut (its notices never leave) reaches every callback when the
  * survivors assert again.
  */
@@ -308,6 +309,42 @@ class PartitionIT {
           .containsExactly("HN_REGISTER " + moved + " REGISTERED", "HN_UNREGISTER " + moved + " UNREGISTERED");
       assertThat(List.of(0, 1, 2).stream().map(this::chainAt)).allMatch(List.of("after@" + after.session())::equals);
     }
+  }
+
+  @Test
+  void whatIsUnregisteredOnTheSideTheMergeDoesNotKeepIsTakenOutOfTheFamilyItKeeps() {
+    connectAndAddEvent(0);
+    Client watcher = watching(connect(0));
+    Client leaver = watching(connect(2));
+    leaver.register("gone");
+    String gone = "gone@" + leaver.session();
+    Await.until("the watcher to hold " + gone, CONVERGE, () -> fold(watcher.events()).equals(List.of(gone)));
+
+    splitOff(2);
+    nodes.get(2).awaitStderr("node n1 left cluster", CONVERGE);
+    nodes.get(2).awaitStderr("node n2 left cluster", CONVERGE);
+    // Only n3's side takes the unregistrations: the family the merge keeps, n1's and n2's, still has both.
+    leaver.command(op("hook.unregister").put("hook", "gone"));
+    Await.until("the leaver's callback to be told of the unregistration", CONVERGE,
+        () -> describe(leaver.events()).contains("HN_UNREGISTER " + gone + " UNREGISTERED"));
+    leaver.command(op("notify.unregister").put("address", leaver.callback()));
+    List<String> toldBefore = describe(leaver.events());
+
+    net.heal();
+    nodes.get(2).awaitStderr("has asserted again what it owns after the merge", CONVERGE);
+    // A change made through n3 after its re-assertion: the watcher is told it after whatever the merge told.
+    Client after = connect(2);
+    after.register("after");
+    Await.until("the watcher to be told of the later change", CONVERGE,
+        () -> describe(watcher.events()).contains("HN_REGISTER after@" + after.session() + " REGISTERED"));
+    assertThat(fold(watcher.events())).containsExactly("after@" + after.session());
+    // On the way the watcher may be re-synchronised (told the chain again, with the hook) before the removal.
+    List<String> toldOfGone = describe(watcher.events()).stream().filter(event -> event.contains(gone)).toList();
+    assertThat(toldOfGone).startsWith("HN_REGISTER " + gone + " REGISTERED")
+        .endsWith("HN_UNREGISTER " + gone + " UNREGISTERED");
+    assertThat(List.of(0, 1, 2).stream().map(this::chainAt)).allMatch(List.of("after@" + after.session())::equals);
+    // The unregistered callback, which the kept family still had, is told nothing after its teardown.
+    assertThat(describe(leaver.events())).isEqualTo(toldBefore);
   }
 
   @Test

@@ -11,6 +11,10 @@ import io.hooknet.codec.Replies;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -71,6 +75,30 @@ class HookRegistryClusterTest {
             "null HN_SYNCED REPLAY 3 -1", "hd HN_REGISTER REGISTERED 4 0");
     assertThat(events).extracting(HookEvent::node).containsExactly("n1", "n2", "n3", "n2", "n3");
     assertThat(events).extracting(HookEvent::epoch).containsOnly(events.get(0).epoch());
+  }
+
+  /**
+   * After its teardown a Java callback is told nothing more: its node stops consuming its address, so that not even
+   * a stream a merge brings back from a copy of the family that still had it reaches the handler.
+   */
+  @Test
+  void anUnregisteredJavaCallbackIsToldNothingAfterItsTeardown() {
+    String family = family();
+    Await.result(registries.get(0).register(family, "PHYSICAL_IN", "ha", Hint.NONE, null, call -> 0));
+    Callback seen = new Callback();
+    String address = Await.result(registries.get(1).notifyRegister(family, "PHYSICAL_IN", seen));
+    Await.result(registries.get(1).notifyUnregister(family, "PHYSICAL_IN", address));
+    Await.until("the callback's address to have no consumer on its node", Duration.ofSeconds(5),
+        () -> noConsumer(cluster.vertx(1), address));
+    assertThat(seen.all()).extracting(e -> e.hook() + " " + e.cmd() + " " + e.cause())
+        .containsExactly("ha HN_REGISTER REPLAY", "null HN_SYNCED REPLAY", "ha HN_UNREGISTER TEARDOWN");
+  }
+
+  private static boolean noConsumer(Vertx vertx, String address) {
+    return Await.result(vertx.eventBus().request(address, "probe",
+        new DeliveryOptions().setSendTimeout(500).setLocalOnly(true)).map(reply -> false)
+        .recover(failure -> Future.succeededFuture(failure instanceof ReplyException reply
+            && reply.failureType() == ReplyFailure.NO_HANDLERS)));
   }
 
   @Test

@@ -111,6 +111,8 @@ final class CallbackSequencer {
     /** While the callback's teardown waits for the changes before it: the change it was made at; null otherwise. */
     ChangeId stopping;
     List<HookEvent> teardown = List.of();
+    /** What to do once the teardown waiting has gone out. */
+    final List<Runnable> afterTeardown = new ArrayList<>();
 
     Stream(String session) {
       this.session = session;
@@ -351,6 +353,19 @@ final class CallbackSequencer {
     tearDown(key, stream, at, teardown);
   }
 
+  /**
+   * Runs {@code then} once {@code key}'s stream, stopped, has given its teardown: at once, unless the teardown
+   * still waits for the changes before it ({@link #stop}).
+   */
+  void afterTeardown(CallbackKey key, Runnable then) {
+    Stream stream = streams.get(key);
+    if (stream != null && stream.stopping != null) {
+      stream.afterTeardown.add(then);
+    } else {
+      then.run();
+    }
+  }
+
   /** The changes before a teardown came (or did not in time): the teardown goes out, and the stream ends. */
   private void finishStop(CallbackKey key, Stream stream) {
     if (streams.get(key) != stream) {
@@ -359,6 +374,7 @@ final class CallbackSequencer {
     streams.remove(key);
     cancelTimer(stream);
     tearDown(key, stream, stream.stopping, stream.teardown);
+    stream.afterTeardown.forEach(Runnable::run);
   }
 
   /**

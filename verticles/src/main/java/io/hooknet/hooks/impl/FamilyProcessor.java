@@ -154,7 +154,8 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, Famil
    * member's departure), when only the callbacks it has to put back are re-synchronised and the streams it delivers
    * ({@code given}) are brought up to the family's latest changes.
    */
-  record Reassert(List<Owned> owned, List<Given> given, String node, boolean resyncAll, ChangeContext context) {
+  record Reassert(List<Owned> owned, List<Owned> unregistered, List<Given> given, String node, boolean resyncAll,
+      ChangeContext context) {
   }
 
   /** What session {@code session}, ending, held in a family as this node knows it, withdrawn with {@code cause}. */
@@ -293,10 +294,10 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, Famil
     return new FamilyProcessor(Kind.COUNT_RUN, new CountRun(event, List.copyOf(called)));
   }
 
-  static FamilyProcessor reassert(List<Owned> owned, List<Given> given, String node, boolean resyncAll,
-      ChangeContext context) {
-    return new FamilyProcessor(Kind.REASSERT, new Reassert(List.copyOf(owned), List.copyOf(given), node, resyncAll,
-        context));
+  static FamilyProcessor reassert(List<Owned> owned, List<Owned> unregistered, List<Given> given, String node,
+      boolean resyncAll, ChangeContext context) {
+    return new FamilyProcessor(Kind.REASSERT, new Reassert(List.copyOf(owned), List.copyOf(unregistered),
+        List.copyOf(given), node, resyncAll, context));
   }
 
   @Override
@@ -386,7 +387,8 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, Famil
       }
       case REASSERT: {
         Reassert reassert = request(Reassert.class);
-        return OwnerOps.reassert(state, family, reassert.owned(), reassert.given(), reassert.node(),
+        return OwnerOps.reassert(state, family, reassert.owned(), reassert.unregistered(), reassert.given(),
+            reassert.node(),
             reassert.resyncAll(), new Effects(reassert.context()).untold(backup));
       }
       case WITHDRAW: {

@@ -23,10 +23,12 @@ import io.hooknet.hooks.impl.Effects.Lost;
 import io.hooknet.hooks.impl.FamilyProcessor.Result;
 import io.hooknet.impl.ContextCalls;
 import io.hooknet.metrics.HooknetMeters;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,6 +53,8 @@ public final class HookRegistryImpl implements HookRegistry {
 
   private static final Logger LOG = Logger.getLogger(HookRegistry.class.getName());
   private static final long GAP_MILLIS = 2_000;
+  /** The header of the message that ends a Java callback's consumer. */
+  private static final String CALLBACK_END = "hooknet-callback-end";
   /**
    * How long after a member joins the others assert again what they and their sessions own: a member that merged
    * back sends its data once it has joined.
@@ -277,7 +281,8 @@ public final class HookRegistryImpl implements HookRegistry {
 
     @Override
     public Future<Replies.Ack> notifyUnregister(HookCommand.NotifyUnregister command) {
-      return change(command);
+      return change(command).andThen(done -> unregistered(
+          new CallbackKey(command.family(), command.event(), command.address()), done));
     }
 
     @Override
@@ -287,7 +292,8 @@ public final class HookRegistryImpl implements HookRegistry {
 
     @Override
     public Future<Replies.Ack> protocolNotifyUnregister(HookCommand.ProtocolNotifyUnregister command) {
-      return change(command);
+      return change(command).andThen(done -> unregistered(new CallbackKey(command.family(), null, command.address()),
+          done));
     }
 
     @Override
@@ -363,17 +369,43 @@ public final class HookRegistryImpl implements HookRegistry {
     // Under the node's own addresses, which no bridge lets a client listen to: nothing can share the callback's
     // address, and a node's registration there needs no check with the cluster's claims.
     String address = "hooknet.hooks.node." + nodeName() + ".cb." + UUID.randomUUID();
-    MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(address,
-        message -> callback.handle(Json.body(message.body(), HookEvent.class)));
+    // The handler runs on the caller's context, as Vert.x runs any handler; the end comes to it in the same queue as
+    // the events, after the last.
+    MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(address);
+    consumer.handler(message -> {
+      if (message.headers().contains(CALLBACK_END)) {
+        consumer.unregister();
+      } else {
+        callback.handle(Json.body(message.body(), HookEvent.class));
+      }
+    });
     localConsumers.put(address, consumer);
-    return registration.apply(address).map(address).onFailure(failed -> dropLocal(address));
+    return registration.apply(address).map(address).onFailure(failed -> endCallback(address));
+  }
+
+  /**
+   * A Java callback of this node unregistered (or found gone already) stops being consumed here once its teardown
+   * has gone out, which may wait for changes made before it: it is told nothing after.
+   */
+  private void unregistered(CallbackKey key, AsyncResult<Replies.Ack> done) {
+    if (localConsumers.containsKey(key.address())
+        && (done.succeeded() || HooknetException.from(done.cause()).errno() == Errno.ESRCH.number())) {
+      deliveries.sequencer().afterTeardown(key, () -> endCallback(key.address()));
+    }
+  }
+
+  /** A Java callback's consumer goes once the events sent to it before have been handled. */
+  private void endCallback(String address) {
+    if (localConsumers.remove(address) != null) {
+      ContextCalls.run(context, () -> vertx.eventBus().send(address, null, new DeliveryOptions().setLocalOnly(true)
+          .addHeader(CALLBACK_END, "")));
+    }
   }
 
   private void dropLocal(String key) {
     MessageConsumer<?> consumer = localConsumers.remove(key);
     if (consumer != null) {
-      // Teardown notices are queued ahead of the unregistration on this loop, so the callback still gets them.
-      context.runOnContext(v -> consumer.unregister());
+      consumer.unregister();
     }
   }
 

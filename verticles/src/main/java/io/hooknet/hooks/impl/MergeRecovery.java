@@ -18,18 +18,19 @@ import java.util.logging.Logger;
 
 /**
  * What a node does once Hazelcast has merged it back after a split: the cluster kept the other side's stored
- * registry, so the node connects its sessions again and asserts, family by family, what it and those sessions
- * own ({@link OwnerOps#reassert}), which settles every name held on both sides and re-synchronises the callbacks
- * it delivers. The other nodes do the same when the node joins them ({@link #runAfter}): a family the cluster
- * had lost (its partition gone with the members that held it) comes back as the merging side had it, which may
- * lack what their sessions registered meanwhile, or keep the clean-up the merging side made after a session the
- * cluster has connected. They do it too when a member leaves (the backups that take over its partitions may lack
- * the changes whose backups timed out) and when Hazelcast reports a partition lost: a family may then be older
- * than what was acknowledged, or gone. With what it owns, a node sends the last change each callback stream it
- * delivers was given: a member that left may have made changes it never told, and the family sends every stream
- * behind its latest change the changes after its last. Asserting is idempotent, so a try that fails (Hazelcast still migrating partitions just
- * after the merge, a member leaving meanwhile) is repeated every {@value #RETRY_MILLIS} ms until one succeeds or
- * the registry stops.
+ * registry, so the node connects its sessions again and asserts, family by family, what it and those sessions own
+ * ({@link OwnerOps#reassert}), which settles every name held on both sides and re-synchronises the callbacks it
+ * delivers; what was unregistered through the node and the kept side still holds is taken out again. The other
+ * nodes do the same when the node joins them ({@link #runAfter}): a family the cluster had lost (its partition gone
+ * with the members that held it) comes back as the merging side had it, which may lack what their sessions
+ * registered meanwhile, or keep the clean-up the merging side made after a session the cluster has connected. They
+ * do it too when a member leaves (the backups that take over its partitions may lack the changes whose backups
+ * timed out) and when Hazelcast reports a partition lost: a family may then be older than what was acknowledged, or
+ * gone. With what it owns, a node sends the last change each callback stream it delivers was given: a member that
+ * left may have made changes it never told, and the family sends every stream behind its latest change the changes
+ * after its last. Asserting is idempotent, so a try that fails (Hazelcast still migrating partitions just after the
+ * merge, a member leaving meanwhile) is repeated every {@value #RETRY_MILLIS} ms until one succeeds or the registry
+ * stops.
  */
 final class MergeRecovery {
 
@@ -133,6 +134,12 @@ final class MergeRecovery {
           sessions.check(owned.owner(), ((HookCommand.Registers) owned.command()).address());
         }
       }
+      // What was unregistered through this node may be back with a copy of its family from before: taken out again.
+      Map<String, List<Owned>> unregistered = new LinkedHashMap<>();
+      for (Owned was : ownership.unregistered()) {
+        unregistered.computeIfAbsent(was.command().family(), family -> new ArrayList<>()).add(was);
+        byFamily.computeIfAbsent(was.command().family(), family -> new ArrayList<>());
+      }
       LOG.log(merging ? Level.INFO : Level.FINE, () -> why + "; node " + node + " asserts again what it and "
           + live.size()
           + " sessions own in " + byFamily.size() + " families" + (ended.isEmpty() ? ""
@@ -140,7 +147,8 @@ final class MergeRecovery {
       List<Future<Void>> families = new ArrayList<>();
       ended.forEach(session -> families.add(sessions.withdraw(session, Cause.CLIENT_LEFT)));
       byFamily.forEach((family, owned) -> families.add(store.change(family, FamilyProcessor.reassert(owned,
-          given.getOrDefault(family, List.of()), node, merging, store.changeContext())).map(result -> {
+          unregistered.getOrDefault(family, List.of()), given.getOrDefault(family, List.of()), node, merging,
+          store.changeContext())).map(result -> {
             deliveries.apply(result);
             return null;
           })));

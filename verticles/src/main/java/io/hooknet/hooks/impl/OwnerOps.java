@@ -123,10 +123,25 @@ final class OwnerOps {
    */
   static Outcome reassert(FamilyState family, String name, List<Owned> owned, List<Given> given, String node,
       boolean resyncAll, Effects effects) {
+    return reassert(family, name, owned, List.of(), given, node, resyncAll, effects);
+  }
+
+  /**
+   * As above, first taking out of the family what {@code unregistered} names: registrations unregistered through
+   * {@code node}, which a copy of the family from before their unregistration (the side of a split the merge kept,
+   * a backup that missed the change) still holds, each as it was (the same owner, made at the same time).
+   */
+  static Outcome reassert(FamilyState family, String name, List<Owned> owned, List<Owned> unregistered,
+      List<Given> given, String node, boolean resyncAll, Effects effects) {
     if (family == null) {
       owned.forEach(registration -> lose(name, registration, null, effects));
       return new Outcome(null, new Replies.Ack(0), effects, false);
     }
+    // Callbacks first: one taken out is told nothing more, not even the removal of a hook taken out with it.
+    unregistered.stream().filter(registration -> !(registration.command() instanceof HookCommand.HookRegister))
+        .forEach(registration -> withdrawUnregistered(family, registration, effects));
+    unregistered.stream().filter(registration -> registration.command() instanceof HookCommand.HookRegister)
+        .forEach(registration -> withdrawUnregistered(family, registration, effects));
     Set<String> putBack = new HashSet<>();
     for (Owned registration : owned) {
       HookCommand.Registration what = ((HookCommand.Registers) registration.command()).registration();
@@ -180,6 +195,41 @@ final class OwnerOps {
       site.changes().overtake(stream.last(), effects.context());
       HookOps.catchUp(site, callback, stream.last(), StreamChange.FILL, effects);
     }
+  }
+
+  /**
+   * Takes out a registration unregistered since the family was copied: a hook is told to the callbacks as
+   * unregistered; a callback, whose teardown went out with the unregistration, is stopped without one.
+   */
+  private static void withdrawUnregistered(FamilyState family, Owned registration, Effects effects) {
+    HookCommand.Registration what = ((HookCommand.Registers) registration.command()).registration();
+    EventState event = what.event() == null ? null : family.event(what.event());
+    if (what.event() != null && event == null) {
+      return;
+    }
+    if (what.kind() == HookCommand.Registration.Kind.HOOK) {
+      int position = event.hooks().indexOf(what.name());
+      if (position >= 0 && isThe(registration, event.chain.get(position).owner(),
+          event.chain.get(position).registeredAt())) {
+        HookOps.remove(family, event, position, Cause.UNREGISTERED, effects);
+      }
+      return;
+    }
+    HookOps.Site site = event == null ? HookOps.Site.of(family) : HookOps.Site.of(family, event);
+    int index = indexOf(site.callbacks(), what.name());
+    if (index >= 0 && isThe(registration, site.callbacks().get(index).owner(),
+        site.callbacks().get(index).registeredAt())) {
+      Callback callback = site.callbacks().remove(index);
+      effects.replay(site.key(callback.address()), callback, StreamChange.STOP, site.changes().current(), List.of());
+      if (event != null && event.shutdown && event.callbacks.isEmpty()) {
+        family.removeEvent(event);
+      }
+    }
+  }
+
+  /** Whether a registration held by {@code owner}, made at {@code registeredAt}, is {@code registration}. */
+  private static boolean isThe(Owned registration, Owner owner, long registeredAt) {
+    return registeredAt == registration.registeredAt() && owner.same(registration.owner());
   }
 
   /**

@@ -22,6 +22,17 @@ final class Ownership {
   private final Map<Registration, Owned> owned = new LinkedHashMap<>();
   /** Registrations whose unregistration is under way: not asserted again meanwhile, or it could be put back. */
   private final Map<Registration, Integer> leaving = new HashMap<>();
+  /**
+   * The latest registrations unregistered through this node, as they were: a copy of their family from before
+   * (the other side of a split, kept by the merge; a backup that missed the change) may still hold them.
+   */
+  private final Map<Registration, Owned> unregistered = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Registration, Owned> eldest) {
+      return size() > UNREGISTERED;
+    }
+  };
+  private static final int UNREGISTERED = 4096;
 
   void registered(HookCommand.Registers command, Owner owner, long registeredAt) {
     Registration key = command.registration();
@@ -41,8 +52,23 @@ final class Ownership {
   void unregistered(Registration registration, boolean succeeded) {
     leaving.computeIfPresent(registration, (key, count) -> count > 1 ? count - 1 : null);
     if (succeeded) {
-      owned.remove(registration);
+      Owned was = owned.remove(registration);
+      if (was != null) {
+        unregistered.remove(registration);
+        unregistered.put(registration, was);
+      }
     }
+  }
+
+  /** The latest registrations unregistered through this node and not registered again since, oldest first. */
+  List<Owned> unregistered() {
+    List<Owned> found = new ArrayList<>();
+    unregistered.forEach((registration, was) -> {
+      if (!owned.containsKey(registration)) {
+        found.add(was);
+      }
+    });
+    return found;
   }
 
   /** Forgets a registration that another kept in a merge. */

@@ -348,6 +348,22 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void whatWaitsForATeardownRunsOnceItHasGoneOutAndAtOnceWhenItHas() {
+    sequencer.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
+    sequencer.stop(KEY, new ChangeId(1, 3), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 1, 3, true,
+        Cause.TEARDOWN)));
+    sequencer.afterTeardown(KEY, () -> told.add("after"));
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "b", "n2", 1, 2, false, Cause.REGISTERED), 1);
+    assertThat(told).hasSize(3);
+    sequencer.live(KEY, hook(Cmd.HN_UNREGISTER, "b", "n2", 1, 3, false, Cause.UNREGISTERED), 1);
+    sequencer.afterTeardown(KEY, () -> told.add("at once"));
+
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1",
+        "HN_REGISTER b n2 REGISTERED 1.2", "HN_UNREGISTER b n2 UNREGISTERED 1.3", "HN_UNREGISTER a n1 TEARDOWN 1.3",
+        "after", "at once");
+  }
+
+  @Test
   void aTeardownWhoseChangesBeforeItNeverComeGoesOutAfterTheGapTimeTellingWhatItMissed() {
     CallbackSequencer quick = quick();
     quick.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));

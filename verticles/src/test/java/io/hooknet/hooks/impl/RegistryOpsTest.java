@@ -343,6 +343,49 @@ class RegistryOpsTest {
   }
 
   @Test
+  void aMergeTakesOutAgainWhatTheNodeUnregisteredThatTheKeptSideStillHoldsAsItWas() {
+    // The side the merge kept still has n3's hook h and callback cb.n3 (made at 101 and 102), which n3 unregistered
+    // on its side; of k, n3 unregistered a registration made at 50, and x is n1's.
+    clock = 100;
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.n1"), "n1");
+    register("h", Hint.NONE, null, "n3");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.n3"), "n3");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.kept"), "n3");
+    register("k", Hint.NONE, null, "n3");
+    register("x", Hint.NONE, null, "n1");
+    Owner n3 = Owner.node("n3");
+    List<OwnerOps.Owned> owned = List.of(
+        new OwnerOps.Owned(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.kept"), n3, 103),
+        new OwnerOps.Owned(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "k", null, null, "addr.k"), n3, 104));
+    List<OwnerOps.Owned> unregistered = List.of(
+        new OwnerOps.Owned(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "h", null, null, "addr.h"), n3, 101),
+        new OwnerOps.Owned(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.n3"), n3, 102),
+        new OwnerOps.Owned(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "k", null, null, "addr.k"), n3, 50),
+        new OwnerOps.Owned(new HookCommand.HookRegister("inet", "PHYSICAL_IN", "x", null, null, "addr.x"), n3, 105),
+        new OwnerOps.Owned(new HookCommand.NotifyRegister("inet", "NO_SUCH_EVENT", "cb.n3"), n3, 102));
+    view = 3;
+    Outcome merged = store(OwnerOps.reassert(stored(), "inet", owned, unregistered, List.of(), "n3", true,
+        effects()));
+
+    assertThat(family.event("PHYSICAL_IN").chain).extracting(HookChain.Link::hook).containsExactly("k", "x");
+    assertThat(family.event("PHYSICAL_IN").callbacks).extracting(FamilyState.Callback::address)
+        .containsExactly("cb.n1", "cb.kept");
+    // The callback, torn down already on n3's side, is stopped without a teardown and told nothing of h.
+    assertThat(merged.effects().notices).extracting(n -> n.key().address() + " " + n.event().cmd() + " "
+        + n.event().hook() + " " + n.event().node() + " " + n.event().cause() + " " + n.event().seq())
+        .containsExactly("cb.n1 HN_UNREGISTER h n3 UNREGISTERED 4", "cb.kept HN_UNREGISTER h n3 UNREGISTERED 4");
+    assertThat(merged.effects().replays).extracting(r -> r.key().address() + " " + r.deliverer() + " " + r.change()
+        + " " + r.events().stream().map(e -> e.hook() + "/" + e.cause()).collect(Collectors.joining(",")))
+        .containsExactly("cb.n3 n3 STOP ", "cb.kept n3 MERGE_RESYNC k/RESYNC,x/RESYNC,null/RESYNC");
+    assertThat(merged.effects().lost).isEmpty();
+
+    Outcome again = store(OwnerOps.reassert(stored(), "inet", owned, unregistered, List.of(), "n3", false,
+        effects()));
+    assertThat(again.effects().notices).isEmpty();
+    assertThat(again.effects().replays).isEmpty();
+  }
+
+  @Test
   void aNodeThatStayedWhileAnotherMergedPutsBackOnlyWhatTheFamilyLacksAndResyncsOnlyThat() {
     // n3 stayed in the cluster; the family came back from the merging side without s3's callback cb.gone.
     Owner session = new Owner("n3", "s3");
