@@ -74,6 +74,18 @@ final class CallbackSequencer {
   };
 
   /**
+   * The latest streams stopped without a teardown, as they were: a start that brings the callback back here goes on
+   * from where its stream got, so that a change it was given before is not given again (a fill this node's
+   * re-assertion asked before the stop, answered from a copy of the family that still has the callback).
+   */
+  private final Map<CallbackKey, Stream> quieted = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<CallbackKey, Stream> eldest) {
+      return size() > STOPPED;
+    }
+  };
+
+  /**
    * The callbacks whose streams stopped with their session's client ({@link #suspend}): each starts again only when
    * the client resumes it here (a {@link #start} from its register or resume). A fill answered or a
    * re-synchronisation made meanwhile would be given to no one listening, and the stream would count it as given:
@@ -155,6 +167,7 @@ final class CallbackSequencer {
     if (stopping != null && stopping.stopping != null) {
       finishStop(key, stopping);
     }
+    reinstate(key);
     Stream old = streams.get(key);
     if (old != null && old.next >= 0 && at.seq() < old.next
         && (at.epoch() == old.epoch || at.equals(old.from) || old.recent.contains(at))
@@ -233,6 +246,26 @@ final class CallbackSequencer {
     // An answer of another lineage than the teardown's (a merge kept the family in which the callback is still
     // there) brings the stream over as any start does.
     startStream(key, session, at, events, held);
+  }
+
+  /**
+   * Puts back the stream of {@code key} that a stop without a teardown ended, unless it has started again since;
+   * notices that came for it meanwhile wait in it.
+   */
+  private void reinstate(CallbackKey key) {
+    Stream quiet = quieted.remove(key);
+    Stream now = streams.get(key);
+    if (quiet == null || now != null && now.next >= 0) {
+      return;
+    }
+    if (now != null) {
+      cancelTimer(now);
+      quiet.waiting.putAll(now.waiting);
+    }
+    quiet.stopping = null;
+    quiet.teardown = List.of();
+    quiet.afterTeardown.clear();
+    streams.put(key, quiet);
   }
 
   /** Whether changes missed, as a fill answers them, begin right after what the stream has given (or are none). */
@@ -389,8 +422,12 @@ final class CallbackSequencer {
       if (stream != null && !stream.view.isEmpty()) {
         silenced.put(key, new LinkedHashMap<>(stream.view));
       }
+      if (stream != null && stream.next >= 0) {
+        quieted.put(key, stream);
+      }
       return;
     }
+    quieted.remove(key);
     Map<String, HookEvent> held = silenced.remove(key);
     if (stream != null && (stream.next >= 0 || held == null)) {
       // (A stream not started yet holds notices that came after a silent stop, and no view.)

@@ -451,6 +451,22 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void aFillAnsweredAfterAStopWithoutTeardownGivesNothingTheStreamWasGivenBefore() {
+    sequencer.start(KEY, null, new ChangeId(1, 1), replayOfA(1));
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED), 1);
+    // The others took this node for gone and removed the callback there (no teardown to tell); the fill this node's
+    // re-assertion asked while the stream was at 1.1 is answered from the copy of the family it holds, which still
+    // has the callback.
+    sequencer.stop(KEY, new ChangeId(5, 3), List.of());
+    sequencer.filled(KEY, null, new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false,
+        Cause.REGISTERED), synced(1, 2, Cause.REPLAY)), List.of());
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED), 1);
+
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.1",
+        "HN_REGISTER b n1 REGISTERED 1.2", "HN_SYNCED null n1 REPLAY 1.2", "HN_REGISTER c n1 REGISTERED 1.3");
+  }
+
+  @Test
   void aResyncOrStartMadeBeforeATeardownGivesNothingAfterItButARegistrationAgainDoes() {
     sequencer.start(KEY, "s", new ChangeId(1, 3), List.of(synced(1, 3, Cause.REPLAY)));
     sequencer.stop(KEY, new ChangeId(1, 3), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 1, 3, true,
