@@ -74,13 +74,13 @@ final class CallbackSequencer {
   };
 
   /**
-   * The latest streams stopped without a teardown, as they were: a start that brings the callback back here goes on
-   * from where its stream got, so that a change it was given before is not given again (a fill this node's
-   * re-assertion asked before the stop, answered from a copy of the family that still has the callback).
+   * The changes last given to the latest streams stopped without a teardown: a start that brings the callback back
+   * here does not give one of them again (a fill this node's re-assertion asked before the stop, answered from a
+   * copy of the family that still has the callback, holds changes that came live meanwhile).
    */
-  private final Map<CallbackKey, Stream> quieted = new LinkedHashMap<>(16, 0.75f, true) {
+  private final Map<CallbackKey, ArrayDeque<ChangeId>> quieted = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<CallbackKey, Stream> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<CallbackKey, ArrayDeque<ChangeId>> eldest) {
       return size() > STOPPED;
     }
   };
@@ -167,7 +167,7 @@ final class CallbackSequencer {
     if (stopping != null && stopping.stopping != null) {
       finishStop(key, stopping);
     }
-    reinstate(key);
+    ArrayDeque<ChangeId> quiet = quieted.remove(key);
     Stream old = streams.get(key);
     if (old != null && old.next >= 0 && at.seq() < old.next
         && (at.epoch() == old.epoch || at.equals(old.from) || old.recent.contains(at))
@@ -195,6 +195,11 @@ final class CallbackSequencer {
       return;
     }
     long delivered = old == null ? -1 : old.next;
+    if (quiet != null && delivered < 0) {
+      // The stream a stop without a teardown ended was given some of these changes (each names one change).
+      events = events.stream().filter(event -> event.replay() || event.cmd() == Cmd.HN_SYNCED
+          || !quiet.contains(event.change())).toList();
+    }
     Stream stream = restart(key, session, at);
     if (events.stream().anyMatch(CallbackSequencer::replacesView)) {
       List<HookEvent> told = new ArrayList<>(gone(stream.view, events, at));
@@ -246,26 +251,6 @@ final class CallbackSequencer {
     // An answer of another lineage than the teardown's (a merge kept the family in which the callback is still
     // there) brings the stream over as any start does.
     startStream(key, session, at, events, held);
-  }
-
-  /**
-   * Puts back the stream of {@code key} that a stop without a teardown ended, unless it has started again since;
-   * notices that came for it meanwhile wait in it.
-   */
-  private void reinstate(CallbackKey key) {
-    Stream quiet = quieted.remove(key);
-    Stream now = streams.get(key);
-    if (quiet == null || now != null && now.next >= 0) {
-      return;
-    }
-    if (now != null) {
-      cancelTimer(now);
-      quiet.waiting.putAll(now.waiting);
-    }
-    quiet.stopping = null;
-    quiet.teardown = List.of();
-    quiet.afterTeardown.clear();
-    streams.put(key, quiet);
   }
 
   /** Whether changes missed, as a fill answers them, begin right after what the stream has given (or are none). */
@@ -423,7 +408,7 @@ final class CallbackSequencer {
         silenced.put(key, new LinkedHashMap<>(stream.view));
       }
       if (stream != null && stream.next >= 0) {
-        quieted.put(key, stream);
+        quieted.put(key, stream.recent);
       }
       return;
     }

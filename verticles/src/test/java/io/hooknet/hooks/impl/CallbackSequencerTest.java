@@ -467,6 +467,21 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void aCallbackDeliveredElsewhereAndBackHoldsWhatTheFamilyHasNotWhatItHadHere() {
+    sequencer.start(KEY, "s", new ChangeId(1, 1), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 1, true, Cause.REPLAY),
+        hook(Cmd.HN_REGISTER, "b", "n1", 1, 1, true, Cause.REPLAY), synced(1, 1, Cause.REPLAY)));
+    // Its client resumed at another node, which told it b's removal (1.2); then it resumed here again.
+    sequencer.stop(KEY, new ChangeId(1, 1), List.of());
+    sequencer.start(KEY, "s", new ChangeId(1, 2), List.of(synced(1, 2, Cause.REPLAY)),
+        List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true, Cause.REPLAY)));
+    sequencer.stop(KEY, new ChangeId(1, 2), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 1, 2, true,
+        Cause.TEARDOWN)));
+
+    assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.1", "HN_REGISTER b n1 REPLAY 1.1",
+        "HN_SYNCED null n1 REPLAY 1.1", "HN_SYNCED null n1 REPLAY 1.2", "HN_UNREGISTER a n1 TEARDOWN 1.2");
+  }
+
+  @Test
   void aResyncOrStartMadeBeforeATeardownGivesNothingAfterItButARegistrationAgainDoes() {
     sequencer.start(KEY, "s", new ChangeId(1, 3), List.of(synced(1, 3, Cause.REPLAY)));
     sequencer.stop(KEY, new ChangeId(1, 3), List.of(hook(Cmd.HN_UNREGISTER, "a", "n1", 1, 3, true,
