@@ -3,6 +3,7 @@ package io.hooknet.sockets.impl;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HooknetException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.TooLongFrameException;
@@ -42,8 +43,8 @@ import java.util.logging.Logger;
  * {@code hooknet.pool.<node>.<pool>.link}. While the pool forwards, it keeps one connection open to each other
  * member, which carries its data to that member in the order it was sent; the member answers on the same
  * connection with credits ({@link CreditFlow}), acknowledgements of the frames that asked for one, and heartbeat
- * answers. Frames for a member are gathered and written once per turn of the event loop, the payloads as they
- * were read, not copied. A heartbeat goes each {@code heartbeatMillis}; a link with no answer for
+ * answers. Frames for a member are gathered and written once per turn of the event loop, in direct buffers that the
+ * socket writes as they are: a payload read into one is not copied, one read into the heap is copied once. A heartbeat goes each {@code heartbeatMillis}; a link with no answer for
  * {@code timeoutMillis}, or whose connection closes, is down: what it had not had answered counts as unreachable
  * (some of it may have been written), its held sources read again, and it is opened again on the next heartbeat.
  * A link is up once the member has answered a heartbeat on it, with the round trip as its latency. Links to
@@ -349,7 +350,7 @@ final class Links<S> {
         append(bytes);
       } else {
         gathered();
-        batch.addComponent(true, bytes);
+        batch.addComponent(true, bytes.isDirect() ? bytes : DirectBuffers.copyOf(bytes));
       }
       scheduleFlush();
       if (!wantAck) {
@@ -362,7 +363,7 @@ final class Links<S> {
 
     private void append(ByteBuf bytes) {
       if (gathering == null) {
-        gathering = Unpooled.buffer(Math.max(4096, bytes.readableBytes()));
+        gathering = ByteBufAllocator.DEFAULT.directBuffer(Math.max(4096, bytes.readableBytes()));
       }
       gathering.writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
     }
@@ -388,7 +389,8 @@ final class Links<S> {
       }
       gathered();
       if (batch.numComponents() > 0) {
-        socket.write(BufferInternal.buffer(batch));
+        // Every part is direct, so the socket writes them as they are; it releases the batch once written.
+        ((NetSocketInternal) socket).writeMessage(batch);
         batch = Unpooled.compositeBuffer(Integer.MAX_VALUE);
       }
     }
