@@ -384,12 +384,13 @@ public final class HookRegistryImpl implements HookRegistry {
   }
 
   /**
-   * A Java callback of this node unregistered (or found gone already) stops being consumed here once its teardown
-   * has gone out, which may wait for changes made before it: it is told nothing after.
+   * A Java callback of this node unregistered stops being consumed here once its teardown has gone out, which may
+   * wait for changes made before it: it is told nothing after. One the family did not have ({@code ESRCH}: a merge
+   * kept a copy without it) is still this node's, which puts it back when it asserts what it owns and tells it what
+   * changed meanwhile: it keeps being consumed.
    */
   private void unregistered(CallbackKey key, AsyncResult<Replies.Ack> done) {
-    if (localConsumers.containsKey(key.address())
-        && (done.succeeded() || HooknetException.from(done.cause()).errno() == Errno.ESRCH.number())) {
+    if (done.succeeded() && localConsumers.containsKey(key.address())) {
       deliveries.sequencer().afterTeardown(key, () -> endCallback(key.address()));
     }
   }
