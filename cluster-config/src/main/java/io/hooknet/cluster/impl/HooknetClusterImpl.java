@@ -34,7 +34,7 @@ public final class HooknetClusterImpl implements HooknetCluster {
   private final String clusterName;
   private final UUID membershipListener;
   private final UUID lifecycleListener;
-  private final StaleRegistrations staleRegistrations;
+  private final RegistrationRecord registrationRecord;
   /** Kept up to date by the membership listener: read for every switched packet, so not rebuilt per call. */
   private volatile List<Member> members;
   private volatile Set<String> memberNames;
@@ -52,11 +52,11 @@ public final class HooknetClusterImpl implements HooknetCluster {
     this.eventBusAddress = eventBus.host() + ":" + eventBus.port();
     this.nodeName = nodeName;
     this.clusterName = hazelcast.getConfig().getClusterName();
-    this.staleRegistrations = new StaleRegistrations(vertx, clusterManager);
+    this.registrationRecord = new RegistrationRecord(vertx, clusterManager);
     this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipLog());
     this.lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        staleRegistrations.changed();
+        registrationRecord.changed();
       }
     });
     refreshMembers();
@@ -160,7 +160,7 @@ public final class HooknetClusterImpl implements HooknetCluster {
   public synchronized Future<Void> close() {
     if (closing == null) {
       Promise<Void> closed = Promise.promise();
-      staleRegistrations.close();
+      registrationRecord.close();
       vertx.executeBlocking(() -> {
         hazelcast.getCluster().removeMembershipListener(membershipListener);
         hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListener);
@@ -188,14 +188,14 @@ public final class HooknetClusterImpl implements HooknetCluster {
 
   /**
    * Keeps {@link #members} current, logs every change with node names, as operators read them, and has the event
-   * bus registrations of departed nodes swept ({@link StaleRegistrations}).
+   * bus registrations of departed nodes swept ({@link RegistrationRecord}).
    */
   private final class MembershipLog implements MembershipListener {
 
     @Override
     public void memberAdded(MembershipEvent event) {
       refreshMembers();
-      staleRegistrations.changed();
+      registrationRecord.changed();
       LOG.info(() -> "node " + nameOf(event.getMember()) + " joined cluster '" + clusterName() + "' at "
           + format(event.getMember().getAddress()) + "; members: " + memberList());
     }
@@ -203,7 +203,7 @@ public final class HooknetClusterImpl implements HooknetCluster {
     @Override
     public void memberRemoved(MembershipEvent event) {
       refreshMembers();
-      staleRegistrations.changed();
+      registrationRecord.changed();
       LOG.info(() -> "node " + nameOf(event.getMember()) + " left cluster '" + clusterName() + "' from "
           + format(event.getMember().getAddress()) + "; members: " + memberList());
     }

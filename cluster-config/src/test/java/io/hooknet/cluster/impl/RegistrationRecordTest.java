@@ -17,16 +17,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A registration of a node that is no longer a member, left in Vert.x's record of consumers as a sweep cut short
- * by a stuck migration or undone by a merge leaves it: sends to its address fail in turn with those to the live
- * consumer, until the next change of the cluster has the nodes sweep it away.
+ * Vert.x's record of consumers after the cluster changed. A registration of a node that is no longer a member, left
+ * as a sweep cut short by a stuck migration or undone by a merge leaves it: sends to its address fail in turn with
+ * those to the live consumer, until the next change of the cluster has the nodes sweep it away. A registration of a
+ * live node taken out, as a departed node's clean-up that finishes after the node came back takes it out: nothing
+ * reaches the consumer, until the next change has the node put it back.
  */
-class StaleRegistrationsTest {
+class RegistrationRecordTest {
 
-  private static final String ADDRESS = "stale-registrations-test";
+  private static final String ADDRESS = "registration-record-test";
   private static final DeliveryOptions SHORT = new DeliveryOptions().setSendTimeout(2_000);
 
-  private final LocalCluster cluster = LocalCluster.start(StaleRegistrationsTest.class, 3);
+  private final LocalCluster cluster = LocalCluster.start(RegistrationRecordTest.class, 3);
 
   @AfterEach
   void stop() {
@@ -37,7 +39,7 @@ class StaleRegistrationsTest {
   void aDepartedNodesRegistrationIsSweptAfterTheNextChangeAndEverySendReachesTheLiveConsumer() {
     Await.result(cluster.vertx(0).eventBus().consumer(ADDRESS, message -> message.reply("n1")).completion());
     MultiMap<String, HazelcastRegistrationInfo> subs = cluster.node(0).hazelcast()
-        .getMultiMap(StaleRegistrations.SUBS);
+        .getMultiMap(RegistrationRecord.SUBS);
     HazelcastRegistrationInfo stale = new HazelcastRegistrationInfo(
         new RegistrationInfo(UUID.randomUUID().toString(), 0, false));
     subs.put(ADDRESS, stale);
@@ -50,6 +52,31 @@ class StaleRegistrationsTest {
         .containsExactly((String) cluster.node(0).hazelcast().getCluster().getLocalMember()
             .getAttribute("__vertx.nodeId"));
     Await.until("n2 to see one consumer", Duration.ofSeconds(10), () -> answered(1) == 1);
+    assertThat(answered(20)).isEqualTo(20);
+  }
+
+  @Test
+  void aLiveNodesRegistrationTakenOutOfTheRecordIsPutBackAfterTheNextChangeAndEverySendReachesIt() {
+    Await.result(cluster.vertx(0).eventBus().consumer(ADDRESS, message -> message.reply("n1")).completion());
+    MultiMap<String, HazelcastRegistrationInfo> subs = cluster.node(0).hazelcast()
+        .getMultiMap(RegistrationRecord.SUBS);
+    Await.until("n2 to reach n1's consumer", Duration.ofSeconds(10), () -> answered(1) == 1);
+    List<HazelcastRegistrationInfo> live = List.copyOf(subs.get(ADDRESS));
+    assertThat(live).hasSize(1);
+
+    // A member leaves, and Vert.x on n1 puts its registrations back as it sees that; then n1's registration is
+    // taken out, as a late clean-up after a node that came back takes it out.
+    cluster.stop(2);
+    Await.until("n1 to see n3 gone", Duration.ofSeconds(20), () -> cluster.node(0).members().size() == 2);
+    Await.until("n2 to find no consumer", Duration.ofSeconds(10), () -> {
+      subs.remove(ADDRESS, live.get(0));
+      return answered(1) == 0;
+    });
+    assertThat(answered(5)).isZero();
+    Await.until("n1's registration to be put back", Duration.ofSeconds(40),
+        () -> subs.containsEntry(ADDRESS, live.get(0)));
+    assertThat(subs.get(ADDRESS)).containsExactly(live.get(0));
+    Await.until("n2 to reach n1's consumer again", Duration.ofSeconds(10), () -> answered(1) == 1);
     assertThat(answered(20)).isEqualTo(20);
   }
 
