@@ -26,6 +26,7 @@ public class ClusterOptions {
   public static final int DEFAULT_MERGE_FIRST_RUN_DELAY_SECONDS = 5;
   public static final int DEFAULT_MERGE_NEXT_RUN_DELAY_SECONDS = 5;
   public static final int DEFAULT_MIGRATION_TIMEOUT_SECONDS = 20;
+  public static final int DEFAULT_JOIN_RETRY_SECONDS = 60;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -43,6 +44,7 @@ public class ClusterOptions {
   private int mergeFirstRunDelaySeconds = DEFAULT_MERGE_FIRST_RUN_DELAY_SECONDS;
   private int mergeNextRunDelaySeconds = DEFAULT_MERGE_NEXT_RUN_DELAY_SECONDS;
   private int migrationTimeoutSeconds = DEFAULT_MIGRATION_TIMEOUT_SECONDS;
+  private int joinRetrySeconds = DEFAULT_JOIN_RETRY_SECONDS;
 
   public ClusterOptions() {
   }
@@ -62,6 +64,7 @@ public class ClusterOptions {
     this.mergeFirstRunDelaySeconds = other.mergeFirstRunDelaySeconds;
     this.mergeNextRunDelaySeconds = other.mergeNextRunDelaySeconds;
     this.migrationTimeoutSeconds = other.migrationTimeoutSeconds;
+    this.joinRetrySeconds = other.joinRetrySeconds;
   }
 
   /** Options from JSON with the same keys as {@link #toJson()}; absent keys keep their defaults. */
@@ -88,6 +91,7 @@ public class ClusterOptions {
     mergeFirstRunDelaySeconds = json.getInteger("mergeFirstRunDelaySeconds", mergeFirstRunDelaySeconds);
     mergeNextRunDelaySeconds = json.getInteger("mergeNextRunDelaySeconds", mergeNextRunDelaySeconds);
     migrationTimeoutSeconds = json.getInteger("migrationTimeoutSeconds", migrationTimeoutSeconds);
+    joinRetrySeconds = json.getInteger("joinRetrySeconds", joinRetrySeconds);
   }
 
   public JsonObject toJson() {
@@ -105,7 +109,8 @@ public class ClusterOptions {
         .put("maxNoHeartbeatSeconds", maxNoHeartbeatSeconds)
         .put("mergeFirstRunDelaySeconds", mergeFirstRunDelaySeconds)
         .put("mergeNextRunDelaySeconds", mergeNextRunDelaySeconds)
-        .put("migrationTimeoutSeconds", migrationTimeoutSeconds);
+        .put("migrationTimeoutSeconds", migrationTimeoutSeconds)
+        .put("joinRetrySeconds", joinRetrySeconds);
   }
 
   /** A join mode by name, case-insensitive: {@code loopback}, {@code tcp}, {@code multicast}, {@code kubernetes}. */
@@ -159,6 +164,9 @@ public class ClusterOptions {
     requireSeconds("mergeFirstRunDelaySeconds", mergeFirstRunDelaySeconds);
     requireSeconds("mergeNextRunDelaySeconds", mergeNextRunDelaySeconds);
     requireSeconds("migrationTimeoutSeconds", migrationTimeoutSeconds);
+    if (joinRetrySeconds < 0 || joinRetrySeconds > 3600) {
+      throw invalid("joinRetrySeconds", joinRetrySeconds + " is not between 0 and 3600 seconds");
+    }
     return this;
   }
 
@@ -329,6 +337,21 @@ public class ClusterOptions {
    */
   public ClusterOptions setMigrationTimeoutSeconds(int migrationTimeoutSeconds) {
     this.migrationTimeoutSeconds = migrationTimeoutSeconds;
+    return this;
+  }
+
+  public int getJoinRetrySeconds() {
+    return joinRetrySeconds;
+  }
+
+  /**
+   * How long a node keeps asking a cluster that refuses new members for its state, 0-3600 s (0: it fails at
+   * once). Hazelcast freezes the side of a split that merges into the other until its members have moved over,
+   * and a node started meanwhile is refused; an operator may also freeze a cluster for a while. A join refused
+   * for another reason fails at once, with the cluster's reason. Default {@value #DEFAULT_JOIN_RETRY_SECONDS}.
+   */
+  public ClusterOptions setJoinRetrySeconds(int joinRetrySeconds) {
+    this.joinRetrySeconds = joinRetrySeconds;
     return this;
   }
 }

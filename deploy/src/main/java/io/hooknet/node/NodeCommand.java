@@ -87,6 +87,11 @@ public final class NodeCommand implements Callable<Integer> {
       description = "Silence after which a member is removed. Default: 5.")
   public Integer maxNoHeartbeatSeconds;
 
+  @Option(names = "--join-retry-seconds", paramLabel = "S",
+      description = "How long to keep asking a cluster that lets no new member in for now (frozen while a split "
+          + "merges); 0 fails at once. Default: 60.")
+  public Integer joinRetrySeconds;
+
   @Option(names = "--bridge-host", paramLabel = "IP",
       description = "Address the TCP and SockJS bridges listen on (0.0.0.0 for every interface). Default: 127.0.0.1.")
   public String bridgeHost;

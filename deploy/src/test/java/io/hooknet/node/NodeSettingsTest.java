@@ -117,7 +117,7 @@ class NodeSettingsTest {
   void badFiles() throws IOException {
     assertBad(write("nodename: x\n"), "unknown key 'nodename' (known: nodeName, clusterName, join, host, members, "
         + "clusterPort, portCount, hazelcastConfig, kubernetesService, heartbeatSeconds, maxNoHeartbeatSeconds, "
-        + "bridgeHost, bridgePort, httpPort, enableCommands, token, tlsCert, tlsKey, eventBusTls, sessionGraceSeconds, "
+        + "joinRetrySeconds, bridgeHost, bridgePort, httpPort, enableCommands, token, tlsCert, tlsKey, eventBusTls, sessionGraceSeconds, "
         + "historySize, "
         + "hookTimeoutMillis)");
     assertBad(write("enableCommands: yes please\n"), "key 'enableCommands' must be true or false, not 'yes please'");

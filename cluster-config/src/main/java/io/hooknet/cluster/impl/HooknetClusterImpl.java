@@ -8,6 +8,7 @@ import com.hazelcast.core.LifecycleEvent;
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.HooknetCluster;
 import io.hooknet.codec.Codecs;
+import io.hooknet.codec.Errno;
 import io.hooknet.codec.HooknetException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,12 +22,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 public final class HooknetClusterImpl implements HooknetCluster {
 
   private static final Logger LOG = Logger.getLogger(HooknetCluster.class.getName());
+  private static final long JOIN_RETRY_MILLIS = 1_000;
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
@@ -64,14 +68,55 @@ public final class HooknetClusterImpl implements HooknetCluster {
 
   public static Future<HooknetCluster> join(ClusterOptions clusterOptions, VertxOptions vertxOptions) {
     ClusterOptions options = new ClusterOptions(clusterOptions);
-    HazelcastClusterManager clusterManager;
     try {
       options.validate();
       HazelcastCallbacks.install();
-      clusterManager = new HazelcastClusterManager(HazelcastConfigs.create(options));
     } catch (HooknetException e) {
       return Future.failedFuture(e);
     }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.getJoinRetrySeconds());
+    return attempt(options, vertxOptions, deadline, 1);
+  }
+
+  /**
+   * One attempt to join. A cluster whose state lets no member in (a side of a split that is merging into the
+   * other freezes itself until it has) is asked again every {@value #JOIN_RETRY_MILLIS} ms until the options' join
+   * retry time has passed; any other refusal fails at once. A refusal fails with {@code ECONNREFUSED} and the
+   * cluster's reason.
+   */
+  private static Future<HooknetCluster> attempt(ClusterOptions options, VertxOptions vertxOptions, long deadline,
+      int attempt) {
+    JoinRefusals refusals = JoinRefusals.watch(options.getClusterName());
+    Future<HooknetCluster> joined;
+    try {
+      joined = joinOnce(options, vertxOptions);
+    } catch (HooknetException e) {
+      joined = Future.failedFuture(e);
+    }
+    return joined.transform(done -> {
+      refusals.close();
+      String reason = refusals.reason();
+      if (done.succeeded()) {
+        return Future.succeededFuture(done.result());
+      }
+      if (reason == null) {
+        return Future.failedFuture(done.cause());
+      }
+      HooknetException refused = HooknetException.of(Errno.ECONNREFUSED, "cluster '%s' refused node '%s' after "
+          + "%d attempt(s): %s", options.getClusterName(), options.getNodeName(), attempt, reason);
+      if (!JoinRefusals.byState(reason) || System.nanoTime() + JOIN_RETRY_MILLIS * 1_000_000 - deadline > 0) {
+        return Future.failedFuture(refused);
+      }
+      LOG.warning(() -> refused.getMessage() + "; trying again in " + JOIN_RETRY_MILLIS + " ms");
+      Promise<HooknetCluster> again = Promise.promise();
+      CompletableFuture.delayedExecutor(JOIN_RETRY_MILLIS, TimeUnit.MILLISECONDS).execute(
+          () -> attempt(options, vertxOptions, deadline, attempt + 1).onComplete(again));
+      return again.future();
+    });
+  }
+
+  private static Future<HooknetCluster> joinOnce(ClusterOptions options, VertxOptions vertxOptions) {
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastConfigs.create(options));
     VertxOptions withHost = new VertxOptions(vertxOptions);
     // The copy keeps only the base class of the metrics options, which would turn a metrics backend off.
     withHost.setMetricsOptions(vertxOptions.getMetricsOptions());

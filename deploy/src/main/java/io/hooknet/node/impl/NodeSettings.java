@@ -43,6 +43,7 @@ public final class NodeSettings {
         (o, v) -> o.setHeartbeatIntervalSeconds((Integer) v));
     cluster("maxNoHeartbeatSeconds", Integer.class, c -> c.maxNoHeartbeatSeconds,
         (o, v) -> o.setMaxNoHeartbeatSeconds((Integer) v));
+    cluster("joinRetrySeconds", Integer.class, c -> c.joinRetrySeconds, (o, v) -> o.setJoinRetrySeconds((Integer) v));
     bridge("bridgeHost", String.class, c -> c.bridgeHost, (o, v) -> o.setHost((String) v));
     bridge("bridgePort", Integer.class, c -> c.bridgePort, (o, v) -> o.setTcpPort((Integer) v));
     bridge("httpPort", Integer.class, c -> c.httpPort, (o, v) -> o.setHttpPort((Integer) v));
