@@ -79,6 +79,8 @@ class RobustnessIT {
   /** Every incarnation of the Java client, killed ones too: their records are read at the end. */
   private final List<NodeProcess> javaClients = new ArrayList<>();
   /** When each killed incarnation of the Java client was killed, by node name: its callbacks went with it. */
+  /** How long after its unregistration's answer a callback's teardown may still be on its way. */
+  private static final long TEARDOWN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2_500);
   private final Map<String, Long> javaKilledAt = new java.util.concurrent.ConcurrentHashMap<>();
   /** Every incarnation of every node, in the order started: their output is kept when a run finds a violation. */
   private final List<NodeProcess> incarnations = new ArrayList<>();
@@ -353,17 +355,27 @@ class RobustnessIT {
     for (NodeProcess client : javaClients) {
       Set<String> live = new java.util.LinkedHashSet<>();
       String node = null;
+      String lastUnsubscribed = null;
+      long lastUnregisterEnd = 0;
       for (JsonObject r : records(client)) {
         node = r.getString("node", node);
         if ("subscribed".equals(r.getString("kind"))) {
           live.add(r.getString("stream"));
         } else if ("unsubscribed".equals(r.getString("kind"))) {
           live.remove(r.getString("stream"));
+          lastUnsubscribed = r.getString("stream");
+        } else if ("op".equals(r.getString("kind")) && "notify.unregister".equals(r.getString("op"))) {
+          lastUnregisterEnd = r.getLong("end");
         }
       }
       Long killed = node == null ? null : javaKilledAt.get(node);
       if (killed != null) {
         live.forEach(gone -> history.streamEnded(gone, killed));
+        // A teardown is given after the unregistration's answer, and may wait up to 2 s for changes made before
+        // it: the process killed meanwhile never got the rest of it.
+        if (lastUnsubscribed != null && killed - lastUnregisterEnd < TEARDOWN_WAIT_NANOS) {
+          history.streamEnded(lastUnsubscribed, killed, true);
+        }
       }
       for (JsonObject r : records(client)) {
         if ("op".equals(r.getString("kind"))) {

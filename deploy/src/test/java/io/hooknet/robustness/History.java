@@ -47,8 +47,8 @@ public final class History {
   /**
    * A callback stream that ended with its client's session at {@code endedNanos}: the client went away, or came
    * back and found the session ended, or unregistered the callback. Its callback went; nothing more is owed to it.
-   * {@code unanswered}: the client's unregistration got no answer (its connection or node went meanwhile), so its
-   * teardown may have been cut short with the connection.
+   * {@code unanswered}: the client's unregistration got no answer (its connection or node went meanwhile), or its
+   * process was killed right after the answer, so its teardown may have been cut short.
    */
   public record StreamEnd(long index, String stream, long endedNanos, boolean unanswered) {
   }
