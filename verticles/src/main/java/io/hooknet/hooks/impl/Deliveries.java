@@ -13,6 +13,7 @@ import io.hooknet.hooks.impl.Effects.Notice;
 import io.hooknet.hooks.impl.Effects.Replay;
 import io.hooknet.hooks.impl.FamilyProcessor.Result;
 import io.hooknet.metrics.HooknetMeters;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -120,7 +121,28 @@ final class Deliveries {
         here));
     result.lost().forEach(lost -> route(teller(lost), new NodeMessage(node, null, null, lost, now), here));
     here.forEach(this::take);
-    result.published().forEach(event -> {
+    publish(result.published());
+  }
+
+  /**
+   * A change's live notices and published events, told by the family's owner where the change was made, on the
+   * Hazelcast partition thread that made it: the notices for other nodes leave from there, without a hop to this
+   * registry's loop first, in the order the family's changes are made (a family's changes are made on one thread);
+   * this node's own notices and the publishing go on on the loop, in that order too.
+   */
+  void tellLive(Result live, Context loop) {
+    long now = System.currentTimeMillis();
+    List<NodeMessage> here = new ArrayList<>();
+    live.notices().forEach(notice -> route(notice.deliverer(), new NodeMessage(node, notice, null, null, now),
+        here));
+    loop.runOnContext(v -> {
+      here.forEach(this::take);
+      publish(live.published());
+    });
+  }
+
+  private void publish(List<HookEvent> published) {
+    published.forEach(event -> {
       HooknetMeters.registryChange(event.family(), event.hook() != null ? "hook" : "event", event.cmd().name(),
           event.cause().name());
       vertx.eventBus().publish(HookRegistry.EVENTS, Json.toJson(event));

@@ -118,8 +118,8 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, Famil
   /**
    * The key in a member's Hazelcast user context under which the registry running there takes the live notices of
    * the changes made on that member ({@link Teller}). A family's owner tells a change's live notices (and publishes
-   * it) itself, right as the change is made: they leave one hop earlier than from the node that asked, and in the
-   * order the changes were made. The answer carries the rest, which the node that asked carries out as before:
+   * it) itself, right as the change is made: those for other nodes leave from the partition thread that made it,
+   * two hops earlier than from the node that asked, in the order of the family's changes. The answer carries the rest, which the node that asked carries out as before:
    * stream starts, fills and stops, and lost registrations. Those go on from the node that asked, in the order of
    * its answers: a node's own callbacks are started and stopped by the node itself, at the answer. A member
    * without a registry answers with all of it, and the node that asked tells it all.

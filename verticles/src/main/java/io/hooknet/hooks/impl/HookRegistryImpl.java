@@ -113,7 +113,7 @@ public final class HookRegistryImpl implements HookRegistry {
     this.sessions = new SessionsImpl(vertx, context, cluster.nodeName(), cluster.hazelcast(), cluster::memberNames,
         options.getSessionGraceSeconds(), store, deliveries, ownership, this::assertAgainSoon);
     this.merge = new MergeRecovery(vertx, cluster.nodeName(), store, sessions, ownership, deliveries);
-    this.teller = result -> context.runOnContext(v -> deliveries.apply(result));
+    this.teller = result -> deliveries.tellLive(result, context);
   }
 
   public Future<Void> start() {
