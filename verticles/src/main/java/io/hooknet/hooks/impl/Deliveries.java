@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,8 +134,10 @@ final class Deliveries {
   void tellLive(Result live, Context loop) {
     long now = System.currentTimeMillis();
     List<NodeMessage> here = new ArrayList<>();
-    live.notices().forEach(notice -> route(notice.deliverer(), new NodeMessage(node, notice, null, null, now),
-        here));
+    // Sent as from the loop's context, on this thread: what comes back (the acknowledgements, a retry's timer, the
+    // lookup of a node's address not known yet) is handled on the loop, where no user's handler can hold it up.
+    ((ContextInternal) loop).dispatch(() -> live.notices().forEach(notice -> route(notice.deliverer(),
+        new NodeMessage(node, notice, null, null, now), here)));
     loop.runOnContext(v -> {
       here.forEach(this::take);
       publish(live.published());
