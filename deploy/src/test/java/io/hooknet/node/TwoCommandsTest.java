@@ -32,11 +32,11 @@ class TwoCommandsTest {
   }
 
   @Test
-  void ciInstallsWhatIsMissingThenRunsTheReadmesTestCommandAsItStands() throws Exception {
+  void ciRunsTheReadmesTestCommandAsItStandsWhichInstallsWhatIsMissing() throws Exception {
     List<String> commands = readmeCommands();
     assertThat(commands).containsExactly("bin/hooknet node", "bin/hooknet-test");
     assertThat(commandsOf(".ci/run")).containsExactly("set -eu", "cd \"$(dirname \"$0\")/..\"", "set -x",
-        "bin/hooknet-deps", commands.get(1));
+        commands.get(1));
     assertThat(commandsOf("bin/hooknet-test")).containsSubsequence("bin/hooknet-deps", "exec ./mvnw -B verify \"$@\"");
   }
 
