@@ -1,6 +1,7 @@
 package io.hooknet.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;
@@ -18,6 +19,27 @@ public final class FrameDecoder {
   public static Buffer frame(Buffer packet) {
     ByteBuf length = Unpooled.buffer(4, 4).writeInt(packet.length());
     return BufferInternal.buffer(Unpooled.wrappedBuffer(length, ((BufferInternal) packet).getByteBuf()));
+  }
+
+  /** Below this size a direct payload is copied in behind its length rather than written as a piece of its own. */
+  private static final int DIRECT_COPY_BELOW = 1024;
+
+  /**
+   * The same framing in pooled direct buffers, for a socket's {@code writeMessage}, which writes them as they are
+   * and releases them once written: a direct payload of 1 KiB or more behind a length of its own, not copied; a
+   * smaller or heap one copied once, with its length. The payload itself is not released.
+   */
+  public static ByteBuf frameDirect(ByteBuf payload) {
+    int length = payload.readableBytes();
+    if (payload.isDirect() && length >= DIRECT_COPY_BELOW) {
+      return ByteBufAllocator.DEFAULT.compositeDirectBuffer(2).addComponents(true,
+          ByteBufAllocator.DEFAULT.directBuffer(4, 4).writeInt(length), payload.retainedSlice());
+    }
+    ByteBuf frame = ByteBufAllocator.DEFAULT.directBuffer(4 + length, 4 + length).writeInt(length);
+    for (java.nio.ByteBuffer piece : payload.nioBuffers()) {
+      frame.writeBytes(piece);
+    }
+    return frame;
   }
 
   private final int maxLength;

@@ -2,7 +2,11 @@ package io.hooknet.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,6 +26,24 @@ class FrameDecoderTest {
     }
     assertThat(packets).containsExactly("one", "", "twotwo");
     assertThat(oversized).isEmpty();
+  }
+
+  @Test
+  void directFramesCarryTheSamePacketsAndLeaveThePayloadsTheirs() {
+    ByteBuf small = Unpooled.copiedBuffer("one", StandardCharsets.US_ASCII);
+    ByteBuf large = Unpooled.directBuffer(2000).writeBytes(new byte[2000]).setByte(1999, 'x');
+    ByteBuf[] frames = {FrameDecoder.frameDirect(small), FrameDecoder.frameDirect(large)};
+    FrameDecoder big = new FrameDecoder(4096, p -> packets.add(p.length() + ":" + (char) p.getByte(p.length() - 1)),
+        oversized::add);
+    for (ByteBuf frame : frames) {
+      assertThat(frame.isDirect()).isTrue();
+      big.feed(BufferInternal.buffer(Unpooled.copiedBuffer(frame)));
+      assertThat(frame.release()).isTrue();
+    }
+    assertThat(packets).containsExactly("3:e", "2000:x");
+    assertThat(small.refCnt()).isEqualTo(1);
+    assertThat(large.refCnt()).isEqualTo(1);
+    assertThat(large.readableBytes()).isEqualTo(2000);
   }
 
   @Test

@@ -1,8 +1,6 @@
 package io.hooknet.sockets.impl;
 
 import io.hooknet.codec.FrameDecoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.hooknet.sockets.SocketPool;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -20,9 +18,6 @@ import java.net.InetSocketAddress;
  * watching a socket costs no object beside this one: a pool may watch a hundred thousand.
  */
 class StreamDatafd extends Datafd implements Handler<Object> {
-
-  /** Below this size a direct payload is copied in with its length rather than written as a piece of its own. */
-  private static final int FRAME_COPY_BELOW = 1024;
 
   private final boolean owned;
   private final FrameDecoder decoder;
@@ -139,21 +134,8 @@ class StreamDatafd extends Datafd implements Handler<Object> {
     if (decoder == null) {
       return socket.write(packet);
     }
-    return ((NetSocketInternal) socket).writeMessage(framed(((BufferInternal) packet).getByteBuf()));
-  }
-
-  /**
-   * A packet framed for the endpoint, in direct buffers the socket writes as they are and releases: a direct payload
-   * (as a link brings it) behind a length of its own, not copied; a small or heap one copied once, with its length.
-   * The payload's own buffer is not released by the write: whoever handed it over still owns it.
-   */
-  private static ByteBuf framed(ByteBuf payload) {
-    int length = payload.readableBytes();
-    if (payload.isDirect() && length >= FRAME_COPY_BELOW) {
-      return ByteBufAllocator.DEFAULT.compositeDirectBuffer(2).addComponents(true,
-          DirectBuffers.allocate(4).writeInt(length), payload);
-    }
-    return DirectBuffers.append(DirectBuffers.allocate(4 + length).writeInt(length), payload);
+    return ((NetSocketInternal) socket).writeMessage(
+        FrameDecoder.frameDirect(((BufferInternal) packet).getByteBuf()));
   }
 
   @Override
