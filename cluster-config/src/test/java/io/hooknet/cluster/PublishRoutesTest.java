@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
+import io.hooknet.testing.LogCapture;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,28 +83,10 @@ class PublishRoutesTest {
 
   /** The warnings Vert.x's consumers log while {@code action} runs. */
   private static List<String> capture(Action action) throws Exception {
-    List<String> warnings = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        warnings.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    CONSUMERS.addHandler(capture);
-    try {
+    try (LogCapture warnings = LogCapture.of(CONSUMERS)) {
       action.run();
-    } finally {
-      CONSUMERS.removeHandler(capture);
+      return warnings.messages();
     }
-    return warnings;
   }
 
   private interface Action {

@@ -6,13 +6,11 @@ import com.hazelcast.cluster.ClusterState;
 import io.hooknet.codec.HooknetException;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
+import io.hooknet.testing.LogCapture;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -31,21 +29,7 @@ class RefusedJoinTest {
       + "ClusterState{state=FROZEN";
 
   private static LocalCluster cluster;
-  private final List<String> warnings = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      warnings.add(record.getMessage());
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-  };
+  private LogCapture warnings;
 
   @BeforeAll
   static void start() {
@@ -59,7 +43,7 @@ class RefusedJoinTest {
 
   @BeforeEach
   void freeze() {
-    CLUSTER_LOG.addHandler(capture);
+    warnings = LogCapture.of(CLUSTER_LOG);
     // A node of an earlier test may still be leaving: the cluster state changes with every member's consent.
     Await.until("n1 alone", Duration.ofSeconds(20), () -> cluster.node(0).members().size() == 1);
     cluster.node(0).hazelcast().getCluster().changeClusterState(ClusterState.FROZEN);
@@ -67,7 +51,7 @@ class RefusedJoinTest {
 
   @AfterEach
   void thaw() {
-    CLUSTER_LOG.removeHandler(capture);
+    warnings.close();
     cluster.node(0).hazelcast().getCluster().changeClusterState(ClusterState.ACTIVE);
   }
 
@@ -130,6 +114,6 @@ class RefusedJoinTest {
   }
 
   private List<String> refusals() {
-    return warnings.stream().filter(message -> message.contains("refused node 'n2'")).toList();
+    return warnings.messages().stream().filter(message -> message.contains("refused node 'n2'")).toList();
   }
 }
