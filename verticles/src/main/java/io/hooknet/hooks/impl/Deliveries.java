@@ -118,8 +118,7 @@ final class Deliveries {
     List<NodeMessage> here = new ArrayList<>();
     result.replays().forEach(replay -> route(replay.deliverer(), new NodeMessage(node, null, replay, null, now),
         here));
-    result.notices().forEach(notice -> route(notice.deliverer(), new NodeMessage(node, notice, null, null, now),
-        here));
+    routeNotices(result.notices(), now, here);
     result.lost().forEach(lost -> route(teller(lost), new NodeMessage(node, null, null, lost, now), here));
     here.forEach(this::take);
     publish(result.published());
@@ -136,8 +135,7 @@ final class Deliveries {
     List<NodeMessage> here = new ArrayList<>();
     // Sent as from the loop's context, on this thread: what comes back (the acknowledgements, a retry's timer, the
     // lookup of a node's address not known yet) is handled on the loop, where no user's handler can hold it up.
-    ((ContextInternal) loop).dispatch(() -> live.notices().forEach(notice -> route(notice.deliverer(),
-        new NodeMessage(node, notice, null, null, now), here)));
+    ((ContextInternal) loop).dispatch(() -> routeNotices(live.notices(), now, here));
     loop.runOnContext(v -> {
       here.forEach(this::take);
       publish(live.published());
@@ -159,6 +157,11 @@ final class Deliveries {
    */
   private String teller(Lost lost) {
     return lost.owner().sessionOwned() && !members.get().contains(lost.owner().node()) ? node : lost.owner().node();
+  }
+
+  /** Each notice to the node that delivers it; this node's kept in {@code here}. */
+  private void routeNotices(List<Notice> notices, long now, List<NodeMessage> here) {
+    notices.forEach(notice -> route(notice.deliverer(), new NodeMessage(node, notice, null, null, now), here));
   }
 
   /** Sends {@code message} to node {@code target}, or keeps it in {@code here} when that is this node. */
