@@ -44,15 +44,31 @@ class RefusedJoinTest {
   @BeforeEach
   void freeze() {
     warnings = LogCapture.of(CLUSTER_LOG);
-    // A node of an earlier test may still be leaving: the cluster state changes with every member's consent.
-    Await.until("n1 alone", Duration.ofSeconds(20), () -> cluster.node(0).members().size() == 1);
-    cluster.node(0).hazelcast().getCluster().changeClusterState(ClusterState.FROZEN);
+    changeState(ClusterState.FROZEN);
   }
 
   @AfterEach
   void thaw() {
     warnings.close();
-    cluster.node(0).hazelcast().getCluster().changeClusterState(ClusterState.ACTIVE);
+    changeState(ClusterState.ACTIVE);
+  }
+
+  /**
+   * Changes n1's cluster state once n1 is alone. A node of a test may still be leaving, its partitions migrating
+   * back: the state changes with every member's consent and no migration under way, so it is asked until it can.
+   */
+  private static void changeState(ClusterState state) {
+    Await.until("n1 alone and " + state, Duration.ofSeconds(30), () -> {
+      if (cluster.node(0).members().size() != 1) {
+        return false;
+      }
+      try {
+        cluster.node(0).hazelcast().getCluster().changeClusterState(state);
+        return true;
+      } catch (IllegalStateException e) {
+        return false;
+      }
+    });
   }
 
   @Test
@@ -60,7 +76,7 @@ class RefusedJoinTest {
     Future<HooknetCluster> joining = HooknetCluster.join(second().setJoinRetrySeconds(60));
     Await.until("n2 refused twice", Duration.ofSeconds(30), () -> refusals().size() >= 2);
     assertThat(joining.isComplete()).isFalse();
-    cluster.node(0).hazelcast().getCluster().changeClusterState(ClusterState.ACTIVE);
+    changeState(ClusterState.ACTIVE);
     HooknetCluster n2 = Await.result(joining, Duration.ofSeconds(30));
     try {
       Await.until("n2 in n1's view", Duration.ofSeconds(20), () -> cluster.node(0).members().size() == 2);
