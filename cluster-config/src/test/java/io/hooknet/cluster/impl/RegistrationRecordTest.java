@@ -65,14 +65,14 @@ class RegistrationRecordTest {
     assertThat(live).hasSize(1);
 
     // A member leaves, and Vert.x on n1 puts its registrations back as it sees that; then n1's registration is
-    // taken out, as a late clean-up after a node that came back takes it out.
+    // taken out, as a late clean-up after a node that came back takes it out, until a request from n2 finds no
+    // consumer. (No more is asked of that moment: the first sweep, 5 s after the change, may put it back at once.)
     cluster.stop(2);
     Await.until("n1 to see n3 gone", Duration.ofSeconds(20), () -> cluster.node(0).members().size() == 2);
     Await.until("n2 to find no consumer", Duration.ofSeconds(10), () -> {
       subs.remove(ADDRESS, live.get(0));
       return answered(1) == 0;
     });
-    assertThat(answered(5)).isZero();
     Await.until("n1's registration to be put back", Duration.ofSeconds(40),
         () -> subs.containsEntry(ADDRESS, live.get(0)));
     assertThat(subs.get(ADDRESS)).containsExactly(live.get(0));
