@@ -150,7 +150,15 @@ final class SessionProcessor implements EntryProcessor<String, byte[], byte[]> {
 
   /** Ends the session now, as its client asked ({@code session.close}). */
   static SessionProcessor end() {
-    return new SessionProcessor(Kind.END, null, 0, 0, Cause.CLIENT_LEFT);
+    return end(Cause.CLIENT_LEFT);
+  }
+
+  /**
+   * Ends the session now for {@code cause}: its registrations are gone already (a merge brought the session back
+   * while its clean-up was removing them), so it cannot go on.
+   */
+  static SessionProcessor end(Cause cause) {
+    return new SessionProcessor(Kind.END, null, 0, 0, cause);
   }
 
   @Override

@@ -551,6 +551,10 @@ final class SessionsImpl implements Sessions {
   }
 
   private void expire(String session) {
+    if (resumedWhileMerging != null) {
+      // Left to the sweep after the merge (see sweep).
+      return;
+    }
     long view = store.view();
     step(session, SessionProcessor.expire(System.currentTimeMillis())).onSuccess(step -> {
       if (step.applied()) {
@@ -584,16 +588,33 @@ final class SessionsImpl implements Sessions {
             return null;
           }, false);
         })
-        .compose(released -> step(session, SessionProcessor.cleaned()))
-        .compose(step -> store.within(vertx.executeBlocking(
-            () -> sessions.setTtl(session, TOMBSTONE_MINUTES, TimeUnit.MINUTES), false), "session " + session))
-        .<Void>mapEmpty()
+        .compose(released -> cleanedUp(session, cause))
         .onSuccess(done -> {
           ownership.forget(OwnerOps.ofSession(session));
           LOG.info(() -> "session " + session + " ended (" + cause + ")");
         })
         .onFailure(failure -> LOG.warning(() -> "ending session " + session + " failed, to be retried: " + failure))
         .onComplete(done -> ending.remove(session));
+  }
+
+  /**
+   * The registrations of ending session {@code session} are gone: it stays as a tombstone for a while. When it is no
+   * longer ending, a merge brought back the side where it stayed connected (its client with its node, which the
+   * other side took for gone) while its clean-up ran: what it owned is gone all the same, and nothing would tell its
+   * client. It ends for good, and its connection, wherever it is, is closed at that node's next check, so that its
+   * client learns it on resuming; what it registers meanwhile goes with the reconcile of the families.
+   */
+  Future<Void> cleanedUp(String session, Cause cause) {
+    return step(session, SessionProcessor.cleaned()).compose(step -> {
+      if (step.applied() || step.state() == null || step.state().ending()) {
+        return Future.succeededFuture(step);
+      }
+      LOG.warning(() -> "session " + session + " was brought back by a merge while its registrations were being "
+          + "removed; it ends (" + cause + ")");
+      return step(session, SessionProcessor.end(cause)).compose(ended -> step(session, SessionProcessor.cleaned()));
+    }).compose(step -> store.within(vertx.executeBlocking(
+        () -> sessions.setTtl(session, TOMBSTONE_MINUTES, TimeUnit.MINUTES), false), "session " + session))
+        .mapEmpty();
   }
 
   /**
@@ -623,8 +644,17 @@ final class SessionsImpl implements Sessions {
     return Future.all(families).<Void>mapEmpty().onComplete(done -> withdrawing.remove(session));
   }
 
-  /** Starts the grace period of sessions whose node left, and ends the sessions whose grace period is over. */
+  /**
+   * Starts the grace period of sessions whose node left, and ends the sessions whose grace period is over. Not while
+   * this node merges back: the entries it holds are in flux then, the other side's copy of a session (ended there
+   * for this node's absence) giving way to this side's, where its client stayed connected. A clean-up started on the
+   * passing copy would remove what a session that goes on owns, and this node would forget it; the sessions are
+   * swept once the merge is asserted.
+   */
   private void sweep() {
+    if (resumedWhileMerging != null) {
+      return;
+    }
     Map<String, Detach> due = new HashMap<>(pendingDetaches);
     pendingDetaches.clear();
     due.forEach(this::tryDetach);

@@ -2,8 +2,12 @@ package io.hooknet.hooks.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.map.IMap;
 import io.hooknet.codec.HookCommand;
+import io.hooknet.codec.HookEvent.Cause;
+import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.Sessions;
+import io.hooknet.hooks.impl.SessionProcessor.SessionState;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
 import io.vertx.core.Context;
@@ -12,9 +16,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +29,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A node forgets what a session registered through it when the session resumes at another node, which adopts it
  * from the stored registry; while the node is merging back, what the session registered on its side of the split
- * may be in no family the cluster kept, so it is kept until the node has asserted it after the merge.
+ * may be in no family the cluster kept, so it is kept until the node has asserted it after the merge. A session's
+ * entry read while the node merges back may be the other side's passing copy: no clean-up starts on it then; and a
+ * session a merge brings back while its clean-up runs ends for good.
  */
 class SessionsMergingTest {
 
@@ -32,6 +40,7 @@ class SessionsMergingTest {
   private static Context context;
   private static SessionsImpl sessions;
   private static final Ownership ownership = new Ownership();
+  private static IMap<String, byte[]> entries;
 
   @BeforeAll
   static void start() {
@@ -44,6 +53,7 @@ class SessionsMergingTest {
         lost -> { }, session -> { }, address -> false);
     sessions = new SessionsImpl(vertx, context, node, cluster.node(0).hazelcast(), () -> Set.of(node), 10, store,
         deliveries, ownership, why -> { });
+    entries = cluster.node(0).hazelcast().getMap(SessionsImpl.MAP);
     CompletableFuture<Void> started = new CompletableFuture<>();
     context.runOnContext(v -> {
       sessions.start();
@@ -140,6 +150,79 @@ class SessionsMergingTest {
     assertThat(closed).containsExactly("first");
     assertThat(Await.result(onContext(() -> sessions.info(first.id()))).session()).isEqualTo(first.id());
     Await.result(onContext(() -> sessions.close(first.id())));
+  }
+
+  /**
+   * The other side of a split ended a session connected here, for this node's absence; while this node merges back
+   * its entry is that side's copy for a while, before the merge keeps this side's, where the client stayed. No
+   * sweep starts the clean-up on the passing copy: the session goes on, with what it owns.
+   */
+  @Test
+  void aSessionEndedOnTheOtherSideIsNotCleanedUpHereWhileThisNodeMergesBack() {
+    Sessions.Session session = Await.result(sessions.open(null, () -> { }));
+    String node = cluster.node(0).nodeName();
+    assertThat(onLoop(() -> {
+      owns(session.id(), "m");
+      sessions.merging();
+    }, () -> held(session.id()))).containsExactly("m");
+    entries.set(session.id(), Mapping.toCborBytes(new SessionState(session.id(), "other", session.attachment(), false,
+        0, Cause.NODE_LEFT, true)));
+    holds("the other side's copy to stay as it is, through three sweeps", Duration.ofMillis(3 * SessionsImpl.SWEEP_MILLIS),
+        () -> {
+          SessionState state = state(session.id());
+          return state.ending() && !state.cleaned();
+        });
+    assertThat(onLoop(() -> { }, () -> held(session.id()))).containsExactly("m");
+
+    // The merge keeps this side's copy, and is asserted.
+    entries.set(session.id(), Mapping.toCborBytes(new SessionState(session.id(), node, session.attachment(), true, 0,
+        null, false)));
+    assertThat(onLoop(sessions::merged, () -> held(session.id()))).containsExactly("m");
+    holds("the session to stay connected here, through three sweeps", Duration.ofMillis(3 * SessionsImpl.SWEEP_MILLIS),
+        () -> state(session.id()).connected() && !state(session.id()).ending());
+    assertThat(onLoop(() -> { }, () -> held(session.id()))).containsExactly("m");
+    Await.result(onContext(() -> sessions.close(session.id())));
+  }
+
+  /**
+   * A session's clean-up has removed what it owned, and a merge has brought back the side where it stayed connected
+   * here meanwhile. Nothing would tell its client that its registrations are gone: it ends for good, and its
+   * connection here is closed so that its client learns it on resuming.
+   */
+  @Test
+  void aSessionBroughtBackWhileItsCleanUpRanEndsForGoodAndItsConnectionCloses() {
+    List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Sessions.Session session = Await.result(sessions.open(null, () -> closed.add("connection")));
+    assertThat(state(session.id()).connected()).isTrue();
+
+    Await.result(onContext(() -> sessions.cleanedUp(session.id(), Cause.NODE_LEFT)));
+    SessionState state = state(session.id());
+    assertThat(state.ending()).isTrue();
+    assertThat(state.cleaned()).isTrue();
+    assertThat(state.connected()).isFalse();
+    assertThat(state.cause()).isEqualTo(Cause.NODE_LEFT);
+    Await.until("its connection here to close", Duration.ofMillis(3 * SessionsImpl.CHECK_MILLIS),
+        () -> closed.equals(List.of("connection")));
+    assertThat(Await.failure(Await.result(onContext(() -> Future.succeededFuture(sessions.info(session.id()))))))
+        .hasMessageContaining("ESRCH");
+  }
+
+  private static SessionState state(String session) {
+    return Mapping.fromCborBytes(entries.get(session), SessionState.class);
+  }
+
+  /** Checks {@code condition} every 50 ms for {@code duration}; fails the first time it does not hold. */
+  private static void holds(String what, Duration duration, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + duration.toNanos();
+    while (System.nanoTime() < deadline) {
+      assertThat(condition.getAsBoolean()).as(what).isTrue();
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   private static <T> Future<T> onContext(Supplier<Future<T>> call) {
