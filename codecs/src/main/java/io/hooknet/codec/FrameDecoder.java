@@ -4,9 +4,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Splits a byte stream into packets framed as a 4-byte big-endian length and the payload, the framing of pool
@@ -40,6 +47,39 @@ public final class FrameDecoder {
       frame.writeBytes(piece);
     }
     return frame;
+  }
+
+  /**
+   * The same splitting in a connection's pipeline, ahead of Vert.x, for a reader that takes the connection's
+   * messages as they are ({@code messageHandler}): each frame's payload goes on as a {@code ByteBuf} that the reader
+   * owns and releases, made of the network buffers it was read into, not copied. A frame whose payload is over
+   * {@code maxLength} is skipped as it streams past, never buffered; as soon as its length is read, the splitter
+   * fails with a {@link TooLongFrameException} ({@link #tooLong} reads its length), which Vert.x takes as the end of
+   * the connection — or, with {@code goOn}, hands the exception on as the frame's message and splits the frames after
+   * it as before.
+   */
+  public static ChannelHandler splitter(int maxLength, boolean goOn) {
+    LengthFieldBasedFrameDecoder splitter = goOn ? new LengthFieldBasedFrameDecoder(4 + maxLength, 0, 4, 0, 4, true) {
+      @Override
+      protected Object decode(ChannelHandlerContext context, ByteBuf in) throws Exception {
+        try {
+          return super.decode(context, in);
+        } catch (TooLongFrameException tooLong) {
+          // The splitter has already skipped what it had of the frame and skips the rest as it comes.
+          return tooLong;
+        }
+      }
+    } : new LengthFieldBasedFrameDecoder(4 + maxLength, 0, 4, 0, 4, true);
+    splitter.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+    return splitter;
+  }
+
+  private static final Pattern TOO_LONG = Pattern.compile("exceeds \\d+: (\\d+)");
+
+  /** The payload length a {@link #splitter}'s failure announces, or -1 when it does not tell. */
+  public static long tooLong(TooLongFrameException failure) {
+    Matcher length = TOO_LONG.matcher(String.valueOf(failure.getMessage()));
+    return length.find() ? Long.parseLong(length.group(1)) - 4 : -1;
   }
 
   private final int maxLength;

@@ -2,8 +2,13 @@ package io.hooknet.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
@@ -61,5 +66,58 @@ class FrameDecoderTest {
     decoder.feed(Buffer.buffer().appendInt(Integer.MIN_VALUE).appendBytes(new byte[1000]));
     assertThat(oversized).containsExactly(2_147_483_648L);
     assertThat(packets).isEmpty();
+  }
+
+  /**
+   * In a pipeline: frames split anywhere across reads of pooled direct buffers come out whole, as views of those
+   * buffers (direct, not copied into the heap), each the reader's to release; once all are released, so is every
+   * buffer read.
+   */
+  @Test
+  void theSplitterHandsOnWholeFramesMadeOfTheBuffersReadAndHoldsNoneOnceTheyAreReleased() {
+    EmbeddedChannel channel = new EmbeddedChannel(FrameDecoder.splitter(4096, true));
+    Buffer stream = FrameDecoder.frame(Buffer.buffer("one")).appendBuffer(FrameDecoder.frame(Buffer.buffer("")))
+        .appendBuffer(FrameDecoder.frame(Buffer.buffer(new byte[3000]).setByte(2999, (byte) 'z')));
+    List<ByteBuf> read = new ArrayList<>();
+    for (int at = 0; at < stream.length(); at += 700) {
+      ByteBuf piece = PooledByteBufAllocator.DEFAULT.directBuffer(700)
+          .writeBytes(stream.getBytes(at, Math.min(stream.length(), at + 700)));
+      read.add(piece);
+      channel.writeInbound(piece);
+    }
+    List<String> frames = new ArrayList<>();
+    for (ByteBuf frame; (frame = channel.readInbound()) != null; ) {
+      assertThat(frame.isDirect() || frame.readableBytes() == 0).isTrue();
+      frames.add(frame.readableBytes() + ":" + (frame.readableBytes() == 0 ? "" : (char) frame.getByte(
+          frame.readerIndex() + frame.readableBytes() - 1)));
+      frame.release();
+    }
+    assertThat(frames).containsExactly("3:e", "0:", "3000:z");
+    assertThat(read).allSatisfy(piece -> assertThat(piece.refCnt()).isZero());
+    assertThat(channel.finish()).isFalse();
+  }
+
+  /**
+   * An oversized frame is skipped as it streams past: with {@code goOn} the reader is handed the failure, which
+   * tells the frame's length, and the frame after it comes as before; otherwise the pipeline fails.
+   */
+  @Test
+  void theSplitterSkipsAnOversizedFrameAndTellsItsLength() {
+    EmbeddedChannel channel = new EmbeddedChannel(FrameDecoder.splitter(8, true));
+    Buffer stream = Buffer.buffer().appendInt(20).appendBytes(new byte[20])
+        .appendBuffer(FrameDecoder.frame(Buffer.buffer("after")));
+    channel.writeInbound(Unpooled.wrappedBuffer(stream.getBytes(0, 10)));
+    channel.writeInbound(Unpooled.wrappedBuffer(stream.getBytes(10, stream.length())));
+    Object failure = channel.readInbound();
+    assertThat(failure).isInstanceOf(TooLongFrameException.class);
+    assertThat(FrameDecoder.tooLong((TooLongFrameException) failure)).isEqualTo(20);
+    ByteBuf after = channel.readInbound();
+    assertThat(after.toString(StandardCharsets.US_ASCII)).isEqualTo("after");
+    after.release();
+    assertThat((Object) channel.readInbound()).isNull();
+
+    EmbeddedChannel strict = new EmbeddedChannel(FrameDecoder.splitter(8, false));
+    assertThatThrownBy(() -> strict.writeInbound(Unpooled.wrappedBuffer(stream.getBytes())))
+        .isInstanceOf(TooLongFrameException.class);
   }
 }

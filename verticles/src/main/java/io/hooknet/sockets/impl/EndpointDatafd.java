@@ -56,6 +56,7 @@ final class EndpointDatafd extends StreamDatafd {
   }
 
   private void accept(NetSocket socket) {
+    framePackets(socket);
     ties.loop().run(() -> {
       if (connected() || server == null) {
         socket.close();

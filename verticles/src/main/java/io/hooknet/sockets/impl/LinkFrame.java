@@ -3,8 +3,6 @@ package io.hooknet.sockets.impl;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.hooknet.codec.FrameDecoder;
 import io.vertx.core.Handler;
@@ -128,9 +126,7 @@ final class LinkFrame {
    * socket as it came. A frame over {@link #MAX_FRAME} fails the connection with a {@link TooLongFrameException}.
    */
   static ChannelHandler frameSplitter() {
-    LengthFieldBasedFrameDecoder splitter = new LengthFieldBasedFrameDecoder(4 + MAX_FRAME, 0, 4, 0, 4);
-    splitter.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
-    return splitter;
+    return FrameDecoder.splitter(MAX_FRAME, false);
   }
 
   /**

@@ -350,7 +350,10 @@ final class Links<S> {
         append(bytes);
       } else {
         gathered();
-        batch.addComponent(true, bytes.isDirect() ? bytes : DirectBuffers.copyOf(bytes));
+        // A direct payload is kept as it is, with a reference of its own (the caller keeps its own: the Buffer's
+        // view of it cannot be retained), a heap one copied once.
+        batch.addComponent(true, bytes.isDirect() ? ((BufferInternal) payload).unwrap().retainedSlice()
+            : DirectBuffers.copyOf(bytes));
       }
       scheduleFlush();
       if (!wantAck) {

@@ -2,6 +2,9 @@ package io.hooknet.sockets.impl;
 
 import io.hooknet.codec.FrameDecoder;
 import io.hooknet.sockets.SocketPool;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -12,15 +15,17 @@ import java.net.InetSocketAddress;
 
 /**
  * A TCP or Unix domain stream. A socket the application added is read as a byte stream, each read being a
- * packet, and left open on removal; an accepted endpoint connection is framed and closed on removal.
+ * packet, and left open on removal; an accepted endpoint connection is framed and closed on removal. An endpoint's
+ * frames are split in its connection's pipeline ({@link #framePackets}) and come as the network buffers they were
+ * read into, so that a packet goes on to the links without a copy.
  *
  * <p>It is the handler of its socket's data, failures and end of read itself, all three ({@link #handle}), so that
  * watching a socket costs no object beside this one: a pool may watch a hundred thousand.
  */
 class StreamDatafd extends Datafd implements Handler<Object> {
 
+  private static final String SPLITTER = "hooknet-packets";
   private final boolean owned;
-  private final FrameDecoder decoder;
   private NetSocket socket;
 
   StreamDatafd(Ties ties, long datafd, int channel, NetSocket socket) {
@@ -31,8 +36,14 @@ class StreamDatafd extends Datafd implements Handler<Object> {
     super(ties, datafd, channel);
     this.socket = socket;
     this.owned = endpoint;
-    this.decoder = endpoint ? new FrameDecoder(SocketPool.MAX_PACKET_SIZE, this::packetRead,
-        this::oversized) : null;
+  }
+
+  /**
+   * Has an endpoint connection's frames split in its pipeline, before it reads anything: called as it is accepted.
+   */
+  static void framePackets(NetSocket accepted) {
+    ((NetSocketInternal) accepted).channelHandlerContext().pipeline().addBefore("handler", SPLITTER,
+        FrameDecoder.splitter(SocketPool.MAX_PACKET_SIZE, true));
   }
 
   @Override
@@ -65,17 +76,31 @@ class StreamDatafd extends Datafd implements Handler<Object> {
 
   protected final void watch(NetSocket accepted) {
     socket = accepted;
-    accepted.handler(asHandler());
+    if (owned) {
+      ((NetSocketInternal) accepted).messageHandler(asHandler());
+    } else {
+      accepted.handler(asHandler());
+    }
     accepted.exceptionHandler(asHandler());
     accepted.endHandler(asHandler());
     accepted.resume();
   }
 
-  /** What the socket tells: data, a failure, or (null) its end of read. */
+  /** What the socket tells: data, an endpoint's packet, a failure, or (null) its end of read. */
   @Override
   public void handle(Object event) {
     if (event instanceof Buffer data) {
       ties.loop().run(() -> read(data));
+    } else if (event instanceof ByteBuf packet) {
+      ties.loop().run(() -> {
+        try {
+          packetRead(BufferInternal.buffer(packet));
+        } finally {
+          packet.release();
+        }
+      });
+    } else if (event instanceof TooLongFrameException tooLong) {
+      ties.loop().run(() -> oversized(FrameDecoder.tooLong(tooLong)));
     } else if (event instanceof Throwable failure) {
       ties.loop().run(() -> readFailed(failure));
     } else {
@@ -94,10 +119,6 @@ class StreamDatafd extends Datafd implements Handler<Object> {
   }
 
   private void read(Buffer data) {
-    if (decoder != null) {
-      decoder.feed(data);
-      return;
-    }
     if (data.length() <= SocketPool.MAX_PACKET_SIZE) {
       // The read is the socket's own buffer, which Vert.x hands over: the packet, as it is.
       packetRead(data);
@@ -112,7 +133,7 @@ class StreamDatafd extends Datafd implements Handler<Object> {
   protected void stopReading() {
     if (socket != null) {
       socket.pause();
-      socket.handler(null);
+      unwatchData();
     }
   }
 
@@ -121,7 +142,7 @@ class StreamDatafd extends Datafd implements Handler<Object> {
     if (socket == null) {
       return;
     }
-    socket.handler(null);
+    unwatchData();
     socket.exceptionHandler(null);
     socket.endHandler(null);
     if (owned) {
@@ -129,9 +150,18 @@ class StreamDatafd extends Datafd implements Handler<Object> {
     }
   }
 
+  /** Stops taking the socket's data: an endpoint's packets still in its queue are released as they come. */
+  private void unwatchData() {
+    if (owned) {
+      ((NetSocketInternal) socket).messageHandler(ReferenceCountUtil::release);
+    } else {
+      socket.handler(null);
+    }
+  }
+
   @Override
   protected Future<Void> send(Buffer packet) {
-    if (decoder == null) {
+    if (!owned) {
       return socket.write(packet);
     }
     return ((NetSocketInternal) socket).writeMessage(
