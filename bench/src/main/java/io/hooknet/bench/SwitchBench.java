@@ -41,8 +41,9 @@ final class SwitchBench extends BenchCommand {
       defaultValue = "64,256,1024,4096,16384,65536")
   List<Integer> sizes;
 
-  @Option(names = "--megabytes", description = "Data per size and path. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "128")
+  @Option(names = "--megabytes", description = "Data per size and path (so that a run of large packets lasts about"
+      + " a second, not a tenth, where a pause of the collector or the scheduler decides the figure). Default:"
+      + " ${DEFAULT-VALUE}.", defaultValue = "1024")
   int megabytes;
 
   @Option(names = "--max-packets", description = "Packets per size and path at most. Default: ${DEFAULT-VALUE}.",
