@@ -32,10 +32,10 @@ class TwoCommandsTest {
   }
 
   @Test
-  void ciRunsTheReadmesTestCommandAsItStandsWhichInstallsWhatIsMissing() throws Exception {
+  void ciInstallsWhatIsMissingThenRunsTheReadmesTestCommandAsItStands() throws Exception {
     List<String> commands = readmeCommands();
     assertThat(commands).containsExactly("bin/hooknet node", "bin/hooknet-test");
-    assertThat(commandsOf(".ci/run")).containsExactly("set -eu", "cd \"$(dirname \"$0\")/..\"", "set -x",
+    assertThat(commandsOf(".ci/run")).containsExactly("set -eu", "cd \"$(dirname \"$0\")/..\"", "bin/hooknet-deps",
         commands.get(1));
     assertThat(commandsOf("bin/hooknet-test")).containsSubsequence("bin/hooknet-deps", "exec ./mvnw -B verify \"$@\"");
   }
