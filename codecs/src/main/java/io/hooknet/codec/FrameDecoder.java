@@ -12,8 +12,6 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Splits a byte stream into packets framed as a 4-byte big-endian length and the payload, the framing of pool
@@ -53,20 +51,21 @@ public final class FrameDecoder {
    * The same splitting in a connection's pipeline, ahead of Vert.x, for a reader that takes the connection's
    * messages as they are ({@code messageHandler}): each frame's payload goes on as a {@code ByteBuf} that the reader
    * owns and releases, made of the network buffers it was read into, not copied. A frame whose payload is over
-   * {@code maxLength} is skipped as it streams past, never buffered; as soon as its length is read, the splitter
-   * fails with a {@link TooLongFrameException} ({@link #tooLong} reads its length), which Vert.x takes as the end of
-   * the connection — or, with {@code goOn}, hands the exception on as the frame's message and splits the frames after
-   * it as before.
+   * {@code maxLength} is skipped as it streams past, never buffered: with {@code goOn} it goes on as an
+   * {@link Oversized} message, once, as soon as its length is read, and the frames after it are split as before;
+   * otherwise the splitter fails with a {@link TooLongFrameException}, which Vert.x takes as the end of the
+   * connection.
    */
   public static ChannelHandler splitter(int maxLength, boolean goOn) {
     LengthFieldBasedFrameDecoder splitter = goOn ? new LengthFieldBasedFrameDecoder(4 + maxLength, 0, 4, 0, 4, true) {
       @Override
       protected Object decode(ChannelHandlerContext context, ByteBuf in) throws Exception {
+        long length = in.readableBytes() >= 4 ? in.getUnsignedInt(in.readerIndex()) : -1;
         try {
           return super.decode(context, in);
         } catch (TooLongFrameException tooLong) {
           // The splitter has already skipped what it had of the frame and skips the rest as it comes.
-          return tooLong;
+          return new Oversized(length);
         }
       }
     } : new LengthFieldBasedFrameDecoder(4 + maxLength, 0, 4, 0, 4, true);
@@ -74,12 +73,8 @@ public final class FrameDecoder {
     return splitter;
   }
 
-  private static final Pattern TOO_LONG = Pattern.compile("exceeds \\d+: (\\d+)");
-
-  /** The payload length a {@link #splitter}'s failure announces, or -1 when it does not tell. */
-  public static long tooLong(TooLongFrameException failure) {
-    Matcher length = TOO_LONG.matcher(String.valueOf(failure.getMessage()));
-    return length.find() ? Long.parseLong(length.group(1)) - 4 : -1;
+  /** A frame a {@link #splitter} skipped: its payload's announced {@code length} was over the limit. */
+  public record Oversized(long length) {
   }
 
   private final int maxLength;

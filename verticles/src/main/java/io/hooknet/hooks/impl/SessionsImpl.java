@@ -236,6 +236,11 @@ final class SessionsImpl implements Sessions {
     }
   }
 
+  /** Whether this node is merging back: from Hazelcast's MERGING until its merge is asserted ({@link #merged}). */
+  private boolean mergingBack() {
+    return resumedWhileMerging != null;
+  }
+
   /**
    * This node's merge is over and what it and the sessions it knew own is asserted again (or the merge failed):
    * what it knew of the sessions that resumed at other nodes meanwhile is forgotten now.
@@ -551,7 +556,7 @@ final class SessionsImpl implements Sessions {
   }
 
   private void expire(String session) {
-    if (resumedWhileMerging != null) {
+    if (mergingBack()) {
       // Left to the sweep after the merge (see sweep).
       return;
     }
@@ -652,7 +657,7 @@ final class SessionsImpl implements Sessions {
    * swept once the merge is asserted.
    */
   private void sweep() {
-    if (resumedWhileMerging != null) {
+    if (mergingBack()) {
       return;
     }
     Map<String, Detach> due = new HashMap<>(pendingDetaches);

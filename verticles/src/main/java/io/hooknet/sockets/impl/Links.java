@@ -345,15 +345,15 @@ final class Links<S> {
       }
       long number = ++seq;
       append(LinkFrame.dataHeader(wantAck, channel, number, payload.length()));
-      ByteBuf bytes = ((BufferInternal) payload).getByteBuf();
+      // The payload's own buffer, not getByteBuf()'s view of it, whose retain does nothing.
+      ByteBuf bytes = ((BufferInternal) payload).unwrap();
       if (payload.length() < COPY_BELOW) {
         append(bytes);
       } else {
         gathered();
-        // A direct payload is kept as it is, with a reference of its own (the caller keeps its own: the Buffer's
-        // view of it cannot be retained), a heap one copied once.
-        batch.addComponent(true, bytes.isDirect() ? ((BufferInternal) payload).unwrap().retainedSlice()
-            : DirectBuffers.copyOf(bytes));
+        // A direct payload is kept as it is, with a reference of its own (the caller keeps its own), a heap one
+        // copied once.
+        batch.addComponent(true, bytes.isDirect() ? bytes.retainedSlice() : DirectBuffers.copyOf(bytes));
       }
       scheduleFlush();
       if (!wantAck) {

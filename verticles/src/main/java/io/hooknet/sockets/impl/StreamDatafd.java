@@ -4,7 +4,6 @@ import io.hooknet.codec.FrameDecoder;
 import io.hooknet.sockets.SocketPool;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -99,8 +98,8 @@ class StreamDatafd extends Datafd implements Handler<Object> {
           packet.release();
         }
       });
-    } else if (event instanceof TooLongFrameException tooLong) {
-      ties.loop().run(() -> oversized(FrameDecoder.tooLong(tooLong)));
+    } else if (event instanceof FrameDecoder.Oversized skipped) {
+      ties.loop().run(() -> oversized(skipped.length()));
     } else if (event instanceof Throwable failure) {
       ties.loop().run(() -> readFailed(failure));
     } else {
