@@ -278,8 +278,10 @@ export class HooknetClient {
  * onEvent(event) gets every event in order: the replay, HN_SYNCED, then each change with its cause (REGISTERED,
  * UNREGISTERED, NODE_LEFT, CLIENT_LEFT, MERGE_CONFLICT). When the connection comes back the subscription resumes
  * after the last change it saw and gets exactly those it missed; when the node no longer keeps them it gets the
- * chain again marked RESYNC, counted in `resyncs` and told to onResync(hooks, seq). A change whose seq does not
- * follow (which the node never sends) makes it resume too, counted in `gaps`; a change it already has is dropped.
+ * chain again marked RESYNC, counted in `resyncs` and told to onResync(hooks, seq). A replay the connection cut
+ * short (before its HN_SYNCED) is void: the view is left as it was, and the resume brings it up to date. A change
+ * whose seq does not follow (which the node never sends) makes it resume too, counted in `gaps`; a change it
+ * already has is dropped.
  */
 export class Subscription {
   constructor (client, family, event, onEvent, onResync) {
@@ -292,6 +294,7 @@ export class Subscription {
     this.gaps = 0
     this.resyncs = 0
     this.replaying = null
+    this.beforeReplay = null
     this.queue = Promise.resolve()
     this.waiters = []
   }
@@ -305,6 +308,11 @@ export class Subscription {
 
   _resume () {
     this.synced = false
+    // A replay the lost connection cut short (no HN_SYNCED came) is void: the view is what it was before it, and
+    // the resume after the last change seen brings it up to date.
+    if (this.beforeReplay !== null) this.hooks = this.beforeReplay
+    this.beforeReplay = null
+    this.replaying = null
     // Having seen nothing (the register's answer was lost, and it may have been made), it resumes from nothing:
     // the node sends the whole chain either way, where a fresh register would be refused with EEXIST.
     return this._register(this._last() ?? { epoch: 0, seq: 0 })
@@ -332,6 +340,7 @@ export class Subscription {
   }
 
   _replayed (event) {
+    if (this.beforeReplay === null) this.beforeReplay = [...this.hooks]
     if (event.cmd === 'HN_UNREGISTER') {
       this.hooks = this.hooks.filter(hook => hook !== event.hook)
       return
@@ -343,6 +352,7 @@ export class Subscription {
   _endReplay (event) {
     if (this.replaying !== null || event.cause === 'RESYNC' || this.seq === null) this.hooks = this.replaying || []
     this.replaying = null
+    this.beforeReplay = null
     this.seq = event.seq
     this.epoch = event.epoch
     this.synced = true

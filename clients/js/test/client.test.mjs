@@ -87,6 +87,26 @@ test('a client whose connection breaks resumes its session and misses nothing', 
   assert.deepEqual(subscription.hooks, ['mine', 'b', 'c', 'd'])
 })
 
+test('a replay the lost connection cut short is void: the resume leaves the view as the chain is', async () => {
+  await register(a, 'a')
+  await register(a, 'b')
+  const client = await open(BRIDGES[BRIDGES.length - 1], { token: TOKEN, reconnect: false })
+  const subscription = await client.subscribe(family, 'IN', () => {})
+  await subscription.whenSynced()
+  // The start of a RESYNC (another lineage, which lost b) reaches the client, then the connection goes before its
+  // HN_SYNCED.
+  const cut = (cmd, hook, cause, position) => ({ cmd, family, event: 'IN', hook, node: 'n9', session: null,
+    position, epoch: 9, seq: 2, replay: true, cause })
+  await subscription._handle(cut('HN_UNREGISTER', 'b', 'MERGE_CONFLICT', 1))
+  await subscription._handle(cut('HN_REGISTER', 'a', 'RESYNC', 0))
+  client.drop()
+  await register(a, 'c')
+  await client.reopen()
+  await until('the resume', () => client.resumes === 1 && subscription.synced && subscription.seq === 3)
+  assert.deepEqual([subscription.hooks, subscription.seq], await chain(a))
+  assert.deepEqual(subscription.hooks, ['a', 'b', 'c'])
+})
+
 test('a client that does not come back loses its hooks once each after the grace period', async () => {
   const seen = []
   await b.subscribe(family, 'IN', event => seen.push(event))

@@ -395,8 +395,9 @@ class Subscription:
     (``REGISTERED``, ``UNREGISTERED``, ``NODE_LEFT``, ``CLIENT_LEFT``, ``MERGE_CONFLICT``). When the connection
     comes back the subscription resumes after the last change it saw and gets exactly those it missed; when the
     node no longer keeps them it gets the chain again marked ``RESYNC``, counted in ``resyncs`` and told to
-    ``on_resync(hooks, seq)``. A change whose seq does not follow (which the node never sends) makes it resume
-    too, counted in ``gaps``; a change it already has is dropped."""
+    ``on_resync(hooks, seq)``. A replay the connection cut short (before its ``HN_SYNCED``) is void: the view is
+    left as it was, and the resume brings it up to date. A change whose seq does not follow (which the node never
+    sends) makes it resume too, counted in ``gaps``; a change it already has is dropped."""
 
     def __init__(self, client: BridgeClient, family: str, event: str, on_event: Callable[[Event], None],
                  on_resync: Optional[Callable[[List[str], int], None]]) -> None:
@@ -410,6 +411,7 @@ class Subscription:
         self.gaps = 0
         self.resyncs = 0
         self._replaying = None
+        self._before_replay = None
         self._synced = threading.Event()
 
     def _register(self, since=None):
@@ -422,6 +424,12 @@ class Subscription:
     def _resume(self):
         self.synced = False
         self._synced.clear()
+        # A replay the lost connection cut short (no HN_SYNCED came) is void: the view is what it was before it,
+        # and the resume after the last change seen brings it up to date.
+        if self._before_replay is not None:
+            self.hooks = self._before_replay
+        self._before_replay = None
+        self._replaying = None
         # Having seen nothing (the register's answer was lost, and it may have been made), it resumes from nothing:
         # the node sends the whole chain either way, where a fresh register would be refused with EEXIST.
         self._register(self._last() or {"epoch": 0, "seq": 0})
@@ -451,6 +459,8 @@ class Subscription:
         self.on_event(event)
 
     def _replayed(self, event):
+        if self._before_replay is None:
+            self._before_replay = list(self.hooks)
         if event["cmd"] == "HN_UNREGISTER":
             if event["hook"] in self.hooks:
                 self.hooks.remove(event["hook"])
@@ -463,6 +473,7 @@ class Subscription:
         if self._replaying is not None or event["cause"] == "RESYNC" or self.seq is None:
             self.hooks = self._replaying or []
         self._replaying = None
+        self._before_replay = None
         self.seq, self.epoch = event["seq"], event["epoch"]
         self.synced = True
         self._synced.set()

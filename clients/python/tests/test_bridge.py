@@ -125,6 +125,28 @@ class BridgeTest(unittest.TestCase):
         self.assertEqual(subscription.hooks, ["mine", "b", "c", "d"])
         client.close()
 
+    def test_a_replay_the_lost_connection_cut_short_is_void_and_the_resume_leaves_the_chain(self):
+        register(self.a, self.family, "a")
+        register(self.a, self.family, "b")
+        client = BridgeClient(*BRIDGES[-1], token=TOKEN, reconnect=False)
+        subscription = client.subscribe(self.family, "IN", lambda event: None)
+        subscription.wait_synced()
+
+        # The start of a RESYNC (another lineage, which lost b) reaches the client, then the connection goes
+        # before its HN_SYNCED.
+        def cut(cmd, hook, cause, position):
+            return {"cmd": cmd, "family": self.family, "event": "IN", "hook": hook, "node": "n9", "session": None,
+                    "position": position, "epoch": 9, "seq": 2, "replay": True, "cause": cause}
+        subscription._handle(cut("HN_UNREGISTER", "b", "MERGE_CONFLICT", 1))
+        subscription._handle(cut("HN_REGISTER", "a", "RESYNC", 0))
+        client.drop()
+        register(self.a, self.family, "c")
+        client.reopen()
+        until("the resume", lambda: client.resumes == 1 and subscription.synced and subscription.seq == 3)
+        self.assertEqual((subscription.hooks, subscription.seq), chain(self.a, self.family))
+        self.assertEqual(subscription.hooks, ["a", "b", "c"])
+        client.close()
+
     def test_a_client_that_does_not_come_back_loses_its_hooks_after_the_grace_period(self):
         seen = Recorder()
         self.b.subscribe(self.family, "IN", seen)

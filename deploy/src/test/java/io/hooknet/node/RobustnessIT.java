@@ -717,11 +717,7 @@ class RobustnessIT {
 
     /** Connects to its node, or the next that answers, and resumes its session (or starts one). */
     void connect() {
-      collect();
-      if (bridge != null) {
-        bridge.close();
-        bridge = null;
-      }
+      endConnection();
       for (int attempt = 0; attempt < NODES * 2; attempt++) {
         int target = (node + attempt) % NODES;
         try {
@@ -795,7 +791,7 @@ class RobustnessIT {
       collect();
       for (int i = streamEvents.size() - 1; i >= 0; i--) {
         JsonObject event = streamEvents.get(i);
-        if (stream.equals(event.getString("stream")) && (!event.getBoolean("replay")
+        if (stream.equals(event.getString("stream")) && !event.containsKey("cut") && (!event.getBoolean("replay")
             || "HN_SYNCED".equals(event.getString("cmd")))) {
           return new JsonObject().put("epoch", event.getLong("epoch")).put("seq", event.getLong("seq"));
         }
@@ -847,15 +843,7 @@ class RobustnessIT {
 
     /** Breaks the connection; with {@code resume} it comes back at once to a random node and resumes. */
     void drop(boolean resume) {
-      collect();
-      if (bridge != null) {
-        try {
-          bridge.close();
-        } catch (RuntimeException e) {
-          // already gone
-        }
-      }
-      bridge = null;
+      endConnection();
       if (resume) {
         history.fault("client-disconnect", name, System.nanoTime() - started, System.nanoTime() - started);
         faultCounts.merge("client-disconnect", 1, Integer::sum);
@@ -886,6 +874,35 @@ class RobustnessIT {
     void streamDone(boolean unanswered) {
       history.streamEnded(stream, System.nanoTime() - started, unanswered);
       stream = null;
+    }
+
+    /**
+     * Closes its connection, if any, and records all it received. A replay its stream was given on it that had not
+     * ended (its HN_SYNCED never came) is void: the client resumes after the last change or HN_SYNCED it saw.
+     */
+    void endConnection() {
+      if (bridge == null) {
+        return;
+      }
+      try {
+        bridge.close();
+      } catch (RuntimeException e) {
+        // already gone
+      }
+      collect();
+      bridge = null;
+      if (stream == null) {
+        return;
+      }
+      for (int i = streamEvents.size() - 1; i >= 0; i--) {
+        JsonObject event = streamEvents.get(i);
+        if (stream.equals(event.getString("stream")) && !event.containsKey("cut")) {
+          if (event.getBoolean("replay") && !"HN_SYNCED".equals(event.getString("cmd"))) {
+            streamEvents.add(new JsonObject().put("stream", stream).put("cut", true));
+          }
+          return;
+        }
+      }
     }
 
     /** Moves what the current connection received into the client's records. */
@@ -924,7 +941,7 @@ class RobustnessIT {
     final List<JsonObject> lostFrames = new ArrayList<>();
 
     long eventCount() {
-      return streamEvents.size();
+      return streamEvents.stream().filter(e -> !e.containsKey("cut")).count();
     }
 
     /** Waits until its stream has caught up with the final seq, so that it can be checked against the chain. */
@@ -953,7 +970,13 @@ class RobustnessIT {
     /** Puts its stream's events and the socket events it heard into the history. */
     void record() {
       collect();
-      streamEvents.forEach(e -> delivery(e.getString("stream"), e, 0));
+      for (JsonObject e : streamEvents) {
+        if (e.containsKey("cut")) {
+          history.replayCut(e.getString("stream"));
+        } else {
+          delivery(e.getString("stream"), e, 0);
+        }
+      }
       lostFrames.forEach(e -> delivery(e.getString("stream"), e, 0));
       for (JsonObject e : sockFrames) {
         sockEvents++;

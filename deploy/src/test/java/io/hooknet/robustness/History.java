@@ -54,6 +54,13 @@ public final class History {
   }
 
   /**
+   * The connection a stream's replay came on ended before the replay's HN_SYNCED: what came of that replay is void,
+   * and the client resumes after the last change or HN_SYNCED it saw, as the clients do.
+   */
+  public record ReplayCut(long index, String stream) {
+  }
+
+  /**
    * A socket event of pool {@code pool} of node incarnation {@code node} as consumer {@code receiver} received it,
    * through its connection {@code via} (a node and the client's count of its connections).
    */
@@ -72,6 +79,7 @@ public final class History {
   private final List<Fault> faults = new ArrayList<>();
   private final List<SessionEnd> sessionEnds = new ArrayList<>();
   private final List<StreamEnd> streamEnds = new ArrayList<>();
+  private final List<ReplayCut> replayCuts = new ArrayList<>();
   private final List<SockEvent> sockEvents = new ArrayList<>();
   private final List<Chain> chains = new ArrayList<>();
   private final List<String> liveStreams = new ArrayList<>();
@@ -97,6 +105,11 @@ public final class History {
       long seq, boolean replay, String cause, int position, long atNanos) {
     deliveries.add(new Delivery(next++, stream, event, cmd, hook, owner, epoch, seq, replay, cause, position,
         atNanos));
+  }
+
+  /** The connection {@code stream}'s replay came on ended before the replay did. */
+  public synchronized void replayCut(String stream) {
+    replayCuts.add(new ReplayCut(next++, stream));
   }
 
   public synchronized void fault(String kind, String target, long startNanos, long endNanos) {
@@ -158,6 +171,7 @@ public final class History {
     all.addAll(faults);
     all.addAll(sessionEnds);
     all.addAll(streamEnds);
+    all.addAll(replayCuts);
     all.addAll(sockEvents);
     all.addAll(chains);
     java.nio.file.Files.write(file, all.stream().map(String::valueOf).toList());
@@ -189,6 +203,7 @@ public final class History {
             number(f, "endedNanos"), Boolean.parseBoolean(f.get("byCluster"))));
         case "StreamEnd" -> history.streamEnds.add(new StreamEnd(index, text(f, "stream"), number(f, "endedNanos"),
             Boolean.parseBoolean(f.get("unanswered"))));
+        case "ReplayCut" -> history.replayCuts.add(new ReplayCut(index, text(f, "stream")));
         case "SockEvent" -> history.sockEvents.add(new SockEvent(index, text(f, "node"), text(f, "pool"),
             number(f, "datafd"), number(f, "seq"), text(f, "receiver"), text(f, "via")));
         case "Chain" -> history.chains.add(new Chain(text(f, "node"), text(f, "event"), list(f.get("hooks")),
@@ -261,6 +276,10 @@ public final class History {
 
   synchronized List<SessionEnd> sessionEnds() {
     return Collections.unmodifiableList(new ArrayList<>(sessionEnds));
+  }
+
+  synchronized List<ReplayCut> replayCuts() {
+    return Collections.unmodifiableList(new ArrayList<>(replayCuts));
   }
 
   synchronized List<StreamEnd> streamEnds() {

@@ -46,8 +46,21 @@ public final class HistoryChecker {
   private final History history;
   private final List<Violation> violations = new ArrayList<>();
 
+  /** By stream, where its replays were cut with their connection ({@link History.ReplayCut}), in order. */
+  private final Map<String, List<Long>> cuts = new HashMap<>();
+
   private HistoryChecker(History history) {
     this.history = history;
+    history.replayCuts().forEach(cut -> cuts.computeIfAbsent(cut.stream(), s -> new ArrayList<>()).add(cut.index()));
+  }
+
+  /**
+   * Whether {@code d}'s stream had a replay cut with its connection after {@code previous} (the stream's delivery
+   * before {@code d}; null for none) and before {@code d}: what came of that replay is void.
+   */
+  private boolean cutBefore(Delivery previous, Delivery d) {
+    long after = previous == null ? -1 : previous.index();
+    return cuts.getOrDefault(d.stream(), List.of()).stream().anyMatch(cut -> cut > after && cut < d.index());
   }
 
   /** Every rule broken in {@code history}; empty when it keeps them all. */
@@ -104,7 +117,8 @@ public final class HistoryChecker {
    * stream-order: after each HN_SYNCED a stream's changes follow its seq one by one — no gap, no duplicate (the
    * epoch may change with a change that continues the numbering) — no HN_SYNCED is behind the last change seen in
    * its epoch, a catch-up (HN_SYNCED marked REPLAY after the first, with no replayed chain) ahead of it in its epoch
-   * gives the changes between, and a replay ends with HN_SYNCED before any live change.
+   * gives the changes between, and a replay ends with HN_SYNCED before any live change (unless its connection ended
+   * first: that voids it).
    */
   private void streamOrder() {
     streams().forEach((stream, events) -> {
@@ -112,7 +126,13 @@ public final class HistoryChecker {
       boolean inReplay = false;
       boolean replayed = false;
       List<Delivery> recent = new ArrayList<>();
+      Delivery previous = null;
       for (Delivery d : events) {
+        if (cutBefore(previous, d)) {
+          inReplay = false;
+          replayed = false;
+        }
+        previous = d;
         recent.add(d);
         if (recent.size() > 4) {
           recent.remove(0);
@@ -286,16 +306,29 @@ public final class HistoryChecker {
 
   /**
    * The chain a stream's callback holds after {@code events}, as {@code hook/owner} entries in order: each replay,
-   * ended by HN_SYNCED, replaces it; {@code resynced} is given the end of each replay marked RESYNC with the
+   * ended by HN_SYNCED, replaces it (one cut with its connection changes nothing); {@code resynced} is given the end of each replay marked RESYNC with the
    * entries held before it that the replay lacks.
    */
-  private static List<String> held(List<Delivery> events, BiConsumer<Delivery, List<String>> resynced) {
+  private List<String> held(List<Delivery> events, BiConsumer<Delivery, List<String>> resynced) {
     List<String> view = new ArrayList<>();
     List<String> replaying = null;
+    /** The view before the replay under way: a replay cut with its connection leaves it as it was. */
+    List<String> beforeReplay = null;
     boolean started = false;
+    Delivery previous = null;
     for (Delivery d : events) {
+      if (previous != null && cutBefore(previous, d) && beforeReplay != null) {
+        view = beforeReplay;
+        replaying = null;
+        beforeReplay = null;
+      }
+      previous = d;
       String entry = d.hook() + "/" + d.owner();
+      if (d.replay() && beforeReplay == null && !"HN_SYNCED".equals(d.cmd())) {
+        beforeReplay = new ArrayList<>(view);
+      }
       if ("HN_SYNCED".equals(d.cmd())) {
+        beforeReplay = null;
         if (replaying != null || "RESYNC".equals(d.cause()) || !started) {
           List<String> replay = replaying == null ? new ArrayList<>() : replaying;
           if ("RESYNC".equals(d.cause())) {

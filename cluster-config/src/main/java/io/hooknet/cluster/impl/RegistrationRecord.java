@@ -8,6 +8,7 @@ import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.impl.HazelcastRegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.impl.SubsMapHelper;
 import java.lang.reflect.Field;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -139,8 +140,14 @@ final class RegistrationRecord {
       synchronized (entry.getValue()) {
         infos = List.copyOf(entry.getValue());
       }
+      if (infos.isEmpty()) {
+        continue;
+      }
+      // One read of the address's entries, on its partition (MultiMap.containsEntry asks every partition, and
+      // waits for all of them without a time limit: during a migration it can hang the sweep for good).
+      Collection<HazelcastRegistrationInfo> recorded = subs.get(entry.getKey());
       for (RegistrationInfo info : infos) {
-        if (!subs.containsEntry(entry.getKey(), new HazelcastRegistrationInfo(info))) {
+        if (!recorded.contains(new HazelcastRegistrationInfo(info))) {
           missing++;
           addresses.add(entry.getKey());
         }

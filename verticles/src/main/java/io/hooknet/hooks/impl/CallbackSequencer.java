@@ -25,7 +25,8 @@ import java.util.function.BiConsumer;
  * swapped. Each callback gets its replay first and then every later change exactly once, in order.
  *
  * <p>A live notice that comes before its callback's stream has started waits for it; if no start comes within
- * {@code gapMillis} (the callback went, or is delivered elsewhere now) it is dropped. A gap that stays open for
+ * {@code gapMillis} (the callback went, or is delivered elsewhere now) it is put aside, and a start that comes
+ * later after all still takes it. A gap that stays open for
  * {@code gapMillis} (its sender died between the change and the send) is not skipped: the {@link Filler} is asked
  * for the missing changes from the event's history, or a replay marked RESYNC, so a callback never misses a change
  * silently. A notice that does not continue what the stream was given (it follows a change of another epoch than the
@@ -97,6 +98,25 @@ final class CallbackSequencer {
       return size() > STOPPED;
     }
   };
+
+  /**
+   * Live changes that waited for their callback's stream to start here longer than {@code gapMillis}, with when
+   * they were put aside: a start that comes after all (its answer held up by a merge or a slow member, while the
+   * changes after it came) takes those after its change, or the stream would wait for them in silence until some
+   * later change showed the gap.
+   */
+  private final Map<CallbackKey, Early> early = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<CallbackKey, Early> eldest) {
+      return size() > STOPPED;
+    }
+  };
+
+  /** How long changes put aside before their stream started are kept for it. */
+  private static final long EARLY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+
+  private record Early(TreeMap<Long, Pending> waiting, long since) {
+  }
 
   /** How many of the latest changes given a stream remembers. */
   private static final int RECENT = 256;
@@ -340,6 +360,7 @@ final class CallbackSequencer {
    */
   void stop(CallbackKey key, ChangeId at, List<HookEvent> teardown) {
     suspended.remove(key);
+    early.remove(key);
     if (at != null) {
       stopped.put(key, at);
     }
@@ -494,6 +515,10 @@ final class CallbackSequencer {
       metered(key);
     }
     Stream stream = new Stream(session);
+    Early before = early.remove(key);
+    if ((old == null || old.next < 0) && before != null && System.nanoTime() - before.since() < EARLY_NANOS) {
+      before.waiting().tailMap(at.seq(), false).forEach(stream.waiting::put);
+    }
     Map<String, HookEvent> held = silenced.remove(key);
     if ((old == null || old.next < 0) && held != null) {
       // Its callback was put back after it was stopped without a teardown: it still holds what it was told.
@@ -643,6 +668,10 @@ final class CallbackSequencer {
   private void dropPending(CallbackKey key, Stream stream) {
     if (streams.get(key) == stream && stream.next < 0) {
       streams.remove(key);
+      Early before = early.get(key);
+      TreeMap<Long, Pending> waiting = new TreeMap<>(before == null ? Map.of() : before.waiting());
+      waiting.putAll(stream.waiting);
+      early.put(key, new Early(waiting, System.nanoTime()));
     }
   }
 

@@ -191,6 +191,21 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void changesThatCameLongBeforeTheirStreamStartedAreGivenAfterItsReplay() {
+    CallbackSequencer late = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.seq()), (key, session, last) -> { });
+    vertx.runOnContext(v -> {
+      late.live(KEY, hook(Cmd.HN_REGISTER, "b", "n1", 1, 2, false, Cause.REGISTERED), 1);
+      late.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 1, 3, false, Cause.REGISTERED), 1);
+    });
+    Await.until("the changes to wait longer than the gap time", Duration.ofSeconds(5), () -> !late.streaming(KEY));
+    // The start (its register's answer held up) comes after them: they follow its replay, and nothing is missing.
+    vertx.runOnContext(v -> late.start(KEY, null, new ChangeId(1, 1), replayOfA(1)));
+    Await.until("the replay and the changes after it", Duration.ofSeconds(5), () -> told.size() == 4);
+    assertThat(told).containsExactly("HN_REGISTER a 1", "HN_SYNCED null 1", "HN_REGISTER b 2", "HN_REGISTER c 3");
+  }
+
+  @Test
   void aGapFillWithoutAnAnswerIsAskedAgainFromWhereTheStreamIs() {
     List<ChangeId> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
     CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
