@@ -2,9 +2,8 @@ package io.hooknet.bench;
 
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.HooknetCluster;
+import io.hooknet.cluster.impl.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -64,19 +63,8 @@ final class Nodes implements AutoCloseable {
     }
   }
 
-  static List<Integer> freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      }
-      List<Integer> ports = new ArrayList<>();
-      sockets.forEach(socket -> ports.add(socket.getLocalPort()));
-      return ports;
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
+  /** Free ports on 127.0.0.1 below the ephemeral range, each handed out once ({@link LoopbackPorts}). */
+  static List<Integer> freePorts(int count) {
+    return LoopbackPorts.free(count);
   }
 }

@@ -3,17 +3,12 @@ package io.hooknet.testing;
 import io.hooknet.cluster.ClusterOptions;
 import io.hooknet.cluster.HooknetCluster;
 import io.hooknet.cluster.JoinMode;
+import io.hooknet.cluster.impl.LoopbackPorts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -95,43 +90,13 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** Lowest and one past the highest port handed out: below the kernel's ephemeral range (32768 up). */
-  private static final int FIRST_PORT = 20_000;
-  private static final int PORT_SPAN = 12_000;
-  private static final AtomicInteger NEXT_PORT =
-      new AtomicInteger(ThreadLocalRandom.current().nextInt(PORT_SPAN));
-
-  /**
-   * Free TCP ports on 127.0.0.1, distinct from each other and from every port an earlier call in this JVM
-   * handed out, so that two calls made before either node binds its ports cannot collide. They lie below
-   * the kernel's ephemeral range, where the nodes' own event buses and outgoing connections take theirs: a
-   * port chosen here cannot be taken by them before the node binds it.
-   */
+  /** Free ports on 127.0.0.1, as {@link LoopbackPorts#free} hands them out. */
   public static List<Integer> freePorts(int count) {
-    List<Integer> ports = new ArrayList<>();
-    for (int tried = 0; ports.size() < count; tried++) {
-      if (tried == PORT_SPAN) {
-        throw new IllegalStateException("no free port in " + FIRST_PORT + ".." + (FIRST_PORT + PORT_SPAN));
-      }
-      int port = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORT_SPAN);
-      try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-        ports.add(probe.getLocalPort());
-      } catch (BindException taken) {
-        // in use: the next one
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return ports;
+    return LoopbackPorts.free(count);
   }
 
-  /** The first of {@code count} consecutive free ports, handed out like {@link #freePorts}. */
+  /** The first of {@code count} consecutive free ports, as {@link LoopbackPorts#consecutive} hands them out. */
   public static int consecutiveFreePorts(int count) {
-    while (true) {
-      List<Integer> ports = freePorts(count);
-      if (ports.get(count - 1) - ports.get(0) == count - 1) {
-        return ports.get(0);
-      }
-    }
+    return LoopbackPorts.consecutive(count);
   }
 }

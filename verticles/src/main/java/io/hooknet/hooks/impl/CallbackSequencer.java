@@ -573,12 +573,14 @@ final class CallbackSequencer {
       if (held != null) {
         // The name is registered again while the callback holds it: its removal never reached this stream (a copy
         // of the family without it took over, numbering on from the same change). It is told gone first, as before
-        // a RESYNC replay, and the stream goes on from where it was.
+        // a RESYNC replay, and the stream goes on from where it was: the HN_SYNCED that closes the removal is a
+        // catch-up (REPLAY), which leaves the rest of the callback's view as it is, where one marked RESYNC would
+        // make the replayed chain (nothing) its view.
         stream.view.remove(name(event));
         ChangeId last = new ChangeId(stream.epoch, stream.next - 1);
         deliver.accept(key, conflict(held, last));
         deliver.accept(key, HookEvent.synced(event.family(), event.event(), event.node(), last.epoch(), last.seq(),
-            Cause.RESYNC));
+            Cause.REPLAY));
       }
       track(stream, event);
       stream.epoch = event.epoch();

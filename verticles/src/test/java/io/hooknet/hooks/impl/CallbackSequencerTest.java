@@ -417,7 +417,7 @@ class CallbackSequencerTest {
     sequencer.live(KEY, hook(Cmd.HN_UNREGISTER, "a", "n2", 2, 4, false, Cause.UNREGISTERED), 2);
 
     assertThat(told).containsExactly("HN_REGISTER a n1 REPLAY 1.2", "HN_SYNCED null n1 REPLAY 1.2",
-        "HN_UNREGISTER a n1 MERGE_CONFLICT 1.2", "HN_SYNCED null n2 RESYNC 1.2", "HN_REGISTER a n2 REGISTERED 2.3",
+        "HN_UNREGISTER a n1 MERGE_CONFLICT 1.2", "HN_SYNCED null n2 REPLAY 1.2", "HN_REGISTER a n2 REGISTERED 2.3",
         "HN_UNREGISTER a n2 UNREGISTERED 2.4");
   }
 
