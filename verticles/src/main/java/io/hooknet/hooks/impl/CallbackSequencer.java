@@ -187,8 +187,20 @@ final class CallbackSequencer {
     if (stopping != null && stopping.stopping != null) {
       finishStop(key, stopping);
     }
-    ArrayDeque<ChangeId> quiet = quieted.remove(key);
     Stream old = streams.get(key);
+    if (old != null && old.next >= 0 && old.stopping == null && givenAfter(old, at)
+        && events.stream().anyMatch(CallbackSequencer::replacesView)) {
+      // A chain as of a change before others of its lineage that the stream has given since: an answer that came
+      // late, or twice (its sender retried a delivery it took for lost). Giving it would take the callback back. The
+      // stream asks from where it is instead, unless it has asked already: a copy of the family that lost those
+      // changes numbers on after them under a new epoch and answers from there.
+      if (!old.filling) {
+        cancelTimer(old);
+        fill(key, old);
+      }
+      return;
+    }
+    ArrayDeque<ChangeId> quiet = quieted.remove(key);
     if (old != null && old.next >= 0 && at.seq() < old.next
         && (at.epoch() == old.epoch || at.equals(old.from) || old.recent.contains(at))
         && events.stream().noneMatch(CallbackSequencer::replacesView)) {
@@ -606,6 +618,12 @@ final class CallbackSequencer {
       return;
     }
     fill(key, stream);
+  }
+
+  /** Whether the stream was given a change after {@code at} in {@code at}'s epoch. */
+  private static boolean givenAfter(Stream stream, ChangeId at) {
+    return stream.epoch == at.epoch() && at.seq() < stream.next - 1
+        || stream.recent.stream().anyMatch(given -> given.epoch() == at.epoch() && given.seq() > at.seq());
   }
 
   /** Whether the stream was given a change with {@code change}'s seq under another epoch. */

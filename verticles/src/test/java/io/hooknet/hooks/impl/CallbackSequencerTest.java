@@ -206,6 +206,28 @@ class CallbackSequencerTest {
   }
 
   @Test
+  void aChainAsOfAChangeBeforeOnesTheStreamGaveSinceIsNotGivenAndTheStreamAsksFromWhereItIs() {
+    List<ChangeId> asked = new ArrayList<>();
+    CallbackSequencer sequencer = new CallbackSequencer(vertx, 60_000, (key, event) -> told.add(event.cmd() + " "
+        + event.hook() + " " + event.cause() + " " + event.seq()), (key, session, last) -> asked.add(last));
+    sequencer.start(KEY, "s", new ChangeId(1, 1), replayOfA(1));
+    List<HookEvent> resync = List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 3, true, Cause.RESYNC),
+        hook(Cmd.HN_REGISTER, "b", "n1", 1, 3, true, Cause.RESYNC), synced(1, 3, Cause.RESYNC));
+    sequencer.filled(KEY, "s", new ChangeId(1, 3), resync, List.of());
+    sequencer.live(KEY, hook(Cmd.HN_REGISTER, "c", "n1", 1, 4, false, Cause.REGISTERED), 1);
+    told.clear();
+
+    // The same answer again (its sender retried it), and a start as of 1.2: neither takes the callback back.
+    sequencer.filled(KEY, "s", new ChangeId(1, 3), resync, List.of());
+    sequencer.start(KEY, "s", new ChangeId(1, 2), List.of(hook(Cmd.HN_REGISTER, "a", "n1", 1, 2, true,
+        Cause.REPLAY), synced(1, 2, Cause.REPLAY)));
+    sequencer.live(KEY, hook(Cmd.HN_UNREGISTER, "c", "n1", 1, 5, false, Cause.UNREGISTERED), 1);
+
+    assertThat(told).containsExactly("HN_UNREGISTER c UNREGISTERED 5");
+    assertThat(asked).containsExactly(new ChangeId(1, 4));
+  }
+
+  @Test
   void aGapFillWithoutAnAnswerIsAskedAgainFromWhereTheStreamIs() {
     List<ChangeId> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
     CallbackSequencer filling = new CallbackSequencer(vertx, 50, (key, event) -> told.add(event.cmd() + " "
