@@ -35,13 +35,17 @@ public final class HooknetMeters {
     return Metrics.globalRegistry;
   }
 
-  /** A sock event made by {@code pool}: its channel, direction and errno ({@code 0} for an end of read). */
-  public static void sockEvent(String pool, int channel, int txRx, int errno) {
-    SOCK_EVENTS.computeIfAbsent(List.of(pool, channel, txRx, errno), tags -> Counter.builder("hooknet.sock.events")
+  /**
+   * The counter of the sock events made by {@code pool} on {@code channel} in direction {@code txRx} with
+   * {@code errno} ({@code 0} for an end of read).
+   */
+  public static Counter sockEvents(String pool, int channel, int txRx, int errno) {
+    return SOCK_EVENTS.computeIfAbsent(List.of(pool, channel, txRx, errno), tags -> Counter.builder(
+        "hooknet.sock.events")
         .description("Sock events (socket faults) made by the pool")
         .tags("pool", pool, "channel", Integer.toString(channel), "txrx", txRx == 0 ? "tx" : "rx",
             "errno", errnoName(errno))
-        .register(registry())).increment();
+        .register(registry()));
   }
 
   /** Packets switched on a channel of {@code pool}, in {@code direction} ({@code tx}: read from the application). */

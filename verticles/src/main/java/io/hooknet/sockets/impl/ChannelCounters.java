@@ -4,6 +4,7 @@ import io.hooknet.codec.Replies.ChannelStats;
 import io.hooknet.metrics.HooknetMeters;
 import io.micrometer.core.instrument.Counter;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,6 +18,8 @@ final class ChannelCounters {
   private final Counter packetsRxMeter;
   private final Counter bytesRxMeter;
   private final Map<DropReason, Counter> dropMeters = new EnumMap<>(DropReason.class);
+  /** The sock-event meters by direction and errno ({@code txRx << 16 | errno}). */
+  private final Map<Integer, Counter> faultMeters = new HashMap<>();
 
   private long packetsTx;
   private long bytesTx;
@@ -57,7 +60,8 @@ final class ChannelCounters {
 
   void faulted(int txRx, int errno) {
     faults++;
-    HooknetMeters.sockEvent(pool, channel, txRx, errno);
+    faultMeters.computeIfAbsent(txRx << 16 | errno, key -> HooknetMeters.sockEvents(pool, channel, txRx, errno))
+        .increment();
   }
 
   ChannelStats toStats(int channel) {
