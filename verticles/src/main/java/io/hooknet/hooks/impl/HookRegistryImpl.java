@@ -234,7 +234,17 @@ public final class HookRegistryImpl implements HookRegistry {
             deliveries.apply(result);
             if (command instanceof HookCommand.Registers) {
               return sessions.settle(owner, command.family()).map(settled -> {
-                ownership.registered((HookCommand.Registers) command, owner, changeContext.now());
+                OwnerOps.Owned displaced = ownership.registered((HookCommand.Registers) command, owner,
+                    changeContext.now());
+                if (displaced != null) {
+                  // This node held another owner's registration of the name, made on its side of a split and not
+                  // asserted again yet: the merged family did not have it, and this registration took the name.
+                  // Its owner is told, as the merge's re-assertion would have told it.
+                  Lost lost = OwnerOps.lost(command.family(), displaced, new ChangeId(0, result.ack().seq()));
+                  if (lost != null) {
+                    lost(lost);
+                  }
+                }
                 return result.ack();
               });
             }

@@ -328,14 +328,24 @@ final class OwnerOps {
 
   /** Tells the owner of a re-asserted hook that it was not put back. */
   private static void lose(String family, Owned registration, EventState event, Effects effects) {
+    Effects.Lost lost = lost(family, registration, event == null ? new ChangeId(0, 0) : event.changes.current());
+    if (lost != null) {
+      effects.lost.add(lost);
+    }
+  }
+
+  /**
+   * What the owner of a hook registration is told when another registration keeps its name after a merge, as of
+   * change {@code at}; null for a callback's.
+   */
+  static Effects.Lost lost(String family, Owned registration, ChangeId at) {
     if (!(registration.command() instanceof HookCommand.HookRegister)) {
-      return;
+      return null;
     }
     HookCommand.HookRegister hook = (HookCommand.HookRegister) registration.command();
-    ChangeId at = event == null ? new ChangeId(0, 0) : event.changes.current();
-    effects.lost.add(new Effects.Lost(registration.owner(), new HookEvent(Cmd.HN_UNREGISTER, family, hook.event(),
+    return new Effects.Lost(registration.owner(), new HookEvent(Cmd.HN_UNREGISTER, family, hook.event(),
         hook.hook(), registration.owner().node(), registration.owner().session(), hook.hint(), hook.hintValue(), -1,
-        at.epoch(), at.seq(), false, Cause.MERGE_CONFLICT), registration.registeredAt()));
+        at.epoch(), at.seq(), false, Cause.MERGE_CONFLICT), registration.registeredAt());
   }
 
   /** The merge rule: the registration made first keeps the name; for equal times, the owner's key decides. */

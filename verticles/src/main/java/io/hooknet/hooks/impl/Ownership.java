@@ -34,13 +34,18 @@ final class Ownership {
   };
   private static final int UNREGISTERED = 4096;
 
-  void registered(HookCommand.Registers command, Owner owner, long registeredAt) {
+  /**
+   * {@code owner}'s registration went through this node; gives the registration of another owner that this node
+   * held under the same name, which the family no longer has (it took this one), or null.
+   */
+  Owned registered(HookCommand.Registers command, Owner owner, long registeredAt) {
     Registration key = command.registration();
     Owned previous = owned.get(key);
     // A resumed callback keeps its first registration, which decides merge conflicts.
     if (previous == null || !previous.owner().same(owner)) {
       owned.put(key, new Owned((HookCommand<?>) command, owner, registeredAt));
     }
+    return previous == null || previous.owner().same(owner) ? null : previous;
   }
 
   /** An unregistration of {@code registration} is under way, until {@link #unregistered} with its outcome. */

@@ -114,6 +114,25 @@ class SessionsMergingTest {
   }
 
   @Test
+  void anotherOwnersRegistrationOfANameThisNodeHeldGivesTheRegistrationItDisplaced() {
+    Owner first = new Owner(cluster.node(0).nodeName(), "s-7");
+    Owner second = new Owner(cluster.node(0).nodeName(), "s-8");
+    HookCommand.HookRegister register = new HookCommand.HookRegister("inet", "IN", "d", null, null, "addr.d");
+    assertThat(ownership.registered(register, first, 1_000)).isNull();
+    assertThat(ownership.registered(register, first, 2_000)).isNull();
+    OwnerOps.Owned displaced = ownership.registered(register, second, 3_000);
+    assertThat(displaced.owner()).isEqualTo(first);
+    assertThat(displaced.registeredAt()).isEqualTo(1_000);
+    Effects.Lost lost = OwnerOps.lost("inet", displaced, new io.hooknet.codec.ChangeId(0, 9));
+    assertThat(lost.event().cmd()).isEqualTo(io.hooknet.codec.HookEvent.Cmd.HN_UNREGISTER);
+    assertThat(lost.event().cause()).isEqualTo(Cause.MERGE_CONFLICT);
+    assertThat(List.of(lost.event().hook(), lost.event().session(), lost.event().seq())).containsExactly("d", "s-7",
+        9L);
+    assertThat(held("s-7")).isEmpty();
+    assertThat(held("s-8")).containsExactly("d");
+  }
+
+  @Test
   void whatASessionRegisteredHereIsForgottenWhenItResumesElsewhereOnlyOnceAMergeIsAsserted() {
     assertThat(onLoop(() -> owns("s-1", "a"), () -> held("s-1"))).containsExactly("a");
     assertThat(afterResume("s-1")).isEmpty();
