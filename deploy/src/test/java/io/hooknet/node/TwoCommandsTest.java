@@ -35,8 +35,7 @@ class TwoCommandsTest {
   void ciInstallsWhatIsMissingThenRunsTheReadmesTestCommandAsItStands() throws Exception {
     List<String> commands = readmeCommands();
     assertThat(commands).containsExactly("bin/hooknet node", "bin/hooknet-test");
-    assertThat(commandsOf(".ci/run")).containsExactly("set -eu", "cd \"$(dirname \"$0\")/..\"", "bin/hooknet-deps",
-        commands.get(1));
+    assertThat(commandsOf(".ci/run")).containsExactly("set -eu", "cd \"$(dirname \"$0\")/..\"", commands.get(1));
     assertThat(commandsOf("bin/hooknet-test")).containsSubsequence("bin/hooknet-deps", "exec ./mvnw -B verify \"$@\"");
   }
 
