@@ -59,8 +59,11 @@ public final class HooknetClusterImpl implements HooknetCluster {
     this.registrationRecord = new RegistrationRecord(vertx, clusterManager);
     this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipLog());
     this.lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
-      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        registrationRecord.changed();
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+        registrationRecord.merging();
+      } else if (event.getState() == LifecycleEvent.LifecycleState.MERGED
+          || event.getState() == LifecycleEvent.LifecycleState.MERGE_FAILED) {
+        registrationRecord.merged();
       }
     });
     refreshMembers();

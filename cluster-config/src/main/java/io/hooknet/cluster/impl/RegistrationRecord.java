@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -36,6 +37,11 @@ import java.util.logging.Logger;
  * those of nodes that are not members (on each side of a split, a member of that side; removing is idempotent, so
  * two nodes that each take themselves for the oldest do no harm). A pass that fails (partitions unavailable) is
  * tried again {@value #RETRY_MILLIS} ms later.
+ *
+ * <p>A node removes only in the view it was told of last: a sweep due before a change it has not been told of yet
+ * (a node resumed after a pause runs its overdue timers while Hazelcast already takes the others for gone), or
+ * while the node merges back, removes nothing. Such a node's removals would otherwise reach the cluster it joins and
+ * take out the registrations of members that never left.
  */
 final class RegistrationRecord {
 
@@ -60,6 +66,10 @@ final class RegistrationRecord {
   /** The sweeps due after the latest change; replaced by the next change. */
   private final Set<Long> timers = new HashSet<>();
   private boolean closed;
+  /** The members when this node was last told of a change; null before the first. */
+  private volatile Set<UUID> told;
+  /** Between Hazelcast's MERGING and MERGED. */
+  private volatile boolean merging;
 
   RegistrationRecord(Vertx vertx, HazelcastClusterManager clusterManager) {
     this.vertx = vertx;
@@ -83,6 +93,7 @@ final class RegistrationRecord {
 
   /** The cluster changed: the sweeps due after the previous change are replaced by those after this one. */
   synchronized void changed() {
+    told = members();
     if (closed) {
       return;
     }
@@ -91,6 +102,17 @@ final class RegistrationRecord {
     for (long delay : AFTER_A_CHANGE) {
       schedule(delay);
     }
+  }
+
+  /** This node is merging back: nothing is removed until it is told that it merged. */
+  void merging() {
+    merging = true;
+  }
+
+  /** This node has merged back: a change of the cluster. */
+  void merged() {
+    merging = false;
+    changed();
   }
 
   synchronized void close() {
@@ -162,6 +184,17 @@ final class RegistrationRecord {
     return missing;
   }
 
+  /** Whether the members are those this node was last told of, and it is not merging. */
+  private boolean settled() {
+    return !merging && members().equals(told);
+  }
+
+  private Set<UUID> members() {
+    Set<UUID> members = new HashSet<>();
+    hazelcast.getCluster().getMembers().forEach(member -> members.add(member.getUuid()));
+    return members;
+  }
+
   private static Field field(Class<?> type, String name) throws NoSuchFieldException {
     Field field = type.getDeclaredField(name);
     field.setAccessible(true);
@@ -178,7 +211,7 @@ final class RegistrationRecord {
    * many it removed.
    */
   int removeStale() {
-    if (!hazelcast.getCluster().getMembers().iterator().next().localMember()) {
+    if (!settled() || !hazelcast.getCluster().getMembers().iterator().next().localMember()) {
       return 0;
     }
     MultiMap<String, HazelcastRegistrationInfo> subs = hazelcast.getMultiMap(SUBS);
@@ -187,8 +220,9 @@ final class RegistrationRecord {
     Set<String> members = new HashSet<>(clusterManager.getNodes());
     for (Map.Entry<String, HazelcastRegistrationInfo> entry : subs.entrySet()) {
       String node = entry.getValue().unwrap().nodeId();
-      // The members are read again before a removal: a node that joined meanwhile registers as a member.
-      if (!members.contains(node) && !clusterManager.getNodes().contains(node)
+      // The members are read again before a removal: a node that joined meanwhile registers as a member, and a
+      // change this node has not been told of yet stops the sweep.
+      if (!members.contains(node) && !clusterManager.getNodes().contains(node) && settled()
           && subs.remove(entry.getKey(), entry.getValue())) {
         removed++;
         addresses.add(entry.getKey());

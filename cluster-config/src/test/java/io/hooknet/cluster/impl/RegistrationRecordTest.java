@@ -7,7 +7,9 @@ import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.RegistrationInfo;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.spi.cluster.hazelcast.impl.HazelcastRegistrationInfo;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +80,37 @@ class RegistrationRecordTest {
     assertThat(subs.get(ADDRESS)).containsExactly(live.get(0));
     Await.until("n2 to reach n1's consumer again", Duration.ofSeconds(10), () -> answered(1) == 1);
     assertThat(answered(20)).isEqualTo(20);
+  }
+
+  @Test
+  void aSweepInAViewThisNodeWasNotToldOfYetOrWhileItMergesRemovesNothing() {
+    RegistrationRecord record = new RegistrationRecord(cluster.vertx(0),
+        (HazelcastClusterManager) ((VertxInternal) cluster.vertx(0)).clusterManager());
+    record.close();
+    MultiMap<String, HazelcastRegistrationInfo> subs = cluster.node(0).hazelcast()
+        .getMultiMap(RegistrationRecord.SUBS);
+    HazelcastRegistrationInfo stale = new HazelcastRegistrationInfo(
+        new RegistrationInfo(UUID.randomUUID().toString(), 0, false));
+    subs.put(ADDRESS, stale);
+    // Never told of a change: no view to remove in.
+    assertThat(record.removeStale()).isZero();
+    record.changed();
+    record.merging();
+    assertThat(record.removeStale()).isZero();
+    assertThat(subs.get(ADDRESS)).containsExactly(stale);
+    record.merged();
+    assertThat(record.removeStale()).isEqualTo(1);
+
+    // A member leaves: until this node is told, its sweep is about a view the cluster has left.
+    subs.put(ADDRESS, stale);
+    cluster.stop(2);
+    Await.until("n1 to see n3 gone", Duration.ofSeconds(20),
+        () -> cluster.node(0).hazelcast().getCluster().getMembers().size() == 2);
+    assertThat(record.removeStale()).isZero();
+    assertThat(subs.get(ADDRESS)).containsExactly(stale);
+    record.changed();
+    assertThat(record.removeStale()).isEqualTo(1);
+    assertThat(subs.get(ADDRESS)).isEmpty();
   }
 
   /** How many of {@code count} requests from n2 to the address are answered, by n1. */
