@@ -54,12 +54,7 @@ final class CallbackSequencer {
   private final Set<String> meteredEvents = new HashSet<>();
 
   /** Where the latest streams stopped, so that a gap fill answered before a teardown gives nothing after it. */
-  private final Map<CallbackKey, ChangeId> stopped = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<CallbackKey, ChangeId> eldest) {
-      return size() > STOPPED;
-    }
-  };
+  private final Map<CallbackKey, ChangeId> stopped = BoundedMaps.latestUsed(STOPPED);
   private static final int STOPPED = 4096;
 
   /**
@@ -67,24 +62,14 @@ final class CallbackSequencer {
    * the node it took for gone; a fill found the callback gone): the teardown or replay that may still come for the
    * callback tells which of those hooks are gone.
    */
-  private final Map<CallbackKey, Map<String, HookEvent>> silenced = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<CallbackKey, Map<String, HookEvent>> eldest) {
-      return size() > STOPPED;
-    }
-  };
+  private final Map<CallbackKey, Map<String, HookEvent>> silenced = BoundedMaps.latestUsed(STOPPED);
 
   /**
    * The changes last given to the latest streams stopped without a teardown: a start that brings the callback back
    * here does not give one of them again (a fill this node's re-assertion asked before the stop, answered from a
    * copy of the family that still has the callback, holds changes that came live meanwhile).
    */
-  private final Map<CallbackKey, ArrayDeque<ChangeId>> quieted = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<CallbackKey, ArrayDeque<ChangeId>> eldest) {
-      return size() > STOPPED;
-    }
-  };
+  private final Map<CallbackKey, ArrayDeque<ChangeId>> quieted = BoundedMaps.latestUsed(STOPPED);
 
   /**
    * The callbacks whose streams stopped with their session's client ({@link #suspend}): each starts again only when
@@ -92,12 +77,7 @@ final class CallbackSequencer {
    * re-synchronisation made meanwhile would be given to no one listening, and the stream would count it as given:
    * the client's resume, from the last change it saw, would then find nothing to give.
    */
-  private final Map<CallbackKey, Boolean> suspended = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<CallbackKey, Boolean> eldest) {
-      return size() > STOPPED;
-    }
-  };
+  private final Map<CallbackKey, Boolean> suspended = BoundedMaps.latestUsed(STOPPED);
 
   /**
    * Live changes that waited for their callback's stream to start here longer than {@code gapMillis}, with when
@@ -105,12 +85,7 @@ final class CallbackSequencer {
    * changes after it came) takes those after its change, or the stream would wait for them in silence until some
    * later change showed the gap.
    */
-  private final Map<CallbackKey, Early> early = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<CallbackKey, Early> eldest) {
-      return size() > STOPPED;
-    }
-  };
+  private final Map<CallbackKey, Early> early = BoundedMaps.latestUsed(STOPPED);
 
   /** How long changes put aside before their stream started are kept for it. */
   private static final long EARLY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);

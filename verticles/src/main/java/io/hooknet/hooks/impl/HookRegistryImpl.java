@@ -31,7 +31,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -78,12 +77,7 @@ public final class HookRegistryImpl implements HookRegistry {
   private final MergeRecovery merge;
   private final Map<String, MessageConsumer<?>> localConsumers = new ConcurrentHashMap<>();
   /** The lost registrations whose owners were told, latest {@value #TOLD_LOST_KEPT}. */
-  private final Map<String, Boolean> toldLost = new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > TOLD_LOST_KEPT;
-    }
-  };
+  private final Map<String, Boolean> toldLost = BoundedMaps.latestPut(TOLD_LOST_KEPT);
   private static final int TOLD_LOST_KEPT = 4096;
   private Handler<HookEvent> lostHandler = event -> { };
   /** Takes the live notices of changes made on this member, in their order (see {@link FamilyProcessor#TELLER}). */

@@ -26,12 +26,7 @@ final class Ownership {
    * The latest registrations unregistered through this node, as they were: a copy of their family from before
    * (the other side of a split, kept by the merge; a backup that missed the change) may still hold them.
    */
-  private final Map<Registration, Owned> unregistered = new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Registration, Owned> eldest) {
-      return size() > UNREGISTERED;
-    }
-  };
+  private final Map<Registration, Owned> unregistered = BoundedMaps.latestPut(UNREGISTERED);
   private static final int UNREGISTERED = 4096;
 
   /**
