@@ -9,6 +9,7 @@ import io.hooknet.codec.HooknetException;
 import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.HookRegistry;
 import io.hooknet.hooks.HookRegistryOptions;
+import io.hooknet.hooks.Sessions;
 import io.hooknet.hooks.impl.HookRegistryImpl;
 import io.hooknet.sockets.SocketPool;
 import io.hooknet.testing.Await;
@@ -254,6 +255,39 @@ class BridgeSessionTest {
     }
     Await.result(registries.get(1).register(family, "IN", "marker", null, null, "addr.marker"));
     assertThat(observer.await(4)).hasSize(4).last().extracting(HookEvent::hook).isEqualTo("marker");
+  }
+
+  /**
+   * A merge may keep a copy of a family without what a session registered through a node on its side of the split;
+   * until that node asserts it again, another session may take the name through the same node. The registration
+   * that takes it wins, and the session that held it is told at once, as the merge's re-assertion would have told
+   * it: {@code HN_UNREGISTER} with {@code MERGE_CONFLICT} at its owner address.
+   */
+  @Test
+  void aNameTakenThroughTheNodeThatHeldItForAnotherSessionIsToldToThatSessionAsAMergeConflict() {
+    String family = family();
+    com.hazelcast.map.IMap<String, Object> stored = cluster.node(0).hazelcast().getMap("hooknet.hooks");
+    Object before = stored.get(family);
+    try (TcpBridgeClient holder = client(1); TcpBridgeClient taker = client(1)) {
+      String held = holder.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      holder.register(Sessions.ownerAddress(held));
+      holder.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "h0").put("address", "addr.holder"));
+      // The copy of the family from before the registration comes back, as a merge that keeps the other side's.
+      stored.set(family, before);
+      String took = taker.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
+      taker.register(Sessions.ownerAddress(took));
+      taker.ok(HookRegistry.COMMANDS, op("hook.register", family).put("hook", "h0").put("address", "addr.taker"));
+
+      assertThat(holder.awaitMessages(Sessions.ownerAddress(held), 1)).extracting(e -> e.getString("cmd") + " "
+          + e.getString("hook") + " " + e.getString("session") + " " + e.getString("cause"))
+          .containsExactly("HN_UNREGISTER h0 " + held + " MERGE_CONFLICT");
+      assertThat(hooks(taker, family)).containsExactly("h0");
+      JsonObject chain = taker.ok(HookRegistry.COMMANDS, op("list", family)).getJsonArray("events")
+          .getJsonObject(0).getJsonArray("hooks").getJsonObject(0);
+      assertThat(chain.getString("session")).isEqualTo(took);
+      assertThat(taker.messages(Sessions.ownerAddress(took))).isEmpty();
+      assertThat(holder.isClosed()).isFalse();
+    }
   }
 
   @Test
