@@ -119,7 +119,7 @@ public final class HooknetClusterImpl implements HooknetCluster {
   }
 
   private static Future<HooknetCluster> joinOnce(ClusterOptions options, VertxOptions vertxOptions) {
-    HazelcastClusterManager clusterManager = new HazelcastClusterManager(HazelcastConfigs.create(options));
+    HazelcastClusterManager clusterManager = new MergeAwareClusterManager(HazelcastConfigs.create(options));
     VertxOptions withHost = new VertxOptions(vertxOptions);
     // The copy keeps only the base class of the metrics options, which would turn a metrics backend off.
     withHost.setMetricsOptions(vertxOptions.getMetricsOptions());

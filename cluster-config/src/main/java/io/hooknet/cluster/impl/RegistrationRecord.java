@@ -41,7 +41,8 @@ import java.util.logging.Logger;
  * <p>A node removes only in the view it was told of last: a sweep due before a change it has not been told of yet
  * (a node resumed after a pause runs its overdue timers while Hazelcast already takes the others for gone), or
  * while the node merges back, removes nothing. Such a node's removals would otherwise reach the cluster it joins and
- * take out the registrations of members that never left.
+ * take out the registrations of members that never left; for the same reason Vert.x's own removal is not made while
+ * the node merges ({@link MergeAwareClusterManager}).
  */
 final class RegistrationRecord {
 

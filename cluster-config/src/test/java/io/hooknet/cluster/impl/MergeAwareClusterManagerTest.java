@@ -1,0 +1,64 @@
+package io.hooknet.cluster.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import com.hazelcast.multimap.MultiMap;
+import io.hooknet.testing.Await;
+import io.hooknet.testing.LocalCluster;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.impl.HazelcastRegistrationInfo;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node merging back is told of members leaving (its view from before the merge) while it joins the cluster they
+ * are still in: it leaves their event bus registrations in the cluster's record, which Vert.x would take out.
+ */
+class MergeAwareClusterManagerTest {
+
+  private static final String ADDRESS = "merge-aware-test";
+  private static final DeliveryOptions SHORT = new DeliveryOptions().setSendTimeout(2_000);
+
+  private final LocalCluster cluster = LocalCluster.start(MergeAwareClusterManagerTest.class, 2);
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void aDepartureToldWhileMergingLeavesTheMembersRegistrationsAndOneToldOtherwiseTakesThemOut() {
+    Await.result(cluster.vertx(1).eventBus().consumer(ADDRESS, message -> message.reply("n2")).completion());
+    HazelcastInstance hazelcast = cluster.node(0).hazelcast();
+    MultiMap<String, HazelcastRegistrationInfo> subs = hazelcast.getMultiMap(RegistrationRecord.SUBS);
+    Await.until("n1 to reach n2's consumer", Duration.ofSeconds(10), () -> reached());
+    MergeAwareClusterManager manager = (MergeAwareClusterManager) ((VertxInternal) cluster.vertx(0)).clusterManager();
+    Member n2 = cluster.node(1).hazelcast().getCluster().getLocalMember();
+    MembershipEvent left = new MembershipEvent(hazelcast.getCluster(), n2, MembershipEvent.MEMBER_REMOVED,
+        hazelcast.getCluster().getMembers());
+
+    manager.stateChanged(new LifecycleEvent(LifecycleState.MERGING));
+    manager.memberRemoved(left);
+    assertThat(subs.get(ADDRESS)).hasSize(1);
+    // Merged: n2 is a member, so nothing of it is taken out.
+    manager.stateChanged(new LifecycleEvent(LifecycleState.MERGED));
+    assertThat(subs.get(ADDRESS)).hasSize(1);
+    assertThat(reached()).isTrue();
+
+    // Told outside a merge, the departure takes n2's registration out, as Vert.x does.
+    manager.memberRemoved(left);
+    assertThat(subs.get(ADDRESS)).isEmpty();
+  }
+
+  private boolean reached() {
+    return Await.result(cluster.vertx(0).eventBus().request(ADDRESS, "ping", SHORT).map(reply -> reply.body())
+        .otherwise("none")).equals("n2");
+  }
+}
