@@ -275,8 +275,13 @@ class PartitionIT {
     // n3 withdraws the orphan either in its merge recovery or, when the merged entry reaches its sweep first, in
     // the session's clean-up there: what the watcher is told is the same.
     String orphan = "orphan@" + far.session();
-    Await.until("the watcher to be told of the orphan's removal", CONVERGE,
-        () -> describe(watcher.events()).contains("HN_UNREGISTER " + orphan + " CLIENT_LEFT"));
+    try {
+      Await.until("the watcher to be told of the orphan's removal", CONVERGE,
+          () -> describe(watcher.events()).contains("HN_UNREGISTER " + orphan + " CLIENT_LEFT"));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; the watcher was told " + describe(watcher.events())
+          + nodes.stream().map(node -> "\n" + node.output()).collect(Collectors.joining()), e);
+    }
     assertThat(describe(watcher.events())).containsSubsequence("HN_REGISTER " + orphan + " REGISTERED",
         "HN_UNREGISTER " + orphan + " CLIENT_LEFT");
     assertThat(fold(watcher.events())).isEmpty();
