@@ -164,7 +164,8 @@ class HookNodeDeathIT {
         Await.until("k2's hooks to come back after the merge", Duration.ofSeconds(60), () -> events.size() > 4
             && events.subList(4, events.size()).stream().filter(e -> e.cmd() != Cmd.HN_SYNCED).count() >= 4);
       } catch (AssertionError e) {
-        throw new AssertionError(e.getMessage() + "; events " + events + "\n" + children.get(1).output(), e);
+        throw new AssertionError(e.getMessage() + "; events " + events + "\n" + children.get(0).output() + "\n"
+            + children.get(1).output(), e);
       }
       // After the merge the survivors assert again and bring every stream behind up to date, as a gap fill is
       // answered; a change that came live meanwhile is not given twice, and the fill's end, HN_SYNCED at the
