@@ -99,6 +99,7 @@ final class HooksBench extends BenchCommand {
       List<long[]> hooknetRounds = new ArrayList<>();
       List<long[]> fromDoneRounds = new ArrayList<>();
       List<long[]> callRounds = new ArrayList<>();
+      List<List<long[]>> atNodeRounds = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
       List<long[]> rawRounds = new ArrayList<>();
       List<long[]> mapRounds = new ArrayList<>();
       List<long[]> processorRounds = new ArrayList<>();
@@ -108,6 +109,9 @@ final class HooksBench extends BenchCommand {
         hooknetRounds.add(propagation.fromCall());
         fromDoneRounds.add(propagation.fromDone());
         callRounds.add(propagation.call());
+        for (int node = 0; node < 3; node++) {
+          atNodeRounds.get(node).add(propagation.atNode()[node]);
+        }
         rawRounds.add(rawPublish(count));
         mapRounds.add(mapListener(count));
         processorRounds.add(trivialProcessor(count));
@@ -126,6 +130,13 @@ final class HooksBench extends BenchCommand {
       print(report, "hooknet, from the register call", hooknet);
       print(report, "hooknet, from register done", fromDone);
       print(report, "hooknet, the register call itself", calls);
+      // Where the time goes: the member that holds the family's entry makes the change and tells its own callback
+      // first; the others are told over the event bus.
+      String owner = ownerOf("bench");
+      for (int node = 0; node < 3; node++) {
+        print(report, "hooknet, to n" + (node + 1) + "'s callback" + (owner.equals("n" + (node + 1))
+            ? " (holds the family)" : ""), Stats.concat(atNodeRounds.get(node)));
+      }
       print(report, "raw clustered publish to 3 consumers", raw);
       print(report, "IMap set call -> entry listener on 3 nodes", map);
       print(report, "IMap executeOnKey, a processor that sets", processor);
@@ -250,8 +261,20 @@ final class HooksBench extends BenchCommand {
    * @param fromDone from the register completing to the last callback, as the raw publish is timed from the
    *                 publish
    * @param call     how long the register call itself took
+   * @param atNode   from each register call on n1 to the callback on each node, n1 to n3
    */
-  private record Propagation(long[] fromCall, long[] fromDone, long[] call) {
+  private record Propagation(long[] fromCall, long[] fromDone, long[] call, long[][] atNode) {
+  }
+
+  /** The node whose member holds {@code family}'s entry. */
+  private String ownerOf(String family) {
+    UUID owner = nodes.get(0).hazelcast().getPartitionService().getPartition(family).getOwner().getUuid();
+    for (HooknetCluster node : nodes) {
+      if (node.hazelcast().getCluster().getLocalMember().getUuid().equals(owner)) {
+        return node.nodeName();
+      }
+    }
+    return "none";
   }
 
   private Propagation propagation(int count) throws Exception {
@@ -275,7 +298,7 @@ final class HooksBench extends BenchCommand {
         seen[n].incrementAndGet();
       }).await();
     }
-    Propagation run = new Propagation(new long[count], new long[count], new long[count]);
+    Propagation run = new Propagation(new long[count], new long[count], new long[count], new long[3][count]);
     for (int i = 0; i < count; i++) {
       long[] done = new long[1];
       long called = System.nanoTime();
@@ -284,6 +307,9 @@ final class HooksBench extends BenchCommand {
       awaitAll(seen, i + 1);
       long last = lastArrival(arrivals, i);
       run.fromCall()[i] = (last - called) / 1_000;
+      for (int node = 0; node < 3; node++) {
+        run.atNode()[node][i] = (arrivals[node][i] - called) / 1_000;
+      }
       run.call()[i] = (done[0] - called) / 1_000;
       // A callback on n1 itself may run before the caller's future completes; that counts as no wait.
       run.fromDone()[i] = Math.max(0, last - done[0]) / 1_000;
