@@ -1,8 +1,8 @@
 package io.hooknet.cluster.impl;
 
+import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.LifecycleEvent;
-import com.hazelcast.cluster.MembershipEvent;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.logging.Logger;
 
