@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** CI runs exactly the README's test command, the second of its two commands, after installing what is missing. */
+/**
+ * CI installs what the machine lacks, then runs exactly the README's test command, the second of its two commands,
+ * shown in its log as it starts.
+ */
 class TwoCommandsTest {
 
   /** The commands of the README's "The two commands" section, one per code block, in order. */
@@ -35,7 +38,9 @@ class TwoCommandsTest {
   void ciInstallsWhatIsMissingThenRunsTheReadmesTestCommandAsItStands() throws Exception {
     List<String> commands = readmeCommands();
     assertThat(commands).containsExactly("bin/hooknet node", "bin/hooknet-test");
-    assertThat(commandsOf(".ci/run")).containsExactly("set -eu", "cd \"$(dirname \"$0\")/..\"", commands.get(1));
+    // What the machine lacks first, then the README's test command, shown as it runs, as CI's last line.
+    assertThat(commandsOf(".ci/run")).containsExactly("set -eu", "cd \"$(dirname \"$0\")/..\"", "bin/hooknet-deps",
+        "set -x", commands.get(1));
     assertThat(commandsOf("bin/hooknet-test")).containsSubsequence("bin/hooknet-deps", "exec ./mvnw -B verify \"$@\"");
   }
 
