@@ -16,7 +16,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.spi.cluster.NodeInfo;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,7 +46,7 @@ public final class HooknetClusterImpl implements HooknetCluster {
   private final String eventBusAddress;
   private final EventBusOptions eventBusOptions;
 
-  private HooknetClusterImpl(Vertx vertx, HazelcastClusterManager clusterManager, String nodeName,
+  private HooknetClusterImpl(Vertx vertx, MergeAwareClusterManager clusterManager, String nodeName,
       EventBusOptions eventBusOptions) {
     this.vertx = vertx;
     this.eventBusOptions = new EventBusOptions(eventBusOptions);
@@ -59,11 +58,9 @@ public final class HooknetClusterImpl implements HooknetCluster {
     this.registrationRecord = new RegistrationRecord(vertx, clusterManager);
     this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipLog());
     this.lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
-      if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
-        registrationRecord.merging();
-      } else if (event.getState() == LifecycleEvent.LifecycleState.MERGED
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED
           || event.getState() == LifecycleEvent.LifecycleState.MERGE_FAILED) {
-        registrationRecord.merged();
+        registrationRecord.changed();
       }
     });
     refreshMembers();
@@ -119,7 +116,7 @@ public final class HooknetClusterImpl implements HooknetCluster {
   }
 
   private static Future<HooknetCluster> joinOnce(ClusterOptions options, VertxOptions vertxOptions) {
-    HazelcastClusterManager clusterManager = new MergeAwareClusterManager(HazelcastConfigs.create(options));
+    MergeAwareClusterManager clusterManager = new MergeAwareClusterManager(HazelcastConfigs.create(options));
     VertxOptions withHost = new VertxOptions(vertxOptions);
     // The copy keeps only the base class of the metrics options, which would turn a metrics backend off.
     withHost.setMetricsOptions(vertxOptions.getMetricsOptions());

@@ -36,6 +36,11 @@ final class MergeAwareClusterManager extends HazelcastClusterManager {
     super.stateChanged(event);
   }
 
+  /** Whether this node is between Hazelcast's {@code MERGING} and {@code MERGED} (or {@code MERGE_FAILED}). */
+  boolean merging() {
+    return merging;
+  }
+
   @Override
   public synchronized void memberRemoved(MembershipEvent event) {
     if (merging) {

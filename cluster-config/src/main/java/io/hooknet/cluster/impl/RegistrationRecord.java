@@ -56,7 +56,7 @@ final class RegistrationRecord {
   private static final long[] AFTER_A_CHANGE = {FIRST_MILLIS, SECOND_MILLIS, LAST_MILLIS};
 
   private final Vertx vertx;
-  private final HazelcastClusterManager clusterManager;
+  private final MergeAwareClusterManager clusterManager;
   private final HazelcastInstance hazelcast;
   /** Vert.x's own record of this node's registrations, or null where this version of Vert.x keeps it otherwise. */
   private final Own own;
@@ -69,10 +69,8 @@ final class RegistrationRecord {
   private boolean closed;
   /** The members when this node was last told of a change; null before the first. */
   private volatile Set<UUID> told;
-  /** Between Hazelcast's MERGING and MERGED. */
-  private volatile boolean merging;
 
-  RegistrationRecord(Vertx vertx, HazelcastClusterManager clusterManager) {
+  RegistrationRecord(Vertx vertx, MergeAwareClusterManager clusterManager) {
     this.vertx = vertx;
     this.clusterManager = clusterManager;
     this.hazelcast = clusterManager.getHazelcastInstance();
@@ -103,17 +101,6 @@ final class RegistrationRecord {
     for (long delay : AFTER_A_CHANGE) {
       schedule(delay);
     }
-  }
-
-  /** This node is merging back: nothing is removed until it is told that it merged. */
-  void merging() {
-    merging = true;
-  }
-
-  /** This node has merged back: a change of the cluster. */
-  void merged() {
-    merging = false;
-    changed();
   }
 
   synchronized void close() {
@@ -185,9 +172,9 @@ final class RegistrationRecord {
     return missing;
   }
 
-  /** Whether the members are those this node was last told of, and it is not merging. */
+  /** Whether the members are those this node was last told of, and it is not merging back. */
   private boolean settled() {
-    return !merging && members().equals(told);
+    return !clusterManager.merging() && members().equals(told);
   }
 
   private Set<UUID> members() {

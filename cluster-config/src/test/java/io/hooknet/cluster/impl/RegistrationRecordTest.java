@@ -2,6 +2,8 @@ package io.hooknet.cluster.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.multimap.MultiMap;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
@@ -9,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.RegistrationInfo;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.spi.cluster.hazelcast.impl.HazelcastRegistrationInfo;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,8 +85,8 @@ class RegistrationRecordTest {
 
   @Test
   void aSweepInAViewThisNodeWasNotToldOfYetOrWhileItMergesRemovesNothing() {
-    RegistrationRecord record = new RegistrationRecord(cluster.vertx(0),
-        (HazelcastClusterManager) ((VertxInternal) cluster.vertx(0)).clusterManager());
+    MergeAwareClusterManager manager = (MergeAwareClusterManager) ((VertxInternal) cluster.vertx(0)).clusterManager();
+    RegistrationRecord record = new RegistrationRecord(cluster.vertx(0), manager);
     record.close();
     MultiMap<String, HazelcastRegistrationInfo> subs = cluster.node(0).hazelcast()
         .getMultiMap(RegistrationRecord.SUBS);
@@ -95,11 +96,13 @@ class RegistrationRecordTest {
     // Never told of a change: no view to remove in.
     assertThat(record.removeStale()).isZero();
     record.changed();
-    record.merging();
+    manager.stateChanged(new LifecycleEvent(LifecycleState.MERGING));
     assertThat(record.removeStale()).isZero();
     assertThat(subs.get(ADDRESS)).containsExactly(stale);
-    record.merged();
+    manager.stateChanged(new LifecycleEvent(LifecycleState.MERGED));
+    record.changed();
     assertThat(record.removeStale()).isEqualTo(1);
+    assertThat(subs.get(ADDRESS)).doesNotContain(stale);
 
     // A member leaves: until this node is told, its sweep is about a view the cluster has left.
     subs.put(ADDRESS, stale);
