@@ -514,13 +514,17 @@ public final class HookRegistryImpl implements HookRegistry {
 
   /** Runs a clean-up on every family, asking again (in a fresh context) while not every family answered. */
   private void cleanUp(Function<ChangeContext, FamilyProcessor> processor, String after, BooleanSupplier stillDue) {
+    long started = System.nanoTime();
     store.changeAll(processor.apply(store.changeContext())).onComplete(done -> {
       if (done.succeeded()) {
         done.result().forEach(deliveries::apply);
       }
       Throwable failure = done.failed() ? done.cause() : done.result().stream().filter(result -> result.errno() != 0)
           .findFirst().map(Result::failure).orElse(null);
-      if (failure != null && !stopped) {
+      if (failure == null) {
+        LOG.info(() -> "clean-up after " + after + " answered by every family in "
+            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+      } else if (!stopped) {
         LOG.warning(() -> "clean-up after " + after + " not through, asking again: " + failure.getMessage());
         vertx.setTimer(CLEAN_UP_RETRY_MILLIS, id -> {
           if (!stopped && stillDue.getAsBoolean()) {
