@@ -49,6 +49,7 @@ public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.S
   private final PoolCounters counters;
   private final Datafd.Ties ties;
   private final Switch fabric;
+  private final EventPublisher sockEvents;
   /** The routes of the events this pool publishes, kept from {@link #start}. */
   private volatile PublishRoutes routes;
   private Handler<SockEvent> handler;
@@ -82,6 +83,8 @@ public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.S
     this.counters = new PoolCounters(this.options.getName());
     this.ties = new Datafd.Ties(vertx, loop, counters, this);
     this.fabric = new Switch(vertx, nodeName, counters, this, members, eventBus, this.options);
+    this.sockEvents = new EventPublisher(vertx.eventBus(), SOCK_EVENTS,
+        "hooknet-pool-" + this.options.getName() + "-events");
   }
 
   /** Starts taking channel data from other nodes. */
@@ -345,7 +348,7 @@ public final class SocketPoolImpl implements SocketPool, Datafd.Events, Switch.S
     counters.faulted(source.channel(), txRx, errno);
     SockEvent event = SockEvent.of(nodeName, name(), source.datafd(), source.channel(), txRx, error, errno,
         dropped, ++seq, nowMicros());
-    vertx.eventBus().publish(SOCK_EVENTS, Json.toJson(event));
+    sockEvents.publish(Json.toJson(event));
     Handlers.tell(handler, event, "sock-notify", name(), nodeName);
   }
 
