@@ -10,6 +10,7 @@ import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import com.hazelcast.multimap.MultiMap;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.impl.HazelcastRegistrationInfo;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node merging back is told of members leaving (its view from before the merge) while it joins the cluster they
- * are still in: it leaves their event bus registrations in the cluster's record, which Vert.x would take out.
+ * are still in: it leaves their event bus registrations in the cluster's record, which Vert.x would take out. What
+ * Vert.x does on a departure runs off the Hazelcast thread that tells it.
  */
 class MergeAwareClusterManagerTest {
 
@@ -48,15 +50,44 @@ class MergeAwareClusterManagerTest {
     manager.stateChanged(new LifecycleEvent(LifecycleState.MERGING));
     assertThat(manager.merging()).isTrue();
     manager.memberRemoved(left);
+    Await.result(Future.fromCompletionStage(manager.handled()));
     assertThat(subs.get(ADDRESS)).extracting(info -> info.unwrap().nodeId()).containsExactly(n2Id);
     // Merged: n2 is a member, so nothing of it is taken out.
     manager.stateChanged(new LifecycleEvent(LifecycleState.MERGED));
     assertThat(manager.merging()).isFalse();
+    Await.result(Future.fromCompletionStage(manager.handled()));
     assertThat(subs.get(ADDRESS)).extracting(info -> info.unwrap().nodeId()).containsExactly(n2Id);
     assertThat(reached()).isTrue();
 
     // Told outside a merge, the departure takes n2's registration out, as Vert.x does.
     manager.memberRemoved(left);
+    Await.result(Future.fromCompletionStage(manager.handled()));
+    assertThat(subs.get(ADDRESS)).isEmpty();
+  }
+
+  /**
+   * Hazelcast tells its membership listeners on a few event threads, several listeners to a thread: Vert.x's handling
+   * of a departure, which waits on the cluster's maps, must not hold the thread that would tell the next listener.
+   */
+  @Test
+  void aDepartureIsHandedOnAtOnceWhileVertxsHandlingOfItWaits() throws Exception {
+    Await.result(cluster.vertx(1).eventBus().consumer(ADDRESS, message -> message.reply("n2")).completion());
+    HazelcastInstance hazelcast = cluster.node(0).hazelcast();
+    MultiMap<String, HazelcastRegistrationInfo> subs = hazelcast.getMultiMap(RegistrationRecord.SUBS);
+    Await.until("n2's registration in the record", Duration.ofSeconds(10), () -> subs.get(ADDRESS).size() == 1);
+    MergeAwareClusterManager manager = (MergeAwareClusterManager) ((VertxInternal) cluster.vertx(0)).clusterManager();
+    Member n2 = cluster.node(1).hazelcast().getCluster().getLocalMember();
+    MembershipEvent left = new MembershipEvent(hazelcast.getCluster(), n2, MembershipEvent.MEMBER_REMOVED,
+        hazelcast.getCluster().getMembers());
+    Thread teller = new Thread(() -> manager.memberRemoved(left), "event-thread");
+    // Vert.x's handling takes the manager's lock, held here as a slow cluster would hold it.
+    synchronized (manager) {
+      teller.start();
+      teller.join(2_000);
+      assertThat(teller.isAlive()).as("the departure handed on while Vert.x's handling of it waits").isFalse();
+      assertThat(subs.get(ADDRESS)).hasSize(1);
+    }
+    Await.result(Future.fromCompletionStage(manager.handled()));
     assertThat(subs.get(ADDRESS)).isEmpty();
   }
 

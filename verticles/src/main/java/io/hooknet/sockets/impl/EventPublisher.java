@@ -1,9 +1,9 @@
 package io.hooknet.sockets.impl;
 
+import io.hooknet.cluster.OrderedThread;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,18 +27,13 @@ final class EventPublisher {
   private final String address;
   /** Events handed to the thread and not published yet: while any are, later ones go the same way. */
   private final AtomicInteger waiting = new AtomicInteger();
-  private final ThreadPoolExecutor thread;
+  private final ExecutorService thread;
   private long last = Long.MIN_VALUE / 2;
 
   EventPublisher(EventBus bus, String address, String threadName) {
     this.bus = bus;
     this.address = address;
-    // No thread kept, at most one: the events it takes are published one after the other, in the order given.
-    this.thread = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-      Thread publisher = new Thread(task, threadName);
-      publisher.setDaemon(true);
-      return publisher;
-    });
+    this.thread = OrderedThread.named(threadName);
   }
 
   /** Publishes {@code event}; called on the pool's loop. */
