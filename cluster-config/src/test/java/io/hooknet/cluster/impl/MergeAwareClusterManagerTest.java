@@ -15,7 +15,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.impl.HazelcastRegistrationInfo;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,40 +31,41 @@ class MergeAwareClusterManagerTest {
   private static final DeliveryOptions SHORT = new DeliveryOptions().setSendTimeout(2_000);
 
   private final LocalCluster cluster = LocalCluster.start(MergeAwareClusterManagerTest.class, 2);
+  private final HazelcastInstance hazelcast = cluster.node(0).hazelcast();
+  /** The cluster's record of consumers. */
+  private final MultiMap<String, HazelcastRegistrationInfo> subs = hazelcast.getMultiMap(RegistrationRecord.SUBS);
+  private final MergeAwareClusterManager manager =
+      (MergeAwareClusterManager) ((VertxInternal) cluster.vertx(0)).clusterManager();
+  private final Member n2 = cluster.node(1).hazelcast().getCluster().getLocalMember();
+  private final String n2Id = n2.getAttribute("__vertx.nodeId");
 
   @AfterEach
   void stop() {
     cluster.close();
   }
 
+  /** n2 has a consumer that n1 reaches. */
+  @BeforeEach
+  void consumerOnN2() {
+    Await.result(cluster.vertx(1).eventBus().consumer(ADDRESS, message -> message.reply("n2")).completion());
+    Await.until("n1 to reach n2's consumer", Duration.ofSeconds(10), () -> reached());
+  }
+
   @Test
   void aDepartureToldWhileMergingLeavesTheMembersRegistrationsAndOneToldOtherwiseTakesThemOut() {
-    Await.result(cluster.vertx(1).eventBus().consumer(ADDRESS, message -> message.reply("n2")).completion());
-    HazelcastInstance hazelcast = cluster.node(0).hazelcast();
-    MultiMap<String, HazelcastRegistrationInfo> subs = hazelcast.getMultiMap(RegistrationRecord.SUBS);
-    Await.until("n1 to reach n2's consumer", Duration.ofSeconds(10), () -> reached());
-    MergeAwareClusterManager manager = (MergeAwareClusterManager) ((VertxInternal) cluster.vertx(0)).clusterManager();
-    Member n2 = cluster.node(1).hazelcast().getCluster().getLocalMember();
-    MembershipEvent left = new MembershipEvent(hazelcast.getCluster(), n2, MembershipEvent.MEMBER_REMOVED,
-        hazelcast.getCluster().getMembers());
-
-    String n2Id = (String) n2.getAttribute("__vertx.nodeId");
     manager.stateChanged(new LifecycleEvent(LifecycleState.MERGING));
     assertThat(manager.merging()).isTrue();
-    manager.memberRemoved(left);
-    Await.result(Future.fromCompletionStage(manager.handled()));
-    assertThat(subs.get(ADDRESS)).extracting(info -> info.unwrap().nodeId()).containsExactly(n2Id);
+    manager.memberRemoved(event(MembershipEvent.MEMBER_REMOVED));
+    assertThat(recordAfterwards()).containsExactly(n2Id);
     // Merged: n2 is a member, so nothing of it is taken out.
     manager.stateChanged(new LifecycleEvent(LifecycleState.MERGED));
     assertThat(manager.merging()).isFalse();
-    Await.result(Future.fromCompletionStage(manager.handled()));
-    assertThat(subs.get(ADDRESS)).extracting(info -> info.unwrap().nodeId()).containsExactly(n2Id);
+    assertThat(recordAfterwards()).containsExactly(n2Id);
     assertThat(reached()).isTrue();
 
     // Told outside a merge, the departure takes n2's registration out, as Vert.x does.
-    manager.memberRemoved(left);
-    Await.result(Future.fromCompletionStage(manager.handled()));
-    assertThat(subs.get(ADDRESS)).isEmpty();
+    manager.memberRemoved(event(MembershipEvent.MEMBER_REMOVED));
+    assertThat(recordAfterwards()).isEmpty();
   }
 
   /**
@@ -71,15 +74,7 @@ class MergeAwareClusterManagerTest {
    */
   @Test
   void aDepartureIsHandedOnAtOnceWhileVertxsHandlingOfItWaits() throws Exception {
-    Await.result(cluster.vertx(1).eventBus().consumer(ADDRESS, message -> message.reply("n2")).completion());
-    HazelcastInstance hazelcast = cluster.node(0).hazelcast();
-    MultiMap<String, HazelcastRegistrationInfo> subs = hazelcast.getMultiMap(RegistrationRecord.SUBS);
-    Await.until("n2's registration in the record", Duration.ofSeconds(10), () -> subs.get(ADDRESS).size() == 1);
-    MergeAwareClusterManager manager = (MergeAwareClusterManager) ((VertxInternal) cluster.vertx(0)).clusterManager();
-    Member n2 = cluster.node(1).hazelcast().getCluster().getLocalMember();
-    MembershipEvent left = new MembershipEvent(hazelcast.getCluster(), n2, MembershipEvent.MEMBER_REMOVED,
-        hazelcast.getCluster().getMembers());
-    Thread teller = new Thread(() -> manager.memberRemoved(left), "event-thread");
+    Thread teller = new Thread(() -> manager.memberRemoved(event(MembershipEvent.MEMBER_REMOVED)), "event-thread");
     // Vert.x's handling takes the manager's lock, held here as a slow cluster would hold it.
     synchronized (manager) {
       teller.start();
@@ -87,8 +82,31 @@ class MergeAwareClusterManagerTest {
       assertThat(teller.isAlive()).as("the departure handed on while Vert.x's handling of it waits").isFalse();
       assertThat(subs.get(ADDRESS)).hasSize(1);
     }
+    assertThat(recordAfterwards()).isEmpty();
+  }
+
+  @Test
+  void aDepartureToldJustBeforeAMergeBeganIsLeftAsideIfTheMergeHasBegunByTheTimeItIsHandled() {
+    synchronized (manager) {
+      // Vert.x's handling of the arrival waits for the lock, and the departure behind it.
+      manager.memberAdded(event(MembershipEvent.MEMBER_ADDED));
+      manager.memberRemoved(event(MembershipEvent.MEMBER_REMOVED));
+      manager.stateChanged(new LifecycleEvent(LifecycleState.MERGING));
+    }
+    assertThat(recordAfterwards()).containsExactly(n2Id);
+    manager.stateChanged(new LifecycleEvent(LifecycleState.MERGED));
+    assertThat(recordAfterwards()).containsExactly(n2Id);
+    assertThat(reached()).isTrue();
+  }
+
+  private MembershipEvent event(int type) {
+    return new MembershipEvent(hazelcast.getCluster(), n2, type, hazelcast.getCluster().getMembers());
+  }
+
+  /** The nodes of the consumers at {@link #ADDRESS} in the record, once Vert.x has handled what it was told. */
+  private List<String> recordAfterwards() {
     Await.result(Future.fromCompletionStage(manager.handled()));
-    assertThat(subs.get(ADDRESS)).isEmpty();
+    return subs.get(ADDRESS).stream().map(info -> info.unwrap().nodeId()).toList();
   }
 
   private boolean reached() {
