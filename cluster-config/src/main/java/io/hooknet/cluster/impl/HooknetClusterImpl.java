@@ -66,6 +66,12 @@ public final class HooknetClusterImpl implements HooknetCluster {
     refreshMembers();
   }
 
+  /** This node's upkeep of Vert.x's record of consumers. */
+  RegistrationRecord registrationRecord() {
+    return registrationRecord;
+  }
+
+
   public static Future<HooknetCluster> join(ClusterOptions clusterOptions, VertxOptions vertxOptions) {
     ClusterOptions options = new ClusterOptions(clusterOptions);
     try {
