@@ -71,7 +71,6 @@ public final class HooknetClusterImpl implements HooknetCluster {
     return registrationRecord;
   }
 
-
   public static Future<HooknetCluster> join(ClusterOptions clusterOptions, VertxOptions vertxOptions) {
     ClusterOptions options = new ClusterOptions(clusterOptions);
     try {
