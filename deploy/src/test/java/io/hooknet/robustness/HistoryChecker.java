@@ -410,7 +410,9 @@ public final class HistoryChecker {
    * Whether every stream told of registration {@code op} (before seq {@code until}, the owner's next registration
    * of the name, when known) ended: with its session, or by its own teardown while the registration was still
    * there (the teardown names it). A callback unregistered is owed nothing after its
-   * teardown; one whose teardown lacks the registration was not told of its removal.
+   * teardown; one whose teardown lacks the registration was not told of its removal. A stream told of the name
+   * under an epoch that numbers {@code op}'s seq another change follows another lineage: what it holds is an
+   * earlier registration of the name that lineage kept, not {@code op}.
    */
   private boolean toldOnlyToEndedStreams(String key, Op op, Long until, Set<String> endedStreams) {
     Set<String> tornDownWithIt = new HashSet<>();
@@ -419,7 +421,17 @@ public final class HistoryChecker {
     return history.deliveries().stream().noneMatch(d -> "HN_REGISTER".equals(d.cmd())
         && key.equals(key(d.event(), d.hook(), d.owner())) && op.seq() != null && d.seq() >= op.seq()
         && (until == null || d.seq() < until) && !endedStreams.contains(d.stream())
-        && !tornDownWithIt.contains(d.stream()));
+        && !tornDownWithIt.contains(d.stream()) && !anotherChange(d.event(), d.epoch(), op.seq(), key));
+  }
+
+  /**
+   * Whether a stream was told change {@code (epoch, seq)} of {@code event} live and it was not a registration of
+   * {@code key}: the lineage numbering under {@code epoch} gave {@code seq} to another change ({@code one-identity}).
+   */
+  private boolean anotherChange(String event, long epoch, long seq, String key) {
+    return history.deliveries().stream().anyMatch(d -> !d.replay() && !"HN_SYNCED".equals(d.cmd())
+        && !d.stream().startsWith(OWNER_NOTICES) && d.event().equals(event) && d.epoch() == epoch
+        && d.seq() == seq && !("HN_REGISTER".equals(d.cmd()) && key.equals(key(d.event(), d.hook(), d.owner()))));
   }
 
   /**

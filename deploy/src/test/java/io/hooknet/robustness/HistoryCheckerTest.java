@@ -305,6 +305,60 @@ class HistoryCheckerTest {
     assertThat(check(lost)).extracting(Violation::rule).containsExactly("acknowledged");
   }
 
+  /**
+   * s-3 registers x as seq 3 (epoch 1), watched by obs. A split: on the cut-off side (epoch 7) s-3 unregisters x (seq
+   * 4) and registers it again (seq 5), told only to a callback whose session that side loses; the other side
+   * (epoch 8) numbers 4 and 5 for z and y, and a callback registered there gets a replay at seq 5 that still holds
+   * x of seq 3. s-3's client comes over and unregisters x there (seq 6), told to both live callbacks; the merge
+   * keeps the other side. {@code laterReplay} is the lineage of the replay held at the end: 8, or 7 (the cut-off
+   * side's, where x at 5 is the second registration).
+   */
+  private static History remadeOnTheCutOffSide(long laterReplay) {
+    History h = new History(42);
+    h.op("c1", "n1", S1, "hook.register", E, "a", 0, 1, 0, null, 1L);
+    h.op("c3", "n1", "s-3", "hook.register", E, "x", 2, 3, 0, null, 3L);
+    h.delivery("obs", E, "HN_SYNCED", null, null, 1, 0, true, "REPLAY", -1, 0);
+    h.delivery("obs", E, "HN_REGISTER", "a", S1, 1, 1, false, "REGISTERED", 0, 1);
+    h.delivery("obs", E, "HN_REGISTER", "b", S2, 1, 2, false, "REGISTERED", 1, 2);
+    h.delivery("obs", E, "HN_REGISTER", "x", "s-3", 1, 3, false, "REGISTERED", 2, 3);
+    h.op("c3", "n2", "s-3", "hook.unregister", E, "x", 4, 5, 0, null, 4L);
+    h.op("c3", "n2", "s-3", "hook.register", E, "x", 6, 7, 0, null, 5L);
+    h.delivery("side", E, "HN_REGISTER", "x", "s-3", 7, 5, true, "REPLAY", 0, 8);
+    h.delivery("side", E, "HN_SYNCED", null, null, 7, 5, true, "REPLAY", -1, 8);
+    h.sessionFoundEnded("s-4", 9);
+    h.streamEnded("side", 9);
+    h.delivery("obs", E, "HN_REGISTER", "z", S1, 8, 4, false, "REGISTERED", 3, 5);
+    h.delivery("obs", E, "HN_REGISTER", "y", S2, 8, 5, false, "REGISTERED", 4, 7);
+    List<String> hooks = laterReplay == 8 ? List.of("a", "b", "x", "z", "y") : List.of("a", "b", "x");
+    List<String> owners = laterReplay == 8 ? List.of(S1, S2, "s-3", S1, S2) : List.of(S1, S2, "s-3");
+    for (int i = 0; i < hooks.size(); i++) {
+      h.delivery("late", E, "HN_REGISTER", hooks.get(i), owners.get(i), laterReplay, 5, true, "REPLAY", i, 10);
+    }
+    h.delivery("late", E, "HN_SYNCED", null, null, laterReplay, 5, true, "REPLAY", -1, 10);
+    h.op("c3", "n1", "s-3", "hook.unregister", E, "x", 11, 12, 0, null, 6L);
+    h.delivery("obs", E, "HN_UNREGISTER", "x", "s-3", 8, 6, false, "UNREGISTERED", 2, 12);
+    h.delivery("late", E, "HN_UNREGISTER", "x", "s-3", 8, 6, false, "UNREGISTERED", 2, 12);
+    h.liveAtEnd("obs");
+    h.liveAtEnd("late");
+    for (String node : List.of("n1", "n2", "n3")) {
+      h.chain(node, E, List.of("a", "b", "z", "y"), List.of(S1, S2, S1, S2));
+    }
+    h.end(TimeUnit.SECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(10));
+    return h;
+  }
+
+  @Test
+  void aReplayOfTheLineageTheMergeKeptHoldsTheEarlierRegistrationNotTheOneMadeOnTheCutOffSide() {
+    // Two registrations, one removal told: the first's, to obs and late; the second went with the cut-off side,
+    // told only to a callback that went with its session, and its owner unregistered the name afterwards.
+    assertThat(check(remadeOnTheCutOffSide(8))).isEmpty();
+    // A callback that lives on holding x as the cut-off side numbered it (epoch 7, seq 5) is owed that removal.
+    List<Violation> owed = check(remadeOnTheCutOffSide(7));
+    assertThat(owed).extracting(Violation::rule).contains("acknowledged");
+    assertThat(owed.stream().filter(v -> v.rule().equals("acknowledged")).findFirst().orElseThrow().message())
+        .isEqualTo("f/IN/x/s-3: 2 acknowledged registration(s), none in the final chain, 1 removal(s) told");
+  }
+
   @Test
   void aRegistrationRemovedWithATypedCauseIsNotLost() {
     History h = clean();
