@@ -5,7 +5,8 @@
 import { test, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { connect, HOOKS } from '../node.mjs'
+import net from 'node:net'
+import { connect, HOOKS, SOCK_EVENTS } from '../node.mjs'
 
 const BRIDGES = (process.env.HOOKNET_SOCKJS || 'http://127.0.0.1:8080/eventbus').split(',')
 const TOKEN = process.env.HOOKNET_TOKEN
@@ -172,6 +173,57 @@ test('failures carry their errno, malformed commands EINVAL, and the connection 
   }
   assert.deepEqual(await chain(a), [['a'], 1])
 })
+
+test('every socket of a pool closed at once: a client on another node hears each end of read once, in seq order',
+  async () => {
+    const pool = `hooknet.pool.${a.node}.cmd`
+    assert.notEqual(a.node, b.node)
+    const heard = []
+    b.listen(SOCK_EVENTS, event => { if (event.node === a.node) heard.push(event) })
+    const frame = Buffer.from([0, 0, 0, 5, ...Buffer.from('hello')])
+    const openSocket = async () => {
+      const added = await a.request(pool, { op: 'add', endpoint: 'tcp' })
+      const [host, port] = added.address.split(':')
+      const socket = net.connect(Number(port), host)
+      socket.on('error', () => {})
+      await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject))
+      socket.write(frame)
+      return { ...added, socket }
+    }
+    const closeOneAndHearIt = async (what, timeout) => {
+      const one = await openSocket()
+      one.socket.destroy()
+      await until(what, () => heard.some(e => e.datafd === one.datafd), timeout)
+    }
+    // The bridge takes b's registration on its own time: one socket is closed at a time until b hears one.
+    await until('b listening to the socket events', () => closeOneAndHearIt('its event', 1000).then(() => true, () => false))
+    // The pool removes a faulted socket (the node's handler); every channel is then free for the burst.
+    await until('the warm-up sockets removed', async () => (await a.request(pool, { op: 'list' })).sockets.length === 0)
+    const packets = async () => new Map((await a.request(pool, { op: 'stats' })).channels.map(c => [c.channel, c.packetsTx]))
+    const before = await packets()
+    const sockets = []
+    for (let i = 0; i < 32; i++) sockets.push(await openSocket())
+    // Each socket's packet read: the pool has taken every connection, so the closes below are all it waits on.
+    await until('every packet read', async () => {
+      const now = await packets()
+      return sockets.every(s => now.get(s.channel) === (before.get(s.channel) || 0) + 1)
+    })
+    for (const s of sockets) s.socket.destroy()
+    const datafds = new Set(sockets.map(s => s.datafd))
+    await until('32 events', () => heard.filter(e => datafds.has(e.datafd)).length >= 32, 30000)
+    // One socket more, closed after: once b hears it, every event of the burst it was sent came before.
+    await until('the channels free again', async () => (await a.request(pool, { op: 'list' })).sockets.length === 0)
+    await closeOneAndHearIt('an event after the burst')
+    const burst = heard.filter(e => datafds.has(e.datafd))
+    assert.equal(burst.length, 32)
+    assert.equal(new Set(burst.map(e => e.datafd)).size, 32)
+    for (const [i, event] of burst.entries()) {
+      const socket = sockets.find(s => s.datafd === event.datafd)
+      assert.deepEqual([event.pool, event.channel, event.txRx, event.error, event.errno, event.errnoName, event.dropped],
+        ['default', socket.channel, 0, 0, 0, null, 0])
+      if (i > 0) assert.equal(event.seq, burst[i - 1].seq + 1)
+    }
+  })
 
 test('the node a client is on is killed: it resumes on another node, missing nothing and repeating nothing',
   { skip: !VICTIM && 'needs HOOKNET_VICTIM' }, async () => {
