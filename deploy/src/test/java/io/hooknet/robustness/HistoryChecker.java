@@ -412,7 +412,8 @@ public final class HistoryChecker {
    * there (the teardown names it). A callback unregistered is owed nothing after its
    * teardown; one whose teardown lacks the registration was not told of its removal. A stream told of the name
    * under an epoch that numbers {@code op}'s seq another change follows another lineage: what it holds is an
-   * earlier registration of the name that lineage kept, not {@code op}.
+   * earlier registration of the name that lineage kept, not {@code op} — unless that lineage registered the name
+   * after {@code op}'s seq (a merge putting {@code op} back), which may be {@code op}.
    */
   private boolean toldOnlyToEndedStreams(String key, Op op, Long until, Set<String> endedStreams) {
     Set<String> tornDownWithIt = new HashSet<>();
@@ -421,7 +422,18 @@ public final class HistoryChecker {
     return history.deliveries().stream().noneMatch(d -> "HN_REGISTER".equals(d.cmd())
         && key.equals(key(d.event(), d.hook(), d.owner())) && op.seq() != null && d.seq() >= op.seq()
         && (until == null || d.seq() < until) && !endedStreams.contains(d.stream())
-        && !tornDownWithIt.contains(d.stream()) && !anotherChange(d.event(), d.epoch(), op.seq(), key));
+        && !tornDownWithIt.contains(d.stream()) && !ofAnotherLineage(d, op.seq(), key));
+  }
+
+  /**
+   * Whether {@code d}, a stream told of {@code key} under its epoch at its seq, is told of a registration other
+   * than the one answered with {@code seq}: the epoch numbers {@code seq} another change, and no registration of
+   * {@code key} it numbers after {@code seq}, up to {@code d}, was told.
+   */
+  private boolean ofAnotherLineage(Delivery d, long seq, String key) {
+    return anotherChange(d.event(), d.epoch(), seq, key) && history.deliveries().stream().noneMatch(r -> !r.replay()
+        && "HN_REGISTER".equals(r.cmd()) && r.event().equals(d.event()) && r.epoch() == d.epoch() && r.seq() > seq
+        && r.seq() <= d.seq() && key.equals(key(r.event(), r.hook(), r.owner())));
   }
 
   /**

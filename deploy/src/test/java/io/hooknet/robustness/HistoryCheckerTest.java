@@ -360,6 +360,34 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void aRegistrationTheMergePutBackIntoTheOtherLineageIsOwedItsRemoval() {
+    // s-3 registers x on the cut-off side as seq 5 (epoch 7), which the other side (epoch 8) numbers another change;
+    // the merge puts x back there (seq 6), obs is told, and x then goes without a word though its owner unregisters
+    // it: obs holds x to the end, so the registration was not gone to its owner alone.
+    History h = new History(42);
+    h.op("c1", "n1", S1, "hook.register", E, "a", 0, 1, 0, null, 1L);
+    h.delivery("obs", E, "HN_SYNCED", null, null, 8, 0, true, "REPLAY", -1, 0);
+    h.delivery("obs", E, "HN_REGISTER", "a", S1, 8, 1, false, "REGISTERED", 0, 1);
+    h.op("c3", "n2", "s-3", "hook.register", E, "x", 2, 3, 0, null, 5L);
+    h.delivery("side", E, "HN_SYNCED", null, null, 7, 4, true, "REPLAY", -1, 2);
+    h.delivery("side", E, "HN_REGISTER", "x", "s-3", 7, 5, false, "REGISTERED", 1, 3);
+    h.sessionFoundEnded("s-4", 4);
+    h.streamEnded("side", 4);
+    for (long seq = 2; seq <= 5; seq++) {
+      h.delivery("obs", E, "HN_REGISTER", "y" + seq, S2, 8, seq, false, "REGISTERED", (int) seq - 1, 3);
+    }
+    h.delivery("obs", E, "HN_REGISTER", "x", "s-3", 8, 6, false, "REGISTERED", 5, 5);
+    h.op("c3", "n1", "s-3", "hook.unregister", E, "x", 6, 7, 0, null, 7L);
+    h.liveAtEnd("obs");
+    for (String node : List.of("n1", "n2", "n3")) {
+      h.chain(node, E, List.of("a", "y2", "y3", "y4", "y5"), List.of(S1, S2, S2, S2, S2));
+    }
+    h.end(TimeUnit.SECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(10));
+    assertThat(check(h)).extracting(Violation::message)
+        .contains("f/IN/x/s-3: 1 acknowledged registration(s), none in the final chain, 0 removal(s) told");
+  }
+
+  @Test
   void aRegistrationRemovedWithATypedCauseIsNotLost() {
     History h = clean();
     h.op("c3", "n3", "s-3", "hook.register", E, "gone", 6, 7, 0, 1L, 3L);
