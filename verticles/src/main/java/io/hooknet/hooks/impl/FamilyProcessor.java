@@ -16,12 +16,14 @@ import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.impl.Effects.Lost;
 import io.hooknet.hooks.impl.Effects.Notice;
 import io.hooknet.hooks.impl.Effects.Replay;
+import io.hooknet.hooks.impl.FamilyState.Applied;
 import io.hooknet.hooks.impl.OwnerOps.Given;
 import io.hooknet.hooks.impl.OwnerOps.Owned;
 import io.hooknet.hooks.impl.RegistryOps.Outcome;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * One registry change run where a family's entry lives, under Hazelcast's per-key exclusion: the whole rule
@@ -38,6 +40,12 @@ import java.util.Map;
  * refused with {@code ETIMEDOUT} and changes nothing: the node that asked has given up on it and answered so, and a
  * change Hazelcast kept retrying behind a stuck partition must not land minutes later. Only the owner decides
  * that; its backup is told to apply what the owner applied, and gets nothing when the owner refused.
+ *
+ * <p>When the member running a command dies or merges back before answering, Hazelcast runs the command again where
+ * the family is then, which may already have its change (from the backup, or from the side the merge kept). A hook's
+ * register or unregister finds it there by its context's nonce ({@link FamilyState.Applied}) and is answered as
+ * the first time, with the seq of that change, rather than refused with {@code EEXIST} or {@code ENXIO}; it tells
+ * nothing again.
  */
 final class FamilyProcessor implements EntryProcessor<String, FamilyState, FamilyProcessor.Answer>,
     HazelcastInstanceAware, DataSerializable {
@@ -404,6 +412,12 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, Famil
       }
       default: {
         Command command = inOwnersView(request(Command.class));
+        String change = Applied.changeOf(command.command());
+        OptionalLong made = change == null || state == null ? OptionalLong.empty()
+            : Applied.find(state, change, command.context());
+        if (made.isPresent()) {
+          return new Outcome(state, new Replies.Ack(made.getAsLong()), new Effects(command.context()), false);
+        }
         long late = backup || hazelcast == null || command.context().deadline() == 0 ? 0
             : hazelcast.getCluster().getClusterTime() - command.context().deadline();
         if (late > 0) {
@@ -412,8 +426,12 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, Famil
               + "after the command timeout", Mapping.typeId(HookCommand.class, command.command().getClass()),
               family, late);
         }
-        return RegistryOps.apply(state, command.command(), command.owner(),
+        Outcome outcome = RegistryOps.apply(state, command.command(), command.owner(),
             new Effects(command.context()).untold(backup));
+        if (change != null) {
+          Applied.keep(outcome.state(), change, outcome.reply().seq(), command.context());
+        }
+        return outcome;
       }
     }
   }

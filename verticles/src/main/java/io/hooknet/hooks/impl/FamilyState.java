@@ -3,12 +3,14 @@ package io.hooknet.hooks.impl;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
+import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.impl.Mapping;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -85,7 +87,60 @@ public final class FamilyState implements DataSerializable {
     }
   }
 
+  /**
+   * A hook registered or unregistered by the command whose context had {@code nonce} ({@code change}: {@code +} or
+   * {@code -}, the event and the hook), answered with {@code seq}; kept until the command's {@code deadline}
+   * (Hazelcast's cluster time) for {@link Applied#find}.
+   */
+  public record Applied(long nonce, String change, long seq, long deadline) {
+
+    /** How many a family keeps at most, the oldest forgotten first. */
+    static final int LIMIT = 256;
+
+    /** What {@code command} changes, as {@link #change}; {@code null} for any other command than a hook's. */
+    static String changeOf(HookCommand<?> command) {
+      if (command instanceof HookCommand.HookRegister) {
+        HookCommand.HookRegister register = (HookCommand.HookRegister) command;
+        return "+" + register.event() + "/" + register.hook();
+      }
+      if (command instanceof HookCommand.HookUnregister) {
+        HookCommand.HookUnregister unregister = (HookCommand.HookUnregister) command;
+        return "-" + unregister.event() + "/" + unregister.hook();
+      }
+      return null;
+    }
+
+    /** The seq {@code change} made by the command of {@code context} was answered with, if it was applied here. */
+    static OptionalLong find(FamilyState family, String change, ChangeContext context) {
+      for (int i = family.applied.size() - 1; i >= 0; i--) {
+        Applied applied = family.applied.get(i);
+        if (applied.nonce == context.nonce() && applied.change.equals(change)) {
+          return OptionalLong.of(applied.seq);
+        }
+      }
+      return OptionalLong.empty();
+    }
+
+    /**
+     * Keeps {@code change} as applied by the command of {@code context} with {@code seq}, forgetting those whose
+     * command is past its deadline at that command's time, and the oldest beyond {@link #LIMIT}.
+     */
+    static void keep(FamilyState family, String change, long seq, ChangeContext context) {
+      List<Applied> applied = family.applied;
+      applied.removeIf(old -> old.deadline != 0 && old.deadline < context.now());
+      while (applied.size() >= LIMIT) {
+        applied.remove(0);
+      }
+      applied.add(new Applied(context.nonce(), change, seq, context.deadline()));
+    }
+  }
+
   public String family;
+  /**
+   * The hook changes of the commands applied lately: a command Hazelcast runs again where the family is then (its
+   * member died, or merged back, before answering) finds its change made and is answered as the first time.
+   */
+  public List<Applied> applied = new ArrayList<>();
   /** Events added to or removed from the family: what protocol callbacks are told. */
   public Changes changes = new Changes();
   public List<Callback> callbacks = new ArrayList<>();
@@ -113,6 +168,7 @@ public final class FamilyState implements DataSerializable {
     changes = read.changes;
     callbacks = read.callbacks;
     events = read.events;
+    applied = read.applied;
     byName = null;
   }
 

@@ -1,0 +1,119 @@
+package io.hooknet.hooks.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.hooknet.codec.Errno;
+import io.hooknet.codec.HookCommand;
+import io.hooknet.codec.impl.Mapping;
+import io.hooknet.hooks.impl.FamilyProcessor.Result;
+import io.hooknet.testing.LocalCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hook's register or unregister that Hazelcast runs again where its change is already made (its member died or
+ * merged back before answering) is answered as the first time and changes and tells nothing; another command of the
+ * same change is refused as ever.
+ */
+class CommandRunAgainTest {
+
+  private static final String NODE = "n1";
+  private static LocalCluster cluster;
+  private static HazelcastInstance hazelcast;
+  private static IMap<String, FamilyState> map;
+
+  @BeforeAll
+  static void start() {
+    cluster = LocalCluster.start(CommandRunAgainTest.class, 1);
+    hazelcast = cluster.node(0).hazelcast();
+    map = hazelcast.getMap(FamilyStore.MAP);
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  private static ChangeContext context(long nonce) {
+    return new ChangeContext(FamilyStore.view(hazelcast), nonce, 16, System.currentTimeMillis(),
+        hazelcast.getCluster().getClusterTime() + 20_000);
+  }
+
+  private static Result run(String family, HookCommand<?> command, ChangeContext context) {
+    return map.executeOnKey(family, FamilyProcessor.command(command, Owner.node(NODE), context)).result();
+  }
+
+  private static HookCommand.HookRegister register(String family, String hook) {
+    return new HookCommand.HookRegister(family, "IN", hook, null, null, "hooknet.hook.n1." + hook);
+  }
+
+  private static void family(String family) {
+    assertThat(run(family, new HookCommand.FamilyAdd(family), context(1)).errno()).isZero();
+    assertThat(run(family, new HookCommand.EventAdd(family, "IN"), context(2)).errno()).isZero();
+  }
+
+  private static byte[] stored(String family) {
+    return Mapping.toCborBytes(map.get(family));
+  }
+
+  @Test
+  void aRegisterRunAgainIsAnsweredWithItsSeqAndChangesNothing() {
+    family("again");
+    assertThat(run("again", register("again", "a"), context(10)).ack().seq()).isEqualTo(1);
+    ChangeContext first = context(11);
+    Result made = run("again", register("again", "b"), first);
+    assertThat(made.errno()).isZero();
+    assertThat(made.ack().seq()).isEqualTo(2);
+    byte[] before = stored("again");
+
+    Result again = run("again", register("again", "b"), first);
+    assertThat(again.errno()).isZero();
+    assertThat(again.ack().seq()).isEqualTo(2);
+    assertThat(again.notices()).isEmpty();
+    assertThat(again.published()).isEmpty();
+    assertThat(stored("again")).isEqualTo(before);
+
+    // Another command registering the same hook is a duplicate.
+    Result duplicate = run("again", register("again", "b"), context(12));
+    assertThat(duplicate.errno()).isEqualTo(Errno.EEXIST.number());
+    assertThat(duplicate.message()).isEqualTo("on again/IN: hook 'b' is already in the chain");
+    // The same nonce on another change is that change's own command.
+    assertThat(run("again", register("again", "c"), first).ack().seq()).isEqualTo(3);
+    assertThat(map.get("again").event("IN").chain).extracting(HookChain.Link::hook).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void anUnregisterRunAgainIsAnsweredWithItsSeqNotEnxio() {
+    family("gone");
+    run("gone", register("gone", "a"), context(20));
+    ChangeContext removal = context(21);
+    HookCommand.HookUnregister unregister = new HookCommand.HookUnregister("gone", "IN", "a");
+    assertThat(run("gone", unregister, removal).ack().seq()).isEqualTo(2);
+    byte[] before = stored("gone");
+    Result again = run("gone", unregister, removal);
+    assertThat(again.errno()).isZero();
+    assertThat(again.ack().seq()).isEqualTo(2);
+    assertThat(stored("gone")).isEqualTo(before);
+    assertThat(run("gone", unregister, context(22)).errno()).isEqualTo(Errno.ENXIO.number());
+  }
+
+  @Test
+  void aFamilyKeepsTheChangesOfCommandsWithinTheirDeadlineAndAtMostItsLimit() {
+    family("kept");
+    long now = System.currentTimeMillis();
+    ChangeContext expired = new ChangeContext(FamilyStore.view(hazelcast), 30, 16, now, now - 1);
+    assertThat(run("kept", register("kept", "old"), expired).errno()).isEqualTo(Errno.ETIMEDOUT.number());
+    for (int i = 0; i < FamilyState.Applied.LIMIT + 10; i++) {
+      assertThat(run("kept", register("kept", "h" + i), context(100 + i)).errno()).isZero();
+    }
+    FamilyState state = map.get("kept");
+    assertThat(state.applied).hasSize(FamilyState.Applied.LIMIT);
+    assertThat(state.applied.get(0).change()).isEqualTo("+IN/h10");
+    assertThat(state.applied.get(state.applied.size() - 1))
+        .isEqualTo(new FamilyState.Applied(100 + FamilyState.Applied.LIMIT + 9, "+IN/h265",
+            FamilyState.Applied.LIMIT + 10, state.applied.get(state.applied.size() - 1).deadline()));
+  }
+}
