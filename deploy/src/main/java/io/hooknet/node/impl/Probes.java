@@ -13,6 +13,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -29,6 +30,9 @@ import java.util.function.BooleanSupplier;
  * the cluster's safety is there member by member.
  */
 public final class Probes {
+
+  /** How long whether the partitions are safe is answered without asking Hazelcast again. */
+  static final Duration PARTITIONS_FRESH = Duration.ofSeconds(1);
 
   private Probes() {
   }
@@ -57,7 +61,8 @@ public final class Probes {
 
     HazelcastInstance hazelcast = cluster.hazelcast();
     SingleFlight<Boolean> partitionsSafe = new SingleFlight<>(cluster.vertx(), () ->
-        hazelcast.getLifecycleService().isRunning() && hazelcast.getPartitionService().isLocalMemberSafe());
+        hazelcast.getLifecycleService().isRunning() && hazelcast.getPartitionService().isLocalMemberSafe(),
+        PARTITIONS_FRESH);
     HealthChecks ready = HealthChecks.create(cluster.vertx())
         .register("cluster", promise -> {
           boolean member = hazelcast.getLifecycleService().isRunning()
