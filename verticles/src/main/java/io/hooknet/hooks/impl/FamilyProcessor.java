@@ -45,7 +45,8 @@ import java.util.OptionalLong;
  * the family is then, which may already have its change (from the backup, or from the side the merge kept). A hook's
  * register or unregister finds it there by its context's nonce ({@link FamilyState.Applied}) and is answered as
  * the first time, with the seq of that change, rather than refused with {@code EEXIST} or {@code ENXIO}; it tells
- * nothing again.
+ * nothing again. A callback's registration found there starts the callback's stream again from the family as it is
+ * then ({@link HookOps#startAgain}): the node that asked never had the first answer, which started it.
  */
 final class FamilyProcessor implements EntryProcessor<String, FamilyState, FamilyProcessor.Answer>,
     HazelcastInstanceAware, DataSerializable {
@@ -416,7 +417,16 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, Famil
         OptionalLong made = change == null || state == null ? OptionalLong.empty()
             : Applied.find(state, change, command.context());
         if (made.isPresent()) {
-          return new Outcome(state, new Replies.Ack(made.getAsLong()), new Effects(command.context()), false);
+          // A callback's registration starts its stream again, while the callback is there as registered; when it is
+          // not, the command is checked as any other.
+          boolean callback = command.command() instanceof HookCommand.NotifyRegister
+              || command.command() instanceof HookCommand.ProtocolNotifyRegister;
+          Outcome again = callback ? HookOps.startAgain(state, command.command(), command.owner(),
+                  new Effects(command.context()).untold(backup))
+              : new Outcome(state, new Replies.Ack(made.getAsLong()), new Effects(command.context()), false);
+          if (again != null) {
+            return again;
+          }
         }
         long late = backup || hazelcast == null || command.context().deadline() == 0 ? 0
             : hazelcast.getCluster().getClusterTime() - command.context().deadline();

@@ -88,17 +88,28 @@ public final class FamilyState implements DataSerializable {
   }
 
   /**
-   * A hook registered or unregistered by the command whose context had {@code nonce} ({@code change}: {@code +} or
-   * {@code -}, the event and the hook), answered with {@code seq}; kept until the command's {@code deadline}
-   * (Hazelcast's cluster time) for {@link Applied#find}.
+   * A change made by the command whose context had {@code nonce} ({@code change}, see {@link #changeOf}), answered
+   * with {@code seq}; kept until the command's {@code deadline} (Hazelcast's cluster time) for {@link Applied#find}.
    */
   public record Applied(long nonce, String change, long seq, long deadline) {
 
     /** How many a family keeps at most, the oldest forgotten first. */
     static final int LIMIT = 256;
 
-    /** What {@code command} changes, as {@link #change}; {@code null} for any other command than a hook's. */
+    /**
+     * What {@code command} changes, as {@link #change}: a hook registered ({@code +}) or unregistered ({@code -}), a
+     * callback registered on an event ({@code c}) or on the family ({@code p}) without {@code since}; {@code null}
+     * for any other command.
+     */
     static String changeOf(HookCommand<?> command) {
+      if (command instanceof HookCommand.NotifyRegister) {
+        HookCommand.NotifyRegister register = (HookCommand.NotifyRegister) command;
+        return register.since() == null ? "c" + register.event() + "/" + register.address() : null;
+      }
+      if (command instanceof HookCommand.ProtocolNotifyRegister) {
+        HookCommand.ProtocolNotifyRegister register = (HookCommand.ProtocolNotifyRegister) command;
+        return register.since() == null ? "p" + register.address() : null;
+      }
       if (command instanceof HookCommand.HookRegister) {
         HookCommand.HookRegister register = (HookCommand.HookRegister) command;
         return "+" + register.event() + "/" + register.hook();
@@ -137,8 +148,9 @@ public final class FamilyState implements DataSerializable {
 
   public String family;
   /**
-   * The hook changes of the commands applied lately: a command Hazelcast runs again where the family is then (its
-   * member died, or merged back, before answering) finds its change made and is answered as the first time.
+   * The hook and callback registrations of the commands applied lately: a command Hazelcast runs again where the
+   * family is then (its member died, or merged back, before answering) finds its change made and is answered as the
+   * first time.
    */
   public List<Applied> applied = new ArrayList<>();
   /** Events added to or removed from the family: what protocol callbacks are told. */

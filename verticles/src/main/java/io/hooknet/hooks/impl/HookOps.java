@@ -126,6 +126,43 @@ final class HookOps {
   }
 
   /**
+   * A callback's registration ({@code command}, without {@code since}) that Hazelcast ran again after it was made:
+   * while the callback is there with the same owner, its stream starts again as a registration now would start it
+   * (a replay of the chain or the family's events as they are, ending with HN_SYNCED, then every change after), and
+   * nothing changes. {@code null} when it is not there as {@code owner} registered it.
+   */
+  static Outcome startAgain(FamilyState state, HookCommand<?> command, Owner owner, Effects effects) {
+    FamilyState family = state;
+    Site site;
+    String address;
+    long seq;
+    if (command instanceof HookCommand.NotifyRegister) {
+      HookCommand.NotifyRegister register = (HookCommand.NotifyRegister) command;
+      EventState event = family.event(register.event());
+      if (event == null) {
+        return null;
+      }
+      site = Site.of(family, event);
+      address = register.address();
+      seq = event.changes.seq;
+    } else if (command instanceof HookCommand.ProtocolNotifyRegister) {
+      site = Site.of(family);
+      address = ((HookCommand.ProtocolNotifyRegister) command).address();
+      seq = family.changes.seq;
+    } else {
+      return null;
+    }
+    int index = indexOf(site.callbacks(), address);
+    if (index < 0 || !site.callbacks().get(index).owner().same(owner)) {
+      return null;
+    }
+    Callback callback = site.callbacks().get(index);
+    effects.replay(site.key(address), callback, StreamChange.START, site.changes().current(),
+        effects.replayed(() -> site.replay().apply(Cause.REPLAY, callback.node())));
+    return new Outcome(family, new Replies.Ack(seq), effects, false);
+  }
+
+  /**
    * Sends {@code callback} the changes after {@code since} from the node that delivers it, or, when they are not
    * all kept (or {@code since} is of another lineage), a replay marked RESYNC; with what it then holds.
    */

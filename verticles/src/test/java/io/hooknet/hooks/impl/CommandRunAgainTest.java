@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A hook's register or unregister that Hazelcast runs again where its change is already made (its member died or
- * merged back before answering) is answered as the first time and changes and tells nothing; another command of the
- * same change is refused as ever.
+ * merged back before answering) is answered as the first time and changes and tells nothing; a callback's
+ * registration run again starts the callback's stream from the family as it is then; another command of the same
+ * change is refused as ever.
  */
 class CommandRunAgainTest {
 
@@ -46,6 +47,14 @@ class CommandRunAgainTest {
     return map.executeOnKey(family, FamilyProcessor.command(command, Owner.node(NODE), context)).result();
   }
 
+  /** Runs {@code command}, which must be answered without an error and with {@code seq}. */
+  private static Result ok(String family, HookCommand<?> command, ChangeContext context, long seq) {
+    Result result = run(family, command, context);
+    assertThat(result.errno()).as(result.message()).isZero();
+    assertThat(result.ack().seq()).isEqualTo(seq);
+    return result;
+  }
+
   private static HookCommand.HookRegister register(String family, String hook) {
     return new HookCommand.HookRegister(family, "IN", hook, null, null, "hooknet.hook.n1." + hook);
   }
@@ -55,23 +64,24 @@ class CommandRunAgainTest {
     assertThat(run(family, new HookCommand.EventAdd(family, "IN"), context(2)).errno()).isZero();
   }
 
+  /** A family with event IN holding hook {@code hook} (seq 1). */
+  private static void familyWith(String family, String hook) {
+    family(family);
+    ok(family, register(family, hook), context(1000 + family.hashCode()), 1);
+  }
+
   private static byte[] stored(String family) {
     return Mapping.toCborBytes(map.get(family));
   }
 
   @Test
   void aRegisterRunAgainIsAnsweredWithItsSeqAndChangesNothing() {
-    family("again");
-    assertThat(run("again", register("again", "a"), context(10)).ack().seq()).isEqualTo(1);
+    familyWith("again", "a");
     ChangeContext first = context(11);
-    Result made = run("again", register("again", "b"), first);
-    assertThat(made.errno()).isZero();
-    assertThat(made.ack().seq()).isEqualTo(2);
+    ok("again", register("again", "b"), first, 2);
     byte[] before = stored("again");
 
-    Result again = run("again", register("again", "b"), first);
-    assertThat(again.errno()).isZero();
-    assertThat(again.ack().seq()).isEqualTo(2);
+    Result again = ok("again", register("again", "b"), first, 2);
     assertThat(again.notices()).isEmpty();
     assertThat(again.published()).isEmpty();
     assertThat(stored("again")).isEqualTo(before);
@@ -87,17 +97,60 @@ class CommandRunAgainTest {
 
   @Test
   void anUnregisterRunAgainIsAnsweredWithItsSeqNotEnxio() {
-    family("gone");
-    run("gone", register("gone", "a"), context(20));
+    familyWith("gone", "a");
     ChangeContext removal = context(21);
     HookCommand.HookUnregister unregister = new HookCommand.HookUnregister("gone", "IN", "a");
     assertThat(run("gone", unregister, removal).ack().seq()).isEqualTo(2);
     byte[] before = stored("gone");
-    Result again = run("gone", unregister, removal);
-    assertThat(again.errno()).isZero();
-    assertThat(again.ack().seq()).isEqualTo(2);
+    assertThat(ok("gone", unregister, removal, 2).notices()).isEmpty();
     assertThat(stored("gone")).isEqualTo(before);
     assertThat(run("gone", unregister, context(22)).errno()).isEqualTo(Errno.ENXIO.number());
+  }
+
+  @Test
+  void aCallbackRegistrationRunAgainStartsItsStreamFromTheChainAsItIsThen() {
+    familyWith("cb", "a");
+    ChangeContext first = context(41);
+    HookCommand.NotifyRegister notify = new HookCommand.NotifyRegister("cb", "IN", "hooknet.cb.n1.x");
+    ok("cb", notify, first, 1);
+    run("cb", register("cb", "b"), context(42));
+    byte[] before = stored("cb");
+
+    Result again = ok("cb", notify, first, 2);
+    assertThat(again.notices()).isEmpty();
+    assertThat(again.replays()).hasSize(1);
+    Effects.Replay start = again.replays().get(0);
+    assertThat(start.change()).isEqualTo(Effects.StreamChange.START);
+    assertThat(start.deliverer()).isEqualTo(NODE);
+    assertThat(start.at().seq()).isEqualTo(2);
+    assertThat(start.events()).extracting(event -> event.cmd() + " " + event.hook() + " " + event.cause())
+        .containsExactly("HN_REGISTER a REPLAY", "HN_REGISTER b REPLAY", "HN_SYNCED null REPLAY");
+    assertThat(stored("cb")).isEqualTo(before);
+    assertThat(map.get("cb").event("IN").callbacks).hasSize(1);
+
+    // Another command registering the same callback is a duplicate; another owner's run of the same command finds
+    // the callback not its own and is refused too.
+    assertThat(run("cb", notify, context(43)).errno()).isEqualTo(Errno.EEXIST.number());
+    Result other = map.executeOnKey("cb", FamilyProcessor.command(notify, Owner.node("n2"), first)).result();
+    assertThat(other.errno()).isEqualTo(Errno.EEXIST.number());
+  }
+
+  @Test
+  void aProtocolCallbackRegistrationRunAgainStartsItsStreamFromTheFamilyAsItIsThen() {
+    String family = "pcb";
+    assertThat(run(family, new HookCommand.FamilyAdd(family), context(50)).errno()).isZero();
+    ChangeContext first = context(51);
+    HookCommand.ProtocolNotifyRegister notify = new HookCommand.ProtocolNotifyRegister(family, "hooknet.cb.n1.p");
+    assertThat(run(family, notify, first).errno()).isZero();
+    assertThat(run(family, new HookCommand.EventAdd(family, "IN"), context(52)).errno()).isZero();
+
+    Result again = ok(family, notify, first, 1);
+    assertThat(again.replays()).singleElement().satisfies(start -> {
+      assertThat(start.change()).isEqualTo(Effects.StreamChange.START);
+      assertThat(start.events()).extracting(event -> event.cmd() + " " + event.event())
+          .containsExactly("HN_REGISTER IN", "HN_SYNCED null");
+    });
+    assertThat(map.get(family).callbacks).hasSize(1);
   }
 
   @Test
