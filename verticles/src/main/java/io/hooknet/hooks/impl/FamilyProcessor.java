@@ -46,7 +46,7 @@ import java.util.OptionalLong;
  * register or unregister finds it there by its context's nonce ({@link FamilyState.Applied}) and is answered as
  * the first time, with the seq of that change, rather than refused with {@code EEXIST} or {@code ENXIO}; it tells
  * nothing again. A callback's registration found there starts the callback's stream again from the family as it is
- * then ({@link HookOps#startAgain}): the node that asked never had the first answer, which started it.
+ * then ({@link HookOps#again}): the node that asked never had the first answer, which started it.
  */
 final class FamilyProcessor implements EntryProcessor<String, FamilyState, FamilyProcessor.Answer>,
     HazelcastInstanceAware, DataSerializable {
@@ -413,17 +413,12 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, Famil
       }
       default: {
         Command command = inOwnersView(request(Command.class));
-        String change = Applied.changeOf(command.command());
-        OptionalLong made = change == null || state == null ? OptionalLong.empty()
-            : Applied.find(state, change, command.context());
-        if (made.isPresent()) {
-          // A callback's registration starts its stream again, while the callback is there as registered; when it is
-          // not, the command is checked as any other.
-          boolean callback = command.command() instanceof HookCommand.NotifyRegister
-              || command.command() instanceof HookCommand.ProtocolNotifyRegister;
-          Outcome again = callback ? HookOps.startAgain(state, command.command(), command.owner(),
-                  new Effects(command.context()).untold(backup))
-              : new Outcome(state, new Replies.Ack(made.getAsLong()), new Effects(command.context()), false);
+        HookOps.Made made = HookOps.madeBy(command.command());
+        OptionalLong answered = made == null || state == null ? OptionalLong.empty()
+            : Applied.find(state, made, command.context());
+        if (answered.isPresent()) {
+          Outcome again = HookOps.again(state, made, answered.getAsLong(), command.owner(),
+              new Effects(command.context()).untold(backup));
           if (again != null) {
             return again;
           }
@@ -438,8 +433,8 @@ final class FamilyProcessor implements EntryProcessor<String, FamilyState, Famil
         }
         Outcome outcome = RegistryOps.apply(state, command.command(), command.owner(),
             new Effects(command.context()).untold(backup));
-        if (change != null) {
-          Applied.keep(outcome.state(), change, outcome.reply().seq(), command.context());
+        if (made != null) {
+          Applied.keep(outcome.state(), made, outcome.reply().seq(), command.context());
         }
         return outcome;
       }

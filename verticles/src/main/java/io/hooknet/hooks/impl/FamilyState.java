@@ -88,44 +88,20 @@ public final class FamilyState implements DataSerializable {
   }
 
   /**
-   * A change made by the command whose context had {@code nonce} ({@code change}, see {@link #changeOf}), answered
+   * A registration ({@code added}) or unregistration made by the command whose context had {@code nonce}, answered
    * with {@code seq}; kept until the command's {@code deadline} (Hazelcast's cluster time) for {@link Applied#find}.
    */
-  public record Applied(long nonce, String change, long seq, long deadline) {
+  public record Applied(long nonce, HookCommand.Registration registration, boolean added, long seq, long deadline) {
 
     /** How many a family keeps at most, the oldest forgotten first. */
     static final int LIMIT = 256;
 
-    /**
-     * What {@code command} changes, as {@link #change}: a hook registered ({@code +}) or unregistered ({@code -}), a
-     * callback registered on an event ({@code c}) or on the family ({@code p}) without {@code since}; {@code null}
-     * for any other command.
-     */
-    static String changeOf(HookCommand<?> command) {
-      if (command instanceof HookCommand.NotifyRegister) {
-        HookCommand.NotifyRegister register = (HookCommand.NotifyRegister) command;
-        return register.since() == null ? "c" + register.event() + "/" + register.address() : null;
-      }
-      if (command instanceof HookCommand.ProtocolNotifyRegister) {
-        HookCommand.ProtocolNotifyRegister register = (HookCommand.ProtocolNotifyRegister) command;
-        return register.since() == null ? "p" + register.address() : null;
-      }
-      if (command instanceof HookCommand.HookRegister) {
-        HookCommand.HookRegister register = (HookCommand.HookRegister) command;
-        return "+" + register.event() + "/" + register.hook();
-      }
-      if (command instanceof HookCommand.HookUnregister) {
-        HookCommand.HookUnregister unregister = (HookCommand.HookUnregister) command;
-        return "-" + unregister.event() + "/" + unregister.hook();
-      }
-      return null;
-    }
-
-    /** The seq {@code change} made by the command of {@code context} was answered with, if it was applied here. */
-    static OptionalLong find(FamilyState family, String change, ChangeContext context) {
+    /** The seq {@code made} by the command of {@code context} was answered with, if it was applied here. */
+    static OptionalLong find(FamilyState family, HookOps.Made made, ChangeContext context) {
       for (int i = family.applied.size() - 1; i >= 0; i--) {
         Applied applied = family.applied.get(i);
-        if (applied.nonce == context.nonce() && applied.change.equals(change)) {
+        if (applied.nonce == context.nonce() && applied.added == made.added()
+            && applied.registration.equals(made.registration())) {
           return OptionalLong.of(applied.seq);
         }
       }
@@ -133,16 +109,16 @@ public final class FamilyState implements DataSerializable {
     }
 
     /**
-     * Keeps {@code change} as applied by the command of {@code context} with {@code seq}, forgetting those whose
+     * Keeps {@code made} as applied by the command of {@code context} with {@code seq}, forgetting those whose
      * command is past its deadline at that command's time, and the oldest beyond {@link #LIMIT}.
      */
-    static void keep(FamilyState family, String change, long seq, ChangeContext context) {
+    static void keep(FamilyState family, HookOps.Made made, long seq, ChangeContext context) {
       List<Applied> applied = family.applied;
       applied.removeIf(old -> old.deadline != 0 && old.deadline < context.now());
       while (applied.size() >= LIMIT) {
         applied.remove(0);
       }
-      applied.add(new Applied(context.nonce(), change, seq, context.deadline()));
+      applied.add(new Applied(context.nonce(), made.registration(), made.added(), seq, context.deadline()));
     }
   }
 

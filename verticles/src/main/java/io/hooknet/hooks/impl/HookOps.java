@@ -125,41 +125,57 @@ final class HookOps {
         effects.replayed(() -> site.replay().apply(since == null ? Cause.REPLAY : Cause.RESYNC, owner.node())));
   }
 
+  /** A registration {@code added} or removed by a command, by its identity. */
+  record Made(HookCommand.Registration registration, boolean added) {
+  }
+
   /**
-   * A callback's registration ({@code command}, without {@code since}) that Hazelcast ran again after it was made:
-   * while the callback is there with the same owner, its stream starts again as a registration now would start it
-   * (a replay of the chain or the family's events as they are, ending with HN_SYNCED, then every change after), and
-   * nothing changes. {@code null} when it is not there as {@code owner} registered it.
+   * What {@code command} makes that a run of it again can be answered for ({@link #again}): a hook registered or
+   * unregistered, a callback registered without {@code since} (one with it resumes, which a run again does anyway);
+   * {@code null} for any other command.
    */
-  static Outcome startAgain(FamilyState state, HookCommand<?> command, Owner owner, Effects effects) {
-    FamilyState family = state;
-    Site site;
-    String address;
-    long seq;
-    if (command instanceof HookCommand.NotifyRegister) {
-      HookCommand.NotifyRegister register = (HookCommand.NotifyRegister) command;
-      EventState event = family.event(register.event());
-      if (event == null) {
-        return null;
-      }
-      site = Site.of(family, event);
-      address = register.address();
-      seq = event.changes.seq;
-    } else if (command instanceof HookCommand.ProtocolNotifyRegister) {
-      site = Site.of(family);
-      address = ((HookCommand.ProtocolNotifyRegister) command).address();
-      seq = family.changes.seq;
-    } else {
-      return null;
+  static Made madeBy(HookCommand<?> command) {
+    if (command instanceof HookCommand.HookUnregister unregister) {
+      return new Made(unregister.registration(), false);
     }
-    int index = indexOf(site.callbacks(), address);
+    ChangeId since = command instanceof HookCommand.NotifyRegister register ? register.since()
+        : command instanceof HookCommand.ProtocolNotifyRegister register ? register.since() : null;
+    return command instanceof HookCommand.Registers registers && since == null
+        ? new Made(registers.registration(), true) : null;
+  }
+
+  /**
+   * A command that Hazelcast ran again after it made {@code made}, answered {@code seq} then, answered as the first
+   * time: a hook's change with that seq; a callback's registration, while the callback is there with the same owner,
+   * by starting its stream again as a registration now would (a replay of the chain or the family's events as they
+   * are, ending with HN_SYNCED, then every change after) — the node that asked never had the first answer, which
+   * started it. Nothing changes. {@code null} when the callback is not there as {@code owner} registered it.
+   */
+  static Outcome again(FamilyState family, Made made, long seq, Owner owner, Effects effects) {
+    HookCommand.Registration registration = made.registration();
+    Site site;
+    switch (registration.kind()) {
+      case HOOK:
+        return new Outcome(family, new Replies.Ack(seq), effects, false);
+      case CALLBACK: {
+        EventState event = family.event(registration.event());
+        if (event == null) {
+          return null;
+        }
+        site = Site.of(family, event);
+        break;
+      }
+      default:
+        site = Site.of(family);
+    }
+    int index = indexOf(site.callbacks(), registration.name());
     if (index < 0 || !site.callbacks().get(index).owner().same(owner)) {
       return null;
     }
     Callback callback = site.callbacks().get(index);
-    effects.replay(site.key(address), callback, StreamChange.START, site.changes().current(),
+    effects.replay(site.key(callback.address()), callback, StreamChange.START, site.changes().current(),
         effects.replayed(() -> site.replay().apply(Cause.REPLAY, callback.node())));
-    return new Outcome(family, new Replies.Ack(seq), effects, false);
+    return new Outcome(family, new Replies.Ack(site.changes().seq), effects, false);
   }
 
   /**

@@ -164,9 +164,13 @@ class CommandRunAgainTest {
     }
     FamilyState state = map.get("kept");
     assertThat(state.applied).hasSize(FamilyState.Applied.LIMIT);
-    assertThat(state.applied.get(0).change()).isEqualTo("+IN/h10");
+    assertThat(state.applied.get(0).registration()).isEqualTo(hook("kept", "h10"));
     assertThat(state.applied.get(state.applied.size() - 1))
-        .isEqualTo(new FamilyState.Applied(100 + FamilyState.Applied.LIMIT + 9, "+IN/h265",
+        .isEqualTo(new FamilyState.Applied(100 + FamilyState.Applied.LIMIT + 9, hook("kept", "h265"), true,
             FamilyState.Applied.LIMIT + 10, state.applied.get(state.applied.size() - 1).deadline()));
+  }
+
+  private static HookCommand.Registration hook(String family, String hook) {
+    return new HookCommand.Registration(HookCommand.Registration.Kind.HOOK, family, "IN", hook);
   }
 }
