@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -218,17 +219,19 @@ class ProbesIT {
   }
 
   /** Polls both healthy nodes' {@code /ready} until one of them answers with a body that {@code until} accepts. */
-  private void awaitAnyReady(Predicate<JsonObject> until) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-    while (true) {
-      for (int node = 0; node < 2; node++) {
-        HttpResponse<String> response = get(node, "/ready");
-        if (until.test(new JsonObject(response.body()))) {
-          return;
-        }
-      }
-      assertThat(System.nanoTime()).as("a healthy node's /ready to see the frozen member gone").isLessThan(deadline);
-      Thread.sleep(50);
+  private void awaitAnyReady(Predicate<JsonObject> until) {
+    Await.until("a healthy node's /ready to see the frozen member gone", Duration.ofSeconds(40),
+        () -> until.test(readyBody(0)) || until.test(readyBody(1)));
+  }
+
+  private JsonObject readyBody(int node) {
+    try {
+      return new JsonObject(get(node, "/ready").body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
