@@ -20,9 +20,19 @@ public interface HooknetCluster {
   /** The member attribute that carries a member's node name. */
   String NODE_NAME_ATTRIBUTE = "hooknet.node";
 
-  /** Joins the cluster described by {@code options} with default Vert.x options. */
+  /** Joins the cluster described by {@code options} with hooknet's default Vert.x options ({@link #vertxOptions}). */
   static Future<HooknetCluster> join(ClusterOptions options) {
-    return join(options, new VertxOptions());
+    return join(options, vertxOptions());
+  }
+
+  /**
+   * hooknet's default Vert.x options: Vert.x's defaults, with the native transport preferred (Netty's epoll on
+   * Linux, x86-64 and AArch64, which hooknet brings). The event bus, the bridges and the socket pools then run on
+   * epoll rather than Java NIO: fewer system calls and wake-ups per message. Where it cannot load, Vert.x runs on NIO
+   * and the join logs why. Options passed to {@link #join(ClusterOptions, VertxOptions)} are taken as they are.
+   */
+  static VertxOptions vertxOptions() {
+    return new VertxOptions().setPreferNativeTransport(true);
   }
 
   /**

@@ -6,6 +6,7 @@ import com.hazelcast.map.IMap;
 import io.hooknet.codec.HooknetException;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
+import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,27 @@ class ClusterJoinTest {
 
   @Test
   @Order(2)
+  void nodesRunOnTheNativeTransportUnlessTheirOptionsSayOtherwise() {
+    // hooknet brings Netty's epoll for Linux on x86-64 and AArch64, and its default options prefer it.
+    assertThat(System.getProperty("os.name")).isEqualTo("Linux");
+    assertThat(System.getProperty("os.arch")).isIn("amd64", "aarch64");
+    for (int i = 0; i < 2; i++) {
+      assertThat(cluster.node(i).vertx().isNativeTransportEnabled()).isTrue();
+    }
+    ClusterOptions third = cluster.options(1).setNodeName("n3").setPort(LocalCluster.freePorts(1).get(0));
+    third.getMembers().add("127.0.0.1:" + third.getPort());
+    HooknetCluster nio = Await.result(HooknetCluster.join(third, new VertxOptions()));
+    try {
+      assertThat(nio.vertx().isNativeTransportEnabled()).isFalse();
+      assertThat(nio.memberNames()).containsExactly("n1", "n2", "n3");
+    } finally {
+      Await.result(nio.close());
+    }
+    Await.until("n3 to leave", Duration.ofSeconds(20), () -> cluster.node(0).members().size() == 2);
+  }
+
+  @Test
+  @Order(3)
   void hazelcastCompletesItsAsyncCallsOnReusedThreads() throws Exception {
     // Hazelcast hands an async call's outcome to its default executor before the caller's callbacks see it: the
     // common pool where it has parallelism, else (fewer than three cores) a thread started per call, which a
@@ -73,7 +95,7 @@ class ClusterJoinTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void duplicateNodeNameIsRefused() {
     ClusterOptions duplicate = cluster.options(1).setPortCount(1)
         .setPort(LocalCluster.freePorts(1).get(0));
@@ -87,14 +109,14 @@ class ClusterJoinTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void invalidOptionsFailBeforeAnythingStarts() {
     HooknetException e = (HooknetException) Await.failure(HooknetCluster.join(cluster.options(0).setPort(0)));
     assertThat(e.getMessage()).isEqualTo("EINVAL: cluster setting 'port': 0 is outside 1-65535");
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aNameIsFreeAgainOnceItsNodeLeft() {
     cluster.stop(1);
     Await.until("n2 to leave", Duration.ofSeconds(20), () -> cluster.node(0).members().size() == 1);

@@ -128,6 +128,10 @@ public final class HooknetClusterImpl implements HooknetCluster {
     withHost.getEventBusOptions().setHost(options.getHost());
     return Vertx.builder().with(withHost).withClusterManager(clusterManager).buildClustered()
         .compose(vertx -> {
+          if (withHost.getPreferNativeTransport() && !vertx.isNativeTransportEnabled()) {
+            LOG.warning(() -> "node " + options.getNodeName() + ": the native transport is not available, running on"
+                + " Java NIO: " + vertx.unavailableNativeTransportCause());
+          }
           Codecs.register(vertx);
           Promise<HooknetCluster> joined = Promise.promise();
           vertx.executeBlocking(() -> {

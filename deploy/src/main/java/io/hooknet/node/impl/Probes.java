@@ -39,7 +39,7 @@ public final class Probes {
 
   /** The Vert.x options of a node whose meters {@code /metrics} serves. */
   public static VertxOptions vertxOptions() {
-    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+    return HooknetCluster.vertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
         .setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
   }
 
