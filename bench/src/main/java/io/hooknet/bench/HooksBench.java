@@ -47,6 +47,11 @@ final class HooksBench extends BenchCommand {
   @Option(names = "--samples", description = "Propagation samples. Default: ${DEFAULT-VALUE}.", defaultValue = "1000")
   int samples;
 
+  @Option(names = "--warm-up", description = "Warm-up samples of each propagation path before the samples are taken:"
+      + " enough for the JIT to have compiled each path's code, whose late compilations otherwise fall on the"
+      + " samples. Default: ${DEFAULT-VALUE}.", defaultValue = "5000")
+  int warmUp;
+
   @Option(names = "--replay", split = ",", description = "Chain sizes to replay. Default: ${DEFAULT-VALUE}.",
       defaultValue = "10,1000,10000,100000")
   List<Integer> replaySizes;
@@ -90,7 +95,6 @@ final class HooksBench extends BenchCommand {
           + " cores");
       // Each path is warmed up alike, then the four are measured in rounds that alternate them: the JIT's late
       // compilations and the machine's drift fall on all four, not on whichever runs first.
-      int warmUp = Math.min(1_000, samples);
       propagation(warmUp);
       rawPublish(warmUp);
       mapListener(warmUp);

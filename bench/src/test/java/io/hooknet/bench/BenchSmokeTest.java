@@ -26,8 +26,8 @@ class BenchSmokeTest {
 
   @Test
   void hooksGivesPropagationReplaySizeThroughputAndBridgeRows() throws Exception {
-    List<Row> rows = run(new HooksBench(), "--samples", "20", "--replay", "10", "--size", "100", "--seconds", "1",
-        "--clients", "6");
+    List<Row> rows = run(new HooksBench(), "--samples", "20", "--warm-up", "20", "--replay", "10", "--size", "100",
+        "--seconds", "1", "--clients", "6");
     assertThat(rows).extracting(Row::measure).containsExactly(
         "register done -> HN_REGISTER at 3 nodes, p50 us", "register done -> HN_REGISTER at 3 nodes, p99 us",
         "register call -> HN_REGISTER at 3 nodes, p50 us", "register call -> HN_REGISTER at 3 nodes, p99 us",
