@@ -98,8 +98,9 @@ final class Deliveries {
         message.fail(Errno.EHOSTUNREACH.number(), "node " + taken.from() + " is not a member in the view of " + node);
         return;
       }
-      message.reply(null);
+      // Taken first: its callback's event leaves before the acknowledgement's write.
       take(taken);
+      message.reply(null);
     });
     return consumer.completion();
   }
