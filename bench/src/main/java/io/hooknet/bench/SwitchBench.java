@@ -17,6 +17,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +30,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Channel switching throughput: packets written into channel 0 on node n1 and read from channel 0 on node n2
- * (two clustered nodes in this process), beside the same framed traffic over a plain TCP socket pair on
- * loopback and the same payloads sent raw over the clustered event bus. Every run checks that each packet
- * arrived once, whole and in order.
+ * Channel switching throughput: packets written into a channel's endpoint on node n1 and read from the same
+ * channel's endpoint on node n2 (two clustered nodes in this process), through TCP endpoints (channel 0) and through
+ * Unix domain endpoints (channel 1, the counterpart of the socketpair libknet makes for its datafd), beside the
+ * same framed traffic over a plain TCP socket pair on loopback, the same payloads sent raw over the clustered event
+ * bus, and libknet. Every run checks that each packet arrived once, whole and in order.
  */
 @Command(name = "switch", mixinStandardHelpOptions = true,
     description = "Channel data from a datafd on n1 to a datafd on n2, beside plain TCP, the raw event bus and"
@@ -60,41 +64,52 @@ final class SwitchBench extends BenchCommand {
 
   static final String BENCH = "switch";
   private static final String RAW = "bench.switch.raw";
+  private static final int TCP_CHANNEL = 0;
+  private static final int UNIX_CHANNEL = 1;
 
   @Override
   void run(Report report) throws Exception {
     Map<Integer, Double> knetRates = knet == null ? Map.of() : Knet.run(knet, sizes, megabytes, maxPackets, runs,
         report);
     try (Nodes nodes = Nodes.start(2)) {
-      Framed[] apps = attachApps(nodes.all());
+      SocketPool[] pools = deployPools(nodes.all());
+      Framed[] tcpApps = attachApps(pools, Endpoint.TCP, TCP_CHANNEL);
+      Framed[] unixApps = attachApps(pools, Endpoint.UNIX, UNIX_CHANNEL);
       RawBus raw = new RawBus(nodes.node(1).vertx(), nodes.node(2).vertx());
       report.say(BENCH, "%s", "channel switching, n1 datafd -> n2 datafd (2 nodes, one process), "
-          + Runtime.getRuntime().availableProcessors() + " cores");
-      report.say(BENCH, "%8s %9s | %12s %9s | %12s %9s | %12s %9s | %12s %9s", "size", "packets", "hooknet p/s",
-          "MB/s", "TCP p/s", "MB/s", "eventbus p/s", "MB/s", "libknet p/s", "MB/s");
+          + Runtime.getRuntime().availableProcessors() + " cores; hooknet through TCP endpoints (channel "
+          + TCP_CHANNEL + ") and through Unix domain endpoints (channel " + UNIX_CHANNEL + ")");
+      report.say(BENCH, "%8s %9s | %12s %9s | %12s %9s | %12s %9s | %12s %9s | %12s %9s", "size", "packets",
+          "hooknet tcp", "MB/s", "hooknet unix", "MB/s", "TCP p/s", "MB/s", "eventbus p/s", "MB/s", "libknet p/s",
+          "MB/s");
       for (int size : sizes) {
         int packets = packets(size, megabytes, maxPackets);
-        Framed.transfer(apps[0], apps[1], Math.min(packets, 2_000), size);
+        Framed.transfer(tcpApps[0], tcpApps[1], Math.min(packets, 2_000), size);
+        Framed.transfer(unixApps[0], unixApps[1], Math.min(packets, 2_000), size);
         raw.run(Math.min(packets, 2_000), size);
-        double[][] rates = new double[3][runs];
+        double[][] rates = new double[4][runs];
         for (int run = 0; run < runs; run++) {
-          rates[0][run] = Framed.transfer(apps[0], apps[1], packets, size);
-          rates[1][run] = plainTcp(packets, size);
-          rates[2][run] = raw.run(packets, size);
+          rates[0][run] = Framed.transfer(tcpApps[0], tcpApps[1], packets, size);
+          rates[1][run] = Framed.transfer(unixApps[0], unixApps[1], packets, size);
+          rates[2][run] = plainTcp(packets, size);
+          rates[3][run] = raw.run(packets, size);
         }
-        double hooknet = Stats.median(rates[0]);
-        double tcp = Stats.median(rates[1]);
-        double bus = Stats.median(rates[2]);
+        double tcpEndpoints = Stats.median(rates[0]);
+        double unixEndpoints = Stats.median(rates[1]);
+        double tcp = Stats.median(rates[2]);
+        double bus = Stats.median(rates[3]);
         double knetRate = knetRates.getOrDefault(size, Double.NaN);
-        report.say(BENCH, "%8d %9d | %12.0f %9.1f | %12.0f %9.1f | %12.0f %9.1f | %12.0f %9.1f", size, packets,
-            hooknet, hooknet * size / 1e6, tcp, tcp * size / 1e6, bus, bus * size / 1e6, knetRate,
-            knetRate * size / 1e6);
-        String measure = size + " B packets, packets/s";
+        report.say(BENCH, "%8d %9d | %12.0f %9.1f | %12.0f %9.1f | %12.0f %9.1f | %12.0f %9.1f | %12.0f %9.1f",
+            size, packets, tcpEndpoints, tcpEndpoints * size / 1e6, unixEndpoints, unixEndpoints * size / 1e6, tcp,
+            tcp * size / 1e6, bus, bus * size / 1e6, knetRate, knetRate * size / 1e6);
+        String overTcp = size + " B packets, TCP endpoints, packets/s";
+        String overUnix = size + " B packets, Unix endpoints, packets/s";
         if (knet != null) {
-          report.add(Row.rate(BENCH, measure, hooknet, "libknet, 2 handles", knetRate));
+          report.add(Row.rate(BENCH, overUnix, unixEndpoints, "libknet, 2 handles (datafd a socketpair)", knetRate));
+          report.add(Row.rate(BENCH, overTcp, tcpEndpoints, "libknet, 2 handles (datafd a socketpair)", knetRate));
         }
-        report.add(Row.rate(BENCH, measure, hooknet, "plain TCP socket pair", tcp));
-        report.add(Row.rate(BENCH, measure, hooknet, "raw clustered event bus send, paced", bus));
+        report.add(Row.rate(BENCH, overTcp, tcpEndpoints, "plain TCP socket pair", tcp));
+        report.add(Row.rate(BENCH, overTcp, tcpEndpoints, "raw clustered event bus send, paced", bus));
       }
       report.checked(BENCH, "every packet on every path arrived once, whole and in order (number and length"
           + " checked at the reader) for sizes " + sizes + "; each figure is the median of " + runs + " runs");
@@ -106,23 +121,34 @@ final class SwitchBench extends BenchCommand {
     return Math.max(100, Math.min(maxPackets, (int) ((long) megabytes * 1_000_000 / size)));
   }
 
-  /** A pool endpoint on channel 0 of each node, forwarding, with a connected process side. */
-  private static Framed[] attachApps(List<HooknetCluster> nodes) throws Exception {
-    Framed[] apps = new Framed[nodes.size()];
+  /** A pool on each node, forwarding, with {@code SocketPool.removeOnFault} as its handler. */
+  private static SocketPool[] deployPools(List<HooknetCluster> nodes) {
+    SocketPool[] pools = new SocketPool[nodes.size()];
     for (int i = 0; i < nodes.size(); i++) {
       SocketPoolVerticle verticle = new SocketPoolVerticle(nodes.get(i));
       nodes.get(i).vertx().deployVerticle(verticle).await();
-      SocketPool pool = verticle.pool();
-      pool.sockNotifyHandler(SocketPool.removeOnFault(pool)).await();
-      pool.setFwd(true).await();
-      EndpointInfo endpoint = pool.addEndpoint(Endpoint.TCP, 0).await();
-      String[] hostPort = endpoint.address().split(":");
-      apps[i] = new Framed(new Socket(hostPort[0], Integer.parseInt(hostPort[1])));
+      pools[i] = verticle.pool();
+      pools[i].sockNotifyHandler(SocketPool.removeOnFault(pools[i])).await();
+      pools[i].setFwd(true).await();
+    }
+    return pools;
+  }
+
+  /** A pool endpoint of {@code kind} on {@code channel} of each node, with a connected process side. */
+  private static Framed[] attachApps(SocketPool[] pools, Endpoint kind, int channel) throws Exception {
+    Framed[] apps = new Framed[pools.length];
+    for (int i = 0; i < pools.length; i++) {
+      SocketPool pool = pools[i];
+      EndpointInfo endpoint = pool.addEndpoint(kind, channel).await();
+      apps[i] = kind == Endpoint.UNIX
+          ? new Framed(SocketChannel.open(UnixDomainSocketAddress.of(endpoint.address())))
+          : new Framed(new Socket(endpoint.address().split(":")[0],
+              Integer.parseInt(endpoint.address().split(":")[1])));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (pool.deliver(0, Buffer.buffer()).transform(ar -> Future.succeededFuture(ar.succeeded())).await()
+      while (pool.deliver(channel, Buffer.buffer()).transform(ar -> Future.succeededFuture(ar.succeeded())).await()
           == Boolean.FALSE) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the endpoint of n" + (i + 1) + " was not connected");
+          throw new IllegalStateException("the " + kind + " endpoint of n" + (i + 1) + " was not connected");
         }
         Thread.sleep(10);
       }
@@ -148,6 +174,12 @@ final class SwitchBench extends BenchCommand {
       socket.setTcpNoDelay(true);
       in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 17));
       out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 17));
+    }
+
+    /** A Unix domain connection (blocking). */
+    Framed(SocketChannel channel) {
+      in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 17));
+      out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 17));
     }
 
     /** Writes {@code packets} from {@code from} and reads them at {@code to}; gives packets per second. */
