@@ -111,9 +111,13 @@ class ProbesIT {
         "hooknet_switch_bytes_total{" + ch + ",direction=\"tx\",pool=\"default\"} 5.0",
         "hooknet_sock_events_total{" + ch + ",errno=\"0\",pool=\"default\",txrx=\"tx\"} 1.0");
     assertThat(lines).noneMatch(line -> line.startsWith("hooknet_callback_gaps_total") && !line.endsWith(" 0.0"));
-    // Vert.x's own meters are there too.
-    assertThat(lines).anyMatch(line -> line.startsWith("vertx_eventbus_handlers "));
+    // Vert.x's own meters are there too: the event bus's handlers counted across every registration of the gauge,
+    // which Vert.x makes once per handler and about which the node no longer warns.
+    assertThat(lines).anyMatch(line -> line.startsWith("vertx_eventbus_handlers ")
+        && Double.parseDouble(line.substring(line.indexOf(' ') + 1)) >= 10);
     assertThat(lines).anyMatch(line -> line.startsWith("vertx_http_server_requests_total{"));
+    assertThat(nodes.node(0).output()).contains("joined cluster")
+        .doesNotContain("This Gauge has been already registered");
     client.close();
   }
 
