@@ -121,8 +121,13 @@ final class HookOps {
     }
     Callback callback = new Callback(address, owner.node(), owner.session(), effects.context().now());
     site.callbacks().add(callback);
-    effects.replay(site.key(address), callback, StreamChange.START, site.changes().current(),
-        effects.replayed(() -> site.replay().apply(since == null ? Cause.REPLAY : Cause.RESYNC, owner.node())));
+    startStream(site, callback, since == null ? Cause.REPLAY : Cause.RESYNC, effects);
+  }
+
+  /** Starts {@code callback}'s stream: a replay of what {@code site} holds, marked {@code cause}, then live. */
+  private static void startStream(Site site, Callback callback, Cause cause, Effects effects) {
+    effects.replay(site.key(callback.address()), callback, StreamChange.START, site.changes().current(),
+        effects.replayed(() -> site.replay().apply(cause, callback.node())));
   }
 
   /** A registration {@code added} or removed by a command, by its identity. */
@@ -173,8 +178,7 @@ final class HookOps {
       return null;
     }
     Callback callback = site.callbacks().get(index);
-    effects.replay(site.key(callback.address()), callback, StreamChange.START, site.changes().current(),
-        effects.replayed(() -> site.replay().apply(Cause.REPLAY, callback.node())));
+    startStream(site, callback, Cause.REPLAY, effects);
     return new Outcome(family, new Replies.Ack(site.changes().seq), effects, false);
   }
 
