@@ -183,7 +183,10 @@ class BridgeTest(unittest.TestCase):
         self.assertEqual(watch.changes()[2], ("HN_UNREGISTER", "late", "CLIENT_LEFT", 2))
         late.reopen()
         self.assertNotEqual(late.session, ended)
-        until("the new session's chain", lambda: subscription.synced and subscription.seq == 3)
+        until("the new session's chain", lambda: subscription.synced and subscription.seq == 3,
+              state=lambda: {"synced": subscription.synced, "seq": subscription.seq, "hooks": subscription.hooks,
+                             "address": subscription.address, "session": late.session, "resumes": late.resumes,
+                             "seen": seen.changes(), "resyncs": seen.resyncs, "error": late._take_error()})
         self.assertTrue(subscription.address.startswith("hooknet.session.%s." % late.session), subscription.address)
         self.assertEqual((subscription.hooks, subscription.gaps), (["late"], 0))
         hooks = self.b.request(HOOKS, {"op": "list", "family": self.family})["events"][0]["hooks"]
