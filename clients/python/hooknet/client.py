@@ -15,6 +15,7 @@ at a time, in arrival order, on the client's own thread; they may call ``request
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import socket
 import ssl
@@ -30,6 +31,7 @@ HOOKS = "hooknet.hooks.cmd"
 HOOK_EVENTS = "hooknet.hooks.events"
 SOCK_EVENTS = "hooknet.sock.events"
 MAX_FRAME = 16 * 1024 * 1024
+LOG = logging.getLogger("hooknet")
 
 
 class HooknetError(Exception):
@@ -267,7 +269,9 @@ class BridgeClient:
                 if resumed:
                     self.resumes += 1
                 return
-            except (OSError, HooknetError):
+            except (OSError, HooknetError) as failure:
+                LOG.warning("connecting again to %s:%d (attempt %d, session %s) failed: %r; trying again in %.1f s",
+                            *self.bridges[self._bridge], attempt, self.session, failure, delay)
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
 

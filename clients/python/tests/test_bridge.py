@@ -186,7 +186,8 @@ class BridgeTest(unittest.TestCase):
         until("the new session's chain", lambda: subscription.synced and subscription.seq == 3,
               state=lambda: {"synced": subscription.synced, "seq": subscription.seq, "hooks": subscription.hooks,
                              "address": subscription.address, "session": late.session, "resumes": late.resumes,
-                             "seen": seen.changes(), "resyncs": seen.resyncs, "error": late._take_error()})
+                             "seen": seen.changes(), "resyncs": seen.resyncs, "error": late._take_error(),
+                             "watched": watch.changes()})
         self.assertTrue(subscription.address.startswith("hooknet.session.%s." % late.session), subscription.address)
         self.assertEqual((subscription.hooks, subscription.gaps), (["late"], 0))
         hooks = self.b.request(HOOKS, {"op": "list", "family": self.family})["events"][0]["hooks"]

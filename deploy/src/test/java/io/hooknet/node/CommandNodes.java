@@ -1,9 +1,11 @@
 package io.hooknet.node;
 
 import io.hooknet.testing.LocalCluster;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Child nodes of one new cluster with bridge commands on, for the polyglot client suites. */
@@ -94,6 +96,21 @@ final class CommandNodes implements AutoCloseable {
   /** Node {@code index}'s HTTP base URL (dashboard). */
   String http(int index) {
     return sockJsBridges.get(index).replace("/eventbus", "/");
+  }
+
+  /**
+   * Runs a client's suite against these nodes ({@link ClientSuite#run}); when it fails, the failure carries every
+   * node's output as well as the suite's.
+   */
+  String runSuite(String folder, Map<String, String> environment, String... command)
+      throws IOException, InterruptedException {
+    try {
+      return ClientSuite.run(folder, environment, command);
+    } catch (AssertionError failure) {
+      StringBuilder explained = new StringBuilder(String.valueOf(failure.getMessage()));
+      nodes.forEach(node -> explained.append('\n').append(node.output()));
+      throw new AssertionError(explained.toString(), failure);
+    }
   }
 
   @Override

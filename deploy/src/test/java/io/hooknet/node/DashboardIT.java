@@ -26,7 +26,7 @@ class DashboardIT {
     Path screenshot = NodeProcess.projectRoot().resolve("deploy/target/dashboard.png");
     Files.deleteIfExists(screenshot);
     try (CommandNodes nodes = new CommandNodes(DashboardIT.class, 2)) {
-      ClientSuite.run("clients/js", Map.of("HOOKNET_DASHBOARD", nodes.http(0), "HOOKNET_OTHER_SOCKJS",
+      nodes.runSuite("clients/js", Map.of("HOOKNET_DASHBOARD", nodes.http(0), "HOOKNET_OTHER_SOCKJS",
           nodes.sockJs(1), "HOOKNET_OTHER_NODE", nodes.name(1), "HOOKNET_TOKEN", CommandNodes.TOKEN,
           "HOOKNET_SCREENSHOT", screenshot.toString(), "CHROMIUM", chromium.toString()),
           "node", "browser/dashboard.mjs");

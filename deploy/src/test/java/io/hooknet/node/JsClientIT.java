@@ -17,7 +17,7 @@ class JsClientIT {
       ClientSuite.run("clients/js", Map.of(), "npm", "ci", "--no-audit", "--no-fund");
     }
     try (CommandNodes nodes = new CommandNodes(JsClientIT.class, 3)) {
-      ClientSuite.run("clients/js", Map.of("HOOKNET_SOCKJS", nodes.sockJsBridges(2),
+      nodes.runSuite("clients/js", Map.of("HOOKNET_SOCKJS", nodes.sockJsBridges(2),
           "HOOKNET_TOKEN", CommandNodes.TOKEN, "HOOKNET_GRACE", Integer.toString(CommandNodes.GRACE_SECONDS),
           "HOOKNET_VICTIM", nodes.sockJsVictim(2)), "npm", "test");
     }

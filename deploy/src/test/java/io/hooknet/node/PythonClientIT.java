@@ -34,7 +34,7 @@ class PythonClientIT {
       }
     }
     try (CommandNodes nodes = new CommandNodes(PythonClientIT.class, 3)) {
-      String output = ClientSuite.run(dir.resolve("suite").toString(), Map.of(
+      String output = nodes.runSuite(dir.resolve("suite").toString(), Map.of(
           "HOOKNET_BRIDGES", nodes.tcpBridges(2), "HOOKNET_TOKEN", CommandNodes.TOKEN,
           "HOOKNET_NODES", nodes.name(0) + "," + nodes.name(1),
           "HOOKNET_GRACE", Integer.toString(CommandNodes.GRACE_SECONDS), "HOOKNET_VICTIM", nodes.tcpVictim(2),
