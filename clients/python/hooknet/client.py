@@ -113,8 +113,13 @@ class BridgeClient:
                 sock.close()
                 raise
         sock.settimeout(None)
-        self._sock = sock
-        threading.Thread(target=self._read_loop, args=(self._sock,), daemon=True).start()
+        with self._lock:
+            # A close() while this connected wins: the connection is let go, and no session opens on it.
+            if self._closed:
+                self._shutdown(sock)
+                raise OSError("the client was closed")
+            self._sock = sock
+        threading.Thread(target=self._read_loop, args=(sock,), daemon=True).start()
 
     def _open_session(self):
         if self.token is None:
@@ -174,9 +179,14 @@ class BridgeClient:
                 self.request(HOOKS, {"op": "session.close"}, timeout=5)
             except (HooknetError, OSError):
                 pass
-        self._closed = True
-        if self._sock is not None:
-            self._shutdown(self._sock)
+        # Under the lock that _connect takes to set its socket: a reconnect under way (the node closing the ended
+        # session's connection makes the reader ask for one) either finds the client closed, or had set the
+        # socket that is shut here.
+        with self._lock:
+            self._closed = True
+            sock = self._sock
+        if sock is not None:
+            self._shutdown(sock)
 
     def drop(self) -> None:
         """Breaks the connection abruptly, as a network failure would; with ``reconnect`` the client comes back."""
@@ -270,6 +280,8 @@ class BridgeClient:
                     self.resumes += 1
                 return
             except (OSError, HooknetError) as failure:
+                if self._closed:
+                    return
                 LOG.warning("connecting again to %s:%d (attempt %d, session %s) failed: %r; trying again in %.1f s",
                             *self.bridges[self._bridge], attempt, self.session, failure, delay)
                 time.sleep(delay)

@@ -199,6 +199,30 @@ class BridgeTest(unittest.TestCase):
         self.assertIsNone(late._take_error())
         late.close()
 
+    def test_a_client_closed_while_it_connects_again_opens_no_connection_and_no_session(self):
+        sessions = []
+        reconnecting, release = threading.Event(), threading.Event()
+
+        class Parked(BridgeClient):
+            def _connect(self):
+                # The first connection goes ahead; the one after the drop waits until the test has closed the client.
+                if sessions:
+                    reconnecting.set()
+                    release.wait(10)
+                super()._connect()
+
+        client = Parked(*BRIDGES[0], token=TOKEN, on_session=sessions.append)
+        client.drop()
+        self.assertTrue(reconnecting.wait(10), "the client did not start to connect again")
+        client.close()
+        release.set()
+        # Handlers run one after the other: this one runs once the reconnect is over, whatever it did.
+        over = threading.Event()
+        client._calls.put((lambda _: over.set(), None))
+        self.assertTrue(over.wait(10))
+        self.assertEqual(len(sessions), 1, sessions)
+        self.assertIsNone(client._sock)
+
     def test_commands_without_the_token_are_refused_and_change_nothing(self):
         anonymous = BridgeClient(*BRIDGES[0])
         with self.assertRaises(HooknetError) as refused:
