@@ -13,6 +13,8 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -140,10 +142,7 @@ final class SwitchBench extends BenchCommand {
     for (int i = 0; i < pools.length; i++) {
       SocketPool pool = pools[i];
       EndpointInfo endpoint = pool.addEndpoint(kind, channel).await();
-      apps[i] = kind == Endpoint.UNIX
-          ? new Framed(SocketChannel.open(UnixDomainSocketAddress.of(endpoint.address())))
-          : new Framed(new Socket(endpoint.address().split(":")[0],
-              Integer.parseInt(endpoint.address().split(":")[1])));
+      apps[i] = Framed.attach(kind, endpoint.address());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (pool.deliver(channel, Buffer.buffer()).transform(ar -> Future.succeededFuture(ar.succeeded())).await()
           == Boolean.FALSE) {
@@ -161,7 +160,7 @@ final class SwitchBench extends BenchCommand {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
         Socket accepted = server.accept()) {
-      return Framed.transfer(new Framed(client), new Framed(accepted), packets, size);
+      return Framed.transfer(Framed.tcp(client), Framed.tcp(accepted), packets, size);
     }
   }
 
@@ -170,16 +169,25 @@ final class SwitchBench extends BenchCommand {
     private final DataInputStream in;
     private final DataOutputStream out;
 
-    Framed(Socket socket) throws IOException {
-      socket.setTcpNoDelay(true);
-      in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 17));
-      out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 17));
+    private Framed(InputStream from, OutputStream to) {
+      in = new DataInputStream(new BufferedInputStream(from, 1 << 17));
+      out = new DataOutputStream(new BufferedOutputStream(to, 1 << 17));
     }
 
-    /** A Unix domain connection (blocking). */
-    Framed(SocketChannel channel) {
-      in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 17));
-      out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 17));
+    /** Connects to a pool endpoint of {@code kind} at {@code address} ({@code host:port} or a socket file). */
+    static Framed attach(Endpoint kind, String address) throws IOException {
+      if (kind == Endpoint.UNIX) {
+        SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(address));
+        return new Framed(Channels.newInputStream(channel), Channels.newOutputStream(channel));
+      }
+      int colon = address.lastIndexOf(':');
+      return tcp(new Socket(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))));
+    }
+
+    /** A TCP connection, each write sent at once. */
+    static Framed tcp(Socket socket) throws IOException {
+      socket.setTcpNoDelay(true);
+      return new Framed(socket.getInputStream(), socket.getOutputStream());
     }
 
     /** Writes {@code packets} from {@code from} and reads them at {@code to}; gives packets per second. */
