@@ -15,6 +15,7 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Filter;
 import java.util.logging.Logger;
 
 /**
@@ -43,15 +44,20 @@ public final class Probes {
    * Vert.x's metrics register each of their gauges ({@code vertx.eventbus.handlers}, ...) once per handler or
    * connection on purpose, all registrations counting into one shared value, so the warning says nothing wrong about
    * them (vert-x3/vertx-micrometer-metrics#259, micrometer-metrics/micrometer#6931); yet every node logged it at its
-   * start. It is dropped for Vert.x's gauges; for any other gauge it stays. Held here: a logger's filter lives only
-   * as long as the logger does.
+   * start. It is dropped for Vert.x's gauges, once, as this class loads; for any other gauge it stays, and a filter
+   * already on the logger keeps deciding the rest. Held here: a logger's filter lives only as long as the logger does.
    */
   private static final Logger GAUGE_REGISTRATIONS = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
 
+  static {
+    Filter before = GAUGE_REGISTRATIONS.getFilter();
+    GAUGE_REGISTRATIONS.setFilter(record -> !(record.getMessage() != null
+        && record.getMessage().startsWith("This Gauge has been already registered (MeterId{name='vertx."))
+        && (before == null || before.isLoggable(record)));
+  }
+
   /** The Vert.x options of a node whose meters {@code /metrics} serves. */
   public static VertxOptions vertxOptions() {
-    GAUGE_REGISTRATIONS.setFilter(record -> record.getMessage() == null
-        || !record.getMessage().startsWith("This Gauge has been already registered (MeterId{name='vertx."));
     return HooknetCluster.vertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
         .setJvmMetricsEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
   }
