@@ -122,6 +122,43 @@ public final class FamilyState implements DataSerializable {
     }
   }
 
+  /**
+   * A session's hook that a clean-up after the session took out ({@link OwnerOps#removeOwned}): the session, where,
+   * when it was registered ({@code registeredAt}, by the registering node's clock) and when it was taken out
+   * ({@code at}, by the clock of the node that asked). Each node that ends a session may run its clean-up, and only
+   * the node the session registered through withdraws what it knows the session owned, putting back first what the
+   * family lacks (made on a side of a split the cluster did not keep). A withdrawal that comes after another node's
+   * clean-up took a hook out finds it here and leaves it out: its callbacks were told.
+   */
+  public record Cleared(String session, String event, String hook, long registeredAt, long at) {
+
+    /** How many a family keeps at most, the oldest forgotten first. */
+    static final int LIMIT = 256;
+    /** How long one is kept: far longer than a withdrawal can come after another node's clean-up. */
+    static final long KEPT_MILLIS = 10 * 60 * 1000L;
+
+    /** Whether {@code family} has {@code link}, of event {@code event}, as taken out by its session's clean-up. */
+    static boolean has(FamilyState family, String event, HookChain.Link link) {
+      for (Cleared cleared : family.cleared) {
+        if (cleared.registeredAt == link.registeredAt() && cleared.hook.equals(link.hook())
+            && cleared.event.equals(event) && cleared.session.equals(link.session())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Keeps {@code link}, of event {@code event}, as taken out at {@code now}, forgetting the old and the oldest. */
+    static void keep(FamilyState family, String event, HookChain.Link link, long now) {
+      List<Cleared> cleared = family.cleared;
+      cleared.removeIf(old -> old.at < now - KEPT_MILLIS);
+      while (cleared.size() >= LIMIT) {
+        cleared.remove(0);
+      }
+      cleared.add(new Cleared(link.session(), event, link.hook(), link.registeredAt(), now));
+    }
+  }
+
   public String family;
   /**
    * The hook and callback registrations of the commands applied lately: a command Hazelcast runs again where the
@@ -129,6 +166,8 @@ public final class FamilyState implements DataSerializable {
    * first time.
    */
   public List<Applied> applied = new ArrayList<>();
+  /** Sessions' hooks their clean-ups took out lately. */
+  public List<Cleared> cleared = new ArrayList<>();
   /** Events added to or removed from the family: what protocol callbacks are told. */
   public Changes changes = new Changes();
   public List<Callback> callbacks = new ArrayList<>();
@@ -157,6 +196,7 @@ public final class FamilyState implements DataSerializable {
     callbacks = read.callbacks;
     events = read.events;
     applied = read.applied;
+    cleared = read.cleared;
     byName = null;
   }
 

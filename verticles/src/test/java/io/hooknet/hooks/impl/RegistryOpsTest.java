@@ -496,6 +496,35 @@ class RegistryOpsTest {
     assertThat(withdrawn.effects().lost).isEmpty();
   }
 
+  @Test
+  void aWithdrawalAfterAnotherNodesCleanUpOfTheSessionPutsNothingBack() {
+    Owner ending = new Owner("n2", "s2");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.n1"), "n1");
+    HookCommand.HookRegister late = new HookCommand.HookRegister("inet", "PHYSICAL_IN", "late", null, null,
+        "addr.s2");
+    apply(late, ending);
+    long registeredAt = family.event("PHYSICAL_IN").chain.get(0).registeredAt();
+    // The node that found the session's grace period over cleans up after it; the node the session registered
+    // through withdraws what it knows the session owned only after that.
+    Outcome cleanedUp = store(OwnerOps.removeOwned(stored(), OwnerOps.ofSession("s2"), HookEvent.Cause.CLIENT_LEFT,
+        effects()));
+    assertThat(cleanedUp.effects().notices).extracting(n -> n.event().cmd() + " " + n.event().hook() + " "
+        + n.event().seq() + " " + n.event().cause()).containsExactly("HN_UNREGISTER late 2 CLIENT_LEFT");
+    Outcome withdrawn = store(OwnerOps.withdraw(stored(), List.of(new OwnerOps.Owned(late, ending, registeredAt)),
+        "s2", HookEvent.Cause.CLIENT_LEFT, effects()));
+
+    // The hook its clean-up took out does not come back to go again: the callbacks were told once.
+    assertThat(withdrawn.effects().notices).isEmpty();
+    assertThat(family.event("PHYSICAL_IN").chain).isEmpty();
+    assertThat(family.event("PHYSICAL_IN").changes.current()).isEqualTo(new ChangeId(EPOCH, 2));
+    // Another registration of the session under the same name, which this family never had, still comes back to go.
+    Outcome other = store(OwnerOps.withdraw(stored(), List.of(new OwnerOps.Owned(late, ending, registeredAt + 1)),
+        "s2", HookEvent.Cause.CLIENT_LEFT, effects()));
+    assertThat(other.effects().notices).extracting(n -> n.event().cmd() + " " + n.event().hook() + " "
+        + n.event().seq() + " " + n.event().cause()).containsExactly("HN_REGISTER late 3 REGISTERED",
+            "HN_UNREGISTER late 4 CLIENT_LEFT");
+  }
+
   private Outcome register(String hook, Hint hint, String hintValue, String node) {
     return apply(new HookCommand.HookRegister("inet", "PHYSICAL_IN", hook, hint, hintValue, "addr." + hook), node);
   }
