@@ -31,6 +31,8 @@ public final class HistoryChecker {
   /** How long after its grace period a departed session's hooks may still be seen (its node's death detected). */
   static final long OWNER_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(15);
 
+  private static final int EEXIST = 17;
+
   /** The stream name prefix of what an owner is told on {@code hooknet.session.<id>}. */
   public static final String OWNER_NOTICES = "owner:";
 
@@ -73,6 +75,7 @@ public final class HistoryChecker {
     checker.fold();
     checker.teardown();
     checker.ownerGone();
+    checker.goneForGood();
     checker.sockEvents();
     return List.copyOf(checker.violations);
   }
@@ -586,6 +589,42 @@ public final class HistoryChecker {
         }
       }
     }
+  }
+
+  /**
+   * gone-for-good: a stream told that a session's hook went with its client ({@code CLIENT_LEFT}) is not told it
+   * registered again: an ended session registers nothing more, and each node that cleans up after it reports each
+   * hook once. Only a registration the session made again under the same name (on another side of a split, whose
+   * merge puts it back to remove it) may be told after, so a session that asked to register the name once must not
+   * be (a register refused with {@code EEXIST} made nothing). Replays do not count (a merge may give back a
+   * lineage that still has the hook, which then goes again).
+   */
+  private void goneForGood() {
+    Map<String, Long> registers = new HashMap<>();
+    for (Op op : history.ops()) {
+      // A register refused with EEXIST made nothing; any other may have made a registration (one unanswered too).
+      if ("hook.register".equals(op.op()) && op.session() != null && op.errno() != EEXIST) {
+        registers.merge(key(op.event(), op.hook(), op.session()), 1L, Long::sum);
+      }
+    }
+    streams().forEach((stream, deliveries) -> {
+      Map<String, Delivery> gone = new HashMap<>();
+      for (Delivery d : deliveries) {
+        if (d.replay() || d.hook() == null || d.owner() == null || d.owner().startsWith("node:")) {
+          continue;
+        }
+        String key = key(d.event(), d.hook(), d.owner());
+        if ("HN_UNREGISTER".equals(d.cmd()) && "CLIENT_LEFT".equals(d.cause())) {
+          gone.putIfAbsent(key, d);
+        } else if ("HN_REGISTER".equals(d.cmd()) && gone.containsKey(key) && registers.getOrDefault(key, 0L) <= 1) {
+          violation("gone-for-good", stream + ": " + d.hook() + " of session " + d.owner()
+              + " registered again at seq " + d.seq() + " after it went with its client at seq " + gone.get(key).seq()
+              + "; the session asked to register it (other than refused with EEXIST) "
+              + registers.getOrDefault(key, 0L) + " time(s)", List.of(gone.get(key), d));
+          gone.remove(key);
+        }
+      }
+    });
   }
 
   /**

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The checker finds what it is for: a clean history passes, and each planted fault — a gap, a duplicate, a
  * stream travelling back, two changes under one identity, a lost acknowledged registration, two owners of a name,
- * nodes that disagree, a stale stream, a hook that outlived its session, a socket event told twice — is reported
- * under its rule with the records that show it.
+ * nodes that disagree, a stale stream, a hook that outlived its session, a gone session's hook told registered
+ * again, a socket event told twice — is reported under its rule with the records that show it.
  */
 class HistoryCheckerTest {
 
@@ -432,6 +432,35 @@ class HistoryCheckerTest {
     History recent = clean();
     recent.sessionEnded(S2, TimeUnit.SECONDS.toNanos(80));
     assertThat(check(recent)).isEmpty();
+  }
+
+  /**
+   * s-3 registers h once and goes away; the observer is told h gone with its client, then registered and gone again
+   * (a second node's clean-up putting it back). With a second registration of h by s-3 (made on the other side of a
+   * split, which the merge puts back to remove) the same deliveries are due.
+   */
+  private static History ghost(boolean registeredTwice) {
+    History h = clean();
+    h.op("c3", "n1", "s-3", "hook.register", E, "h", 6, 7, 0, 1L, 3L);
+    h.op("c3", "n2", "s-3", "hook.register", E, "h", 7, 8, 17, null, null);
+    if (registeredTwice) {
+      h.op("c3", "n3", "s-3", "hook.register", E, "h", 8, 9, 0, 7L, 3L);
+    }
+    h.delivery("obs", E, "HN_REGISTER", "h", "s-3", 1, 3, false, "REGISTERED", 2, 10);
+    h.delivery("obs", E, "HN_UNREGISTER", "h", "s-3", 1, 4, false, "CLIENT_LEFT", 2, 11);
+    h.delivery("obs", E, "HN_REGISTER", "h", "s-3", 1, 5, false, "REGISTERED", 2, 12);
+    h.delivery("obs", E, "HN_UNREGISTER", "h", "s-3", 1, 6, false, "CLIENT_LEFT", 2, 13);
+    h.sessionEnded("s-3", 9);
+    return h;
+  }
+
+  @Test
+  void aGoneSessionsHookToldRegisteredAgain() {
+    List<Violation> violations = check(ghost(false));
+    assertThat(violations).extracting(Violation::rule).containsExactly("gone-for-good");
+    assertThat(violations.get(0).message()).isEqualTo("obs: h of session s-3 registered again at seq 5 after it went "
+        + "with its client at seq 4; the session asked to register it (other than refused with EEXIST) 1 time(s)");
+    assertThat(check(ghost(true))).isEmpty();
   }
 
   @Test
