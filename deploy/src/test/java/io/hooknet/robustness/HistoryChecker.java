@@ -592,36 +592,37 @@ public final class HistoryChecker {
   }
 
   /**
-   * gone-for-good: a stream told that a session's hook went with its client ({@code CLIENT_LEFT}) is not told it
-   * registered again: an ended session registers nothing more, and each node that cleans up after it reports each
-   * hook once. Only a registration the session made again under the same name (on another side of a split, whose
-   * merge puts it back to remove it) may be told after, so a session that asked to register the name once must not
-   * be (a register refused with {@code EEXIST} made nothing). Replays do not count (a merge may give back a
-   * lineage that still has the hook, which then goes again).
+   * gone-for-good: a stream told that a hook went with its client ({@code CLIENT_LEFT}) or was unregistered by its
+   * owner ({@code UNREGISTERED}) is not told it registered again unless its owner registered it again: an ended
+   * session registers nothing more, each node that cleans up after it reports each hook once, and an unregistered
+   * hook is asserted again by no one. So an owner that asked to register the name once (a register refused with
+   * {@code EEXIST} made nothing) must not be told registered after such a removal. Replays do not count (a merge
+   * may give back a lineage that still has the hook, which then goes again), nor do removals for a node gone from a
+   * view or a merge conflict, after which a merge may rightly assert the hook again.
    */
   private void goneForGood() {
     Map<String, Long> registers = new HashMap<>();
     for (Op op : history.ops()) {
       // A register refused with EEXIST made nothing; any other may have made a registration (one unanswered too).
-      if ("hook.register".equals(op.op()) && op.session() != null && op.errno() != EEXIST) {
-        registers.merge(key(op.event(), op.hook(), op.session()), 1L, Long::sum);
+      if ("hook.register".equals(op.op()) && op.errno() != EEXIST) {
+        registers.merge(key(op.event(), op.hook(), History.owner(op.node(), op.session())), 1L, Long::sum);
       }
     }
     streams().forEach((stream, deliveries) -> {
       Map<String, Delivery> gone = new HashMap<>();
       for (Delivery d : deliveries) {
-        if (d.replay() || d.hook() == null || d.owner() == null || d.owner().startsWith("node:")) {
+        if (d.replay() || d.hook() == null || d.owner() == null) {
           continue;
         }
         String key = key(d.event(), d.hook(), d.owner());
-        if ("HN_UNREGISTER".equals(d.cmd()) && "CLIENT_LEFT".equals(d.cause())) {
+        if ("HN_UNREGISTER".equals(d.cmd()) && ("CLIENT_LEFT".equals(d.cause()) || "UNREGISTERED".equals(d.cause()))) {
           gone.putIfAbsent(key, d);
         } else if ("HN_REGISTER".equals(d.cmd()) && gone.containsKey(key) && registers.getOrDefault(key, 0L) <= 1) {
-          violation("gone-for-good", stream + ": " + d.hook() + " of session " + d.owner()
-              + " registered again at seq " + d.seq() + " after it went with its client at seq " + gone.get(key).seq()
-              + "; the session asked to register it (other than refused with EEXIST) "
-              + registers.getOrDefault(key, 0L) + " time(s)", List.of(gone.get(key), d));
-          gone.remove(key);
+          Delivery removal = gone.remove(key);
+          violation("gone-for-good", stream + ": " + d.hook() + " of " + d.owner() + " registered again at seq "
+              + d.seq() + " after it went (" + removal.cause() + ") at seq " + removal.seq() + "; its owner asked to "
+              + "register it (other than refused with EEXIST) " + registers.getOrDefault(key, 0L) + " time(s)",
+              List.of(removal, d));
         }
       }
     });

@@ -458,9 +458,25 @@ class HistoryCheckerTest {
   void aGoneSessionsHookToldRegisteredAgain() {
     List<Violation> violations = check(ghost(false));
     assertThat(violations).extracting(Violation::rule).containsExactly("gone-for-good");
-    assertThat(violations.get(0).message()).isEqualTo("obs: h of session s-3 registered again at seq 5 after it went "
-        + "with its client at seq 4; the session asked to register it (other than refused with EEXIST) 1 time(s)");
+    assertThat(violations.get(0).message()).isEqualTo("obs: h of s-3 registered again at seq 5 after it went "
+        + "(CLIENT_LEFT) at seq 4; its owner asked to register it (other than refused with EEXIST) 1 time(s)");
     assertThat(check(ghost(true))).isEmpty();
+  }
+
+  /** The Java client's node unregisters x, and the observer is told it registered again, as by a re-assertion. */
+  @Test
+  void anUnregisteredHookToldRegisteredAgain() {
+    History h = clean();
+    h.op("java", "j1", null, "hook.register", E, "x", 6, 7, 0, 1L, 3L);
+    h.op("java", "j1", null, "hook.unregister", E, "x", 8, 9, 0, 1L, 4L);
+    h.delivery("obs", E, "HN_REGISTER", "x", "node:j1", 1, 3, false, "REGISTERED", 2, 10);
+    h.delivery("obs", E, "HN_UNREGISTER", "x", "node:j1", 1, 4, false, "UNREGISTERED", 2, 11);
+    h.delivery("obs", E, "HN_REGISTER", "x", "node:j1", 1, 5, false, "REGISTERED", 2, 12);
+    h.delivery("obs", E, "HN_UNREGISTER", "x", "node:j1", 1, 6, false, "UNREGISTERED", 2, 13);
+    List<Violation> violations = check(h);
+    assertThat(violations).extracting(Violation::rule).containsExactly("gone-for-good");
+    assertThat(violations.get(0).message()).isEqualTo("obs: x of node:j1 registered again at seq 5 after it went "
+        + "(UNREGISTERED) at seq 4; its owner asked to register it (other than refused with EEXIST) 1 time(s)");
   }
 
   @Test

@@ -123,39 +123,40 @@ public final class FamilyState implements DataSerializable {
   }
 
   /**
-   * A session's hook that a clean-up after the session took out ({@link OwnerOps#removeOwned}): the session, where,
-   * when it was registered ({@code registeredAt}, by the registering node's clock) and when it was taken out
-   * ({@code at}, by the clock of the node that asked). Each node that ends a session may run its clean-up, and only
-   * the node the session registered through withdraws what it knows the session owned, putting back first what the
-   * family lacks (made on a side of a split the cluster did not keep). A withdrawal that comes after another node's
-   * clean-up took a hook out finds it here and leaves it out: its callbacks were told.
+   * A hook that went for good: unregistered by its owner ({@code UNREGISTERED}), or taken out by the clean-up after
+   * its session, whose client went ({@code CLIENT_LEFT}). Kept with its owner, where it was and when it was
+   * registered ({@code registeredAt}, by the registering node's clock) and removed ({@code at}, by the clock of the
+   * node that asked), so that no node's assertion of what it owns puts it back: one asked before the removal and
+   * applied after it (its owner moved to another node and unregistered it there, say), or the withdrawal of an
+   * ended session that comes after another node's clean-up took the hook out. A removal for a node gone from a view
+   * ({@code NODE_LEFT}) or for a merge conflict is not kept: a merge may rightly assert that hook again.
    */
-  public record Cleared(String session, String event, String hook, long registeredAt, long at) {
+  public record Removed(String node, String session, String event, String hook, long registeredAt, long at) {
 
     /** How many a family keeps at most, the oldest forgotten first. */
     static final int LIMIT = 256;
-    /** How long one is kept: far longer than a withdrawal can come after another node's clean-up. */
+    /** How long one is kept: far longer than an assertion takes from its node to the family. */
     static final long KEPT_MILLIS = 10 * 60 * 1000L;
 
-    /** Whether {@code family} has {@code link}, of event {@code event}, as taken out by its session's clean-up. */
+    /** Whether {@code family} has {@code link}, of event {@code event}, as gone for good. */
     static boolean has(FamilyState family, String event, HookChain.Link link) {
-      for (Cleared cleared : family.cleared) {
-        if (cleared.registeredAt == link.registeredAt() && cleared.hook.equals(link.hook())
-            && cleared.event.equals(event) && cleared.session.equals(link.session())) {
+      for (Removed removed : family.removed) {
+        if (removed.registeredAt == link.registeredAt() && removed.hook.equals(link.hook())
+            && removed.event.equals(event) && new Owner(removed.node, removed.session).same(link.owner())) {
           return true;
         }
       }
       return false;
     }
 
-    /** Keeps {@code link}, of event {@code event}, as taken out at {@code now}, forgetting the old and the oldest. */
+    /** Keeps {@code link}, of event {@code event}, as gone for good at {@code now}, forgetting the old and oldest. */
     static void keep(FamilyState family, String event, HookChain.Link link, long now) {
-      List<Cleared> cleared = family.cleared;
-      cleared.removeIf(old -> old.at < now - KEPT_MILLIS);
-      while (cleared.size() >= LIMIT) {
-        cleared.remove(0);
+      List<Removed> removed = family.removed;
+      removed.removeIf(old -> old.at < now - KEPT_MILLIS);
+      while (removed.size() >= LIMIT) {
+        removed.remove(0);
       }
-      cleared.add(new Cleared(link.session(), event, link.hook(), link.registeredAt(), now));
+      removed.add(new Removed(link.node(), link.session(), event, link.hook(), link.registeredAt(), now));
     }
   }
 
@@ -166,8 +167,8 @@ public final class FamilyState implements DataSerializable {
    * first time.
    */
   public List<Applied> applied = new ArrayList<>();
-  /** Sessions' hooks their clean-ups took out lately. */
-  public List<Cleared> cleared = new ArrayList<>();
+  /** The hooks that went for good lately. */
+  public List<Removed> removed = new ArrayList<>();
   /** Events added to or removed from the family: what protocol callbacks are told. */
   public Changes changes = new Changes();
   public List<Callback> callbacks = new ArrayList<>();
@@ -196,7 +197,7 @@ public final class FamilyState implements DataSerializable {
     callbacks = read.callbacks;
     events = read.events;
     applied = read.applied;
-    cleared = read.cleared;
+    removed = read.removed;
     byName = null;
   }
 

@@ -62,9 +62,15 @@ final class HookOps {
     return new Outcome(family, new Replies.Ack(event.changes.seq), effects, true);
   }
 
-  /** Removes the hook at {@code position} and tells it with {@code cause}; gives the change. */
+  /**
+   * Removes the hook at {@code position} and tells it with {@code cause}, keeping it as gone for good when its owner
+   * unregistered it or its client went ({@link FamilyState.Removed}); gives the change.
+   */
   static HookEvent remove(FamilyState family, EventState event, int position, Cause cause, Effects effects) {
     HookChain.Link link = event.hooks().removeAt(position);
+    if (cause == Cause.UNREGISTERED || cause == Cause.CLIENT_LEFT) {
+      FamilyState.Removed.keep(family, event.event, link, effects.context().now());
+    }
     event.hits.remove(link.hook());
     event.hooksRemoved++;
     return effects.hookChange(family, event, link, position, Cmd.HN_UNREGISTER, cause);

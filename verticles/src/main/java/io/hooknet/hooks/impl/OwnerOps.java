@@ -84,9 +84,6 @@ final class OwnerOps {
         HookChain.Link link = event.chain.get(i);
         if (gone.test(link.owner()) && link.registeredAt() < before) {
           HookOps.remove(family, event, i--, cause, effects);
-          if (link.session() != null) {
-            FamilyState.Cleared.keep(family, event.event, link, effects.context().now());
-          }
           changed = true;
         }
       }
@@ -266,9 +263,12 @@ final class OwnerOps {
     if (position >= 0 && event.chain.get(position).owner().same(registration.owner())) {
       return;
     }
-    // Yielding, it never takes a name, nor comes back where its session's clean-up (another node's, before this
-    // withdrawal) took it out already.
-    if (yielding && (position >= 0 || !fits(event, -1, ours) || FamilyState.Cleared.has(family, event.event, ours))) {
+    // Gone for good since it was asked (unregistered through another node, or its session's clean-up came first):
+    // it stays gone, and its owner has nothing to be told.
+    if (FamilyState.Removed.has(family, event.event, ours)) {
+      return;
+    }
+    if (yielding && (position >= 0 || !fits(event, -1, ours))) {
       return;
     }
     if (position >= 0 && !wins(ours.registeredAt(), ours.owner(), event.chain.get(position))) {

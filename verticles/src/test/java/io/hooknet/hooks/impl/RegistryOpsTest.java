@@ -525,6 +525,33 @@ class RegistryOpsTest {
             "HN_UNREGISTER late 4 CLIENT_LEFT");
   }
 
+  @Test
+  void anAssertionAskedBeforeItsOwnerUnregisteredTheHookPutsNothingBack() {
+    Owner moved = new Owner("n1", "s1");
+    apply(new HookCommand.NotifyRegister("inet", "PHYSICAL_IN", "cb.n2"), "n2");
+    HookCommand.HookRegister h1 = new HookCommand.HookRegister("inet", "PHYSICAL_IN", "h1", null, null, "addr.s1");
+    apply(h1, moved);
+    long registeredAt = family.event("PHYSICAL_IN").chain.get(0).registeredAt();
+    // n1 asserts what s1 owns as it was when s1 was connected there; s1 moved to n3 and unregistered h1 through it
+    // before the assertion reached the family.
+    apply(new HookCommand.HookUnregister("inet", "PHYSICAL_IN", "h1"), new Owner("n3", "s1"));
+    Outcome asserted = store(OwnerOps.reassert(stored(), "inet", List.of(new OwnerOps.Owned(h1, moved, registeredAt)),
+        List.of(), List.of(), "n1", false, effects()));
+
+    assertThat(family.event("PHYSICAL_IN").chain).isEmpty();
+    assertThat(asserted.effects().notices).isEmpty();
+    assertThat(asserted.effects().lost).isEmpty();
+    assertThat(family.event("PHYSICAL_IN").changes.current()).isEqualTo(new ChangeId(EPOCH, 2));
+    // s1 registering the name again is a new registration, which an assertion puts back like any other.
+    apply(h1, moved);
+    long again = family.event("PHYSICAL_IN").chain.get(0).registeredAt();
+    apply(new HookCommand.HookUnregister("inet", "PHYSICAL_IN", "h1"), new Owner("n3", "s1"));
+    store(OwnerOps.reassert(stored(), "inet", List.of(new OwnerOps.Owned(h1, moved, again + 1)), List.of(),
+        List.of(), "n1", false, effects()));
+    assertThat(family.event("PHYSICAL_IN").chain).extracting(link -> link.hook() + "@" + link.session())
+        .containsExactly("h1@s1");
+  }
+
   private Outcome register(String hook, Hint hint, String hintValue, String node) {
     return apply(new HookCommand.HookRegister("inet", "PHYSICAL_IN", hook, hint, hintValue, "addr." + hook), node);
   }
