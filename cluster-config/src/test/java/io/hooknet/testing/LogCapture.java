@@ -3,6 +3,7 @@ package io.hooknet.testing;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -10,16 +11,30 @@ import java.util.logging.Logger;
 public final class LogCapture extends Handler implements AutoCloseable {
 
   private final Logger logger;
+  private final Level level;
   private final List<String> messages = new CopyOnWriteArrayList<>();
 
-  private LogCapture(Logger logger) {
+  private LogCapture(Logger logger, Level level) {
     this.logger = logger;
+    this.level = level;
   }
 
   public static LogCapture of(Logger logger) {
-    LogCapture capture = new LogCapture(logger);
+    LogCapture capture = new LogCapture(logger, logger.getLevel());
     logger.addHandler(capture);
     return capture;
+  }
+
+  /** Captures from {@code level} up (a node's {@code FINE} lines, say); {@link #close} puts the level back. */
+  public static LogCapture of(String logger, Level level) {
+    LogCapture capture = of(Logger.getLogger(logger));
+    capture.logger.setLevel(level);
+    return capture;
+  }
+
+  /** Whether {@code message} was logged. */
+  public boolean logged(String message) {
+    return messages.contains(message);
   }
 
   /** What was logged so far, in order. */
@@ -39,5 +54,6 @@ public final class LogCapture extends Handler implements AutoCloseable {
   @Override
   public void close() {
     logger.removeHandler(this);
+    logger.setLevel(level);
   }
 }

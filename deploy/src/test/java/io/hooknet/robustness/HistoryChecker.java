@@ -592,10 +592,10 @@ public final class HistoryChecker {
   }
 
   /**
-   * gone-for-good: a stream told that a hook went with its client ({@code CLIENT_LEFT}) or was unregistered by its
-   * owner ({@code UNREGISTERED}) is not told it registered again unless its owner registered it again: an ended
-   * session registers nothing more, each node that cleans up after it reports each hook once, and an unregistered
-   * hook is asserted again by no one. So an owner that asked to register the name once (a register refused with
+   * gone-for-good: a stream told that a hook went with its client ({@code CLIENT_LEFT}) or was unregistered (by its
+   * owner or another client: {@code UNREGISTERED}) is not told it registered again unless its owner registered it
+   * again: an ended session registers nothing more, each node that cleans up after it reports each hook once, and an
+   * unregistered hook is asserted again by no one. So an owner that asked to register the name once (a register refused with
    * {@code EEXIST} made nothing) must not be told registered after such a removal. Replays do not count (a merge
    * may give back a lineage that still has the hook, which then goes again), nor do removals for a node gone from a
    * view or a merge conflict, after which a merge may rightly assert the hook again.

@@ -4,6 +4,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import io.hooknet.codec.HookCommand;
+import io.hooknet.codec.HookEvent;
 import io.hooknet.codec.impl.Mapping;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -128,35 +129,40 @@ public final class FamilyState implements DataSerializable {
    * registered ({@code registeredAt}, by the registering node's clock) and removed ({@code at}, by the clock of the
    * node that asked), so that no node's assertion of what it owns puts it back: one asked before the removal and
    * applied after it (its owner moved to another node and unregistered it there, say), or the withdrawal of an
-   * ended session that comes after another node's clean-up took the hook out. A removal for a node gone from a view
-   * ({@code NODE_LEFT}) or for a merge conflict is not kept: a merge may rightly assert that hook again.
+   * ended session that comes after another node's clean-up took the hook out; the node that asserted it forgets it.
+   * A removal for a node gone from a view ({@code NODE_LEFT}) or for a merge conflict is not kept: a merge may
+   * rightly assert that hook again.
    */
-  public record Removed(String node, String session, String event, String hook, long registeredAt, long at) {
+  public record Removed(String node, String session, String event, String hook, long registeredAt, long at,
+      HookEvent.Cause cause) {
 
     /** How many a family keeps at most, the oldest forgotten first. */
     static final int LIMIT = 256;
     /** How long one is kept: far longer than an assertion takes from its node to the family. */
     static final long KEPT_MILLIS = 10 * 60 * 1000L;
 
-    /** Whether {@code family} has {@code link}, of event {@code event}, as gone for good. */
-    static boolean has(FamilyState family, String event, HookChain.Link link) {
+    /** How {@code link}, of event {@code event}, went for good in {@code family}; null if it did not. */
+    static Removed find(FamilyState family, String event, HookChain.Link link) {
       for (Removed removed : family.removed) {
         if (removed.registeredAt == link.registeredAt() && removed.hook.equals(link.hook())
             && removed.event.equals(event) && new Owner(removed.node, removed.session).same(link.owner())) {
-          return true;
+          return removed;
         }
       }
-      return false;
+      return null;
     }
 
-    /** Keeps {@code link}, of event {@code event}, as gone for good at {@code now}, forgetting the old and oldest. */
-    static void keep(FamilyState family, String event, HookChain.Link link, long now) {
+    /**
+     * Keeps {@code link}, of event {@code event}, as gone for good with {@code cause} at {@code now}, forgetting
+     * the old and the oldest.
+     */
+    static void keep(FamilyState family, String event, HookChain.Link link, HookEvent.Cause cause, long now) {
       List<Removed> removed = family.removed;
       removed.removeIf(old -> old.at < now - KEPT_MILLIS);
       while (removed.size() >= LIMIT) {
         removed.remove(0);
       }
-      removed.add(new Removed(link.node(), link.session(), event, link.hook(), link.registeredAt(), now));
+      removed.add(new Removed(link.node(), link.session(), event, link.hook(), link.registeredAt(), now, cause));
     }
   }
 

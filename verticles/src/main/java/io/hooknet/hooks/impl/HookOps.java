@@ -69,7 +69,7 @@ final class HookOps {
   static HookEvent remove(FamilyState family, EventState event, int position, Cause cause, Effects effects) {
     HookChain.Link link = event.hooks().removeAt(position);
     if (cause == Cause.UNREGISTERED || cause == Cause.CLIENT_LEFT) {
-      FamilyState.Removed.keep(family, event.event, link, effects.context().now());
+      FamilyState.Removed.keep(family, event.event, link, cause, effects.context().now());
     }
     event.hits.remove(link.hook());
     event.hooksRemoved++;

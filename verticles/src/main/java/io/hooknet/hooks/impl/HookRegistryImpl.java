@@ -472,17 +472,28 @@ public final class HookRegistryImpl implements HookRegistry {
 
   /**
    * A registration of this node or of one of its sessions was lost in a merge; its owner is told once, however
-   * many re-assertions found it lost (this node's and the others', each after the merge).
+   * many re-assertions found it lost (this node's and the others', each after the merge). One that an assertion
+   * found gone for good (unregistered, or gone with its client, before the assertion came) is only forgotten: its
+   * owner unregistered it or is gone, or another client unregistered it and the callbacks were told.
    */
   private void lost(Lost lost) {
     HookEvent event = lost.event();
+    HookCommand.Registration hook = new HookCommand.Registration(HookCommand.Registration.Kind.HOOK, event.family(),
+        event.event(), event.hook());
+    if (event.cause() != HookEvent.Cause.MERGE_CONFLICT) {
+      if (ownership.gone(hook, lost.owner(), lost.registeredAt()) && !lost.owner().sessionOwned()) {
+        dropLocal(hookKey(event.family(), event.event(), event.hook()));
+      }
+      LOG.fine(() -> "hook '" + event.hook() + "' of " + lost.owner() + " on " + event.family() + "/"
+          + event.event() + " went (" + event.cause() + ") before an assertion of it came; forgotten here");
+      return;
+    }
     String registration = lost.owner() + " " + hookKey(event.family(), event.event(), event.hook()) + " "
         + lost.registeredAt();
     if (toldLost.put(registration, Boolean.TRUE) != null) {
       return;
     }
-    ownership.lost(new HookCommand.Registration(HookCommand.Registration.Kind.HOOK, event.family(), event.event(),
-        event.hook()), lost.owner());
+    ownership.lost(hook, lost.owner());
     LOG.warning(() -> "hook '" + event.hook() + "' of " + lost.owner() + " on " + event.family() + "/"
         + event.event() + " was kept by another registration after a merge");
     if (lost.owner().sessionOwned()) {

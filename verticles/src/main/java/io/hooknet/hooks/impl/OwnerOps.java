@@ -263,9 +263,14 @@ final class OwnerOps {
     if (position >= 0 && event.chain.get(position).owner().same(registration.owner())) {
       return;
     }
-    // Gone for good since it was asked (unregistered through another node, or its session's clean-up came first):
-    // it stays gone, and its owner has nothing to be told.
-    if (FamilyState.Removed.has(family, event.event, ours)) {
+    // Gone for good since it was asked (unregistered, through whichever node and by whichever client, or its
+    // session's clean-up came first): it stays gone. The node asserting a live owner's registration forgets it,
+    // told as gone with the removal's cause; the owner is told nothing (the callbacks were, at the removal).
+    FamilyState.Removed removed = FamilyState.Removed.find(family, event.event, ours);
+    if (removed != null) {
+      if (!yielding) {
+        effects.lost.add(lost(family.family, registration, event.changes.current(), removed.cause()));
+      }
       return;
     }
     if (yielding && (position >= 0 || !fits(event, -1, ours))) {
@@ -344,13 +349,20 @@ final class OwnerOps {
    * change {@code at}; null for a callback's.
    */
   static Effects.Lost lost(String family, Owned registration, ChangeId at) {
-    if (!(registration.command() instanceof HookCommand.HookRegister)) {
-      return null;
-    }
+    return registration.command() instanceof HookCommand.HookRegister
+        ? lost(family, registration, at, Cause.MERGE_CONFLICT) : null;
+  }
+
+  /**
+   * A hook registration that is no longer in the family, as of change {@code at}: lost to another registration in a
+   * merge ({@code MERGE_CONFLICT}, told to its owner), or gone for good before an assertion of it came (its
+   * {@code cause}: only the asserting node forgets it).
+   */
+  private static Effects.Lost lost(String family, Owned registration, ChangeId at, Cause cause) {
     HookCommand.HookRegister hook = (HookCommand.HookRegister) registration.command();
     return new Effects.Lost(registration.owner(), new HookEvent(Cmd.HN_UNREGISTER, family, hook.event(),
         hook.hook(), registration.owner().node(), registration.owner().session(), hook.hint(), hook.hintValue(), -1,
-        at.epoch(), at.seq(), false, Cause.MERGE_CONFLICT), registration.registeredAt());
+        at.epoch(), at.seq(), false, cause), registration.registeredAt());
   }
 
   /** The merge rule: the registration made first keeps the name; for equal times, the owner's key decides. */

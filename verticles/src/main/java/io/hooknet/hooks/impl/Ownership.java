@@ -71,6 +71,19 @@ final class Ownership {
     return found;
   }
 
+  /**
+   * Forgets {@code owner}'s registration made at {@code registeredAt}, which went for good before an assertion of it
+   * came; whether this node held it (not a registration of the name made since).
+   */
+  boolean gone(Registration registration, Owner owner, long registeredAt) {
+    Owned held = owned.get(registration);
+    if (held != null && held.owner().same(owner) && held.registeredAt() == registeredAt) {
+      owned.remove(registration);
+      return true;
+    }
+    return false;
+  }
+
   /** Forgets a registration that another kept in a merge. */
   void lost(Registration registration, Owner owner) {
     Owned held = owned.get(registration);

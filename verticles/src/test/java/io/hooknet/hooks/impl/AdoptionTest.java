@@ -9,6 +9,7 @@ import io.hooknet.hooks.HookRegistryOptions;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.BridgedRegistries;
 import io.hooknet.testing.LocalCluster;
+import io.hooknet.testing.LogCapture;
 import io.hooknet.testing.TcpBridgeClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -16,10 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,33 +72,15 @@ class AdoptionTest {
       session = first.ok(HookRegistry.COMMANDS, new JsonObject().put("op", "session")).getString("session");
       first.ok(HookRegistry.COMMANDS, op("hook.register").put("hook", "moved").put("address", "addr.moved"));
     }
-    List<LogRecord> asserted = new CopyOnWriteArrayList<>();
-    Logger log = Logger.getLogger(MergeRecovery.class.getName());
-    Level level = log.getLevel();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        asserted.add(record);
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    log.setLevel(Level.FINE);
-    log.addHandler(capture);
-    try (TcpBridgeClient back = bridged.client(0).session(session)) {
+    try (LogCapture asserted = LogCapture.of(MergeRecovery.class.getName(), Level.FINE);
+        TcpBridgeClient back = bridged.client(0).session(session)) {
       assertThat(back.ok(HookRegistry.COMMANDS, op("hook.unregister").put("hook", "moved")))
           .isEqualTo(new JsonObject().put("seq", 2));
 
       // The node the client left goes: n1 asserts again what it and the sessions connected to it own.
       cluster.stop(2);
-      Await.until("n1 to assert again after n3 left", WITHIN, () -> asserted.stream().anyMatch(record ->
-          record.getMessage().equals("node n1 has asserted again what it owns after node n3 left the cluster")));
+      Await.until("n1 to assert again after n3 left", WITHIN,
+          () -> asserted.logged("node n1 has asserted again what it owns after node n3 left the cluster"));
       // A change after the assertion: the watcher is told it after whatever the assertion told.
       Await.result(n2.register("adopt", "IN", "marker", Hint.NONE, null, "addr.marker"));
       Await.until("the watcher to be told of the marker", WITHIN,
@@ -119,9 +99,6 @@ class AdoptionTest {
       }
       assertThat(Await.result(n2.list("adopt", "IN")).events().get(0).hooks()).extracting(hook -> hook.hook())
           .containsExactly("marker");
-    } finally {
-      log.removeHandler(capture);
-      log.setLevel(level);
     }
   }
 }

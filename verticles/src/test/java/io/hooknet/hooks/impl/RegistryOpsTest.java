@@ -540,7 +540,10 @@ class RegistryOpsTest {
 
     assertThat(family.event("PHYSICAL_IN").chain).isEmpty();
     assertThat(asserted.effects().notices).isEmpty();
-    assertThat(asserted.effects().lost).isEmpty();
+    // n1 is told to forget it, with the removal's cause (no one else is told: the callbacks were, at seq 2).
+    assertThat(asserted.effects().lost).extracting(lost -> lost.owner() + " " + lost.event().hook() + " "
+        + lost.event().cause() + " " + (lost.registeredAt() == registeredAt)).containsExactly(
+            moved + " h1 UNREGISTERED true");
     assertThat(family.event("PHYSICAL_IN").changes.current()).isEqualTo(new ChangeId(EPOCH, 2));
     // s1 registering the name again is a new registration, which an assertion puts back like any other.
     apply(h1, moved);
