@@ -158,10 +158,12 @@ public final class FamilyState implements DataSerializable {
      */
     static void keep(FamilyState family, String event, HookChain.Link link, HookEvent.Cause cause, long now) {
       List<Removed> removed = family.removed;
-      removed.removeIf(old -> old.at < now - KEPT_MILLIS);
-      while (removed.size() >= LIMIT) {
-        removed.remove(0);
+      // Kept in the order they were made: the old ones are first (on every unregistration, so no scan of the rest).
+      int forgotten = Math.max(0, removed.size() + 1 - LIMIT);
+      while (forgotten < removed.size() && removed.get(forgotten).at < now - KEPT_MILLIS) {
+        forgotten++;
       }
+      removed.subList(0, forgotten).clear();
       removed.add(new Removed(link.node(), link.session(), event, link.hook(), link.registeredAt(), now, cause));
     }
   }

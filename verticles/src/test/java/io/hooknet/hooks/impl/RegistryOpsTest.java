@@ -555,6 +555,27 @@ class RegistryOpsTest {
         .containsExactly("h1@s1");
   }
 
+  @Test
+  void aFamilyKeepsTheLatestHooksThatWentForGoodForTenMinutes() {
+    FamilyState state = new FamilyState();
+    long start = 1_000_000;
+    for (int i = 0; i < FamilyState.Removed.LIMIT + 10; i++) {
+      FamilyState.Removed.keep(state, "IN", new HookChain.Link("h" + i, Hint.NONE, null, "addr", "n1", "s1", i),
+          Cause.UNREGISTERED, start + i);
+    }
+    assertThat(state.removed).hasSize(FamilyState.Removed.LIMIT);
+    assertThat(state.removed.get(0).hook()).isEqualTo("h10");
+    HookChain.Link latest = new HookChain.Link("h265", Hint.NONE, null, "addr", "n1", "s1", 265);
+    assertThat(FamilyState.Removed.find(state, "IN", latest)).isNotNull();
+    assertThat(FamilyState.Removed.find(state, "IN", new HookChain.Link("h9", Hint.NONE, null, "addr", "n1", "s1", 9)))
+        .isNull();
+    // Ten minutes after h200 went, the next removal forgets h0-h200 (those still kept).
+    FamilyState.Removed.keep(state, "IN", new HookChain.Link("late", Hint.NONE, null, "addr", "n2", null, 0),
+        Cause.CLIENT_LEFT, start + 200 + FamilyState.Removed.KEPT_MILLIS + 1);
+    assertThat(state.removed).extracting(FamilyState.Removed::hook).first().isEqualTo("h201");
+    assertThat(state.removed).hasSize(66);
+  }
+
   private Outcome register(String hook, Hint hint, String hintValue, String node) {
     return apply(new HookCommand.HookRegister("inet", "PHYSICAL_IN", hook, hint, hintValue, "addr." + hook), node);
   }
