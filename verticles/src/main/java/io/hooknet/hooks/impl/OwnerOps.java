@@ -235,7 +235,8 @@ final class OwnerOps {
   /**
    * Removes what session {@code session} held here, as the node that made its registrations knows them
    * ({@code owned}): those the stored family lacks (made on a side of a split the cluster did not keep) are put back
-   * first where no one else holds the name, so that every callback is told of each removal with {@code cause}.
+   * first where no one else holds the name, so that every callback is told of each removal with {@code cause}; not
+   * those the family has as gone for good (another node's clean-up after the session came first, say).
    * The caller forgets what it withdrew, so that each registration is withdrawn once.
    */
   static Outcome withdraw(FamilyState family, List<Owned> owned, String session, Cause cause, Effects effects) {
