@@ -1,5 +1,6 @@
 package io.hooknet.robustness;
 
+import io.hooknet.codec.Errno;
 import io.hooknet.robustness.History.Chain;
 import io.hooknet.robustness.History.Delivery;
 import io.hooknet.robustness.History.Op;
@@ -28,10 +29,10 @@ public final class HistoryChecker {
 
   /** Changes a callback is told when a hook goes, other than at a replay's start. */
   static final Set<String> REMOVAL_CAUSES = Set.of("UNREGISTERED", "CLIENT_LEFT", "NODE_LEFT", "MERGE_CONFLICT");
+  /** The removals after which a hook does not come back unless its owner registers it again. */
+  static final Set<String> GONE_FOR_GOOD = Set.of("UNREGISTERED", "CLIENT_LEFT");
   /** How long after its grace period a departed session's hooks may still be seen (its node's death detected). */
   static final long OWNER_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(15);
-
-  private static final int EEXIST = 17;
 
   /** The stream name prefix of what an owner is told on {@code hooknet.session.<id>}. */
   public static final String OWNER_NOTICES = "owner:";
@@ -594,17 +595,17 @@ public final class HistoryChecker {
   /**
    * gone-for-good: a stream told that a hook went with its client ({@code CLIENT_LEFT}) or was unregistered (by its
    * owner or another client: {@code UNREGISTERED}) is not told it registered again unless its owner registered it
-   * again: an ended session registers nothing more, each node that cleans up after it reports each hook once, and an
-   * unregistered hook is asserted again by no one. So an owner that asked to register the name once (a register refused with
-   * {@code EEXIST} made nothing) must not be told registered after such a removal. Replays do not count (a merge
-   * may give back a lineage that still has the hook, which then goes again), nor do removals for a node gone from a
-   * view or a merge conflict, after which a merge may rightly assert the hook again.
+   * again: an ended session registers nothing more, each node that cleans up after it reports each hook once, and
+   * an unregistered hook is asserted again by no one. So an owner that asked to register the name once (a register
+   * refused with {@code EEXIST} made nothing) must not be told registered after such a removal. Replays do not count
+   * (a merge may give back a lineage that still has the hook, which then goes again), nor do removals for a node
+   * gone from a view or a merge conflict, after which a merge may rightly assert the hook again.
    */
   private void goneForGood() {
     Map<String, Long> registers = new HashMap<>();
     for (Op op : history.ops()) {
       // A register refused with EEXIST made nothing; any other may have made a registration (one unanswered too).
-      if ("hook.register".equals(op.op()) && op.errno() != EEXIST) {
+      if ("hook.register".equals(op.op()) && op.errno() != Errno.EEXIST.number()) {
         registers.merge(key(op.event(), op.hook(), History.owner(op.node(), op.session())), 1L, Long::sum);
       }
     }
@@ -615,7 +616,7 @@ public final class HistoryChecker {
           continue;
         }
         String key = key(d.event(), d.hook(), d.owner());
-        if ("HN_UNREGISTER".equals(d.cmd()) && ("CLIENT_LEFT".equals(d.cause()) || "UNREGISTERED".equals(d.cause()))) {
+        if ("HN_UNREGISTER".equals(d.cmd()) && GONE_FOR_GOOD.contains(d.cause())) {
           gone.putIfAbsent(key, d);
         } else if ("HN_REGISTER".equals(d.cmd()) && gone.containsKey(key) && registers.getOrDefault(key, 0L) <= 1) {
           Delivery removal = gone.remove(key);
