@@ -124,8 +124,8 @@ public final class FamilyState implements DataSerializable {
   }
 
   /**
-   * A hook that went for good: unregistered by its owner ({@code UNREGISTERED}), or taken out by the clean-up after
-   * its session, whose client went ({@code CLIENT_LEFT}). Kept with its owner, where it was and when it was
+   * A hook that went for good: unregistered, by its owner or another client ({@code UNREGISTERED}), or taken out by
+   * the clean-up after its session, whose client went ({@code CLIENT_LEFT}). Kept with its owner, where it was and when it was
    * registered ({@code registeredAt}, by the registering node's clock) and removed ({@code at}, by the clock of the
    * node that asked), so that no node's assertion of what it owns puts it back: one asked before the removal and
    * applied after it (its owner moved to another node and unregistered it there, say), or the withdrawal of an
@@ -133,8 +133,7 @@ public final class FamilyState implements DataSerializable {
    * A removal for a node gone from a view ({@code NODE_LEFT}) or for a merge conflict is not kept: a merge may
    * rightly assert that hook again.
    */
-  public record Removed(String node, String session, String event, String hook, long registeredAt, long at,
-      HookEvent.Cause cause) {
+  public record Removed(Owner owner, String event, String hook, long registeredAt, long at, HookEvent.Cause cause) {
 
     /** How many a family keeps at most, the oldest forgotten first. */
     static final int LIMIT = 256;
@@ -145,7 +144,7 @@ public final class FamilyState implements DataSerializable {
     static Removed find(FamilyState family, String event, HookChain.Link link) {
       for (Removed removed : family.removed) {
         if (removed.registeredAt == link.registeredAt() && removed.hook.equals(link.hook())
-            && removed.event.equals(event) && new Owner(removed.node, removed.session).same(link.owner())) {
+            && removed.event.equals(event) && removed.owner.same(link.owner())) {
           return removed;
         }
       }
@@ -164,7 +163,7 @@ public final class FamilyState implements DataSerializable {
         forgotten++;
       }
       removed.subList(0, forgotten).clear();
-      removed.add(new Removed(link.node(), link.session(), event, link.hook(), link.registeredAt(), now, cause));
+      removed.add(new Removed(link.owner(), event, link.hook(), link.registeredAt(), now, cause));
     }
   }
 

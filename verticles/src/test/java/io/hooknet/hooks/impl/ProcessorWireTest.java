@@ -47,6 +47,27 @@ class ProcessorWireTest {
     return request.get(processor);
   }
 
+  /**
+   * A family crosses the cluster whole when a partition migrates, a backup takes its first copy or a merge brings it:
+   * what it keeps for commands run again and the hooks that went for good come with it, or an assertion after the
+   * move would put such a hook back.
+   */
+  @Test
+  void aFamilyComesBackWithWhatItKeeps() {
+    FamilyState family = new FamilyState("inet", CONTEXT);
+    HookChain.Link link = new HookChain.Link("ipf", Hint.NONE, null, "addr.ipf", "n2", "s1", 1_764_979_200_000L);
+    FamilyState.Removed.keep(family, "PHYSICAL_IN", link, Cause.UNREGISTERED, CONTEXT.now());
+    FamilyState.Applied.keep(family, new HookOps.Made(new HookCommand.Registration(
+        HookCommand.Registration.Kind.HOOK, "inet", "PHYSICAL_IN", "ipf"), false), 7, CONTEXT);
+
+    FamilyState read = serialization.toObject(serialization.toData(family));
+
+    assertThat(read.removed).containsExactly(new FamilyState.Removed(new Owner("n2", "s1"), "PHYSICAL_IN", "ipf",
+        1_764_979_200_000L, CONTEXT.now(), Cause.UNREGISTERED));
+    assertThat(FamilyState.Removed.find(read, "PHYSICAL_IN", link)).isEqualTo(read.removed.get(0));
+    assertThat(read.applied).isEqualTo(family.applied);
+  }
+
   @Test
   void aRegisterWithEveryFieldSetComesBackEqual() throws Exception {
     HookCommand.HookRegister register = new HookCommand.HookRegister("inet", "PHYSICAL_IN", "ipf", Hint.BEFORE,
