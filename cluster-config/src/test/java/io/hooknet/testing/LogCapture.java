@@ -7,12 +7,12 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** The messages a logger logs from {@link #of} until {@link #close}. */
+/** What a logger logs from {@link #of} until {@link #close}. */
 public final class LogCapture extends Handler implements AutoCloseable {
 
   private final Logger logger;
   private final Level level;
-  private final List<String> messages = new CopyOnWriteArrayList<>();
+  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
   private LogCapture(Logger logger, Level level) {
     this.logger = logger;
@@ -25,6 +25,10 @@ public final class LogCapture extends Handler implements AutoCloseable {
     return capture;
   }
 
+  public static LogCapture of(String logger) {
+    return of(Logger.getLogger(logger));
+  }
+
   /** Captures from {@code level} up (a node's {@code FINE} lines, say); {@link #close} puts the level back. */
   public static LogCapture of(String logger, Level level) {
     LogCapture capture = of(Logger.getLogger(logger));
@@ -34,17 +38,22 @@ public final class LogCapture extends Handler implements AutoCloseable {
 
   /** Whether {@code message} was logged. */
   public boolean logged(String message) {
-    return messages.contains(message);
+    return messages().contains(message);
   }
 
-  /** What was logged so far, in order. */
+  /** The messages logged so far, in order. */
   public List<String> messages() {
-    return List.copyOf(messages);
+    return records.stream().map(LogRecord::getMessage).toList();
+  }
+
+  /** The records logged so far (level, message, what was thrown), in order. */
+  public List<LogRecord> records() {
+    return List.copyOf(records);
   }
 
   @Override
   public void publish(LogRecord record) {
-    messages.add(record.getMessage());
+    records.add(record);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.hooknet.sockets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hooknet.testing.Await;
+import io.hooknet.testing.LogCapture;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -77,7 +78,7 @@ class LinkIntakeTest {
 
   @Test
   void aBrokenFrameClosesTheConnectionAndSaysWhyAndTheNextLinkIsTaken() throws Exception {
-    try (LogCapture log = new LogCapture("io.hooknet.sockets.impl.Links")) {
+    try (LogCapture log = LogCapture.of("io.hooknet.sockets.impl.Links")) {
       assertClosedAfter(concat(int32(65_536 + 64 + 1), new byte[] {2}));
       assertClosedAfter(int32(0));
       assertClosedAfter(data(false, 0, 1, new byte[] {1, 2, 3}));

@@ -9,6 +9,7 @@ import io.hooknet.codec.Replies.SocketInfo;
 import io.hooknet.codec.Replies.SocketState;
 import io.hooknet.codec.SockEvent;
 import io.hooknet.testing.Await;
+import io.hooknet.testing.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -235,7 +236,7 @@ class SockNotifyTest {
 
   @Test
   void aHandlerThatThrowsIsLoggedAndThePoolCarriesOn() throws Exception {
-    try (LogCapture log = new LogCapture(SocketPool.class.getName())) {
+    try (LogCapture log = LogCapture.of(SocketPool.class.getName())) {
       events.then(event -> {
         throw new IllegalStateException("handler bug");
       });

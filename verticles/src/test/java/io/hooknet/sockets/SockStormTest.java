@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hooknet.codec.SockEvent;
 import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
+import io.hooknet.testing.LogCapture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ class SockStormTest {
     RemoteEvents.awaitReachableFrom(cluster.vertx(0), remote);
 
     try (Peers peers = new Peers(cluster.vertx(0));
-        LogCapture blocked = new LogCapture("io.vertx.core.impl.BlockedThreadChecker")) {
+        LogCapture blocked = LogCapture.of("io.vertx.core.impl.BlockedThreadChecker")) {
       List<Peers.Tcp> pairs = new ArrayList<>();
       for (int i = 0; i < SOCKETS; i++) {
         Peers.Tcp pair = peers.tcp();
