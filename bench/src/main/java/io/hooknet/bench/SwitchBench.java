@@ -111,6 +111,7 @@ final class SwitchBench extends BenchCommand {
           report.add(Row.rate(BENCH, overTcp, tcpEndpoints, "libknet, 2 handles (datafd a socketpair)", knetRate));
         }
         report.add(Row.rate(BENCH, overTcp, tcpEndpoints, "plain TCP socket pair", tcp));
+        report.add(Row.rate(BENCH, overUnix, unixEndpoints, "plain TCP socket pair", tcp));
         report.add(Row.rate(BENCH, overTcp, tcpEndpoints, "raw clustered event bus send, paced", bus));
       }
       report.checked(BENCH, "every packet on every path arrived once, whole and in order (number and length"
