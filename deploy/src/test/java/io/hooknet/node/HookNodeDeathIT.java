@@ -17,12 +17,15 @@ import io.hooknet.testing.Await;
 import io.hooknet.testing.LocalCluster;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,8 @@ class HookNodeDeathIT {
   /** When each callback's events arrived here ({@link System#nanoTime}), in order, by the callback's address. */
   private final Map<String, List<Long>> arrivals = new ConcurrentHashMap<>();
   private HooknetCluster observer;
+  /** The changes of the cluster this process saw, in order, each with its time. */
+  private final List<String> views = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void stop() {
@@ -69,6 +74,17 @@ class HookNodeDeathIT {
     HookRegistryVerticle verticle = new HookRegistryVerticle(observer);
     Await.result(observer.vertx().deployVerticle(verticle));
     Await.until("3 members", START, () -> observer.members().size() == 3);
+    observer.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        views.add(event.getMember().getAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE) + " joined " + LocalTime.now());
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        views.add(event.getMember().getAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE) + " left " + LocalTime.now());
+      }
+    });
 
     command(HookRegistry.COMMANDS, new JsonObject().put("op", "family.add").put("family", "inet"));
     command(HookRegistry.COMMANDS, new JsonObject().put("op", "event.add").put("family", "inet")
@@ -90,7 +106,7 @@ class HookNodeDeathIT {
     long killed = System.nanoTime();
     children.get(1).signal("KILL");
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
-      Await.until("k2's three hooks to go", Duration.ofSeconds(30), () -> events.size() >= 9);
+      await("k2's three hooks to go", Duration.ofSeconds(30), () -> events.size() >= 9, () -> "");
     }
     double seconds = (System.nanoTime() - killed) / 1e9;
     System.out.printf("NODE_LEFT for k2's hooks at both callbacks %.2f s after SIGKILL (max-no-heartbeat %d s)%n",
@@ -143,19 +159,17 @@ class HookNodeDeathIT {
         .getAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE);
     long stopped = System.nanoTime();
     children.get(1).signal("STOP");
+    // k2 goes on as soon as this process has seen it removed, as a liveness probe would restart it: left stopped,
+    // its port makes Hazelcast's output I/O thread of a member that connects there spin (docs/operations.md, "A
+    // member frozen for good"), and on 2 cores this process's heartbeats to k1 then stopped for over 3 s in 4 of
+    // 16 runs under load, a split this test does not make.
+    await("the observer to see k2 removed", Duration.ofSeconds(30), () -> removed.get() != 0, () -> "");
+    children.get(1).signal("CONT");
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
-      try {
-        Await.until("k2's hooks to go", Duration.ofSeconds(30), () -> events.size() >= 6);
-      } catch (AssertionError e) {
-        throw new AssertionError(e.getMessage() + "; via k1 " + viaK1 + "; via the observer " + viaObserver
-            + "\n" + children.get(0).output(), e);
-      }
+      await("k2's hooks to go", Duration.ofSeconds(30), () -> events.size() >= 6, () -> "; via k1 " + viaK1
+          + "; via the observer " + viaObserver + "\n" + children.get(0).output());
     }
     long told = System.nanoTime();
-    // The observer's own membership event runs on a Hazelcast event thread of its own, and may come after k1's
-    // clean-up has reached its callback.
-    Await.until("the observer to see k2 removed", Duration.ofSeconds(5), () -> removed.get() != 0);
-    children.get(1).signal("CONT");
     double detected = (removed.get() - stopped) / 1e9;
     double seconds = (told - stopped) / 1e9;
     String timeline = "family held by " + familyHolder + "; after the observer saw k2 removed, cb.k1 told at "
@@ -168,15 +182,12 @@ class HookNodeDeathIT {
     // heartbeat interval (later on a loaded machine, whose scheduling hooknet does not control); hooknet's part
     // is what follows: the events come within a second of the member's removal.
     assertThat(detected).isGreaterThanOrEqualTo(MAX_NO_HEARTBEAT_SECONDS - HEARTBEAT_SECONDS);
-    assertThat(seconds - detected).as(() -> timeline + "\n" + children.get(0).output()).isLessThan(1.0);
+    assertThat(seconds - detected).as(() -> timeline + "; " + views() + "\n" + children.get(0).output())
+        .isLessThan(1.0);
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
-      try {
-        Await.until("k2's hooks to come back after the merge", Duration.ofSeconds(60), () -> events.size() > 4
-            && events.subList(4, events.size()).stream().filter(e -> e.cmd() != Cmd.HN_SYNCED).count() >= 4);
-      } catch (AssertionError e) {
-        throw new AssertionError(e.getMessage() + "; events " + events + "\n" + children.get(0).output() + "\n"
-            + children.get(1).output(), e);
-      }
+      await("k2's hooks to come back after the merge", Duration.ofSeconds(60), () -> events.size() > 4
+          && events.subList(4, events.size()).stream().filter(e -> e.cmd() != Cmd.HN_SYNCED).count() >= 4,
+          () -> "; events " + events + "\n" + children.get(0).output() + "\n" + children.get(1).output());
       // After the merge the survivors assert again and bring every stream behind up to date, as a gap fill is
       // answered; a change that came live meanwhile is not given twice, and the fill's end, HN_SYNCED at the
       // stream's latest change, may follow it.
@@ -197,6 +208,27 @@ class HookNodeDeathIT {
         .put("op", "list").put("family", "inet")), Replies.HookChains.class);
     assertThat(chains.events().get(0).hooks()).extracting(h -> h.hook() + "@" + h.node())
         .containsExactly("k1-a@k1", "k2-a@k2", "k2-b@k2");
+  }
+
+  /** Waits as {@link Await#until} does; a failure tells what this process saw of the cluster, then {@code more}. */
+  private void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> more) {
+    try {
+      Await.until(what, timeout, condition);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; " + views() + more.get(), e);
+    }
+  }
+
+  /**
+   * The changes of the cluster this process saw. Only k2 is meant to leave: when k1 did too, this process (or k1)
+   * was silent for longer than max-no-heartbeat, a stall of the machine that makes a split this test does not
+   * make, and across which callbacks at plain event bus addresses, as these are, are not promised gapless
+   * (docs/guarantees.md, "What is not promised").
+   */
+  private String views() {
+    boolean split = views.stream().anyMatch(view -> view.startsWith("k1 left"));
+    return "this process saw " + views + (split ? " (k1 and this process took each other for gone: the machine"
+        + " stalled longer than max-no-heartbeat, a split this test does not make)" : "");
   }
 
   /** Registers a callback through node {@code owner} whose events arrive here. */
