@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -50,6 +49,8 @@ class HookNodeDeathIT {
   private HooknetCluster observer;
   /** The changes of the cluster this process saw, in order, each with its time. */
   private final List<String> views = new CopyOnWriteArrayList<>();
+  /** When this process first saw each node leave ({@link System#nanoTime}). */
+  private final Map<String, Long> left = new ConcurrentHashMap<>();
 
   @AfterEach
   void stop() {
@@ -82,7 +83,9 @@ class HookNodeDeathIT {
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        views.add(event.getMember().getAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE) + " left " + LocalTime.now());
+        String node = event.getMember().getAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE);
+        left.putIfAbsent(node, System.nanoTime());
+        views.add(node + " left " + LocalTime.now());
       }
     });
 
@@ -144,17 +147,6 @@ class HookNodeDeathIT {
     List<HookEvent> viaObserver = callback("observer", "cb.observer");
     Await.until("both replays", START, () -> viaK1.size() == 4 && viaObserver.size() == 4);
 
-    AtomicLong removed = new AtomicLong();
-    observer.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {
-      }
-
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        removed.compareAndSet(0, System.nanoTime());
-      }
-    });
     String familyHolder = observer.hazelcast().getPartitionService().getPartition("inet").getOwner()
         .getAttribute(HooknetCluster.NODE_NAME_ATTRIBUTE);
     long stopped = System.nanoTime();
@@ -163,18 +155,19 @@ class HookNodeDeathIT {
     // its port makes Hazelcast's output I/O thread of a member that connects there spin (docs/operations.md, "A
     // member frozen for good"), and on 2 cores this process's heartbeats to k1 then stopped for over 3 s in 4 of
     // 16 runs under load, a split this test does not make.
-    await("the observer to see k2 removed", Duration.ofSeconds(30), () -> removed.get() != 0, () -> "");
+    await("the observer to see k2 removed", Duration.ofSeconds(30), () -> left.containsKey("k2"), () -> "");
     children.get(1).signal("CONT");
     for (List<HookEvent> events : List.of(viaK1, viaObserver)) {
       await("k2's hooks to go", Duration.ofSeconds(30), () -> events.size() >= 6, () -> "; via k1 " + viaK1
           + "; via the observer " + viaObserver + "\n" + children.get(0).output());
     }
     long told = System.nanoTime();
-    double detected = (removed.get() - stopped) / 1e9;
+    long removed = left.get("k2");
+    double detected = (removed - stopped) / 1e9;
     double seconds = (told - stopped) / 1e9;
     String timeline = "family held by " + familyHolder + "; after the observer saw k2 removed, cb.k1 told at "
-        + secondsAfter(stopped, removed.get(), "cb.k1") + ", cb.observer at "
-        + secondsAfter(stopped, removed.get(), "cb.observer");
+        + secondsAfter(stopped, removed, "cb.k1") + ", cb.observer at "
+        + secondsAfter(stopped, removed, "cb.observer");
     System.out.printf("NODE_LEFT for frozen k2's hooks %.2f s after SIGSTOP, %.2f s after the observer saw k2 removed"
         + " (heartbeat 1 s, max-no-heartbeat %d s); %s%n", seconds, seconds - detected, MAX_NO_HEARTBEAT_SECONDS,
         timeline);
