@@ -9,7 +9,6 @@ import io.hooknet.metrics.HooknetMeters;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,18 +24,19 @@ import java.util.function.BiConsumer;
  * swapped. Each callback gets its replay first and then every later change exactly once, in order.
  *
  * <p>A live notice that comes before its callback's stream has started waits for it; if no start comes within
- * {@code gapMillis} (the callback went, or is delivered elsewhere now) it is put aside, and a start that comes
- * later after all still takes it. A gap that stays open for
- * {@code gapMillis} (its sender died between the change and the send) is not skipped: the {@link Filler} is asked
- * for the missing changes from the event's history, or a replay marked RESYNC, so a callback never misses a change
- * silently. A notice that does not continue what the stream was given (it follows a change of another epoch than the
- * stream's last, or numbers a seq given already under another epoch) was made in another lineage of the family: a
- * merge, or a member's partition lost and restored, replaced the family without this node taking part. It is not
- * delivered; the {@link Filler} is asked at once, and brings the stream over to the family as it is. Each stream keeps the view its callback was given, so that after a merge the callback can be told which
- * hooks it knew are gone. A callback's teardown comes after the changes numbered before it (it waits up to
- * {@code gapMillis} for them) and after the removal of any hook the callback holds that it lacks; nothing comes
- * after it, not even a fill or replay made before it. A session's streams stop when its client goes, and each
- * starts again only with the client's resume of it. Runs on one event loop.
+ * {@code gapMillis} (the callback went, or is delivered elsewhere now) it is put aside, and a start that comes later
+ * after all still takes it. A gap that stays open for {@code gapMillis} (its sender died between the change and the
+ * send) is not skipped: the {@link Filler} is asked for the missing changes from the event's history, or a replay
+ * marked RESYNC, so a callback never misses a change silently. A notice that does not continue what the stream was
+ * given (it follows a change of another epoch than the stream's last, or numbers a seq given already under another
+ * epoch) was made in another lineage of the family: a merge, or a member's partition lost and restored, replaced the
+ * family without this node taking part. It is not delivered; the {@link Filler} is asked at once, and brings the
+ * stream over to the family as it is. Each stream ({@link CallbackStream}) keeps the view its callback was given, so
+ * that after a merge the callback can be told which hooks it knew are gone. A callback's teardown comes after the
+ * changes numbered before it (it waits up to {@code gapMillis} for them) and after the removal of any hook the
+ * callback holds that it lacks; nothing comes after it, not even a fill or replay made before it. A session's
+ * streams stop when its client goes, and each starts again only with the client's resume of it. Runs on one event
+ * loop.
  */
 final class CallbackSequencer {
 
@@ -50,7 +50,7 @@ final class CallbackSequencer {
   private final BiConsumer<CallbackKey, HookEvent> deliver;
   private final Filler filler;
   /** Read by the meters from other threads too. */
-  private final Map<CallbackKey, Stream> streams = new ConcurrentHashMap<>();
+  private final Map<CallbackKey, CallbackStream> streams = new ConcurrentHashMap<>();
   private final Set<String> meteredEvents = new HashSet<>();
 
   /** Where the latest streams stopped, so that a gap fill answered before a teardown gives nothing after it. */
@@ -90,40 +90,7 @@ final class CallbackSequencer {
   /** How long changes put aside before their stream started are kept for it. */
   private static final long EARLY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
 
-  private record Early(TreeMap<Long, Pending> waiting, long since) {
-  }
-
-  /** How many of the latest changes given a stream remembers. */
-  private static final int RECENT = 256;
-
-  /** A live change waiting for its turn, with the epoch of the change before it in its lineage. */
-  private record Pending(HookEvent event, long previousEpoch) {
-  }
-
-  private static final class Stream {
-    final String session;
-    /** The seq of the next change to deliver; -1 until the stream has started. */
-    volatile long next = -1;
-    /** The epoch of the last change given (of the state replayed, after a replay). */
-    long epoch;
-    final TreeMap<Long, Pending> waiting = new TreeMap<>();
-    /** What the callback was told is there: hook (or, at protocol level, event) name to its latest event. */
-    final Map<String, HookEvent> view = new LinkedHashMap<>();
-    /** The change the stream last (re)started at. */
-    ChangeId from;
-    /** The latest changes given, so that a gap fill overtaken by late notices gives none twice. */
-    final ArrayDeque<ChangeId> recent = new ArrayDeque<>();
-    long timer = -1;
-    boolean filling;
-    /** While the callback's teardown waits for the changes before it: the change it was made at; null otherwise. */
-    ChangeId stopping;
-    List<HookEvent> teardown = List.of();
-    /** What to do once the teardown waiting has gone out. */
-    final List<Runnable> afterTeardown = new ArrayList<>();
-
-    Stream(String session) {
-      this.session = session;
-    }
+  private record Early(TreeMap<Long, CallbackStream.Pending> waiting, long since) {
   }
 
   CallbackSequencer(Vertx vertx, long gapMillis, BiConsumer<CallbackKey, HookEvent> deliver, Filler filler) {
@@ -158,13 +125,13 @@ final class CallbackSequencer {
 
   private void startStream(CallbackKey key, String session, ChangeId at, List<HookEvent> events,
       List<HookEvent> held) {
-    Stream stopping = streams.get(key);
+    CallbackStream stopping = streams.get(key);
     if (stopping != null && stopping.stopping != null) {
       finishStop(key, stopping);
     }
-    Stream old = streams.get(key);
-    if (old != null && old.next >= 0 && old.stopping == null && givenAfter(old, at)
-        && events.stream().anyMatch(CallbackSequencer::replacesView)) {
+    CallbackStream old = streams.get(key);
+    if (old != null && old.next >= 0 && old.stopping == null && old.givenAfter(at)
+        && events.stream().anyMatch(CallbackStream::replacesView)) {
       // A chain as of a change before others of its lineage that the stream has given since: an answer that came
       // late, or twice (its sender retried a delivery it took for lost). Giving it would take the callback back. The
       // stream asks from where it is instead, unless it has asked already: a copy of the family that lost those
@@ -178,12 +145,12 @@ final class CallbackSequencer {
     ArrayDeque<ChangeId> quiet = quieted.remove(key);
     if (old != null && old.next >= 0 && at.seq() < old.next
         && (at.epoch() == old.epoch || at.equals(old.from) || old.recent.contains(at))
-        && events.stream().noneMatch(CallbackSequencer::replacesView)) {
+        && events.stream().noneMatch(CallbackStream::replacesView)) {
       // The changes up to one the stream has given already (in its epoch, or one it started at or remembers
-      // giving, when the numbering went on under a new epoch since): the answer to a fill asked again after the first had no answer
-      // in time, when both came, to one overtaken by late notices, or a start that reached this node late (it was
-      // sent again while a merge held it up). All of it was given but the end of a fill, when it is the stream's
-      // latest; restarting from it would give the later changes again.
+      // giving, when the numbering went on under a new epoch since): the answer to a fill asked again after the
+      // first had no answer in time, when both came, to one overtaken by late notices, or a start that reached this
+      // node late (it was sent again while a merge held it up). All of it was given but the end of a fill, when it
+      // is the stream's latest; restarting from it would give the later changes again.
       old.filling = false;
       events.stream().filter(event -> event.cmd() == Cmd.HN_SYNCED && event.seq() >= old.next - 1)
           .forEach(event -> deliver.accept(key, event));
@@ -191,7 +158,7 @@ final class CallbackSequencer {
       return;
     }
     if (old != null && old.next >= 0 && old.stopping == null
-        && events.stream().noneMatch(CallbackSequencer::replacesView)
+        && events.stream().noneMatch(CallbackStream::replacesView)
         && (at.seq() < old.next || events.stream().anyMatch(event -> event.cmd() != Cmd.HN_SYNCED
             && event.seq() < old.next && !old.recent.contains(event.change())))) {
       // Changes of another lineage (a copy of the family cut off from the cluster, which took the same command
@@ -207,9 +174,9 @@ final class CallbackSequencer {
       events = events.stream().filter(event -> event.replay() || event.cmd() == Cmd.HN_SYNCED
           || !quiet.contains(event.change())).toList();
     }
-    Stream stream = restart(key, session, at);
-    if (events.stream().anyMatch(CallbackSequencer::replacesView)) {
-      List<HookEvent> told = new ArrayList<>(gone(stream.view, events, at));
+    CallbackStream stream = restart(key, session, at);
+    if (events.stream().anyMatch(CallbackStream::replacesView)) {
+      List<HookEvent> told = new ArrayList<>(stream.gone(events, at));
       told.addAll(events);
       events = told;
       stream.view.clear();
@@ -220,14 +187,14 @@ final class CallbackSequencer {
       events = events.stream().filter(event -> event.cmd() == Cmd.HN_SYNCED || event.seq() >= delivered).toList();
     }
     for (HookEvent event : events) {
-      track(stream, event);
+      stream.track(event);
       deliver.accept(key, event);
     }
-    if (delivered < 0 && !held.isEmpty() && events.stream().noneMatch(CallbackSequencer::replacesView)) {
+    if (delivered < 0 && !held.isEmpty() && events.stream().noneMatch(CallbackStream::replacesView)) {
       // New here: what the callback was told before reached it from another node, and this one knows it from the
       // family as of the change the stream goes on after.
       stream.view.clear();
-      held.forEach(event -> stream.view.put(name(event), event));
+      held.forEach(event -> stream.view.put(CallbackStream.name(event), event));
     }
     drain(key, stream);
   }
@@ -239,13 +206,13 @@ final class CallbackSequencer {
    */
   void filled(CallbackKey key, String session, ChangeId at, List<HookEvent> events, List<HookEvent> held) {
     ChangeId stop = stopped.get(key);
-    Stream stream = streams.get(key);
+    CallbackStream stream = streams.get(key);
     if (suspended.containsKey(key) || answeredBefore(at, stop)
         || stream != null && answeredBefore(at, stream.stopping)) {
       return;
     }
     if (stream != null && stream.next >= 0 && stream.stopping == null && !stream.filling
-        && events.stream().noneMatch(CallbackSequencer::replacesView) && !continues(stream, events)) {
+        && events.stream().noneMatch(CallbackStream::replacesView) && !stream.continues(events)) {
       // The stream was started again since it asked (a resync, a merge's replay): the changes answered follow
       // where it was then, not what it has given since. It asks again from where it is, should the family be
       // further on.
@@ -260,11 +227,6 @@ final class CallbackSequencer {
     startStream(key, session, at, events, held);
   }
 
-  /** Whether changes missed, as a fill answers them, begin right after what the stream has given (or are none). */
-  private static boolean continues(Stream stream, List<HookEvent> events) {
-    return events.stream().filter(event -> event.cmd() != Cmd.HN_SYNCED).findFirst()
-        .map(first -> first.seq() == stream.next).orElse(true);
-  }
 
   /**
    * Whether a fill answered as of {@code at} was made before the teardown at {@code stop}: in one lineage a
@@ -274,10 +236,6 @@ final class CallbackSequencer {
     return stop != null && stop.epoch() == at.epoch() && at.seq() <= stop.seq();
   }
 
-  /** Whether an event belongs to a replay of the whole state (rather than to changes missed). */
-  private static boolean replacesView(HookEvent event) {
-    return event.replay() && (event.cmd() == Cmd.HN_REGISTER || event.cause() == Cause.RESYNC);
-  }
 
   /**
    * After a merge: the callback gets {@code replay} (the merged chain), told first which hooks it knew are gone
@@ -289,7 +247,7 @@ final class CallbackSequencer {
       // Its client is away: its resume, from the last change it saw, brings it over to the family as it is.
       return;
     }
-    Stream old = streams.get(key);
+    CallbackStream old = streams.get(key);
     if (session != null && (old == null || old.next < 0) && !stopped.containsKey(key) && !silenced.containsKey(key)) {
       // A callback of a session that this node never delivered to: its client has not resumed it here yet (its
       // resume may be on its way). A replay now could go out before the client listens here, and the stream would
@@ -311,32 +269,7 @@ final class CallbackSequencer {
     start(key, session, at, replay, List.of());
   }
 
-  /**
-   * Of the hooks a stream's callback was told are there ({@code view}), those a replay marked {@code RESYNC} no
-   * longer has with the same owner: after a merge, or when the changes it missed are no longer kept, the callback
-   * gets the whole chain again and must be told, as {@code MERGE_CONFLICT}, which of the hooks it knew are gone,
-   * or their removal would go unseen. A first replay ({@code REPLAY}) has nothing to compare with.
-   */
-  private static List<HookEvent> gone(Map<String, HookEvent> view, List<HookEvent> events, ChangeId at) {
-    if (view.isEmpty() || events.stream().noneMatch(event -> event.cause() == Cause.RESYNC)) {
-      return List.of();
-    }
-    return notIn(view, events.stream().filter(event -> event.cmd() == Cmd.HN_REGISTER).toList(), at);
-  }
 
-  /** The hooks in {@code view} that {@code there} lacks with the same owner, each told gone as of {@code at}. */
-  private static List<HookEvent> notIn(Map<String, HookEvent> view, List<HookEvent> there, ChangeId at) {
-    Map<String, HookEvent> now = new HashMap<>();
-    there.forEach(event -> now.put(name(event), event));
-    List<HookEvent> gone = new ArrayList<>();
-    for (HookEvent known : view.values()) {
-      HookEvent kept = now.get(name(known));
-      if (kept == null || !sameOwner(kept, known)) {
-        gone.add(conflict(known, at));
-      }
-    }
-    return gone;
-  }
 
 
   /**
@@ -351,7 +284,7 @@ final class CallbackSequencer {
     if (at != null) {
       stopped.put(key, at);
     }
-    Stream stream = streams.get(key);
+    CallbackStream stream = streams.get(key);
     if (stream != null && stream.next >= 0 && at != null && at.seq() >= stream.next && stream.stopping == null) {
       stream.stopping = at;
       stream.teardown = teardown;
@@ -384,7 +317,7 @@ final class CallbackSequencer {
    * still waits for the changes before it ({@link #stop}).
    */
   void afterTeardown(CallbackKey key, Runnable then) {
-    Stream stream = streams.get(key);
+    CallbackStream stream = streams.get(key);
     if (stream != null && stream.stopping != null) {
       stream.afterTeardown.add(then);
     } else {
@@ -393,7 +326,7 @@ final class CallbackSequencer {
   }
 
   /** The changes before a teardown came (or did not in time): the teardown goes out, and the stream ends. */
-  private void finishStop(CallbackKey key, Stream stream) {
+  private void finishStop(CallbackKey key, CallbackStream stream) {
     if (streams.get(key) != stream) {
       return;
     }
@@ -410,7 +343,7 @@ final class CallbackSequencer {
    * missed. A stop without teardown (the callback went with its owner, or another took its address) tells nothing;
    * what the stream held is kept for a teardown or re-synchronisation of the callback that may still come.
    */
-  private void tearDown(CallbackKey key, Stream stream, ChangeId at, List<HookEvent> teardown) {
+  private void tearDown(CallbackKey key, CallbackStream stream, ChangeId at, List<HookEvent> teardown) {
     if (teardown.isEmpty()) {
       if (stream != null && !stream.view.isEmpty()) {
         silenced.put(key, new LinkedHashMap<>(stream.view));
@@ -427,7 +360,7 @@ final class CallbackSequencer {
       held = stream.view;
     }
     if (held != null && at != null) {
-      notIn(held, teardown, at).forEach(event -> deliver.accept(key, event));
+      CallbackStream.notIn(held, teardown, at).forEach(event -> deliver.accept(key, event));
     }
     teardown.forEach(event -> deliver.accept(key, event));
   }
@@ -459,7 +392,7 @@ final class CallbackSequencer {
    */
   void suspend(String session) {
     streams.entrySet().removeIf(entry -> {
-      Stream stream = entry.getValue();
+      CallbackStream stream = entry.getValue();
       if (!session.equals(stream.session)) {
         return false;
       }
@@ -479,29 +412,29 @@ final class CallbackSequencer {
    * lineage it was made in.
    */
   void live(CallbackKey key, HookEvent event, long previousEpoch) {
-    Stream stream = streams.get(key);
+    CallbackStream stream = streams.get(key);
     if (stream == null) {
-      stream = new Stream(null);
+      stream = new CallbackStream(null);
       streams.put(key, stream);
-      Stream pending = stream;
+      CallbackStream pending = stream;
       pending.timer = vertx.setTimer(gapMillis, timer -> dropPending(key, pending));
     }
     if (stream.next >= 0 && event.seq() < stream.next) {
-      if (givenUnderAnotherEpoch(stream, event.change())) {
+      if (stream.givenUnderAnotherEpoch(event.change())) {
         lineageChanged(key, stream);
       }
       return;
     }
-    stream.waiting.put(event.seq(), new Pending(event, previousEpoch));
+    stream.waiting.put(event.seq(), new CallbackStream.Pending(event, previousEpoch));
     drain(key, stream);
   }
 
-  private Stream restart(CallbackKey key, String session, ChangeId at) {
-    Stream old = streams.get(key);
+  private CallbackStream restart(CallbackKey key, String session, ChangeId at) {
+    CallbackStream old = streams.get(key);
     if (old == null) {
       metered(key);
     }
-    Stream stream = new Stream(session);
+    CallbackStream stream = new CallbackStream(session);
     Early before = early.remove(key);
     if ((old == null || old.next < 0) && before != null && System.nanoTime() - before.since() < EARLY_NANOS) {
       before.waiting().tailMap(at.seq(), false).forEach(stream.waiting::put);
@@ -534,13 +467,13 @@ final class CallbackSequencer {
     return stream;
   }
 
-  private void drain(CallbackKey key, Stream stream) {
+  private void drain(CallbackKey key, CallbackStream stream) {
     if (stream.next < 0) {
       return;
     }
     while (!stream.waiting.isEmpty() && stream.waiting.firstKey() == stream.next
         && (stream.stopping == null || stream.next <= stream.stopping.seq())) {
-      Pending pending = stream.waiting.firstEntry().getValue();
+      CallbackStream.Pending pending = stream.waiting.firstEntry().getValue();
       if (pending.previousEpoch() != stream.epoch && stream.stopping != null) {
         // Another lineage than the one the teardown follows: nothing more is given before it.
         finishStop(key, stream);
@@ -556,20 +489,20 @@ final class CallbackSequencer {
       }
       stream.waiting.pollFirstEntry();
       HookEvent event = pending.event();
-      HookEvent held = event.cmd() == Cmd.HN_REGISTER ? stream.view.get(name(event)) : null;
+      HookEvent held = event.cmd() == Cmd.HN_REGISTER ? stream.view.get(CallbackStream.name(event)) : null;
       if (held != null) {
         // The name is registered again while the callback holds it: its removal never reached this stream (a copy
         // of the family without it took over, numbering on from the same change). It is told gone first, as before
         // a RESYNC replay, and the stream goes on from where it was: the HN_SYNCED that closes the removal is a
         // catch-up (REPLAY), which leaves the rest of the callback's view as it is, where one marked RESYNC would
         // make the replayed chain (nothing) its view.
-        stream.view.remove(name(event));
+        stream.view.remove(CallbackStream.name(event));
         ChangeId last = new ChangeId(stream.epoch, stream.next - 1);
-        deliver.accept(key, conflict(held, last));
+        deliver.accept(key, CallbackStream.conflict(held, last));
         deliver.accept(key, HookEvent.synced(event.family(), event.event(), event.node(), last.epoch(), last.seq(),
             Cause.REPLAY));
       }
-      track(stream, event);
+      stream.track(event);
       stream.epoch = event.epoch();
       deliver.accept(key, event);
       stream.next++;
@@ -587,7 +520,7 @@ final class CallbackSequencer {
     }
   }
 
-  private void fillGap(CallbackKey key, Stream stream) {
+  private void fillGap(CallbackKey key, CallbackStream stream) {
     stream.timer = -1;
     if (streams.get(key) != stream || stream.waiting.isEmpty()) {
       return;
@@ -595,26 +528,10 @@ final class CallbackSequencer {
     fill(key, stream);
   }
 
-  /** Whether the stream was given a change after {@code at} in {@code at}'s epoch. */
-  private static boolean givenAfter(Stream stream, ChangeId at) {
-    return stream.epoch == at.epoch() && at.seq() < stream.next - 1
-        || stream.recent.stream().anyMatch(given -> given.epoch() == at.epoch() && given.seq() > at.seq());
-  }
 
-  /** Whether the stream was given a change with {@code change}'s seq under another epoch. */
-  private static boolean givenUnderAnotherEpoch(Stream stream, ChangeId change) {
-    boolean other = false;
-    for (ChangeId given : stream.recent) {
-      if (given.equals(change)) {
-        return false;
-      }
-      other |= given.seq() == change.seq();
-    }
-    return other;
-  }
 
   /** A notice of another lineage came: the stream is brought over now, rather than after a gap's wait. */
-  private void lineageChanged(CallbackKey key, Stream stream) {
+  private void lineageChanged(CallbackKey key, CallbackStream stream) {
     if (stream.filling || stream.next < 0 || stream.stopping != null) {
       return;
     }
@@ -628,7 +545,7 @@ final class CallbackSequencer {
    * stream is not given up, and the fill is asked again after {@code gapMillis}, from where the stream is then.
    */
   void fillFailed(CallbackKey key) {
-    Stream stream = streams.get(key);
+    CallbackStream stream = streams.get(key);
     if (stream == null || stream.stopping != null) {
       return;
     }
@@ -642,7 +559,7 @@ final class CallbackSequencer {
     });
   }
 
-  private void fill(CallbackKey key, Stream stream) {
+  private void fill(CallbackKey key, CallbackStream stream) {
     stream.filling = true;
     HooknetMeters.gapFilled();
     filler.fill(key, stream.session, new ChangeId(stream.epoch, stream.next - 1));
@@ -660,49 +577,24 @@ final class CallbackSequencer {
     }
   }
 
-  private void dropPending(CallbackKey key, Stream stream) {
+  private void dropPending(CallbackKey key, CallbackStream stream) {
     if (streams.get(key) == stream && stream.next < 0) {
       streams.remove(key);
       Early before = early.get(key);
-      TreeMap<Long, Pending> waiting = new TreeMap<>(before == null ? Map.of() : before.waiting());
+      TreeMap<Long, CallbackStream.Pending> waiting = new TreeMap<>(before == null ? Map.of() : before.waiting());
       waiting.putAll(stream.waiting);
       early.put(key, new Early(waiting, System.nanoTime()));
     }
   }
 
-  private void cancelTimer(Stream stream) {
+  private void cancelTimer(CallbackStream stream) {
     if (stream.timer >= 0) {
       vertx.cancelTimer(stream.timer);
       stream.timer = -1;
     }
   }
 
-  private static void track(Stream stream, HookEvent event) {
-    if (event.cmd() != Cmd.HN_SYNCED) {
-      stream.recent.addLast(event.change());
-      if (stream.recent.size() > RECENT) {
-        stream.recent.removeFirst();
-      }
-    }
-    if (event.cmd() == Cmd.HN_REGISTER) {
-      stream.view.put(name(event), event);
-    } else if (event.cmd() == Cmd.HN_UNREGISTER) {
-      stream.view.remove(name(event));
-    }
-  }
 
-  private static String name(HookEvent event) {
-    return event.hook() != null ? event.hook() : event.event();
-  }
 
-  private static boolean sameOwner(HookEvent a, HookEvent b) {
-    return a.session() != null ? a.session().equals(b.session())
-        : b.session() == null && a.node().equals(b.node());
-  }
 
-  private static HookEvent conflict(HookEvent known, ChangeId at) {
-    return new HookEvent(Cmd.HN_UNREGISTER, known.family(), known.event(), known.hook(), known.node(),
-        known.session(), known.hint(), known.hintValue(), known.position(), at.epoch(), at.seq(), true,
-        Cause.MERGE_CONFLICT);
-  }
 }

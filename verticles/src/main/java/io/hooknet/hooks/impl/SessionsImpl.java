@@ -2,13 +2,11 @@ package io.hooknet.hooks.impl;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.query.Predicates;
 import io.hooknet.codec.Errno;
 import io.hooknet.codec.HookCommand;
 import io.hooknet.codec.HookEvent;
 import io.hooknet.codec.HookEvent.Cause;
 import io.hooknet.codec.HooknetException;
-import io.hooknet.codec.Json;
 import io.hooknet.codec.Replies.SessionInfo;
 import io.hooknet.codec.impl.Mapping;
 import io.hooknet.hooks.Sessions;
@@ -19,12 +17,9 @@ import io.hooknet.impl.ContextCalls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,37 +35,31 @@ import java.util.regex.Pattern;
 
 /**
  * The sessions of the cluster, as one node runs them. Each session is an entry of the Hazelcast map {@value #MAP},
- * changed only by {@link SessionProcessor} steps; the {@code hooknet.client.} addresses sessions claim are in
- * {@value #CLAIMS}. A session's grace period is timed by the node where its connection closed; besides, every node
- * sweeps the sessions whose entries it holds every {@value #SWEEP_MILLIS} ms: sessions anchored at a node that left
- * start their grace period, expired ones end. So a session ends even when the node that timed it dies, and no
- * session depends on a listener event that Hazelcast may have lost. Every {@value #CHECK_MILLIS} ms a node also
- * checks the sessions it has connections for: one that ended elsewhere (the cluster took this node for gone), or
- * whose entry was lost, has its connection closed, so that its client learns it on resuming, as has one that a
- * later connection resumed elsewhere (a connection whose close was never told stays no longer); one the cluster took
- * for disconnected while this node was away, with its connection still here, is connected again; one that kept
- * notices of hooks it lost while none of its connections listened (during a merge) has them handed to its
- * connection here. A callback of a session connected here that is removed without a teardown has its session
- * checked at once ({@link #callbackStopped}). Every {@value #ORPHAN_MILLIS} ms a node looks for sessions the
- * cluster has as connected to it without a connection here (it restarted under its name before any sweep saw it
- * gone): their grace period runs, with cause {@code NODE_LEFT}. Ending a session removes its registrations with
- * one clean-up on every family, which, like a node's, can run twice without telling anything twice.
- * Runs on the registry's event loop; the bridges' calls ({@link #open}, {@link #detach}, {@link #claim}) are carried
- * there and answered on the caller's context.
+ * changed only by {@link SessionProcessor} steps. A session's grace period is timed by the node where its connection
+ * closed; besides, every node sweeps the sessions whose entries it holds every {@value #SWEEP_MILLIS} ms: sessions
+ * anchored at a node that left start their grace period, expired ones end. So a session ends even when the node that
+ * timed it dies, and no session depends on a listener event that Hazelcast may have lost. Every
+ * {@value #CHECK_MILLIS} ms a node also checks the sessions it has connections for: one that ended elsewhere (the
+ * cluster took this node for gone), or whose entry was lost, has its connection closed, so that its client learns it
+ * on resuming, as has one that a later connection resumed elsewhere (a connection whose close was never told stays
+ * no longer); one the cluster took for disconnected while this node was away, with its connection still here, is
+ * connected again; one that kept notices of hooks it lost while none of its connections listened (during a merge)
+ * has them handed to its connection here. A callback of a session connected here that is removed without a teardown
+ * has its session checked at once ({@link #callbackStopped}). Ending a session removes its registrations with one
+ * clean-up on every family, which, like a node's, can run twice without telling anything twice.
+ *
+ * <p>Parts with a job of their own, each given what it needs rather than this class: {@link SessionClaims} (who may
+ * register at which address), {@link LostNotices} (telling a session the hooks it lost), {@link OrphanSessions}
+ * (sessions the cluster has as connected here without a connection here: a process that restarted under this node's
+ * name) and {@link SessionReconciler} (what ended sessions still own in the families). Runs on the registry's event
+ * loop; the bridges' calls ({@link #open}, {@link #detach}, {@link #claim}) are carried there and answered on the
+ * caller's context.
  */
 final class SessionsImpl implements Sessions {
 
   static final String MAP = "hooknet.sessions";
-  static final String CLAIMS = "hooknet.sessions.claims";
   static final long SWEEP_MILLIS = 500;
   static final long CHECK_MILLIS = 2000;
-  /**
-   * How often a node looks for sessions the cluster has as connected to it without a connection here (its process
-   * restarted under the same name, say); one seen so twice in a row with the same attachment is detached.
-   */
-  static final long ORPHAN_MILLIS = 5_000;
-  /** How often a node looks in the families it holds for what ended sessions still own. */
-  static final long RECONCILE_MILLIS = 10_000;
   /**
    * How long an ended session stays as a tombstone: a split healed within this time ends the session on the side
    * where it still lived, rather than bringing it back.
@@ -78,9 +67,6 @@ final class SessionsImpl implements Sessions {
   static final long TOMBSTONE_MINUTES = 60;
   private static final Logger LOG = Logger.getLogger(Sessions.class.getName());
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final DeliveryOptions LOST_DELIVERY = new DeliveryOptions().setSendTimeout(1_000);
-  /** How often keeping a lost notice is tried (every {@value #CHECK_MILLIS} ms): longer than a merge's stall. */
-  private static final int KEEP_LOST_ATTEMPTS = 60;
 
   private final Vertx vertx;
   private final Context context;
@@ -88,12 +74,15 @@ final class SessionsImpl implements Sessions {
   private final Supplier<Set<String>> members;
   private final long graceMillis;
   private final IMap<String, byte[]> sessions;
-  private final IMap<String, String> claims;
+  private final SessionClaims claims;
   private final FamilyStore store;
   private final Deliveries deliveries;
   private final Ownership ownership;
   /** Asks the registry to assert again what this node and its sessions own, saying why. */
   private final Consumer<String> assertAgain;
+  private final SessionReconciler reconciler;
+  private final OrphanSessions orphans;
+  private final LostNotices lostNotices;
   /** The sessions with a connection on this node. */
   private final Map<String, Connection> connections = new HashMap<>();
   /** Sessions this node is ending now. */
@@ -102,14 +91,6 @@ final class SessionsImpl implements Sessions {
   private final Set<String> withdrawing = new HashSet<>();
   private long sweeper = -1;
   private long checker = -1;
-  private long reconciler = -1;
-  /** Sessions the last reconcile found owning something without an entry (read and written on a worker thread). */
-  private volatile Set<String> sessionsMissing = Set.of();
-  private long orphanChecker = -1;
-  private boolean reconciling;
-  private boolean orphanChecking;
-  /** Sessions seen connected here, with no connection here, at the last orphan check: their attachment. */
-  private Map<String, Long> unclaimed = Map.of();
   /** A sweep or a check still waiting for the cluster (a migration may hold reads for long): the next one waits. */
   private boolean sweeping;
   private boolean checking;
@@ -147,15 +128,11 @@ final class SessionsImpl implements Sessions {
 
   /**
    * Where a node tells the others that a session resumed at it ({@code {"session", "node", "attachment", "members"}},
-   * the members in its view): a node it left forgets what it knew the session owns, which the new node adopted from the stored registry. Kept, that
-   * copy would go stale (the session unregisters through its new node) and be asserted again at the node's next
-   * merge.
+   * the members in its view): a node it left forgets what it knew the session owns, which the new node adopted from
+   * the stored registry. Kept, that copy would go stale (the session unregisters through its new node) and be
+   * asserted again at the node's next merge.
    */
   static final String RESUMED = "hooknet.hooks.sessions.resumed";
-
-  /** A claim a session made through its connection here, in cluster view {@code view}: under way or made. */
-  private record Claim(long view, Future<Void> made) {
-  }
 
   /**
    * A connection of a session here; the lost notices it was resumed with are handed out once, and the claims made
@@ -164,7 +141,7 @@ final class SessionsImpl implements Sessions {
   private static final class Connection {
     private final Session session;
     private final Runnable close;
-    private final Map<String, Claim> claims = new HashMap<>();
+    private final Map<String, SessionClaims.Claim> claims = new HashMap<>();
     private List<HookEvent> lost;
 
     Connection(Session session, Runnable close) {
@@ -197,7 +174,14 @@ final class SessionsImpl implements Sessions {
     this.members = members;
     this.graceMillis = graceSeconds * 1000L;
     this.sessions = hazelcast.getMap(MAP);
-    this.claims = hazelcast.getMap(CLAIMS);
+    this.claims = new SessionClaims(vertx, context, store, hazelcast);
+    this.lostNotices = new LostNotices(vertx, node, this::step);
+    this.reconciler = new SessionReconciler(vertx, store, sessions, deliveries);
+    this.orphans = new OrphanSessions(vertx, node, store, sessions,
+        id -> connections.containsKey(id) || closing.contains(id), (id, attachment) -> {
+          long now = System.currentTimeMillis();
+          tryDetach(id, new Detach(attachment, now + graceMillis, now + DETACH_RETRY_MILLIS, Cause.NODE_LEFT));
+        });
     this.store = store;
     this.deliveries = deliveries;
     this.ownership = ownership;
@@ -207,8 +191,8 @@ final class SessionsImpl implements Sessions {
   void start() {
     sweeper = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
     checker = vertx.setPeriodic(CHECK_MILLIS, id -> checkConnections());
-    reconciler = vertx.setPeriodic(RECONCILE_MILLIS, id -> reconcile());
-    orphanChecker = vertx.setPeriodic(ORPHAN_MILLIS, id -> checkOrphans());
+    reconciler.start();
+    orphans.start();
     resumedElsewhere = vertx.eventBus().consumer(RESUMED, message -> {
       String session = message.body().getString("session");
       Connection here = connections.get(session);
@@ -255,8 +239,8 @@ final class SessionsImpl implements Sessions {
   void stop() {
     vertx.cancelTimer(sweeper);
     vertx.cancelTimer(checker);
-    vertx.cancelTimer(reconciler);
-    vertx.cancelTimer(orphanChecker);
+    reconciler.stop();
+    orphans.stop();
     resumedElsewhere.unregister();
   }
 
@@ -315,30 +299,7 @@ final class SessionsImpl implements Sessions {
 
   @Override
   public void lost(String session, HookEvent event) {
-    // A request finds out whether any connection of the session listens: a bridged client never answers, so a
-    // timeout means it was delivered; no handler means it waits in the session for its next resume.
-    vertx.eventBus().request(Sessions.ownerAddress(session), Json.toJson(event), LOST_DELIVERY)
-        .onFailure(failure -> {
-          if (failure instanceof ReplyException
-              && ((ReplyException) failure).failureType() == ReplyFailure.NO_HANDLERS) {
-            keepLost(session, event, 1);
-          }
-        });
-  }
-
-  /**
-   * Keeps a lost notice in the session's entry; asked again while the cluster does not answer (a merge's
-   * migrations hold the entry), as the notice exists nowhere else.
-   */
-  private void keepLost(String session, HookEvent event, int attempt) {
-    step(session, SessionProcessor.lost(event)).onFailure(failure -> {
-      if (attempt < KEEP_LOST_ATTEMPTS) {
-        vertx.setTimer(CHECK_MILLIS, id -> keepLost(session, event, attempt + 1));
-      } else {
-        LOG.warning(() -> "session " + session + " could not keep the notice of a lost hook after " + attempt
-            + " attempts: " + failure.getMessage());
-      }
-    });
+    lostNotices.tell(session, event);
   }
 
   @Override
@@ -384,54 +345,18 @@ final class SessionsImpl implements Sessions {
 
   @Override
   public Future<Void> claim(Session session, String address) {
-    return ContextCalls.call(context, () -> claim(session.id(), address));
+    return ContextCalls.call(context, () -> claims.claim(session.id(), address, madeHere(session.id())));
   }
 
-  /**
-   * Checks that {@code owner} may register at {@code address}: an address under a session's notice address is that
-   * session's by its name; a session claims a client address that no other session has; a node may use neither.
-   */
+  /** Checks that {@code owner} may register at {@code address} ({@link SessionClaims#check}). */
   Future<Void> check(Owner owner, String address) {
-    if (address.startsWith(SESSION_PREFIX)) {
-      if (owner.sessionOwned() && Sessions.ownAddress(owner.session(), address)) {
-        return Future.succeededFuture();
-      }
-      return Future.failedFuture(owner.sessionOwned() && address.equals(Sessions.ownerAddress(owner.session()))
-          ? HooknetException.of(Errno.EINVAL, "address '%s' is where session %s is told of lost registrations; its"
-              + " callbacks and hooks take addresses under it", address, owner.session())
-          : taken(address));
-    }
-    if (!address.startsWith(CLIENT_PREFIX)) {
-      return Future.succeededFuture();
-    }
-    if (owner.sessionOwned()) {
-      return claim(owner.session(), address);
-    }
-    return store.within(FamilyStore.onContext(claims.getAsync(address), context), "check " + address)
-        .compose(holder -> holder == null ? Future.succeededFuture() : Future.failedFuture(taken(address)));
+    return claims.check(owner, address, owner.sessionOwned() ? madeHere(owner.session()) : null);
   }
 
-  /**
-   * Claims {@code address} for {@code session} where the claim's entry lives. A session connected here claims each
-   * address once per cluster view: the bridge claims a client's address as the client registers a handler there,
-   * and the registration at that address that follows at once takes that claim, made or under way, instead of
-   * claiming again. In another view the claim is made again (a merge or a lost partition may have given the address
-   * to another session), as it is after a claim that failed.
-   */
-  private Future<Void> claim(String session, String address) {
+  /** The claims made through the connection here of {@code session}; null when it has none here. */
+  private Map<String, SessionClaims.Claim> madeHere(String session) {
     Connection connection = connections.get(session);
-    long view = store.view();
-    Claim claimed = connection == null ? null : connection.claims.get(address);
-    if (claimed != null && claimed.view() == view && !claimed.made().failed()) {
-      return claimed.made();
-    }
-    Future<Void> made = store.within(FamilyStore.onContext(claims.submitToKey(address, new ClaimProcessor(session)),
-        context), "claim " + address).compose(holder -> holder == null || holder.equals(session)
-            ? Future.succeededFuture() : Future.failedFuture(taken(address)));
-    if (connection != null) {
-      connection.claims.put(address, new Claim(view, made));
-    }
-    return made;
+    return connection == null ? null : connection.claims;
   }
 
   /**
@@ -461,10 +386,6 @@ final class SessionsImpl implements Sessions {
                     session, family));
               });
         });
-  }
-
-  private static HooknetException taken(String address) {
-    return HooknetException.of(Errno.EACCES, "address '%s' belongs to another session", address);
   }
 
   /** The answer to {@code session}, with the lost notices kept for this resume (given once). */
@@ -588,10 +509,7 @@ final class SessionsImpl implements Sessions {
               return Future.failedFuture(result.failure());
             }
           }
-          return vertx.executeBlocking(() -> {
-            claims.removeAll(Predicates.equal("this", session));
-            return null;
-          }, false);
+          return claims.release(session);
         })
         .compose(released -> cleanedUp(session, cause))
         .onSuccess(done -> {
@@ -761,7 +679,7 @@ final class SessionsImpl implements Sessions {
     }
     if (state.connected() && node.equals(state.node())) {
       if (!state.lost().isEmpty()) {
-        handOverLost(id, attachment);
+        lostNotices.handOver(id, attachment);
       }
       if (callbackStopped) {
         LOG.info(() -> "a callback of session " + id + " was removed while the session is connected here; what it "
@@ -778,135 +696,6 @@ final class SessionsImpl implements Sessions {
         }
       });
     }
-  }
-
-  /**
-   * Sessions the cluster has as connected to this node, which has no connection for them: entries of a process that
-   * ran under this node's name before (killed and restarted before any sweep saw its name gone), or of a connection
-   * whose close the entry missed. The sweep cannot tell them, as the node's name is a member; nothing else would
-   * ever end them. One seen twice in a row with the same attachment (an attach racing the check is seen once) is
-   * detached, and its grace period runs.
-   */
-  private void checkOrphans() {
-    if (orphanChecking) {
-      return;
-    }
-    orphanChecking = true;
-    store.within(vertx.executeBlocking(() -> {
-      Map<String, Long> found = new HashMap<>();
-      sessions.entrySet(new ConnectedAt(node)).forEach(entry -> found.put(entry.getKey(),
-          Mapping.fromCborBytes(entry.getValue(), SessionState.class).attachment()));
-      return found;
-    }, false), "sessions connected to " + node).onComplete(done -> orphanChecking = false).onSuccess(found -> {
-      Map<String, Long> seen = new HashMap<>();
-      long now = System.currentTimeMillis();
-      found.forEach((id, attachment) -> {
-        Connection connection = connections.get(id);
-        if (connection != null || closing.contains(id)) {
-          return;
-        }
-        seen.put(id, attachment);
-        if (attachment.equals(unclaimed.get(id))) {
-          LOG.info(() -> "session " + id + " is connected here as the cluster has it, but this node has no "
-              + "connection for it; its grace period runs");
-          tryDetach(id, new Detach(attachment, now + graceMillis, now + DETACH_RETRY_MILLIS, Cause.NODE_LEFT));
-        }
-      });
-      unclaimed = seen;
-    });
-  }
-
-  /** Selects the sessions connected to one node; runs where the entries are. */
-  private static final class ConnectedAt implements com.hazelcast.query.Predicate<String, byte[]> {
-    private static final long serialVersionUID = 1L;
-    private final String node;
-
-    ConnectedAt(String node) {
-      this.node = node;
-    }
-
-    @Override
-    public boolean apply(Map.Entry<String, byte[]> entry) {
-      SessionState state = Mapping.fromCborBytes(entry.getValue(), SessionState.class);
-      return state.connected() && node.equals(state.node());
-    }
-  }
-
-  /** An ended session that still owns something in a family. */
-  private record Leftover(String family, String session, Cause cause) {
-  }
-
-  /**
-   * Anti-entropy: the families whose entries this node holds are searched for hooks and callbacks of sessions the
-   * cluster has as ended and cleaned up after, and their clean-up runs again on those families. However faults interleaved a session's
-   * end with merges (a side's copy of a family, kept at a merge, holding what the other side's clean-up removed), an
-   * ended session's registrations go within {@value #RECONCILE_MILLIS} ms of the families and sessions agreeing, with
-   * its cause told to every callback. Clean-up runs twice without telling anything twice.
-   */
-  private void reconcile() {
-    if (reconciling) {
-      return;
-    }
-    reconciling = true;
-    long view = store.view();
-    vertx.executeBlocking(() -> {
-      Map<String, Set<String>> owners = new HashMap<>();
-      for (String family : store.map().localKeySet()) {
-        FamilyState state = store.map().get(family);
-        if (state == null) {
-          continue;
-        }
-        Set<String> sessions = owners.computeIfAbsent(family, f -> new HashSet<>());
-        state.callbacks.forEach(callback -> sessions.add(callback.session()));
-        for (FamilyState.EventState event : state.events) {
-          event.chain.forEach(link -> sessions.add(link.session()));
-          event.callbacks.forEach(callback -> sessions.add(callback.session()));
-        }
-        sessions.remove(null);
-      }
-      Set<String> all = new HashSet<>();
-      owners.values().forEach(all::addAll);
-      Map<String, byte[]> found = all.isEmpty() ? Map.of() : sessions.getAll(all);
-      List<Leftover> leftovers = new ArrayList<>();
-      Set<String> missing = new HashSet<>();
-      owners.forEach((family, ids) -> ids.forEach(id -> {
-        byte[] bytes = found.get(id);
-        SessionState state = bytes == null ? null : Mapping.fromCborBytes(bytes, SessionState.class);
-        // Only a finished clean-up (a tombstone): a session still ending is the sweep's, which withdraws first.
-        if (state != null && state.ending() && state.cleaned()) {
-          leftovers.add(new Leftover(family, id, state.cause() == null ? Cause.CLIENT_LEFT : state.cause()));
-        } else if (state == null) {
-          // No entry at all: Hazelcast lost its partition (both copies, with two members gone at once), so no
-          // sweep will ever end it. A session's entry is made before anything it registers, so one missing in two
-          // rounds in a row is gone; its client, if still there, is answered that its session was not resumed.
-          missing.add(id);
-          if (sessionsMissing.contains(id)) {
-            leftovers.add(new Leftover(family, id, Cause.CLIENT_LEFT));
-          }
-        }
-      }));
-      sessionsMissing = missing;
-      return leftovers;
-    }, false).onComplete(done -> reconciling = false).onSuccess(leftovers -> leftovers.forEach(leftover -> {
-      LOG.info(() -> "session " + leftover.session() + " has ended (or its entry was lost), yet family "
-          + leftover.family() + " still has what it owned; cleaning up after it again");
-      store.change(leftover.family(), FamilyProcessor.sessionEnded(leftover.session(), leftover.cause(),
-          store.changeContext(view))).onSuccess(deliveries::apply).onFailure(failure -> LOG.fine(
-              () -> "clean-up after session " + leftover.session() + " on " + leftover.family() + ": " + failure));
-    }));
-  }
-
-  /** Tells the connection here the lost notices its session kept meanwhile, each once. */
-  private void handOverLost(String session, long attachment) {
-    step(session, SessionProcessor.takeLost(node, attachment)).onSuccess(step -> {
-      if (step.applied()) {
-        LOG.info(() -> "session " + session + " is told here of " + step.state().lost().size()
-            + " hook(s) it lost meanwhile");
-        DeliveryOptions here = new DeliveryOptions().setLocalOnly(true);
-        step.state().lost().forEach(event -> vertx.eventBus().publish(Sessions.ownerAddress(session),
-            Json.toJson(event), here));
-      }
-    });
   }
 
   private Future<Step> step(String session, SessionProcessor processor) {

@@ -60,7 +60,7 @@ class ClaimViewTest {
     try (TcpBridgeClient client = new TcpBridgeClient(cluster.vertx(0), "127.0.0.1", port, TOKEN)) {
       client.register(address);
       assertThat(client.ok(HookRegistry.COMMANDS, command("h1", address))).isEqualTo(new JsonObject().put("seq", 1));
-      IMap<String, String> claims = cluster.node(0).hazelcast().getMap(SessionsImpl.CLAIMS);
+      IMap<String, String> claims = cluster.node(0).hazelcast().getMap(SessionClaims.MAP);
       String session = claims.get(address);
       assertThat(session).isNotNull();
 
