@@ -26,7 +26,8 @@ import picocli.CommandLine;
  * {@code deploy/kubernetes/hooknet.yaml} holds together: the StatefulSet's arguments are a valid node command line
  * that joins through the headless Service with Hazelcast's Kubernetes discovery, the RBAC grants what that
  * discovery reads, the probes hit {@code /health} and {@code /ready} on the HTTP port, the Services select the pods
- * and reach their named ports, and the image is the one Jib builds.
+ * and reach their named ports, the image is the one Jib builds, and a new image replaces the pods only when they are
+ * deleted.
  */
 class KubernetesManifestsTest {
 
@@ -108,6 +109,12 @@ class KubernetesManifestsTest {
     Matcher image = Pattern.compile("<to>\\s*<image>hooknet:\\$\\{project.version}</image>").matcher(pom);
     assertThat(image.find()).isTrue();
     assertThat(container.get("image").asText()).isEqualTo("hooknet:0.1.0-SNAPSHOT");
+  }
+
+  @Test
+  void aNewImageNeverMakesAClusterOfTwoVersions() {
+    // The default, RollingUpdate, would replace the pods one by one, each joining nodes of the old version.
+    assertThat(get("StatefulSet/hooknet").at("/spec/updateStrategy/type").asText()).isEqualTo("OnDelete");
   }
 
   /** The container's arguments with each {@code $(VAR)} replaced, checking that the container defines it. */
